@@ -1,0 +1,43 @@
+using Orderly.Domain.Common;
+
+namespace Orderly.Domain.Inventory;
+
+/// <summary>A place that holds stock, in a sales region.</summary>
+public sealed class Warehouse : IVersioned
+{
+    private Warehouse()
+    {
+    }
+
+    public Warehouse(string code, string name, string? region, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        CreatedAt = now;
+        Update(code, name, region, isActive: true);
+    }
+
+    public Guid Id { get; private set; }
+    public string Code { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string? Region { get; private set; }
+    public bool IsActive { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Version { get; set; }
+
+    public void Update(string code, string name, string? region, bool isActive)
+    {
+        var violations = new List<RuleViolation>();
+        var newCode = Text.Required(code, "code", 32, violations);
+        var newName = Text.Required(name, "name", 200, violations);
+        var newRegion = Text.Optional(region, "region", 64, violations);
+        if (violations.Count > 0)
+        {
+            throw new RuleViolationException(violations);
+        }
+
+        Code = newCode;
+        Name = newName;
+        Region = newRegion;
+        IsActive = isActive;
+    }
+}

@@ -1,0 +1,48 @@
+using Orderly.Domain.Common;
+
+namespace Orderly.Domain.Orders;
+
+/// <summary>The rules, held in configuration, that send a submitted order to a manager instead of confirming it.</summary>
+public sealed class ApprovalRules
+{
+    /// <summary>Order totals above these amounts, per currency, need approval.</summary>
+    public Dictionary<string, decimal> OrderTotalAbove { get; init; } = new() { ["CNY"] = 200_000m, ["USD"] = 30_000m };
+
+    /// <summary>A line discount above this percentage needs approval.</summary>
+    public decimal LineDiscountAbovePercent { get; init; } = 10m;
+
+    /// <summary>Open orders plus this one over the customer's credit limit need approval.</summary>
+    public bool CreditOverLimit { get; init; } = true;
+}
+
+public static class ApprovalPolicy
+{
+    public const string OrderTotalAboveThreshold = "OrderTotalAboveThreshold";
+    public const string DiscountNeedsApproval = "DiscountNeedsApproval";
+    public const string CreditLimitExceeded = "CreditLimitExceeded";
+
+    /// <param name="order">The order being submitted.</param>
+    /// <param name="otherOpenExposureMinor">The customer's other open orders, in the order's currency.</param>
+    /// <param name="creditLimit">The customer's limit, or null for none.</param>
+    public static IReadOnlyList<string> ReasonsFor(SalesOrder order, ApprovalRules rules, long otherOpenExposureMinor, Money? creditLimit)
+    {
+        var reasons = new List<string>();
+        if (rules.OrderTotalAbove.TryGetValue(order.Currency, out var threshold) && order.Total.Amount > threshold)
+        {
+            reasons.Add(OrderTotalAboveThreshold);
+        }
+
+        if (order.Lines.Any(l => l.DiscountPercent > rules.LineDiscountAbovePercent))
+        {
+            reasons.Add(DiscountNeedsApproval);
+        }
+
+        if (rules.CreditOverLimit && creditLimit is { } limit && limit.CurrencyCode == order.Currency &&
+            Money.FromMinor(otherOpenExposureMinor, order.Currency) + order.Total > limit)
+        {
+            reasons.Add(CreditLimitExceeded);
+        }
+
+        return reasons;
+    }
+}

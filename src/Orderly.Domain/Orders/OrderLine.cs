@@ -1,0 +1,100 @@
+using Orderly.Domain.Common;
+
+namespace Orderly.Domain.Orders;
+
+/// <summary>
+/// One product on an order with its quantity ledger. Invariants: reserved + shipped &lt;= ordered,
+/// backordered = ordered - reserved - shipped once confirmed, delivered &lt;= shipped.
+/// </summary>
+public sealed class OrderLine
+{
+    private OrderLine()
+    {
+    }
+
+    internal OrderLine(Guid orderId, int lineNumber, PricedLine priced, DateTimeOffset at)
+    {
+        Id = Guid.CreateVersion7(at);
+        OrderId = orderId;
+        LineNumber = lineNumber;
+        ProductId = priced.ProductId;
+        Sku = priced.Sku;
+        ProductName = priced.ProductName;
+        Unit = priced.Unit;
+        Quantity = priced.Quantity;
+        Currency = priced.UnitPrice.CurrencyCode;
+        UnitPriceMinor = priced.UnitPrice.MinorUnits;
+        ListPriceMinor = priced.ListPrice.MinorUnits;
+        DiscountPercent = priced.DiscountPercent;
+        LineTotalMinor = LineTotalOf(priced.Quantity, priced.UnitPrice, priced.DiscountPercent).MinorUnits;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrderId { get; private set; }
+    public int LineNumber { get; private set; }
+    public Guid ProductId { get; private set; }
+    public string Sku { get; private set; } = "";
+    public string ProductName { get; private set; } = "";
+    public string Unit { get; private set; } = "";
+    public decimal Quantity { get; private set; }
+    public string Currency { get; private set; } = Common.Currency.Default;
+    public long UnitPriceMinor { get; private set; }
+    public long ListPriceMinor { get; private set; }
+    public decimal DiscountPercent { get; private set; }
+    public long LineTotalMinor { get; private set; }
+    public decimal Reserved { get; private set; }
+    public decimal Backordered { get; private set; }
+    public decimal Shipped { get; private set; }
+    public decimal Delivered { get; private set; }
+    public decimal Returned { get; private set; }
+    public decimal Invoiced { get; private set; }
+
+    public Money UnitPrice => Money.FromMinor(UnitPriceMinor, Currency);
+    public Money ListPrice => Money.FromMinor(ListPriceMinor, Currency);
+    public Money LineTotal => Money.FromMinor(LineTotalMinor, Currency);
+
+    /// <summary>What still has to be reserved or shipped.</summary>
+    public decimal Outstanding => Quantity - Shipped;
+
+    /// <summary>quantity x unit price x (1 - discount), rounded once per line to the minor unit, half away from zero.</summary>
+    public static Money LineTotalOf(decimal quantity, Money unitPrice, decimal discountPercent) =>
+        (unitPrice * (quantity * (100m - discountPercent) / 100m)).Rounded();
+
+    internal void RecordReservation(decimal quantity)
+    {
+        if (quantity <= 0 || Reserved + Shipped + quantity > Quantity)
+        {
+            throw new InvalidOperationException($"Reserving {quantity} would exceed line {LineNumber}'s ordered quantity.");
+        }
+
+        Reserved += quantity;
+        Backordered = Quantity - Reserved - Shipped;
+    }
+
+    internal void MarkRestBackordered() => Backordered = Quantity - Reserved - Shipped;
+
+    internal void ReleaseAll()
+    {
+        Reserved = 0;
+        Backordered = 0;
+    }
+
+    internal void RecordShipment(decimal quantity)
+    {
+        if (quantity > Reserved)
+        {
+            throw new RuleViolationException($"lines[{LineNumber - 1}].quantity", "ShipmentExceedsReserved",
+                $"Line {LineNumber} ({Sku}) has {Reserved} reserved; {quantity} cannot ship.");
+        }
+
+        Reserved -= quantity;
+        Shipped += quantity;
+        Backordered = Quantity - Reserved - Shipped;
+    }
+
+    internal void RecordDelivery() => Delivered = Shipped;
+}
+
+/// <summary>A line after entry checks: the product, quantity and the price it will be sold at.</summary>
+public sealed record PricedLine(
+    Guid ProductId, string Sku, string ProductName, string Unit, decimal Quantity, Money UnitPrice, Money ListPrice, decimal DiscountPercent);

@@ -10,10 +10,13 @@ public sealed class StockBalance
     {
     }
 
-    public StockBalance(Guid productId, Guid warehouseId)
+    /// <summary>A balance as the sum of its ledger entries, e.g. when loading a data set in bulk.</summary>
+    public StockBalance(Guid productId, Guid warehouseId, decimal onHand, decimal reserved)
     {
         ProductId = productId;
         WarehouseId = warehouseId;
+        OnHand = onHand;
+        Reserved = reserved;
     }
 
     public Guid ProductId { get; private set; }

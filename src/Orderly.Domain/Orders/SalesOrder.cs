@@ -14,6 +14,7 @@ public sealed class SalesOrder : IVersioned
 
     private readonly List<OrderLine> _lines = [];
     private readonly List<OrderStatusChange> _statusHistory = [];
+    private List<EntryWarning> _entryWarnings = [];
 
     private SalesOrder()
     {
@@ -55,6 +56,8 @@ public sealed class SalesOrder : IVersioned
 
     public IReadOnlyList<OrderLine> Lines => _lines;
     public IReadOnlyList<OrderStatusChange> StatusHistory => _statusHistory;
+    /// <summary>The entry warnings the clerk saw when the order was last saved.</summary>
+    public IReadOnlyList<EntryWarning> EntryWarnings => _entryWarnings;
     public Money Total => Money.FromMinor(TotalMinor, Currency);
 
     public static SalesOrder Create(
@@ -92,6 +95,8 @@ public sealed class SalesOrder : IVersioned
         ReplaceLines(lines, at);
         UpdatedAt = at;
     }
+
+    public void RecordEntryWarnings(IEnumerable<EntryWarning> warnings) => _entryWarnings = [.. warnings];
 
     /// <summary>Submits a draft: to a manager when the approval rules name reasons, else straight to Confirmed.</summary>
     public void Submit(IReadOnlyList<string> approvalReasons, DateTimeOffset at, Guid? by)

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Common;
+using Orderly.Server.Data;
+using Orderly.Server.Demo;
+using Orderly.Server.Identity;
+
+namespace Orderly.Server.Admin;
+
+/// <summary>
+/// Verbs of the server executable: <c>migrate</c>, <c>seed-demo [--orders N] [--seed S]</c>,
+/// <c>create-user --email E --password P [--name N] [--roles A,B]</c>.
+/// </summary>
+public static class AdminCommands
+{
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "help"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var options = ParseOptions(args.Skip(1));
+        try
+        {
+            switch (args[0])
+            {
+                case "migrate":
+                    await services.GetRequiredService<OrderlyDbContext>().Database.MigrateAsync();
+                    Console.WriteLine("Database is up to date.");
+                    return 0;
+                case "seed-demo":
+                    await services.GetRequiredService<OrderlyDbContext>().Database.MigrateAsync();
+                    var orders = options.TryGetValue("orders", out var n) ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : new DemoSeedOptions().Orders;
+                    var seed = options.TryGetValue("seed", out var s) ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : new DemoSeedOptions().Seed;
+                    await services.GetRequiredService<DemoSeeder>().SeedAsync(new DemoSeedOptions(orders, seed), new ConsoleProgressBar(), CancellationToken.None);
+                    Console.WriteLine();
+                    Console.WriteLine($"Seeded demo data with {orders} orders.");
+                    return 0;
+                case "create-user":
+                    await services.GetRequiredService<OrderlyDbContext>().Database.MigrateAsync();
+                    var roles = options.TryGetValue("roles", out var r) ? r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+                    var user = await services.GetRequiredService<UserAccounts>().CreateAsync(
+                        Required(options, "email"), Required(options, "password"), options.GetValueOrDefault("name"), roles);
+                    Console.WriteLine($"Created user {user.Email} ({user.Id}) with roles {string.Join(", ", roles)}.");
+                    return 0;
+                default:
+                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep]]");
+                    return 0;
+            }
+        }
+        catch (RuleViolationException e)
+        {
+            foreach (var v in e.Violations)
+            {
+                await Console.Error.WriteLineAsync($"{v.Field}: {v.Message}");
+            }
+
+            return 2;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    private static Dictionary<string, string> ParseOptions(IEnumerable<string> args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? name = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                name = arg[2..];
+                result[name] = "";
+            }
+            else if (name is not null)
+            {
+                result[name] = arg;
+                name = null;
+            }
+        }
+
+        return result;
+    }
+
+    private static string Required(Dictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var value) && value.Length > 0 ? value : throw new ArgumentException($"--{name} is required.");
+
+    private sealed class ConsoleProgressBar : IProgress<DemoProgress>
+    {
+        public void Report(DemoProgress value)
+        {
+            const int width = 40;
+            var share = value.Total == 0 ? 1 : (double)value.Done / value.Total;
+            var filled = (int)(share * width);
+            Console.Write($"\r{value.Stage,-12} [{new string('#', filled)}{new string('.', width - filled)}] {value.Done}/{value.Total}   ");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Customers;
+using Orderly.Domain.Orders;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Customers;
+
+public sealed record ContactDto(string Name, string? Title = null, string? Email = null, string? Phone = null, bool IsPrimary = false);
+
+public sealed record CustomerRequest(
+    string Code, string Name, decimal? CreditLimit = null, string? Currency = null, int? PaymentTermsDays = null,
+    string? Region = null, string? Email = null, string? Phone = null, Guid? OwnerUserId = null, string? Address = null,
+    CustomerTier? Tier = null, bool? IsActive = null, bool? IsBlocked = null, ContactDto[]? Contacts = null)
+{
+    public CustomerDetails ToDetails() => new(
+        Code, Name, Region, Address, Email, Phone, Currency, CreditLimit, PaymentTermsDays ?? 30, Tier ?? CustomerTier.Standard,
+        OwnerUserId, IsActive ?? true, IsBlocked ?? false,
+        Contacts?.Select(c => new ContactDetails(c.Name, c.Title, c.Email, c.Phone, c.IsPrimary)).ToList());
+}
+
+public sealed record CustomerDto(
+    Guid Id, string Code, string Name, string? Region, string? Address, string? Email, string? Phone, string Currency,
+    decimal? CreditLimit, int PaymentTermsDays, CustomerTier Tier, Guid? OwnerUserId, bool IsActive, bool IsBlocked,
+    IReadOnlyList<ContactDto> Contacts, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, decimal? OpenExposure = null)
+{
+    public static CustomerDto From(Customer c, decimal? openExposure = null) => new(
+        c.Id, c.Code, c.Name, c.Region, c.Address, c.Email, c.Phone, c.Currency, c.CreditLimit?.Amount, c.PaymentTermsDays,
+        c.Tier, c.OwnerUserId, c.IsActive, c.IsBlocked,
+        [.. c.Contacts.Select(x => new ContactDto(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary))],
+        c.Version, c.CreatedAt, c.UpdatedAt, openExposure);
+}
+
+public static class CustomerEndpoints
+{
+    public static void MapCustomerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/api/customers").WithTags("Customers").RequireAuthorization(Policies.Read);
+        customers.MapPost("/", CreateAsync).WithName("CreateCustomer").RequireAuthorization(Policies.ManageCustomers);
+        customers.MapGet("/{id:guid}", GetAsync).WithName("GetCustomer");
+        customers.MapGet("/", ListAsync).WithName("ListCustomers");
+        customers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCustomer").RequireAuthorization(Policies.ManageCustomers);
+    }
+
+    private static async Task<Created<CustomerDto>> CreateAsync(CustomerRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var customer = new Customer(request.ToDetails(), time.GetUtcNow());
+        await writes.RunAsync(async token =>
+        {
+            await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code, token), "code", $"Customer code '{customer.Code}' is taken.");
+            db.Customers.Add(customer);
+        }, ct);
+        ETags.Write(http, customer.Version);
+        return TypedResults.Created($"/api/customers/{customer.Id}", CustomerDto.From(customer, 0m));
+    }
+
+    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, OrderlyDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Customer", id);
+        var exposure = await CreditExposure.OpenOrdersMinorAsync(db, id, customer.Currency, excludeOrderId: null, ct);
+        ETags.Write(http, customer.Version);
+        return TypedResults.Ok(CustomerDto.From(customer, Domain.Common.Money.FromMinor(exposure, customer.Currency).Amount));
+    }
+
+    private static async Task<Ok<Page<CustomerDto>>> ListAsync(
+        OrderlyDbContext db, string? q, string? region, CustomerTier? tier, Guid? ownerUserId, bool? active, bool? blocked,
+        int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var query = db.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim().ToLower();
+            query = query.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+        }
+
+        if (!string.IsNullOrWhiteSpace(region))
+        {
+            query = query.Where(c => c.Region == region);
+        }
+
+        if (tier is { } t)
+        {
+            query = query.Where(c => c.Tier == t);
+        }
+
+        if (ownerUserId is { } owner)
+        {
+            query = query.Where(c => c.OwnerUserId == owner);
+        }
+
+        if (active is { } isActive)
+        {
+            query = query.Where(c => c.IsActive == isActive);
+        }
+
+        if (blocked is { } isBlocked)
+        {
+            query = query.Where(c => c.IsBlocked == isBlocked);
+        }
+
+        if (Paging.ParseCursor(cursor) is { } after)
+        {
+            query = query.Where(c => c.Id.CompareTo(after) > 0);
+        }
+
+        var fetched = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.From(fetched.ConvertAll(c => CustomerDto.From(c)), take, c => c.Id));
+    }
+
+    private static async Task<Ok<CustomerDto>> UpdateAsync(Guid id, CustomerRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var customer = await writes.RunAsync(async token =>
+        {
+            var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, token) ?? throw new NotFoundException("Customer", id);
+            ETags.RequireMatch(http, customer);
+            customer.Update(request.ToDetails(), time.GetUtcNow());
+            await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code && c.Id != id, token), "code", $"Customer code '{customer.Code}' is taken.");
+            return customer;
+        }, ct);
+        ETags.Write(http, customer.Version);
+        return TypedResults.Ok(CustomerDto.From(customer));
+    }
+}
+
+/// <summary>A customer's credit exposure is a query over open orders, never state held on the customer.</summary>
+public static class CreditExposure
+{
+    public static async Task<long> OpenOrdersMinorAsync(OrderlyDbContext db, Guid customerId, string currency, Guid? excludeOrderId, CancellationToken ct)
+    {
+        var open = OrderTransitions.OpenForCredit;
+        return await db.SalesOrders
+            .Where(o => o.CustomerId == customerId && o.Currency == currency && open.Contains(o.Status) && o.Id != excludeOrderId)
+            .SumAsync(o => (long?)o.TotalMinor, ct) ?? 0;
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Catalog;
+using Orderly.Domain.Common;
+using Orderly.Domain.Customers;
+using Orderly.Domain.Fulfillment;
+using Orderly.Domain.Inventory;
+using Orderly.Domain.Orders;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Data;
+
+/// <summary>
+/// The one context of Orderly. Provider-specific subclasses exist only so that each provider keeps its own
+/// migration set (<see cref="SqliteOrderlyDbContext"/>, <see cref="PostgresOrderlyDbContext"/>).
+/// </summary>
+public class OrderlyDbContext(DbContextOptions options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Warehouse> Warehouses => Set<Warehouse>();
+    public DbSet<StockBalance> StockBalances => Set<StockBalance>();
+    public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
+    public DbSet<StockReservation> StockReservations => Set<StockReservation>();
+    public DbSet<StockReceipt> StockReceipts => Set<StockReceipt>();
+    public DbSet<SalesOrder> SalesOrders => Set<SalesOrder>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<NumberSequence> NumberSequences => Set<NumberSequence>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants are stored as UTC DateTime: sortable text on SQLite, timestamptz on PostgreSQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+        configurationBuilder.Properties<OrderStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<StockMovementKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<CustomerTier>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 4);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        builder.ApplyConfigurationsFromAssembly(typeof(OrderlyDbContext).Assembly);
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified || (entry.State == EntityState.Unchanged && HasChangedChildren(entry.Entity)))
+            {
+                entry.Entity.Version++;
+                entry.State = EntityState.Modified;
+            }
+        }
+    }
+
+    /// <summary>An order whose lines changed is itself a new version, even if no column of its own row did.</summary>
+    private bool HasChangedChildren(IVersioned entity) => entity switch
+    {
+        SalesOrder order => order.Lines.Any(l => Entry(l).State is EntityState.Modified or EntityState.Added or EntityState.Deleted),
+        _ => false,
+    };
+}

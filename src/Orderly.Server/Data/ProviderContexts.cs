@@ -1,0 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Orderly.Server.Data;
+
+/// <summary>The context as run on SQLite; its migrations live in Data/Migrations/Sqlite.</summary>
+public sealed class SqliteOrderlyDbContext(DbContextOptions<SqliteOrderlyDbContext> options) : OrderlyDbContext(options);
+
+/// <summary>The context as run on PostgreSQL; its migrations live in Data/Migrations/Postgres.</summary>
+public sealed class PostgresOrderlyDbContext(DbContextOptions<PostgresOrderlyDbContext> options) : OrderlyDbContext(options);

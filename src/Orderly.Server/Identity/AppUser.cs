@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Orderly.Server.Identity;
+
+public sealed class AppUser : IdentityUser<Guid>
+{
+    public string? DisplayName { get; set; }
+    public bool IsDisabled { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Orderly.Server.Infrastructure;
+
+/// <summary>
+/// SQLite allows one writer at a time; queueing writers in process is far cheaper than letting them spin on
+/// SQLITE_BUSY. On PostgreSQL the gate is open and the database arbitrates.
+/// </summary>
+public sealed class WriteGate(DatabaseProvider provider) : IDisposable
+{
+    private readonly SemaphoreSlim _single = new(1, 1);
+
+    public DatabaseProvider Provider { get; } = provider;
+
+    public async ValueTask<IDisposable?> EnterAsync(CancellationToken ct)
+    {
+        if (Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+
+        await _single.WaitAsync(ct);
+        return new Releaser(_single);
+    }
+
+    public void Dispose() => _single.Dispose();
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}
+
+/// <summary>
+/// Runs one unit of work in one transaction with one commit: behind the SQLite write gate, and retried a
+/// bounded number of times on PostgreSQL serialization failures and deadlocks (40001, 40P01).
+/// </summary>
+public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log)
+{
+    private const int MaxAttempts = 5;
+
+    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var entered = await gate.EnterAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(ct);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsTransient(e))
+            {
+                log.LogInformation("Retrying a write after a transient conflict (attempt {Attempt}): {Reason}", attempt, e.Message);
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+            }
+            catch
+            {
+                db.ChangeTracker.Clear();
+                throw;
+            }
+        }
+    }
+
+    public Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct) =>
+        RunAsync(async token => { await work(token); return true; }, ct);
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
+        _ when e.InnerException is not null => IsTransient(e.InnerException),
+        _ => false,
+    };
+}

@@ -1,0 +1,200 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Common;
+using Orderly.Domain.Inventory;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Inventory;
+
+public sealed record WarehouseRequest(string Code, string Name, string? Region = null, bool? IsActive = null);
+
+public sealed record WarehouseDto(Guid Id, string Code, string Name, string? Region, bool IsActive, int Version)
+{
+    public static WarehouseDto From(Warehouse w) => new(w.Id, w.Code, w.Name, w.Region, w.IsActive, w.Version);
+}
+
+public sealed record ReceiptLineRequest(Guid ProductId, decimal Quantity);
+
+public sealed record ReceiptRequest(Guid WarehouseId, ReceiptLineRequest[] Lines, string? Reference = null);
+
+public sealed record ReceiptDto(Guid Id, Guid WarehouseId, string? Reference, DateTimeOffset ReceivedAt, IReadOnlyList<ReceiptLineRequest> Lines);
+
+public sealed record StockItemDto(Guid ProductId, string Sku, string ProductName, Guid WarehouseId, string WarehouseCode, decimal OnHand, decimal Reserved, decimal Available);
+
+public sealed record StockList(IReadOnlyList<StockItemDto> Items);
+
+public sealed record LedgerEntryDto(
+    Guid Id, Guid ProductId, Guid WarehouseId, StockMovementKind Kind, decimal OnHandDelta, decimal ReservedDelta,
+    string CauseType, Guid CauseId, DateTimeOffset At, Guid? ActorId, string? Note);
+
+public static class InventoryEndpoints
+{
+    public const int MaxReceiptLines = 1000;
+
+    public static void MapInventoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        var warehouses = app.MapGroup("/api/warehouses").WithTags("Inventory").RequireAuthorization(Policies.Read);
+        warehouses.MapPost("/", CreateWarehouseAsync).WithName("CreateWarehouse").RequireAuthorization(Policies.ManageStock);
+        warehouses.MapGet("/", ListWarehousesAsync).WithName("ListWarehouses");
+        warehouses.MapGet("/{id:guid}", GetWarehouseAsync).WithName("GetWarehouse");
+        warehouses.MapPut("/{id:guid}", UpdateWarehouseAsync).WithName("UpdateWarehouse").RequireAuthorization(Policies.ManageStock);
+
+        var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
+        inventory.MapPost("/receipts", ReceiveAsync).WithName("ReceiveStock").RequireAuthorization(Policies.ManageStock);
+        inventory.MapGet("/stock", StockAsync).WithName("GetStock");
+        inventory.MapGet("/ledger", LedgerAsync).WithName("GetStockLedger");
+    }
+
+    private static async Task<Created<WarehouseDto>> CreateWarehouseAsync(WarehouseRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var warehouse = new Warehouse(request.Code, request.Name, request.Region, time.GetUtcNow());
+        if (request.IsActive == false)
+        {
+            warehouse.Update(request.Code, request.Name, request.Region, isActive: false);
+        }
+
+        await writes.RunAsync(async token =>
+        {
+            await Uniqueness.EnsureFreeAsync(db.Warehouses.AnyAsync(w => w.Code == warehouse.Code, token), "code", $"Warehouse code '{warehouse.Code}' is taken.");
+            db.Warehouses.Add(warehouse);
+        }, ct);
+        ETags.Write(http, warehouse.Version);
+        return TypedResults.Created($"/api/warehouses/{warehouse.Id}", WarehouseDto.From(warehouse));
+    }
+
+    private static async Task<Ok<Page<WarehouseDto>>> ListWarehousesAsync(OrderlyDbContext db, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var query = db.Warehouses.AsNoTracking();
+        if (Paging.ParseCursor(cursor) is { } after)
+        {
+            query = query.Where(w => w.Id.CompareTo(after) > 0);
+        }
+
+        var fetched = await query.OrderBy(w => w.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.From(fetched.ConvertAll(WarehouseDto.From), take, w => w.Id));
+    }
+
+    private static async Task<Ok<WarehouseDto>> GetWarehouseAsync(Guid id, OrderlyDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var warehouse = await db.Warehouses.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct) ?? throw new NotFoundException("Warehouse", id);
+        ETags.Write(http, warehouse.Version);
+        return TypedResults.Ok(WarehouseDto.From(warehouse));
+    }
+
+    private static async Task<Ok<WarehouseDto>> UpdateWarehouseAsync(Guid id, WarehouseRequest request, OrderlyDbContext db, Writes writes, HttpContext http, CancellationToken ct)
+    {
+        var warehouse = await writes.RunAsync(async token =>
+        {
+            var warehouse = await db.Warehouses.FirstOrDefaultAsync(w => w.Id == id, token) ?? throw new NotFoundException("Warehouse", id);
+            ETags.RequireMatch(http, warehouse);
+            warehouse.Update(request.Code, request.Name, request.Region, request.IsActive ?? warehouse.IsActive);
+            await Uniqueness.EnsureFreeAsync(db.Warehouses.AnyAsync(w => w.Code == warehouse.Code && w.Id != id, token), "code", $"Warehouse code '{warehouse.Code}' is taken.");
+            return warehouse;
+        }, ct);
+        ETags.Write(http, warehouse.Version);
+        return TypedResults.Ok(WarehouseDto.From(warehouse));
+    }
+
+    private static async Task<Created<ReceiptDto>> ReceiveAsync(
+        ReceiptRequest request, OrderlyDbContext db, Writes writes, StockService stock, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var violations = new List<RuleViolation>();
+        if (request.Lines.Length is 0 or > MaxReceiptLines)
+        {
+            violations.Add(new("lines", "LineCount", $"A receipt has 1 to {MaxReceiptLines} lines."));
+        }
+
+        var reference = Text.Optional(request.Reference, "reference", 64, violations);
+        var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Sku, p.IsWholeUnit }).ToDictionaryAsync(p => p.Id, ct);
+        if (!await db.Warehouses.AnyAsync(w => w.Id == request.WarehouseId, ct))
+        {
+            violations.Add(new("warehouseId", "UnknownWarehouse", $"Warehouse {request.WarehouseId} does not exist."));
+        }
+
+        for (var i = 0; i < request.Lines.Length; i++)
+        {
+            var line = request.Lines[i];
+            if (!products.TryGetValue(line.ProductId, out var product))
+            {
+                violations.Add(new($"lines[{i}].productId", "UnknownProduct", $"Product {line.ProductId} does not exist."));
+            }
+            else if (line.Quantity <= 0 || line.Quantity > Quantity.Max || !Quantity.HasAtMostMaxDecimals(line.Quantity))
+            {
+                violations.Add(new($"lines[{i}].quantity", "InvalidQuantity", $"A received quantity is positive, at most {Quantity.Max} with {Quantity.MaxDecimals} decimals."));
+            }
+            else if (product.IsWholeUnit && !Quantity.IsWhole(line.Quantity))
+            {
+                violations.Add(new($"lines[{i}].quantity", "FractionalQuantity", $"{product.Sku} is counted in whole pieces."));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new RuleViolationException(violations);
+        }
+
+        var receipt = new StockReceipt(request.WarehouseId, reference,
+            request.Lines.Select(l => new StockReceiptLine(l.ProductId, l.Quantity)), time.GetUtcNow(), CurrentUser.IdOf(http.User));
+        await writes.RunAsync(async token =>
+        {
+            db.StockReceipts.Add(receipt);
+            await stock.ReceiveAsync(receipt, token);
+        }, ct);
+        return TypedResults.Created($"/api/inventory/receipts/{receipt.Id}",
+            new ReceiptDto(receipt.Id, receipt.WarehouseId, receipt.Reference, receipt.ReceivedAt, [.. receipt.Lines.Select(l => new ReceiptLineRequest(l.ProductId, l.Quantity))]));
+    }
+
+    private static async Task<Ok<StockList>> StockAsync(OrderlyDbContext db, Guid? productId, Guid? warehouseId, CancellationToken ct)
+    {
+        var balances = db.StockBalances.AsNoTracking();
+        if (productId is { } p)
+        {
+            balances = balances.Where(b => b.ProductId == p);
+        }
+
+        if (warehouseId is { } w)
+        {
+            balances = balances.Where(b => b.WarehouseId == w);
+        }
+
+        var rows = await balances
+            .Join(db.Products, b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name })
+            .Join(db.Warehouses, x => x.b.WarehouseId, w => w.Id, (x, w) => new { x.b, x.Sku, x.Name, w.Code })
+            .OrderBy(x => x.Sku).ThenBy(x => x.Code)
+            .Take(5000)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new StockList([.. rows.Select(x =>
+            new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available))]));
+    }
+
+    private static async Task<Ok<Page<LedgerEntryDto>>> LedgerAsync(
+        OrderlyDbContext db, Guid? productId, Guid? warehouseId, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var query = db.StockLedger.AsNoTracking();
+        if (productId is { } p)
+        {
+            query = query.Where(e => e.ProductId == p);
+        }
+
+        if (warehouseId is { } w)
+        {
+            query = query.Where(e => e.WarehouseId == w);
+        }
+
+        if (Paging.ParseCursor(cursor) is { } before)
+        {
+            query = query.Where(e => e.Id.CompareTo(before) < 0);
+        }
+
+        var fetched = await query.OrderByDescending(e => e.Id).Take(take + 1)
+            .Select(e => new LedgerEntryDto(e.Id, e.ProductId, e.WarehouseId, e.Kind, e.OnHandDelta, e.ReservedDelta, e.CauseType, e.CauseId, e.At, e.ActorId, e.Note))
+            .ToListAsync(ct);
+        return TypedResults.Ok(Paging.From(fetched, take, e => e.Id));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Orders;
+using Orderly.Server.Catalog;
+using Orderly.Server.Customers;
+using Orderly.Server.Data;
+using Orderly.Server.Demo;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+using Orderly.Server.Inventory;
+using Orderly.Server.Orders;
+using Scalar.AspNetCore;
+
+namespace Orderly.Server;
+
+/// <summary>Service registration and the HTTP pipeline, kept out of Program.cs so tests and the CLI share them.</summary>
+public static class OrderlyHost
+{
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    public static void AddOrderly(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BusinessCalendar>();
+        services.AddOrderlyDatabase(configuration, builder.Environment.ContentRootPath);
+        services.Configure<ApprovalRules>(configuration.GetSection("Orderly:Approval"));
+
+        services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<OrderlyDbContext>()
+            .AddSignInManager();
+        services.AddAuthentication(IdentityConstants.BearerScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8));
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        Policies.Add(authorization);
+
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        services.AddScoped<UserAccounts>();
+        services.AddScoped<StockService>();
+        services.AddScoped<EntryContextLoader>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<OrderQueries>();
+        services.AddScoped<Idempotency>();
+        services.AddScoped<DemoSeeder>();
+    }
+
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.AllowDuplicateProperties = false;
+        json.RespectNullableAnnotations = true;
+        json.RespectRequiredConstructorParameters = true;
+        json.MaxDepth = 32;
+        json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+    }
+
+    public static void UseOrderly(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/api-reference")).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapIdentityEndpoints();
+        app.MapCatalogEndpoints();
+        app.MapCustomerEndpoints();
+        app.MapInventoryEndpoints();
+        app.MapOrderEndpoints();
+    }
+
+    /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var configuration = app.Configuration;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orderly.Startup");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
+        await db.Database.MigrateAsync();
+
+        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var adminEmail = configuration["Orderly:AdminEmail"] ?? "admin@orderly.local";
+        if (await accounts.EnsureAdminAsync(adminEmail, configuration["Orderly:AdminPassword"]) is { } created)
+        {
+            if (created.GeneratedPassword is { } password)
+            {
+                // Printed once, to the console only, on the first start; it is never stored in clear or logged.
+                Console.WriteLine($"Orderly admin login: {adminEmail} / {password}  (shown once; set Orderly:AdminPassword to choose it)");
+            }
+            else
+            {
+                log.LogInformation("Created the admin login {Email}", adminEmail);
+            }
+        }
+
+        var seedSetting = configuration["Orderly:SeedDemoData"];
+        var seed = seedSetting is null || bool.Parse(seedSetting);
+        if (seed && !await db.SalesOrders.AnyAsync() && !await db.Products.AnyAsync())
+        {
+            log.LogInformation("Empty database: seeding demo data");
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(new DemoSeedOptions(), progress: null, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Orderly.Domain.Orders;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Orders;
+
+public static class OrderEndpoints
+{
+    public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization(Policies.Read);
+        orders.MapPost("/", CreateAsync).WithName("CreateOrder").RequireAuthorization(Policies.EnterOrders)
+            .Produces<OrderDto>(StatusCodes.Status201Created)
+            .WithSummary("Enters a draft order; send an Idempotency-Key to make retries safe.");
+        orders.MapPost("/check", CheckAsync).WithName("CheckOrder").RequireAuthorization(Policies.EnterOrders)
+            .WithSummary("Runs the entry checks on an order as typed, without saving it.");
+        orders.MapGet("/{id:guid}", GetAsync).WithName("GetOrder");
+        orders.MapGet("/", ListAsync).WithName("ListOrders");
+        orders.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateDraftOrder").RequireAuthorization(Policies.EnterOrders);
+
+        orders.MapPost("/{id:guid}/submit", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").RequireAuthorization(Policies.EnterOrders);
+        orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/reject", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/hold", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.HoldAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("HoldOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/release", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.ReleaseAsync(id, input?.Reason, Actor(h), p, ct), ct)).WithName("ReleaseOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.CancelAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("CancelOrder").RequireAuthorization(Policies.EnterOrders);
+        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
+            Transition(h, q, id, p => s.DeliverAsync(id, Actor(h), p, ct), ct)).WithName("DeliverOrder").RequireAuthorization(Policies.Fulfil);
+        orders.MapPost("/{id:guid}/shipments", ShipAsync).WithName("ShipOrder").RequireAuthorization(Policies.Fulfil);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        OrderInput input, HttpContext http, OrderService orders, OrderQueries queries, Idempotency idempotency,
+        IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var actor = Actor(http);
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var scope = $"orders:{actor}";
+        string? body = null;
+        if (key.Length > 0)
+        {
+            var hash = Idempotency.HashOf(JsonSerializer.SerializeToUtf8Bytes(input, json.Value.SerializerOptions));
+            if (await idempotency.ClaimAsync(scope, key, hash, ct) is { } replay)
+            {
+                http.Response.Headers.Location = replay.Location;
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Text(replay.Body, "application/json", Encoding.UTF8, replay.StatusCode);
+            }
+        }
+
+        try
+        {
+            var order = await orders.CreateAsync(input, actor, async (order, token) =>
+            {
+                if (key.Length > 0)
+                {
+                    await http.RequestServices.GetRequiredService<Data.OrderlyDbContext>().SaveChangesAsync(token);
+                    body = JsonSerializer.Serialize(await queries.GetAsync(order.Id, token), json.Value.SerializerOptions);
+                    await idempotency.CompleteAsync(scope, key, StatusCodes.Status201Created, $"/api/orders/{order.Id}", body, token);
+                }
+            }, ct);
+            var location = $"/api/orders/{order.Id}";
+            if (body is null)
+            {
+                var dto = await queries.GetAsync(order.Id, ct);
+                ETags.Write(http, dto.Version);
+                return TypedResults.Created(location, dto);
+            }
+
+            http.Response.Headers.Location = location;
+            return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+        }
+        catch when (key.Length > 0)
+        {
+            await idempotency.ReleaseAsync(scope, key);
+            throw;
+        }
+    }
+
+    private static async Task<Ok<EntryCheckDto>> CheckAsync(OrderInput input, OrderService orders, CancellationToken ct)
+    {
+        var check = await orders.CheckAsync(input, null, ct);
+        return TypedResults.Ok(new EntryCheckDto(check.IsValid, check.Total.Amount, check.Currency, check.Errors, check.Warnings));
+    }
+
+    private static async Task<Ok<OrderDto>> GetAsync(Guid id, OrderQueries queries, HttpContext http, CancellationToken ct)
+    {
+        var order = await queries.GetAsync(id, ct);
+        ETags.Write(http, order.Version);
+        return TypedResults.Ok(order);
+    }
+
+    private static async Task<Ok<Page<OrderSummaryDto>>> ListAsync(
+        OrderQueries queries, OrderStatus? status, Guid? customerId, DateOnly? from, DateOnly? to, string? q, int? limit, string? cursor,
+        CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(status, customerId, from, to, q, limit, cursor, ct));
+
+    private static async Task<Ok<OrderDto>> UpdateAsync(Guid id, OrderInput input, OrderService orders, OrderQueries queries, HttpContext http, CancellationToken ct)
+    {
+        await orders.UpdateDraftAsync(id, input, order => ETags.RequireMatch(http, order), ct);
+        return await Reply(http, queries, id, ct);
+    }
+
+    private static async Task<Created<ShipmentResult>> ShipAsync(
+        Guid id, ShipmentInput input, OrderService orders, OrderQueries queries, HttpContext http, CancellationToken ct)
+    {
+        var shipments = await orders.ShipAsync(id, input, Actor(http), IfMatch(http), ct);
+        var order = await queries.GetAsync(id, ct);
+        ETags.Write(http, order.Version);
+        var dtos = shipments.Select(s => new ShipmentDto(s.Id, s.WarehouseId, s.Carrier, s.TrackingNumber, s.ShippedAt,
+            [.. s.Lines.Select(l => new ShipmentLineInput(l.OrderLineId, l.Quantity))])).ToList();
+        return TypedResults.Created($"/api/orders/{id}", new ShipmentResult(dtos, order));
+    }
+
+    private static async Task<Ok<OrderDto>> Transition(HttpContext http, OrderQueries queries, Guid id, Func<Action<SalesOrder>?, Task> change, CancellationToken ct)
+    {
+        await change(IfMatch(http));
+        return await Reply(http, queries, id, ct);
+    }
+
+    private static async Task<Ok<OrderDto>> Reply(HttpContext http, OrderQueries queries, Guid id, CancellationToken ct)
+    {
+        var order = await queries.GetAsync(id, ct);
+        ETags.Write(http, order.Version);
+        return TypedResults.Ok(order);
+    }
+
+    /// <summary>Transitions honour If-Match when the client sends it; the transition table guards them either way.</summary>
+    private static Action<SalesOrder>? IfMatch(HttpContext http) =>
+        http.Request.Headers.IfMatch.Count > 0 ? order => ETags.RequireMatch(http, order) : null;
+
+    private static Guid? Actor(HttpContext http) => CurrentUser.IdOf(http.User);
+}

@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Common;
+using Orderly.Domain.Orders;
+using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Orders;
+
+/// <summary>Read side of orders: no-tracking projections, keyset pages.</summary>
+public sealed class OrderQueries(OrderlyDbContext db)
+{
+    public async Task<OrderDto> GetAsync(Guid id, CancellationToken ct)
+    {
+        var order = await db.SalesOrders.AsNoTracking()
+            .Include(o => o.Lines)
+            .Include(o => o.StatusHistory)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Sales order", id);
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == order.CustomerId)
+            .Select(c => new { c.Code, c.Name }).FirstAsync(ct);
+        var reservations = await db.StockReservations.AsNoTracking()
+            .Where(r => r.OrderId == id && r.Quantity > 0)
+            .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new { r.OrderLineId, r.WarehouseId, w.Code, r.Quantity })
+            .ToListAsync(ct);
+        var actorIds = order.StatusHistory.Where(h => h.By is not null).Select(h => h.By!.Value).Distinct().ToList();
+        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+
+        var lines = order.Lines.OrderBy(l => l.LineNumber).Select(l => new OrderLineDto(
+            l.Id, l.LineNumber, l.ProductId, l.Sku, l.ProductName, l.Unit, l.Quantity,
+            l.UnitPrice.Amount, l.ListPrice.Amount, l.DiscountPercent, l.LineTotal.Amount,
+            l.Reserved, l.Backordered, l.Shipped, l.Delivered, l.Returned, l.Invoiced,
+            [.. reservations.Where(r => r.OrderLineId == l.Id).Select(r => new ReservationDto(r.WarehouseId, r.Code, r.Quantity))])).ToList();
+        var history = order.StatusHistory.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new StatusChangeDto(
+            h.From, h.To, h.At, h.By, h.By is { } by ? actors.GetValueOrDefault(by) : null, h.Reason)).ToList();
+
+        return new OrderDto(
+            order.Id, order.Number, order.CustomerId, customer.Code, customer.Name, order.Status, order.Currency, order.Total.Amount,
+            order.OrderDate, order.RequestedDeliveryDate, order.CustomerPo,
+            order.ApprovalReasons is { } reasons ? reasons.Split(',') : [], order.StatusReason, order.CreatedAt, order.CreatedBy,
+            order.SubmittedAt, order.ConfirmedAt, order.Version, lines, history, order.EntryWarnings,
+            OrderTransitions.AllowedActions(order.Status));
+    }
+
+    public async Task<Page<OrderSummaryDto>> ListAsync(
+        OrderStatus? status, Guid? customerId, DateOnly? from, DateOnly? to, string? q, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var orders = db.SalesOrders.AsNoTracking();
+        if (status is { } s)
+        {
+            orders = orders.Where(o => o.Status == s);
+        }
+
+        if (customerId is { } c)
+        {
+            orders = orders.Where(o => o.CustomerId == c);
+        }
+
+        if (from is { } f)
+        {
+            orders = orders.Where(o => o.OrderDate >= f);
+        }
+
+        if (to is { } t)
+        {
+            orders = orders.Where(o => o.OrderDate <= t);
+        }
+
+        if (Paging.ParseCursor(cursor) is { } before)
+        {
+            orders = orders.Where(o => o.Id.CompareTo(before) < 0);
+        }
+
+        var rows = orders.Join(db.Customers, o => o.CustomerId, cu => cu.Id, (o, cu) => new { o, CustomerName = cu.Name, CustomerCode = cu.Code });
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = Text.Normalize(q).ToLower();
+            rows = rows.Where(x => x.o.Number.ToLower().Contains(term)
+                || (x.o.CustomerPo != null && x.o.CustomerPo.ToLower().Contains(term))
+                || x.CustomerName.ToLower().Contains(term)
+                || x.CustomerCode.ToLower().Contains(term));
+        }
+
+        var fetched = await rows.OrderByDescending(x => x.o.Id).Take(take + 1)
+            .Select(x => new
+            {
+                x.o.Id, x.o.Number, x.o.CustomerId, x.CustomerName, x.o.Status, x.o.Currency, x.o.TotalMinor,
+                x.o.OrderDate, x.o.RequestedDeliveryDate, x.o.CustomerPo, LineCount = x.o.Lines.Count, x.o.CreatedAt,
+            })
+            .ToListAsync(ct);
+        var items = fetched.ConvertAll(x => new OrderSummaryDto(
+            x.Id, x.Number, x.CustomerId, x.CustomerName, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
+            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo, x.LineCount, x.CreatedAt));
+        return Paging.From(items, take, o => o.Id);
+    }
+}

@@ -61,7 +61,7 @@ public sealed class Product : IVersioned
         var list = CheckPrice(details.ListPrice, "listPrice", currency, violations);
         var min = CheckPrice(details.MinPrice ?? details.ListPrice, "minPrice", currency, violations);
         var cost = CheckPrice(details.Cost ?? 0m, "cost", currency, violations);
-        if (min > list)
+        if (list is not null && min is not null && min > list)
         {
             violations.Add(new RuleViolation("minPrice", "MinPriceAboveListPrice", "The minimum price cannot be above the list price."));
         }
@@ -76,34 +76,34 @@ public sealed class Product : IVersioned
         Unit = unit;
         IsWholeUnit = details.IsWholeUnit;
         Currency = currency;
-        ListPriceMinor = list;
-        MinPriceMinor = min;
-        CostMinor = cost;
+        ListPriceMinor = list!.Value;
+        MinPriceMinor = min!.Value;
+        CostMinor = cost!.Value;
         Category = category;
         IsActive = details.IsActive;
         AllowBackorder = details.AllowBackorder;
         UpdatedAt = now;
     }
 
-    private static long CheckPrice(decimal value, string field, string currency, List<RuleViolation> violations)
+    private static long? CheckPrice(decimal value, string field, string currency, List<RuleViolation> violations)
     {
         var money = new Money(value, currency);
         if (value < 0)
         {
             violations.Add(new RuleViolation(field, "NegativePrice", $"{field} cannot be negative."));
-            return 0;
+            return null;
         }
 
         if (!money.IsWholeMinorUnits)
         {
             violations.Add(new RuleViolation(field, "TooManyDecimals", $"{field} has more decimals than {currency} allows."));
-            return 0;
+            return null;
         }
 
         if (value > 1_000_000_000_000m)
         {
             violations.Add(new RuleViolation(field, "OutOfRange", $"{field} is too large."));
-            return 0;
+            return null;
         }
 
         return money.MinorUnits;

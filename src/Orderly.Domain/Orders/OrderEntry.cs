@@ -110,11 +110,14 @@ public static class OrderEntry
         }
 
         var priced = new List<PricedLine>(request.Lines.Count);
+        var requestedSoFar = new Dictionary<Guid, decimal>();
         for (var i = 0; i < request.Lines.Count; i++)
         {
-            if (CheckLine(request.Lines[i], $"lines[{i}]", currency, context, errors, warnings) is { } line)
+            var line = request.Lines[i];
+            requestedSoFar[line.ProductId] = requestedSoFar.GetValueOrDefault(line.ProductId) + Math.Max(line.Quantity, 0);
+            if (CheckLine(line, $"lines[{i}]", currency, context, requestedSoFar[line.ProductId], errors, warnings) is { } pricedLine)
             {
-                priced.Add(line);
+                priced.Add(pricedLine);
             }
         }
 
@@ -128,7 +131,8 @@ public static class OrderEntry
     }
 
     private static PricedLine? CheckLine(
-        OrderLineRequest line, string field, string currency, EntryContext context, List<RuleViolation> errors, List<EntryWarning> warnings)
+        OrderLineRequest line, string field, string currency, EntryContext context, decimal requestedOfProduct,
+        List<RuleViolation> errors, List<EntryWarning> warnings)
     {
         var errorsBefore = errors.Count;
         if (!context.Products.TryGetValue(line.ProductId, out var product))
@@ -203,11 +207,12 @@ public static class OrderEntry
                 $"{product.Sku}: {line.Quantity} is over {context.Policy.UsualQuantityMultiple}x this customer's usual {usual}.", $"{field}.quantity"));
         }
 
+        // Lines of the same product draw on the same stock, so the check is against what the order asks in all.
         var available = context.Available.GetValueOrDefault(product.Id);
-        if (line.Quantity > available)
+        if (requestedOfProduct > available)
         {
             warnings.Add(new("StockShort",
-                $"{product.Sku}: {available} available, {line.Quantity} ordered; {line.Quantity - Math.Max(available, 0)} will be backordered.", $"{field}.quantity"));
+                $"{product.Sku}: {available} available, {requestedOfProduct} ordered; {requestedOfProduct - Math.Max(available, 0)} will be backordered.", $"{field}.quantity"));
         }
 
         return new PricedLine(product.Id, product.Sku, product.Name, product.Unit, line.Quantity, unitPrice, product.ListPrice, discount);

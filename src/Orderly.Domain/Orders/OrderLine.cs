@@ -79,14 +79,18 @@ public sealed class OrderLine
         Backordered = 0;
     }
 
-    internal void RecordShipment(decimal quantity)
+    internal void EnsureCanShip(decimal quantity)
     {
         if (quantity > Reserved)
         {
             throw new RuleViolationException($"lines[{LineNumber - 1}].quantity", "ShipmentExceedsReserved",
                 $"Line {LineNumber} ({Sku}) has {Reserved} reserved; {quantity} cannot ship.");
         }
+    }
 
+    internal void RecordShipment(decimal quantity)
+    {
+        EnsureCanShip(quantity);
         Reserved -= quantity;
         Shipped += quantity;
         Backordered = Quantity - Reserved - Shipped;

@@ -129,16 +129,18 @@ public sealed class SalesOrder : IVersioned
     public void Hold(string reason, DateTimeOffset at, Guid? by)
     {
         Ensure(OrderAction.Hold);
+        var checkedReason = CheckedReason(reason, required: true);
         HeldFrom = Status;
-        MoveTo(OrderStatus.OnHold, at, by, CheckedReason(reason, required: true));
+        MoveTo(OrderStatus.OnHold, at, by, checkedReason);
     }
 
     public void Release(DateTimeOffset at, Guid? by, string? comment = null)
     {
         Ensure(OrderAction.Release);
+        var checkedComment = CheckedReason(comment, required: false);
         var back = HeldFrom ?? OrderStatus.Confirmed;
         HeldFrom = null;
-        MoveTo(back, at, by, CheckedReason(comment, required: false));
+        MoveTo(back, at, by, checkedComment);
     }
 
     /// <summary>Cancels the order; the caller releases the stock reservations of its lines in the same transaction.</summary>
@@ -181,14 +183,21 @@ public sealed class SalesOrder : IVersioned
             throw new RuleViolationException("lines", "NoLines", "A shipment needs at least one line.");
         }
 
-        foreach (var (lineId, quantity) in shipped)
+        // Check every line before changing any, so a refused shipment leaves the order exactly as it was.
+        var perLine = shipped.GroupBy(s => s.LineId).Select(g => (Line: LineById(g.Key), Quantity: g.Sum(s => s.Quantity))).ToList();
+        if (shipped.Any(s => s.Quantity <= 0))
         {
-            if (quantity <= 0)
-            {
-                throw new RuleViolationException("lines", "QuantityNotPositive", "Shipped quantities must be positive.");
-            }
+            throw new RuleViolationException("lines", "QuantityNotPositive", "Shipped quantities must be positive.");
+        }
 
-            LineById(lineId).RecordShipment(quantity);
+        foreach (var (line, quantity) in perLine)
+        {
+            line.EnsureCanShip(quantity);
+        }
+
+        foreach (var (line, quantity) in perLine)
+        {
+            line.RecordShipment(quantity);
         }
 
         var next = _lines.All(l => l.Shipped >= l.Quantity) ? OrderStatus.Shipped : OrderStatus.PartiallyShipped;

@@ -40,9 +40,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         ConflictException conflict => Problem(409, "Conflict", conflict.Message, conflict.Code),
         DbUpdateConcurrencyException => Problem(409, "Concurrent change",
             "Someone else changed this record at the same time; reload it and try again.", "ConcurrencyConflict"),
+        DbUpdateException update when IsUniqueViolation(update) => Problem(409, "Duplicate",
+            "A record with the same unique value (a code, SKU, number or customer PO) was saved at the same time; reload and try again.", "Duplicate"),
         BadHttpRequestException bad => BadRequest(bad),
         JsonException json => Problem(400, "Malformed JSON", Describe(json), "MalformedJson"),
         _ => null,
+    };
+
+    private static bool IsUniqueViolation(DbUpdateException update) => update.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
     };
 
     private static ProblemDetails RuleProblem(RuleViolationException rules)

@@ -54,7 +54,7 @@ public static class OrderlyHost
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         Policies.Add(authorization);
 
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddScoped<UserAccounts>();

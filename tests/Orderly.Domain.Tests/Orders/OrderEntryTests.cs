@@ -1,45 +1,38 @@
-using System.Globalization;
-using Orderly.Domain.Catalog;
 using Orderly.Domain.Common;
-using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
+using static Orderly.Domain.Tests.Orders.EntryScenario;
 
 namespace Orderly.Domain.Tests.Orders;
 
+/// <summary>The blocking entry rules: each error names its field path and rule code.</summary>
 public sealed class OrderEntryTests
 {
-    private static readonly Guid MissingProductId = new("0195f3a0-0000-7000-8000-0000000dead0");
-
-    private readonly Customer _customer = OrderBuilder.ACustomer();
-    private readonly Product _bolt = OrderBuilder.AProduct("BOLT-M8", listPrice: 12.50m, minPrice: 10.00m);
-    private readonly Product _cable = OrderBuilder.AProduct("CABLE-2.5", listPrice: 3.20m, wholeUnit: false, unit: "m");
-    private readonly Product _retired = OrderBuilder.AProduct("OLD-1", active: false);
-    private readonly Product _imported = OrderBuilder.AProduct("US-VALVE", listPrice: 40.00m, currency: "USD");
+    private EntryScenario Given { get; } = new();
 
     [Fact]
     public void Check_CleanOrder_IsValidWithoutWarnings()
     {
         var customer = OrderBuilder.ACustomer(creditLimit: 100_000m);
-        var context = Context(customer) with
+        var context = Given.Context(customer) with
         {
-            UsualQuantities = new Dictionary<Guid, decimal> { [_bolt.Id] = 10m },
-            RecentOrders = [new RecentOrder("SO-2026-000041", new Dictionary<Guid, decimal> { [_bolt.Id] = 10m })],
+            UsualQuantities = new Dictionary<Guid, decimal> { [Given.Bolt.Id] = 10m },
+            RecentOrders = [new RecentOrder("SO-2026-000041", new Dictionary<Guid, decimal> { [Given.Bolt.Id] = 10m })],
         };
 
-        var check = OrderEntry.Check(Request(Line(_bolt, 10m), Line(_cable, 2.5m)), context);
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 10m), Line(Given.Cable, 2.5m)), context);
 
         Assert.True(check.IsValid);
         Assert.Empty(check.Errors);
         Assert.Empty(check.Warnings);
         Assert.Equal("CNY", check.Currency);
-        Assert.Equal([_bolt.ListPrice, _cable.ListPrice], check.Lines.Select(l => l.UnitPrice));
+        Assert.Equal([Given.Bolt.ListPrice, Given.Cable.ListPrice], check.Lines.Select(l => l.UnitPrice));
         Assert.Equal(new Money(133.00m, "CNY"), check.Total);
     }
 
     [Fact]
     public void Check_UnknownCustomer_ReportsCustomerId()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m)), Context() with { Customer = null });
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m)), Given.Context() with { Customer = null });
 
         AssertOnlyError(check, "customerId", "UnknownCustomer");
     }
@@ -49,7 +42,7 @@ public sealed class OrderEntryTests
     {
         var customer = OrderBuilder.ACustomer(active: false, blocked: true);
 
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m)), Context(customer));
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m)), Given.Context(customer));
 
         AssertOnlyError(check, "customerId", "CustomerInactive");
     }
@@ -59,7 +52,7 @@ public sealed class OrderEntryTests
     {
         var customer = OrderBuilder.ACustomer(blocked: true);
 
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m)), Context(customer));
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m)), Given.Context(customer));
 
         AssertOnlyError(check, "customerId", "CustomerBlocked");
     }
@@ -67,7 +60,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_UnknownProduct_ReportsThePathOfItsLine()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m), new OrderLineRequest(MissingProductId, 1m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m), new OrderLineRequest(MissingProductId, 1m)), Given.Context());
 
         AssertOnlyError(check, "lines[1].productId", "UnknownProduct");
         Assert.Single(check.Lines);
@@ -76,7 +69,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_InactiveProduct_ReportsProductInactive()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m), Line(_retired, 1m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m), Line(Given.Retired, 1m)), Given.Context());
 
         AssertOnlyError(check, "lines[1].productId", "ProductInactive");
     }
@@ -86,7 +79,7 @@ public sealed class OrderEntryTests
     [InlineData(-3)]
     public void Check_QuantityNotPositive_ReportsQuantity(int quantity)
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m), Line(_bolt, quantity)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m), Line(Given.Bolt, quantity)), Given.Context());
 
         AssertOnlyError(check, "lines[1].quantity", "QuantityNotPositive");
     }
@@ -94,7 +87,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_QuantityAboveTheMaximum_ReportsQuantityTooLarge()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, Quantity.Max + 1)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, Quantity.Max + 1)), Given.Context());
 
         AssertOnlyError(check, "lines[0].quantity", "QuantityTooLarge");
     }
@@ -104,7 +97,7 @@ public sealed class OrderEntryTests
     [InlineData("2.0001")]
     public void Check_FractionalQuantityOfAWholePieceProduct_ReportsFractionalQuantity(string quantity)
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, Dec(quantity))), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, Dec(quantity))), Given.Context());
 
         AssertOnlyError(check, "lines[0].quantity", "FractionalQuantity");
     }
@@ -112,7 +105,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_FractionalQuantityOfAMeasuredProduct_IsAccepted()
     {
-        var check = OrderEntry.Check(Request(Line(_cable, 2.125m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Cable, 2.125m)), Given.Context());
 
         Assert.True(check.IsValid);
         Assert.Equal(2.125m, Assert.Single(check.Lines).Quantity);
@@ -121,7 +114,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_QuantityWithMoreThanThreeDecimals_ReportsTooManyDecimals()
     {
-        var check = OrderEntry.Check(Request(Line(_cable, 2.1255m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Cable, 2.1255m)), Given.Context());
 
         AssertOnlyError(check, "lines[0].quantity", "TooManyDecimals");
     }
@@ -131,7 +124,7 @@ public sealed class OrderEntryTests
     [InlineData("0")]
     public void Check_UnitPriceBelowTheMinimum_ReportsPriceBelowMinimum(string price)
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, Dec(price))), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m, Dec(price))), Given.Context());
 
         AssertOnlyError(check, "lines[0].unitPrice", "PriceBelowMinimum");
     }
@@ -140,7 +133,7 @@ public sealed class OrderEntryTests
     public void Check_DiscountTakingTheNetPriceBelowTheMinimum_ReportsPriceBelowMinimum()
     {
         // 12.50 less 20.1% is 9.98875, which rounds to 9.99, one fen under the 10.00 minimum.
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, discount: 20.1m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m, discount: 20.1m)), Given.Context());
 
         AssertOnlyError(check, "lines[0].unitPrice", "PriceBelowMinimum");
     }
@@ -148,7 +141,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_DiscountDownToExactlyTheMinimum_IsAccepted()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, discount: 20m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m, discount: 20m)), Given.Context());
 
         Assert.True(check.IsValid);
         Assert.Equal(new Money(10.00m, "CNY"), check.Total);
@@ -160,7 +153,7 @@ public sealed class OrderEntryTests
     [InlineData("1000000000000.01")]
     public void Check_InvalidUnitPrice_ReportsInvalidPrice(string price)
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, Dec(price))), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m, Dec(price))), Given.Context());
 
         AssertOnlyError(check, "lines[0].unitPrice", "InvalidPrice");
     }
@@ -168,7 +161,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_OrderCurrencyDifferentFromTheCustomers_ReportsCurrencyMismatch()
     {
-        var check = OrderEntry.Check(Request(Line(_imported, 1m)) with { Currency = "USD" }, Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Imported, 1m)) with { Currency = "USD" }, Given.Context());
 
         AssertOnlyError(check, "currency", "CurrencyMismatch");
     }
@@ -176,7 +169,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_ProductPricedInAnotherCurrency_ReportsPriceListCurrency()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m), Line(_imported, 1m)), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m), Line(Given.Imported, 1m)), Given.Context());
 
         AssertOnlyError(check, "lines[1].productId", "PriceListCurrency");
     }
@@ -184,7 +177,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_UnknownCurrency_ReportsCurrencyAndChecksNoLines()
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m)) with { Currency = "XYZ" }, Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m)) with { Currency = "XYZ" }, Given.Context());
 
         AssertOnlyError(check, "currency", "UnknownCurrency");
         Assert.Empty(check.Lines);
@@ -193,9 +186,9 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_DeliveryDateBeforeToday_ReportsDeliveryDateInPast()
     {
-        var request = Request(Line(_bolt, 1m)) with { RequestedDeliveryDate = OrderBuilder.Today.AddDays(-1) };
+        var request = Given.Request(Line(Given.Bolt, 1m)) with { RequestedDeliveryDate = OrderBuilder.Today.AddDays(-1) };
 
-        var check = OrderEntry.Check(request, Context());
+        var check = OrderEntry.Check(request, Given.Context());
 
         AssertOnlyError(check, "requestedDeliveryDate", "DeliveryDateInPast");
     }
@@ -203,17 +196,17 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_DeliveryDateToday_IsAccepted()
     {
-        var request = Request(Line(_bolt, 1m)) with { RequestedDeliveryDate = OrderBuilder.Today };
+        var request = Given.Request(Line(Given.Bolt, 1m)) with { RequestedDeliveryDate = OrderBuilder.Today };
 
-        Assert.True(OrderEntry.Check(request, Context()).IsValid);
+        Assert.True(OrderEntry.Check(request, Given.Context()).IsValid);
     }
 
     [Fact]
     public void Check_CustomerPoAlreadyUsed_ReportsDuplicateCustomerPo()
     {
-        var request = Request(Line(_bolt, 1m)) with { CustomerPo = "PO-2026-0042" };
+        var request = Given.Request(Line(Given.Bolt, 1m)) with { CustomerPo = "PO-2026-0042" };
 
-        var check = OrderEntry.Check(request, Context() with { CustomerPoAlreadyUsed = true });
+        var check = OrderEntry.Check(request, Given.Context() with { CustomerPoAlreadyUsed = true });
 
         AssertOnlyError(check, "customerPo", "DuplicateCustomerPo");
     }
@@ -221,9 +214,9 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_CustomerPoLongerThanTheLimit_ReportsTooLong()
     {
-        var request = Request(Line(_bolt, 1m)) with { CustomerPo = new string('P', SalesOrder.CustomerPoMaxLength + 1) };
+        var request = Given.Request(Line(Given.Bolt, 1m)) with { CustomerPo = new string('P', SalesOrder.CustomerPoMaxLength + 1) };
 
-        var check = OrderEntry.Check(request, Context());
+        var check = OrderEntry.Check(request, Given.Context());
 
         AssertOnlyError(check, "customerPo", "TooLong");
     }
@@ -231,7 +224,7 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_NoLines_ReportsNoLines()
     {
-        var check = OrderEntry.Check(Request(), Context());
+        var check = OrderEntry.Check(Given.Request(), Given.Context());
 
         AssertOnlyError(check, "lines", "NoLines");
     }
@@ -239,9 +232,9 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_501Lines_ReportsTooManyLines()
     {
-        var lines = Enumerable.Range(0, SalesOrder.MaxLines + 1).Select(_ => Line(_bolt, 1m)).ToArray();
+        var lines = Enumerable.Range(0, SalesOrder.MaxLines + 1).Select(_ => Line(Given.Bolt, 1m)).ToArray();
 
-        var check = OrderEntry.Check(Request(lines), Context());
+        var check = OrderEntry.Check(Given.Request(lines), Given.Context());
 
         AssertOnlyError(check, "lines", "TooManyLines");
         Assert.Empty(check.Lines);
@@ -250,9 +243,9 @@ public sealed class OrderEntryTests
     [Fact]
     public void Check_500Lines_IsAccepted()
     {
-        var lines = Enumerable.Range(0, SalesOrder.MaxLines).Select(_ => Line(_bolt, 1m)).ToArray();
+        var lines = Enumerable.Range(0, SalesOrder.MaxLines).Select(_ => Line(Given.Bolt, 1m)).ToArray();
 
-        var check = OrderEntry.Check(Request(lines), Context());
+        var check = OrderEntry.Check(Given.Request(lines), Given.Context());
 
         Assert.True(check.IsValid);
         Assert.Equal(SalesOrder.MaxLines, check.Lines.Count);
@@ -264,7 +257,7 @@ public sealed class OrderEntryTests
     [InlineData("150")]
     public void Check_DiscountOutOfRange_ReportsDiscountPercent(string discount)
     {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, discount: Dec(discount))), Context());
+        var check = OrderEntry.Check(Given.Request(Line(Given.Bolt, 1m, discount: Dec(discount))), Given.Context());
 
         AssertOnlyError(check, "lines[0].discountPercent", "DiscountOutOfRange");
     }
@@ -275,9 +268,9 @@ public sealed class OrderEntryTests
         var customer = OrderBuilder.ACustomer(blocked: true);
         var request = new OrderRequest(
             customer.Id, null, OrderBuilder.Today.AddDays(-2), "PO-1",
-            [Line(_bolt, 0m), new OrderLineRequest(MissingProductId, 1m), Line(_bolt, 1m, discount: 150m), Line(_cable, 1.0001m)]);
+            [Line(Given.Bolt, 0m), new OrderLineRequest(MissingProductId, 1m), Line(Given.Bolt, 1m, discount: 150m), Line(Given.Cable, 1.0001m)]);
 
-        var check = OrderEntry.Check(request, Context(customer) with { CustomerPoAlreadyUsed = true });
+        var check = OrderEntry.Check(request, Given.Context(customer) with { CustomerPoAlreadyUsed = true });
 
         Assert.Equal(
             [
@@ -291,210 +284,5 @@ public sealed class OrderEntryTests
             ],
             check.Errors.Select(e => (e.Field, e.Code)));
         Assert.Empty(check.Lines);
-    }
-
-    [Fact]
-    public void Check_QuantityOverFiveTimesTheUsual_WarnsQuantityAboveUsual()
-    {
-        var context = Context() with { UsualQuantities = new Dictionary<Guid, decimal> { [_bolt.Id] = 10m } };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 51m)), context);
-
-        Assert.True(check.IsValid);
-        AssertOnlyWarning(check, "QuantityAboveUsual", "lines[0].quantity");
-    }
-
-    [Fact]
-    public void Check_QuantityAtExactlyFiveTimesTheUsual_DoesNotWarn()
-    {
-        var context = Context() with { UsualQuantities = new Dictionary<Guid, decimal> { [_bolt.Id] = 10m } };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 50m)), context);
-
-        Assert.Empty(check.Warnings);
-    }
-
-    [Fact]
-    public void Check_SameProductsAndQuantitiesAsARecentOrder_WarnsProbableDuplicate()
-    {
-        var context = Context() with { RecentOrders = [Recent("SO-2026-000041", (_bolt, 10m), (_cable, 2.5m))] };
-
-        var check = OrderEntry.Check(Request(Line(_cable, 2.5m), Line(_bolt, 10m)), context);
-
-        var warning = AssertOnlyWarning(check, "ProbableDuplicate", null);
-        Assert.Contains("SO-2026-000041", warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Check_SameProductSplitOverTwoLines_StillWarnsProbableDuplicate()
-    {
-        var context = Context() with { RecentOrders = [Recent("SO-2026-000041", (_bolt, 10m))] };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 6m), Line(_bolt, 4m)), context);
-
-        AssertOnlyWarning(check, "ProbableDuplicate", null);
-    }
-
-    [Fact]
-    public void Check_OneQuantityDifferentFromTheRecentOrder_DoesNotWarnProbableDuplicate()
-    {
-        var context = Context() with { RecentOrders = [Recent("SO-2026-000041", (_bolt, 10m), (_cable, 2.5m))] };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 10m), Line(_cable, 3m)), context);
-
-        Assert.Empty(check.Warnings);
-    }
-
-    [Fact]
-    public void Check_RecentOrderWithAnExtraProduct_DoesNotWarnProbableDuplicate()
-    {
-        var context = Context() with { RecentOrders = [Recent("SO-2026-000041", (_bolt, 10m), (_cable, 2.5m))] };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 10m)), context);
-
-        Assert.Empty(check.Warnings);
-    }
-
-    [Theory]
-    [InlineData("13.00", null, "above")]
-    [InlineData("11.00", null, "below")]
-    [InlineData(null, "5", "below")]
-    public void Check_PriceOffTheList_WarnsPriceOffList(string? price, string? discount, string direction)
-    {
-        var line = Line(_bolt, 1m, Parse(price), Parse(discount));
-
-        var check = OrderEntry.Check(Request(line), Context());
-
-        Assert.True(check.IsValid);
-        var warning = AssertOnlyWarning(check, "PriceOffList", "lines[0].unitPrice");
-        Assert.Contains($" is {direction} the list price", warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Check_ListPriceTypedWithExtraZeros_DoesNotWarnPriceOffList()
-    {
-        var check = OrderEntry.Check(Request(Line(_bolt, 1m, 12.500m)), Context());
-
-        Assert.Empty(check.Warnings);
-    }
-
-    [Fact]
-    public void Check_QuantityAboveAvailableStock_WarnsStockShortWithTheBackorder()
-    {
-        var context = Context() with { Available = new Dictionary<Guid, decimal> { [_bolt.Id] = 5m } };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 6m)), context);
-
-        Assert.True(check.IsValid);
-        var warning = AssertOnlyWarning(check, "StockShort", "lines[0].quantity");
-        Assert.Contains("1 will be backordered", warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Check_QuantityEqualToAvailableStock_DoesNotWarnStockShort()
-    {
-        var context = Context() with { Available = new Dictionary<Guid, decimal> { [_bolt.Id] = 6m } };
-
-        Assert.Empty(OrderEntry.Check(Request(Line(_bolt, 6m)), context).Warnings);
-    }
-
-    [Fact]
-    public void Check_NegativeAvailableStock_BackordersTheWholeQuantity()
-    {
-        var context = Context() with { Available = new Dictionary<Guid, decimal> { [_bolt.Id] = -3m } };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 6m)), context);
-
-        var warning = AssertOnlyWarning(check, "StockShort", "lines[0].quantity");
-        Assert.Contains("6 will be backordered", warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Check_SameProductOnTwoLinesExceedingStockTogether_WarnsStockShort()
-    {
-        var context = Context() with { Available = new Dictionary<Guid, decimal> { [_bolt.Id] = 10m } };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 6m), Line(_bolt, 6m)), context);
-
-        Assert.Contains(check.Warnings, w => w.Code == "StockShort");
-    }
-
-    [Theory]
-    [InlineData(77_500, "CreditNearLimit")]
-    [InlineData(87_500, "CreditNearLimit")]
-    [InlineData(87_501, "CreditOverLimit")]
-    public void Check_ExposureNearOrOverTheCreditLimit_Warns(long openExposureMinor, string code)
-    {
-        // The order itself is 10 x 12.50 = 125.00 against a limit of 1 000.00.
-        var customer = OrderBuilder.ACustomer(creditLimit: 1_000m);
-        var context = Context(customer) with { OpenExposureMinor = openExposureMinor };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 10m)), context);
-
-        Assert.True(check.IsValid);
-        AssertOnlyWarning(check, code, null);
-    }
-
-    [Fact]
-    public void Check_ExposureJustUnderNinetyPercentOfTheLimit_DoesNotWarn()
-    {
-        var customer = OrderBuilder.ACustomer(creditLimit: 1_000m);
-        var context = Context(customer) with { OpenExposureMinor = 77_499 };
-
-        Assert.Empty(OrderEntry.Check(Request(Line(_bolt, 10m)), context).Warnings);
-    }
-
-    [Fact]
-    public void Check_CustomerWithoutCreditLimit_NeverWarnsCredit()
-    {
-        var context = Context() with { OpenExposureMinor = 9_000_000_000 };
-
-        Assert.Empty(OrderEntry.Check(Request(Line(_bolt, 10m)), context).Warnings);
-    }
-
-    [Fact]
-    public void Check_WithErrors_SkipsOrderLevelWarnings()
-    {
-        var customer = OrderBuilder.ACustomer(creditLimit: 100m);
-        var context = Context(customer) with { RecentOrders = [Recent("SO-2026-000041", (_bolt, 10m))] };
-
-        var check = OrderEntry.Check(Request(Line(_bolt, 10m)) with { RequestedDeliveryDate = OrderBuilder.Today.AddDays(-1) }, context);
-
-        Assert.False(check.IsValid);
-        Assert.DoesNotContain(check.Warnings, w => w.Code is "ProbableDuplicate" or "CreditOverLimit");
-    }
-
-    private EntryContext Context(Customer? customer = null) => new()
-    {
-        Customer = customer ?? _customer,
-        Products = new[] { _bolt, _cable, _retired, _imported }.ToDictionary(p => p.Id),
-        Today = OrderBuilder.Today,
-        Available = new Dictionary<Guid, decimal> { [_bolt.Id] = 1_000m, [_cable.Id] = 1_000m, [_retired.Id] = 1_000m, [_imported.Id] = 1_000m },
-    };
-
-    private OrderRequest Request(params OrderLineRequest[] lines) => new(_customer.Id, null, null, null, lines);
-
-    private static OrderLineRequest Line(Product product, decimal quantity, decimal? unitPrice = null, decimal? discount = null) =>
-        new(product.Id, quantity, unitPrice, discount);
-
-    private static RecentOrder Recent(string number, params (Product Product, decimal Quantity)[] lines) =>
-        new(number, lines.ToDictionary(l => l.Product.Id, l => l.Quantity));
-
-    private static decimal Dec(string value) => decimal.Parse(value, CultureInfo.InvariantCulture);
-
-    private static decimal? Parse(string? value) => value is null ? null : Dec(value);
-
-    private static void AssertOnlyError(EntryCheck check, string field, string code)
-    {
-        Assert.False(check.IsValid);
-        var error = Assert.Single(check.Errors);
-        Assert.Equal((field, code), (error.Field, error.Code));
-    }
-
-    private static EntryWarning AssertOnlyWarning(EntryCheck check, string code, string? field)
-    {
-        var warning = Assert.Single(check.Warnings);
-        Assert.Equal((code, field), (warning.Code, warning.Field));
-        return warning;
     }
 }

@@ -86,4 +86,15 @@ public sealed class SalesOrderTests
         Assert.Equal([3m, 3m], order.Lines.Select(l => l.Backordered));
         Assert.All(order.Lines, l => Assert.True(l.Reserved + l.Shipped + l.Backordered == l.Quantity));
     }
+
+    [Fact]
+    public void RecordEntryWarnings_ReplacesTheWarningsSeenAtEntry()
+    {
+        var order = new OrderBuilder().Build();
+        order.RecordEntryWarnings([new EntryWarning("StockShort", "short", "lines[0].quantity"), new EntryWarning("PriceOffList", "off")]);
+
+        order.RecordEntryWarnings([new EntryWarning("CreditNearLimit", "near")]);
+
+        Assert.Equal(["CreditNearLimit"], order.EntryWarnings.Select(w => w.Code));
+    }
 }

@@ -125,7 +125,7 @@ public sealed class SalesOrderTransitionTests
         Assert.Equal(at, order.SubmittedAt);
         Assert.Equal(at, order.ConfirmedAt);
         Assert.Null(order.ApprovalReasons);
-        AssertLastRow(order, OrderStatus.Draft, OrderStatus.Confirmed, at, OrderBuilder.Clerk, null);
+        StatusHistoryAssert.LastRow(order, OrderStatus.Draft, OrderStatus.Confirmed, at, OrderBuilder.Clerk, null);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class SalesOrderTransitionTests
         Assert.Equal(at, order.SubmittedAt);
         Assert.Null(order.ConfirmedAt);
         Assert.Equal("OrderTotalAboveThreshold,DiscountNeedsApproval", order.ApprovalReasons);
-        AssertLastRow(order, OrderStatus.Draft, OrderStatus.PendingApproval, at, OrderBuilder.Clerk, "OrderTotalAboveThreshold,DiscountNeedsApproval");
+        StatusHistoryAssert.LastRow(order, OrderStatus.Draft, OrderStatus.PendingApproval, at, OrderBuilder.Clerk, "OrderTotalAboveThreshold,DiscountNeedsApproval");
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class SalesOrderTransitionTests
         Assert.Equal(OrderStatus.Confirmed, order.Status);
         Assert.Equal(at, order.ConfirmedAt);
         Assert.Equal(ApproveComment, order.StatusReason);
-        AssertLastRow(order, OrderStatus.PendingApproval, OrderStatus.Confirmed, at, OrderBuilder.Manager, ApproveComment);
+        StatusHistoryAssert.LastRow(order, OrderStatus.PendingApproval, OrderStatus.Confirmed, at, OrderBuilder.Manager, ApproveComment);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class SalesOrderTransitionTests
         Assert.Equal(OrderStatus.Rejected, order.Status);
         Assert.Equal(RejectReason, order.StatusReason);
         Assert.Null(order.ConfirmedAt);
-        AssertLastRow(order, OrderStatus.PendingApproval, OrderStatus.Rejected, at, OrderBuilder.Manager, RejectReason);
+        StatusHistoryAssert.LastRow(order, OrderStatus.PendingApproval, OrderStatus.Rejected, at, OrderBuilder.Manager, RejectReason);
     }
 
     [Theory]
@@ -225,13 +225,13 @@ public sealed class SalesOrderTransitionTests
 
         Assert.Equal(OrderStatus.OnHold, order.Status);
         Assert.Equal(from, order.HeldFrom);
-        AssertLastRow(order, from, OrderStatus.OnHold, heldAt, OrderBuilder.Manager, OrderBuilder.HoldReason);
+        StatusHistoryAssert.LastRow(order, from, OrderStatus.OnHold, heldAt, OrderBuilder.Manager, OrderBuilder.HoldReason);
 
         order.Release(releasedAt, OrderBuilder.Manager, ReleaseComment);
 
         Assert.Equal(from, order.Status);
         Assert.Null(order.HeldFrom);
-        AssertLastRow(order, OrderStatus.OnHold, from, releasedAt, OrderBuilder.Manager, ReleaseComment);
+        StatusHistoryAssert.LastRow(order, OrderStatus.OnHold, from, releasedAt, OrderBuilder.Manager, ReleaseComment);
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public sealed class SalesOrderTransitionTests
 
         Assert.Equal(OrderStatus.Cancelled, order.Status);
         Assert.All(order.Lines, l => Assert.Equal((0m, 0m), (l.Reserved, l.Backordered)));
-        AssertLastRow(order, OrderStatus.Confirmed, OrderStatus.Cancelled, at, OrderBuilder.Clerk, CancelReason);
+        StatusHistoryAssert.LastRow(order, OrderStatus.Confirmed, OrderStatus.Cancelled, at, OrderBuilder.Clerk, CancelReason);
     }
 
     [Fact]
@@ -319,136 +319,6 @@ public sealed class SalesOrderTransitionTests
         Assert.Equal("Required", error.Code);
         Assert.Equal(OrderStatus.Confirmed, order.Status);
         Assert.All(order.Lines, l => Assert.Equal(l.Quantity, l.Reserved));
-    }
-
-    [Fact]
-    public void RecordShipment_OfPartOfTheOrder_MovesToPartiallyShipped()
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-        var first = order.Lines[0];
-        var at = _builder.Now;
-
-        order.RecordShipment([(first.Id, 4m)], at, OrderBuilder.Clerk);
-
-        Assert.Equal(OrderStatus.PartiallyShipped, order.Status);
-        Assert.Equal((6m, 4m, 0m), (first.Reserved, first.Shipped, first.Backordered));
-        Assert.Equal(6m, first.Outstanding);
-        AssertLastRow(order, OrderStatus.Confirmed, OrderStatus.PartiallyShipped, at, OrderBuilder.Clerk, null);
-    }
-
-    [Fact]
-    public void RecordShipment_OfEverything_MovesToShipped()
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-        var at = _builder.Now;
-
-        OrderBuilder.ShipAllReserved(order, at);
-
-        Assert.Equal(OrderStatus.Shipped, order.Status);
-        Assert.All(order.Lines, l => Assert.Equal((l.Quantity, 0m, 0m), (l.Shipped, l.Reserved, l.Backordered)));
-        AssertLastRow(order, OrderStatus.Confirmed, OrderStatus.Shipped, at, OrderBuilder.Clerk, null);
-    }
-
-    [Fact]
-    public void RecordShipment_InThreeParts_WritesARowOnlyWhenTheStatusChanges()
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-        var first = order.Lines[0];
-        var rowsBefore = order.StatusHistory.Count;
-
-        order.RecordShipment([(first.Id, 2m)], _builder.Now, OrderBuilder.Clerk);
-        var secondAt = _builder.Now.AddHours(1);
-        order.RecordShipment([(first.Id, 3m)], secondAt, OrderBuilder.Clerk);
-
-        Assert.Equal(OrderStatus.PartiallyShipped, order.Status);
-        Assert.Equal(rowsBefore + 1, order.StatusHistory.Count);
-        Assert.Equal(secondAt, order.UpdatedAt);
-
-        OrderBuilder.ShipAllReserved(order, _builder.Now.AddHours(2));
-
-        Assert.Equal(OrderStatus.Shipped, order.Status);
-        Assert.Equal(rowsBefore + 2, order.StatusHistory.Count);
-        AssertLastRow(order, OrderStatus.PartiallyShipped, OrderStatus.Shipped, _builder.Now.AddHours(2), OrderBuilder.Clerk, null);
-    }
-
-    [Fact]
-    public void RecordShipment_MoreThanReserved_ThrowsRuleViolation()
-    {
-        var order = _builder.WithLine(10m, 12.50m).WithLine(4m, 99.99m).Build();
-        order.Submit([], _builder.Now, OrderBuilder.Clerk);
-        order.RecordReservation(order.Lines[1].Id, 3m);
-
-        var error = Assert.Throws<RuleViolationException>(
-            () => order.RecordShipment([(order.Lines[1].Id, 4m)], _builder.Now, OrderBuilder.Clerk));
-
-        var violation = Assert.Single(error.Violations);
-        Assert.Equal(("lines[1].quantity", "ShipmentExceedsReserved"), (violation.Field, violation.Code));
-        Assert.Equal(OrderStatus.Confirmed, order.Status);
-        Assert.Equal((3m, 0m), (order.Lines[1].Reserved, order.Lines[1].Shipped));
-    }
-
-    [Fact]
-    public void RecordShipment_WhenALaterLineExceedsReserved_ShipsNothing()
-    {
-        var order = _builder.WithLine(10m, 12.50m).WithLine(4m, 99.99m).Build();
-        order.Submit([], _builder.Now, OrderBuilder.Clerk);
-        order.RecordReservation(order.Lines[0].Id, 10m);
-        order.RecordReservation(order.Lines[1].Id, 3m);
-
-        Assert.Throws<RuleViolationException>(
-            () => order.RecordShipment([(order.Lines[0].Id, 10m), (order.Lines[1].Id, 4m)], _builder.Now, OrderBuilder.Clerk));
-
-        Assert.Equal(OrderStatus.Confirmed, order.Status);
-        Assert.Equal((10m, 0m), (order.Lines[0].Reserved, order.Lines[0].Shipped));
-    }
-
-    [Theory]
-    [InlineData(0, "QuantityNotPositive")]
-    [InlineData(-1, "QuantityNotPositive")]
-    public void RecordShipment_WithNonPositiveQuantity_Throws(int quantity, string code)
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-
-        var error = Assert.Throws<RuleViolationException>(
-            () => order.RecordShipment([(order.Lines[0].Id, quantity)], _builder.Now, OrderBuilder.Clerk));
-
-        Assert.Equal(code, error.Code);
-        Assert.Equal(OrderStatus.Confirmed, order.Status);
-    }
-
-    [Fact]
-    public void RecordShipment_WithNoLines_Throws()
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-
-        var error = Assert.Throws<RuleViolationException>(() => order.RecordShipment([], _builder.Now, OrderBuilder.Clerk));
-
-        Assert.Equal("NoLines", error.Code);
-    }
-
-    [Fact]
-    public void RecordShipment_OfALineNotOnTheOrder_Throws()
-    {
-        var order = _builder.Build(OrderStatus.Confirmed);
-
-        var error = Assert.Throws<RuleViolationException>(
-            () => order.RecordShipment([(Guid.NewGuid(), 1m)], _builder.Now, OrderBuilder.Clerk));
-
-        Assert.Equal("UnknownLine", error.Code);
-    }
-
-    [Fact]
-    public void RecordDelivery_WhenShipped_MovesToDeliveredWithDeliveredEqualToShipped()
-    {
-        var order = _builder.Build(OrderStatus.Shipped);
-        var at = _builder.Now;
-
-        order.RecordDelivery(at, OrderBuilder.Clerk);
-
-        Assert.Equal(OrderStatus.Delivered, order.Status);
-        Assert.All(order.Lines, l => Assert.Equal(l.Shipped, l.Delivered));
-        Assert.Equal([10m, 4m], order.Lines.Select(l => l.Delivered));
-        AssertLastRow(order, OrderStatus.Shipped, OrderStatus.Delivered, at, OrderBuilder.Clerk, null);
     }
 
     [Fact]
@@ -558,11 +428,5 @@ public sealed class SalesOrderTransitionTests
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown action.");
         }
-    }
-
-    private static void AssertLastRow(SalesOrder order, OrderStatus from, OrderStatus to, DateTimeOffset at, Guid by, string? reason)
-    {
-        var row = order.StatusHistory[^1];
-        Assert.Equal((from, to, at, by, reason), (row.From!.Value, row.To, row.At, row.By!.Value, row.Reason));
     }
 }

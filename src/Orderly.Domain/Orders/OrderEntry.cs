@@ -200,16 +200,19 @@ public static class OrderEntry
             warnings.Add(new("PriceOffList", $"{product.Sku}: net price {netUnitPrice} is {direction} the list price {product.ListPrice}.", $"{field}.unitPrice"));
         }
 
-        if (context.UsualQuantities.TryGetValue(product.Id, out var usual) && usual > 0 &&
-            line.Quantity > usual * context.Policy.UsualQuantityMultiple)
+        // Several lines of one product count together, and each warning is given once per product.
+        var warnedBefore = warnings.Any(w => w.Code == "QuantityAboveUsual" && w.Message.StartsWith(product.Sku + ":", StringComparison.Ordinal));
+        if (!warnedBefore && context.UsualQuantities.TryGetValue(product.Id, out var usual) && usual > 0 &&
+            requestedOfProduct > usual * context.Policy.UsualQuantityMultiple)
         {
             warnings.Add(new("QuantityAboveUsual",
-                $"{product.Sku}: {line.Quantity} is over {context.Policy.UsualQuantityMultiple}x this customer's usual {usual}.", $"{field}.quantity"));
+                $"{product.Sku}: {requestedOfProduct} is over {context.Policy.UsualQuantityMultiple}x this customer's usual {usual}.", $"{field}.quantity"));
         }
 
         // Lines of the same product draw on the same stock, so the check is against what the order asks in all.
         var available = context.Available.GetValueOrDefault(product.Id);
-        if (requestedOfProduct > available)
+        var shortBefore = warnings.Any(w => w.Code == "StockShort" && w.Message.StartsWith(product.Sku + ":", StringComparison.Ordinal));
+        if (!shortBefore && requestedOfProduct > available)
         {
             warnings.Add(new("StockShort",
                 $"{product.Sku}: {available} available, {requestedOfProduct} ordered; {requestedOfProduct - Math.Max(available, 0)} will be backordered.", $"{field}.quantity"));

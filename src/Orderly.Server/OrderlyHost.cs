@@ -1,8 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Orders;
+using Orderly.Server.Audit;
 using Orderly.Server.Catalog;
 using Orderly.Server.Customers;
 using Orderly.Server.Data;
@@ -19,6 +23,7 @@ namespace Orderly.Server;
 public static class OrderlyHost
 {
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+    private const string SchemeSelector = "Orderly";
 
     public static void AddOrderly(this WebApplicationBuilder builder)
     {
@@ -48,8 +53,29 @@ public static class OrderlyHost
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<OrderlyDbContext>()
             .AddSignInManager();
-        services.AddAuthentication(IdentityConstants.BearerScheme)
-            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8));
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditActor>();
+        services.AddDataProtection().SetApplicationName("Orderly").PersistKeysToDbContext<OrderlyDbContext>();
+        services.AddAuthentication(SchemeSelector)
+            .AddPolicyScheme(SchemeSelector, "Bearer token, API key or cookie", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) ? ApiKeyAuthenticationHandler.SchemeName
+                : http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? IdentityConstants.BearerScheme
+                : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.Cookie.Name = "orderly.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(10);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                // The API answers 401/403 instead of redirecting to the login page.
+                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
+            });
         var authorization = services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         Policies.Add(authorization);
@@ -64,6 +90,18 @@ public static class OrderlyHost
         services.AddScoped<OrderQueries>();
         services.AddScoped<Idempotency>();
         services.AddScoped<DemoSeeder>();
+    }
+
+    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     public static void Configure(JsonSerializerOptions json)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Orderly.Domain.Customers;
 using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
+using Orderly.Server.Audit;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 
@@ -16,8 +18,12 @@ namespace Orderly.Server.Data;
 /// The one context of Orderly. Provider-specific subclasses exist only so that each provider keeps its own
 /// migration set (<see cref="SqliteOrderlyDbContext"/>, <see cref="PostgresOrderlyDbContext"/>).
 /// </summary>
-public class OrderlyDbContext(DbContextOptions options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
+public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null, TimeProvider? time = null)
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Any constant: the transaction-scoped PostgreSQL lock that serialises appends to the audit chain.</summary>
+    private const long AuditChainLock = 74_280_001;
+
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Warehouse> Warehouses => Set<Warehouse>();
@@ -31,17 +37,62 @@ public class OrderlyDbContext(DbContextOptions options) : IdentityDbContext<AppU
     public DbSet<Shipment> Shipments => Set<Shipment>();
     public DbSet<NumberSequence> NumberSequences => Set<NumberSequence>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Saves with the version bumps and, in the same transaction, one chained audit record per changed aggregate:
+    /// a rolled-back change leaves no audit record, a committed one exactly one.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        ChangeTracker.DetectChanges();
+        var records = AuditTrail.Collect(this, actor, (time ?? TimeProvider.System).GetUtcNow());
+        if (records.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await AppendAuditAsync(records, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await AppendAuditAsync(records, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    /// <summary>Writes a refused attempt (e.g. approving one's own order) to the audit trail in its own transaction.</summary>
+    public async Task AuditDenialAsync(string entityType, string entityId, string reason, CancellationToken ct)
     {
-        BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ChangeTracker.Clear();
+        await using var transaction = await Database.BeginTransactionAsync(ct);
+        var record = AuditTrail.Denial(actor, (time ?? TimeProvider.System).GetUtcNow(), entityType, entityId, reason);
+        await AppendAuditAsync([record], ct);
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
+        await transaction.CommitAsync(ct);
+        ChangeTracker.Clear();
+    }
+
+    private async Task AppendAuditAsync(List<AuditRecord> records, CancellationToken ct)
+    {
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditChainLock})", ct);
+        }
+
+        var head = await AuditRecords.AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct);
+        AuditTrail.Link(records, head);
+        AuditRecords.AddRange(records);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -12,6 +12,52 @@ namespace Orderly.Server.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    key_id = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    key_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    roles = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    created_by = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_api_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_records",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    actor_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    actor_name = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    on_behalf_of = table.Column<Guid>(type: "TEXT", nullable: true),
+                    source_address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    correlation_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    operation = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    entity_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    entity_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    changes = table.Column<string>(type: "TEXT", nullable: false),
+                    previous_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_records", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "customers",
                 columns: table => new
                 {
@@ -36,6 +82,20 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_customers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    friendly_name = table.Column<string>(type: "TEXT", nullable: true),
+                    xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_protection_keys", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -525,6 +585,27 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_api_keys_key_id",
+                table: "api_keys",
+                column: "key_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_records_actor_id_id",
+                table: "audit_records",
+                columns: new[] { "actor_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_records_at",
+                table: "audit_records",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_records_entity_type_entity_id_id",
+                table: "audit_records",
+                columns: new[] { "entity_type", "entity_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_customer_contacts_customer_id",
                 table: "customer_contacts",
                 column: "customer_id");
@@ -691,7 +772,16 @@ namespace Orderly.Server.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "audit_records");
+
+            migrationBuilder.DropTable(
                 name: "customer_contacts");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");

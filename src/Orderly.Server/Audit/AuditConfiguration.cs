@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Orderly.Server.Audit;
+
+public sealed class AuditConfiguration : IEntityTypeConfiguration<AuditRecord>
+{
+    public void Configure(EntityTypeBuilder<AuditRecord> builder)
+    {
+        builder.ToTable("audit_records");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedOnAdd();
+        builder.Property(a => a.ActorName).HasMaxLength(254);
+        builder.Property(a => a.SourceAddress).HasMaxLength(64);
+        builder.Property(a => a.CorrelationId).HasMaxLength(100);
+        builder.Property(a => a.IdempotencyKey).HasMaxLength(100);
+        builder.Property(a => a.Action).HasMaxLength(16);
+        builder.Property(a => a.Operation).HasMaxLength(64);
+        builder.Property(a => a.EntityType).HasMaxLength(64);
+        builder.Property(a => a.EntityId).HasMaxLength(64);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.HasIndex(a => new { a.EntityType, a.EntityId, a.Id });
+        builder.HasIndex(a => new { a.ActorId, a.Id });
+        builder.HasIndex(a => a.At);
+    }
+}

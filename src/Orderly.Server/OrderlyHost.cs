@@ -76,14 +76,17 @@ public static class OrderlyHost
                 o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
             });
+        // Every endpoint names its policy; one that forgets is refused to everybody rather than open to all.
         var authorization = services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build());
         Policies.Add(authorization);
 
+        services.AddOrderlyRateLimits(configuration);
         services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddScoped<UserAccounts>();
+        services.AddScoped<DataScope>();
         services.AddScoped<StockService>();
         services.AddScoped<EntryContextLoader>();
         services.AddScoped<OrderService>();
@@ -118,7 +121,9 @@ public static class OrderlyHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
@@ -131,6 +136,7 @@ public static class OrderlyHost
         app.MapCustomerEndpoints();
         app.MapInventoryEndpoints();
         app.MapOrderEndpoints();
+        app.MapAuditEndpoints();
     }
 
     /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>

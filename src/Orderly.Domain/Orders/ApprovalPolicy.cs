@@ -13,6 +13,29 @@ public sealed class ApprovalRules
 
     /// <summary>Open orders plus this one over the customer's credit limit need approval.</summary>
     public bool CreditOverLimit { get; init; } = true;
+
+    /// <summary>
+    /// The most a role may approve alone, per currency; above it a second approver is needed. A role that is
+    /// not listed (Admin by default) has no limit.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, decimal>> ApproverLimits { get; init; } = new()
+    {
+        ["SalesManager"] = new() { ["CNY"] = 1_000_000m, ["USD"] = 150_000m },
+    };
+
+    /// <summary>True when none of the approver's roles may approve this total alone.</summary>
+    public bool NeedsSecondApprover(IEnumerable<string> approverRoles, Money total)
+    {
+        foreach (var role in approverRoles)
+        {
+            if (!ApproverLimits.TryGetValue(role, out var limits) || (limits.TryGetValue(total.CurrencyCode, out var limit) && total.Amount <= limit))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 public static class ApprovalPolicy

@@ -52,6 +52,9 @@ public sealed class SalesOrder : IVersioned
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? SubmittedAt { get; private set; }
     public DateTimeOffset? ConfirmedAt { get; private set; }
+    /// <summary>Set when an approver whose limit is below the total approved first; a second approver completes it.</summary>
+    public Guid? FirstApprovedBy { get; private set; }
+    public DateTimeOffset? FirstApprovedAt { get; private set; }
     public int Version { get; set; }
 
     public IReadOnlyList<OrderLine> Lines => _lines;
@@ -114,10 +117,34 @@ public sealed class SalesOrder : IVersioned
         }
     }
 
-    public void Approve(DateTimeOffset at, Guid? by, string? comment = null)
+    /// <summary>
+    /// Approves the order. When the approver's limit is below the order total, the first approval is recorded
+    /// and the order waits for a second, different approver.
+    /// </summary>
+    public void Approve(DateTimeOffset at, Guid? by, string? comment = null, bool needsSecondApprover = false)
     {
         Ensure(OrderAction.Approve);
-        ConfirmNow(at, by, CheckedReason(comment, required: false));
+        var checkedComment = CheckedReason(comment, required: false);
+        if (FirstApprovedBy is { } first)
+        {
+            if (first == by)
+            {
+                throw new RuleViolationException("approver", "SecondApproverMustDiffer", "The second approval must come from another approver.");
+            }
+
+            ConfirmNow(at, by, checkedComment);
+            return;
+        }
+
+        if (needsSecondApprover)
+        {
+            FirstApprovedBy = by;
+            FirstApprovedAt = at;
+            MoveTo(OrderStatus.PendingApproval, at, by, checkedComment ?? "First approval; a second approver is needed.");
+            return;
+        }
+
+        ConfirmNow(at, by, checkedComment);
     }
 
     public void Reject(string reason, DateTimeOffset at, Guid? by)

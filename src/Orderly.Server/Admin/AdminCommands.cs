@@ -8,11 +8,11 @@ namespace Orderly.Server.Admin;
 
 /// <summary>
 /// Verbs of the server executable: <c>migrate</c>, <c>seed-demo [--orders N] [--seed S]</c>,
-/// <c>create-user --email E --password P [--name N] [--roles A,B]</c>.
+/// <c>create-user --email E --password P [--name N] [--roles A,B]</c>, <c>verify-audit</c>.
 /// </summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "help"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -21,6 +21,7 @@ public static class AdminCommands
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var options = ParseOptions(args.Skip(1));
+        services.GetRequiredService<Audit.AuditActor>().ActAsSystem($"cli:{args[0]}");
         try
         {
             switch (args[0])
@@ -44,8 +45,14 @@ public static class AdminCommands
                         Required(options, "email"), Required(options, "password"), options.GetValueOrDefault("name"), roles);
                     Console.WriteLine($"Created user {user.Email} ({user.Id}) with roles {string.Join(", ", roles)}.");
                     return 0;
+                case "verify-audit":
+                    var verification = await Audit.AuditVerifier.VerifyAsync(services.GetRequiredService<OrderlyDbContext>(), CancellationToken.None);
+                    Console.WriteLine(verification.IsIntact
+                        ? $"Audit trail intact: {verification.Checked} records verified."
+                        : $"AUDIT TRAIL BROKEN after {verification.Checked} good records: {verification.Problem}");
+                    return verification.IsIntact ? 0 : 1;
                 default:
-                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep]]");
+                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep] | verify-audit]");
                     return 0;
             }
         }

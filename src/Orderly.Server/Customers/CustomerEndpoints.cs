@@ -44,9 +44,11 @@ public static class CustomerEndpoints
         customers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCustomer").RequireAuthorization(Policies.ManageCustomers);
     }
 
-    private static async Task<Created<CustomerDto>> CreateAsync(CustomerRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Created<CustomerDto>> CreateAsync(
+        CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var customer = new Customer(request.ToDetails(), time.GetUtcNow());
+        var owner = await OwnerWithinScopeAsync(request.OwnerUserId, scope, ct);
+        var customer = new Customer(request.ToDetails() with { OwnerUserId = owner }, time.GetUtcNow());
         await writes.RunAsync(async token =>
         {
             await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code, token), "code", $"Customer code '{customer.Code}' is taken.");
@@ -56,20 +58,21 @@ public static class CustomerEndpoints
         return TypedResults.Created($"/api/customers/{customer.Id}", CustomerDto.From(customer, 0m));
     }
 
-    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, OrderlyDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, OrderlyDbContext db, DataScope scope, HttpContext http, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Customer", id);
+        var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException("Customer", id);
         var exposure = await CreditExposure.OpenOrdersMinorAsync(db, id, customer.Currency, excludeOrderId: null, ct);
         ETags.Write(http, customer.Version);
         return TypedResults.Ok(CustomerDto.From(customer, Domain.Common.Money.FromMinor(exposure, customer.Currency).Amount));
     }
 
     private static async Task<Ok<Page<CustomerDto>>> ListAsync(
-        OrderlyDbContext db, string? q, string? region, CustomerTier? tier, Guid? ownerUserId, bool? active, bool? blocked,
+        OrderlyDbContext db, DataScope scope, string? q, string? region, CustomerTier? tier, Guid? ownerUserId, bool? active, bool? blocked,
         int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
-        var query = db.Customers.AsNoTracking();
+        var query = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
         if (!string.IsNullOrWhiteSpace(q))
         {
             var term = q.Trim().ToLower();
@@ -110,13 +113,30 @@ public static class CustomerEndpoints
         return TypedResults.Ok(Paging.From(fetched.ConvertAll(c => CustomerDto.From(c)), take, c => c.Id));
     }
 
-    private static async Task<Ok<CustomerDto>> UpdateAsync(Guid id, CustomerRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    /// <summary>A rep's customers are their own; a manager may give one to a member of their team; other roles to anyone.</summary>
+    private static async Task<Guid?> OwnerWithinScopeAsync(Guid? requested, DataScope scope, CancellationToken ct)
     {
+        if (await scope.OwnersAsync(ct) is not { } owners)
+        {
+            return requested;
+        }
+
+        var owner = requested ?? scope.Self;
+        return owner is { } id && owners.Contains(id)
+            ? owner
+            : throw new Domain.Common.RuleViolationException("ownerUserId", "OwnerOutOfScope", "You can only assign customers to yourself or your team.");
+    }
+
+    private static async Task<Ok<CustomerDto>> UpdateAsync(
+        Guid id, CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var owner = await OwnerWithinScopeAsync(request.OwnerUserId, scope, ct);
         var customer = await writes.RunAsync(async token =>
         {
-            var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, token) ?? throw new NotFoundException("Customer", id);
+            var customer = await (await scope.CustomersAsync(db.Customers, token)).FirstOrDefaultAsync(c => c.Id == id, token)
+                ?? throw new NotFoundException("Customer", id);
             ETags.RequireMatch(http, customer);
-            customer.Update(request.ToDetails(), time.GetUtcNow());
+            customer.Update(request.ToDetails() with { OwnerUserId = owner }, time.GetUtcNow());
             await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code && c.Id != id, token), "code", $"Customer code '{customer.Code}' is taken.");
             return customer;
         }, ct);

@@ -20,6 +20,7 @@ public static class AuthEndpoints
     {
         app.MapPost("/api/auth/token", IssueTokenAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(Infrastructure.Hardening.LoginLimit)
             .WithName("IssueToken")
             .WithTags("Auth")
             .WithSummary("Exchanges an e-mail and password for a bearer token.");
@@ -27,28 +28,25 @@ public static class AuthEndpoints
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.ManageUsers);
         users.MapPost("/", CreateUserAsync).WithName("CreateUser");
         users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser");
+        users.MapUserAdministration(app);
+
+        app.MapPost("/api/auth/login", CookieLoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).WithName("CookieLogin").WithTags("Auth")
+            .WithSummary("Signs in with a cookie, for the web UI.");
+        app.MapPost("/api/auth/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return TypedResults.NoContent();
+        }).WithName("Logout").WithTags("Auth").RequireAuthorization(Policies.Read);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
         TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users,
         IOptionsMonitor<BearerTokenOptions> bearerOptions, TimeProvider time)
     {
-        var user = await users.FindByEmailAsync(request.Email ?? "");
-        if (user is null || user.IsDisabled)
+        var (user, refusal) = await CheckCredentialsAsync(request, signIn, users);
+        if (user is null)
         {
-            return Unauthorized();
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-        if (check.IsLockedOut)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked",
-                detail: "Too many failed logins; try again later.", extensions: new Dictionary<string, object?> { ["code"] = "LockedOut" });
-        }
-
-        if (!check.Succeeded)
-        {
-            return Unauthorized();
+            return refusal!;
         }
 
         var options = bearerOptions.Get(IdentityConstants.BearerScheme);
@@ -75,6 +73,39 @@ public static class AuthEndpoints
 
         var roles = await users.GetRolesAsync(user);
         return TypedResults.Ok(new UserDto(user.Id, user.Email!, user.DisplayName, [.. roles], user.IsDisabled));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CookieLoginAsync(
+        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users, HttpContext http)
+    {
+        var (user, refusal) = await CheckCredentialsAsync(request, signIn, users);
+        if (user is null)
+        {
+            return refusal!;
+        }
+
+        await http.SignInAsync(IdentityConstants.ApplicationScheme, await signIn.CreateUserPrincipalAsync(user));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>One answer for an unknown e-mail, a disabled user and a wrong password, so logins reveal nothing; lockout after repeated failures.</summary>
+    private static async Task<(AppUser? User, ProblemHttpResult? Refusal)> CheckCredentialsAsync(
+        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users)
+    {
+        var user = await users.FindByEmailAsync(request.Email ?? "");
+        if (user is null || user.IsDisabled)
+        {
+            return (null, Unauthorized());
+        }
+
+        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
+        if (check.IsLockedOut)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked",
+                detail: "Too many failed logins; try again later.", extensions: new Dictionary<string, object?> { ["code"] = "LockedOut" }));
+        }
+
+        return check.Succeeded ? (user, null) : (null, Unauthorized());
     }
 
     private static ProblemHttpResult Unauthorized() =>

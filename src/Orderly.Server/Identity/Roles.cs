@@ -25,6 +25,7 @@ public static class Policies
     public const string ManageCatalog = "ManageCatalog";
     public const string ManageStock = "ManageStock";
     public const string ManageUsers = "ManageUsers";
+    public const string ReadAudit = "ReadAudit";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
         .AddPolicy(Read, p => p.RequireAuthenticatedUser())
@@ -34,5 +35,6 @@ public static class Policies
         .AddPolicy(ManageCustomers, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance))
         .AddPolicy(ManageCatalog, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Purchasing))
         .AddPolicy(ManageStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse, Roles.Purchasing))
-        .AddPolicy(ManageUsers, p => p.RequireRole(Roles.Admin));
+        .AddPolicy(ManageUsers, p => p.RequireRole(Roles.Admin))
+        .AddPolicy(ReadAudit, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance));
 }

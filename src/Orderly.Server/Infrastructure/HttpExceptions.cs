@@ -17,3 +17,9 @@ public sealed class ConflictException(string code, string message) : Exception(m
 {
     public string Code { get; } = code;
 }
+
+/// <summary>The caller may see the resource but not do this to it, e.g. approve their own order (HTTP 403).</summary>
+public sealed class ForbiddenException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

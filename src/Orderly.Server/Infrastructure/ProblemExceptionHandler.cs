@@ -37,6 +37,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         NotFoundException missing => Problem(404, "Not found", missing.Message, "NotFound"),
         PreconditionException pre => Problem(pre.StatusCode, pre.StatusCode == 412 ? "Precondition failed" : "Precondition required", pre.Message,
             pre.StatusCode == 412 ? "StaleETag" : "IfMatchRequired"),
+        ForbiddenException forbidden => Problem(403, "Forbidden", forbidden.Message, forbidden.Code),
         ConflictException conflict => Problem(409, "Conflict", conflict.Message, conflict.Code),
         DbUpdateConcurrencyException => Problem(409, "Concurrent change",
             "Someone else changed this record at the same time; reload it and try again.", "ConcurrencyConflict"),

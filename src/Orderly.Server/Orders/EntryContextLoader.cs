@@ -6,14 +6,15 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Orders;
 
 /// <summary>Gathers what the entry checks need with a handful of set-based queries; nothing here loads an aggregate's history.</summary>
-public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, Infrastructure.BusinessCalendar calendar)
+public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, Infrastructure.BusinessCalendar calendar, Identity.DataScope scope)
 {
     private const int MinHistoryForUsual = 3;
     private const int HistoryLines = 500;
 
     public async Task<EntryContext> LoadAsync(OrderRequest request, Guid? editingOrderId, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CustomerId, ct);
+        // A customer outside the caller's scope is, to them, a customer that does not exist.
+        var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == request.CustomerId, ct);
         var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         if (customer is null)

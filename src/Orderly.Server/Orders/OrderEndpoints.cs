@@ -15,6 +15,7 @@ public static class OrderEndpoints
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization(Policies.Read);
         orders.MapPost("/", CreateAsync).WithName("CreateOrder").RequireAuthorization(Policies.EnterOrders)
+            .RequireRateLimiting(Hardening.OrderEntryLimit)
             .Produces<OrderDto>(StatusCodes.Status201Created)
             .WithSummary("Enters a draft order; send an Idempotency-Key to make retries safe.");
         orders.MapPost("/check", CheckAsync).WithName("CheckOrder").RequireAuthorization(Policies.EnterOrders)
@@ -26,7 +27,7 @@ public static class OrderEndpoints
         orders.MapPost("/{id:guid}/submit", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").RequireAuthorization(Policies.EnterOrders);
         orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
+            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/reject", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/hold", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
@@ -141,4 +142,6 @@ public static class OrderEndpoints
         http.Request.Headers.IfMatch.Count > 0 ? order => ETags.RequireMatch(http, order) : null;
 
     private static Guid? Actor(HttpContext http) => CurrentUser.IdOf(http.User);
+
+    private static string[] ApproverRoles(HttpContext http) => [.. new[] { Roles.Admin, Roles.SalesManager }.Where(http.User.IsInRole)];
 }

@@ -7,11 +7,11 @@ using Orderly.Server.Infrastructure;
 namespace Orderly.Server.Orders;
 
 /// <summary>Read side of orders: no-tracking projections, keyset pages.</summary>
-public sealed class OrderQueries(OrderlyDbContext db)
+public sealed class OrderQueries(OrderlyDbContext db, Identity.DataScope scope)
 {
     public async Task<OrderDto> GetAsync(Guid id, CancellationToken ct)
     {
-        var order = await db.SalesOrders.AsNoTracking()
+        var order = await (await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct))
             .Include(o => o.Lines)
             .Include(o => o.StatusHistory)
             .AsSplitQuery()
@@ -46,7 +46,7 @@ public sealed class OrderQueries(OrderlyDbContext db)
         OrderStatus? status, Guid? customerId, DateOnly? from, DateOnly? to, string? q, int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
-        var orders = db.SalesOrders.AsNoTracking();
+        var orders = await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct);
         if (status is { } s)
         {
             orders = orders.Where(o => o.Status == s);

@@ -4,6 +4,7 @@ using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
 using Orderly.Server.Customers;
 using Orderly.Server.Data;
+using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Inventory;
 
@@ -15,7 +16,7 @@ namespace Orderly.Server.Orders;
 /// </summary>
 public sealed class OrderService(
     OrderlyDbContext db, Writes writes, StockService stock, EntryContextLoader entry, BusinessCalendar calendar,
-    IOptionsMonitor<ApprovalRules> approvalRules)
+    IOptionsMonitor<ApprovalRules> approvalRules, DataScope scope)
 {
     public async Task<EntryCheck> CheckAsync(OrderInput input, Guid? editingOrderId, CancellationToken ct)
     {
@@ -74,12 +75,37 @@ public sealed class OrderService(
         }
     }, ct);
 
-    public Task ApproveAsync(Guid id, string? comment, Guid? actor, Action<SalesOrder>? precondition, CancellationToken ct) => ChangeAsync(id, precondition, async (order, token) =>
+    /// <summary>
+    /// Approves under separation of duties: nobody approves an order they entered or whose customer they own
+    /// (refused with 403 and the refusal audited), and above the approver's limit a second approver is needed.
+    /// </summary>
+    public async Task ApproveAsync(
+        Guid id, string? comment, Guid? actor, IReadOnlyCollection<string> approverRoles, Action<SalesOrder>? precondition, CancellationToken ct)
     {
-        order.Approve(calendar.Now, actor, comment);
-        var region = await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => c.Region).FirstAsync(token);
-        await stock.ReserveAsync(order, region, calendar.Now, actor, token);
-    }, ct);
+        try
+        {
+            await ChangeAsync(id, precondition, async (order, token) =>
+            {
+                var customer = await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => new { c.Region, c.OwnerUserId }).FirstAsync(token);
+                Guid?[] me = [actor, scope.Self];
+                if (me.Any(m => m is not null && (m == order.CreatedBy || m == customer.OwnerUserId)))
+                {
+                    throw new ForbiddenException("SeparationOfDuties", $"You cannot approve order {order.Number}: you entered it or own its customer.");
+                }
+
+                order.Approve(calendar.Now, actor, comment, approvalRules.CurrentValue.NeedsSecondApprover(approverRoles, order.Total));
+                if (order.Status == OrderStatus.Confirmed)
+                {
+                    await stock.ReserveAsync(order, customer.Region, calendar.Now, actor, token);
+                }
+            }, ct);
+        }
+        catch (ForbiddenException refused)
+        {
+            await db.AuditDenialAsync("SalesOrder", id.ToString(), refused.Message, ct);
+            throw;
+        }
+    }
 
     public Task RejectAsync(Guid id, string? reason, Guid? actor, Action<SalesOrder>? precondition, CancellationToken ct) =>
         ChangeAsync(id, precondition, (order, _) => { order.Reject(reason!, calendar.Now, actor); return Task.CompletedTask; }, ct);
@@ -129,7 +155,7 @@ public sealed class OrderService(
         }, ct);
 
     private async Task<SalesOrder> LoadAsync(Guid id, CancellationToken ct) =>
-        await db.SalesOrders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct)
+        await (await scope.OrdersAsync(db.SalesOrders, ct)).Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct)
         ?? throw new NotFoundException("Sales order", id);
 
     private static void ThrowIfInvalid(EntryCheck check)

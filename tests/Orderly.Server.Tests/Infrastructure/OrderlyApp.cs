@@ -21,6 +21,9 @@ public abstract class OrderlyApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public abstract string Provider { get; }
 
+    /// <summary>Tests log in many users from one address; only the rate-limit tests use the production limit.</summary>
+    protected virtual int LoginsPerMinute => 100_000;
+
     protected abstract string ConnectionString { get; }
 
     Task IAsyncLifetime.InitializeAsync() => CreateDatabaseAsync();
@@ -69,6 +72,7 @@ public abstract class OrderlyApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Orderly:SeedDemoData", "false");
         builder.UseSetting("Orderly:AdminEmail", AdminEmail);
         builder.UseSetting("Orderly:AdminPassword", AdminPassword);
+        builder.UseSetting("Orderly:RateLimits:LoginsPerMinute", LoginsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
     }

@@ -58,9 +58,10 @@ public abstract class OrderRoadTests(OrderlyApp app)
         var product = await data.ProductAsync(listPrice: 50_000m);
         var customer = await data.CustomerAsync();
         await data.ReceiveAsync(warehouse, product, 10);
-        var id = (await data.OrderAsync(customer, (product, 5))).Id();
+        using var clerk = await app.UserAsync("clerk@road.test", "OrderClerk");
+        var id = (await new TestData(clerk).OrderAsync(customer, (product, 5))).Id();
 
-        var pending = (await admin.PostAsync($"/api/orders/{id}/submit")).Expect(HttpStatusCode.OK);
+        var pending = (await clerk.PostAsync($"/api/orders/{id}/submit")).Expect(HttpStatusCode.OK);
         Assert.Equal("PendingApproval", pending["status"].Str());
         Assert.Contains("OrderTotalAboveThreshold", pending["approvalReasons"]!.AsArray().Select(r => r.Str()));
         Assert.Equal(0m, (await data.StockAsync(product, warehouse))["reserved"].Dec());

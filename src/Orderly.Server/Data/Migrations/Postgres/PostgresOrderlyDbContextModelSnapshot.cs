@@ -842,6 +842,14 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("customer_po");
 
+                    b.Property<DateTime?>("FirstApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_approved_at");
+
+                    b.Property<Guid?>("FirstApprovedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("first_approved_by");
+
                     b.Property<string>("HeldFrom")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -1134,6 +1142,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.Property<DateTime?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lockout_end");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("manager_id");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)

@@ -831,6 +831,14 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_po");
 
+                    b.Property<DateTime?>("FirstApprovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_approved_at");
+
+                    b.Property<Guid?>("FirstApprovedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_approved_by");
+
                     b.Property<string>("HeldFrom")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
@@ -1121,6 +1129,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LockoutEnd")
                         .HasColumnType("TEXT")
                         .HasColumnName("lockout_end");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manager_id");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)

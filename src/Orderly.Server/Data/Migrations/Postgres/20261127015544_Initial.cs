@@ -231,6 +231,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     display_name = table.Column<string>(type: "text", nullable: true),
                     is_disabled = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    manager_id = table.Column<Guid>(type: "uuid", nullable: true),
                     user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -313,6 +314,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     submitted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     confirmed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    first_approved_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    first_approved_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false),
                     entry_warnings = table.Column<string>(type: "text", nullable: false)
                 },

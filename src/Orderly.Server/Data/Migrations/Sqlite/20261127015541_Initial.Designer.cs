@@ -11,7 +11,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOrderlyDbContext))]
-    [Migration("20261127015131_Initial")]
+    [Migration("20261127015541_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -834,6 +834,14 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_po");
 
+                    b.Property<DateTime?>("FirstApprovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_approved_at");
+
+                    b.Property<Guid?>("FirstApprovedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_approved_by");
+
                     b.Property<string>("HeldFrom")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
@@ -1124,6 +1132,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LockoutEnd")
                         .HasColumnType("TEXT")
                         .HasColumnName("lockout_end");
+
+                    b.Property<Guid?>("ManagerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("manager_id");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)

@@ -230,6 +230,7 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     display_name = table.Column<string>(type: "TEXT", nullable: true),
                     is_disabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    manager_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     normalized_user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -312,6 +313,8 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     submitted_at = table.Column<DateTime>(type: "TEXT", nullable: true),
                     confirmed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    first_approved_by = table.Column<Guid>(type: "TEXT", nullable: true),
+                    first_approved_at = table.Column<DateTime>(type: "TEXT", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false),
                     entry_warnings = table.Column<string>(type: "TEXT", nullable: false)
                 },

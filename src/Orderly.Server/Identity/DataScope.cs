@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Customers;
+using Orderly.Domain.Orders;
+using Orderly.Server.Data;
+
+namespace Orderly.Server.Identity;
+
+/// <summary>
+/// Which customers (and so which orders) the caller may see: a sales rep their own customers, a sales manager
+/// those of their team and their own, every other role all of them. Anything outside the scope is answered
+/// as if it did not exist (404), in gets, lists, filters and searches alike.
+/// </summary>
+public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
+{
+    private static readonly string[] SeeEverything =
+        [Roles.Admin, Roles.OrderClerk, Roles.Warehouse, Roles.Finance, Roles.Purchasing, Roles.Viewer];
+
+    private bool _resolved;
+    private Guid[]? _owners;
+
+    /// <summary>The user whose customers a rep-only caller sees: the user, or for an API key the user who issued it.</summary>
+    public Guid? Self => User is { } user
+        ? (Guid.TryParse(user.FindFirstValue("on_behalf_of"), out var onBehalf) ? onBehalf : CurrentUser.IdOf(user))
+        : null;
+
+    /// <summary>The owners whose customers are visible, or null when everything is.</summary>
+    public async Task<Guid[]?> OwnersAsync(CancellationToken ct)
+    {
+        if (_resolved)
+        {
+            return _owners;
+        }
+
+        _resolved = true;
+        var user = User;
+        if (user is null || SeeEverything.Any(user.IsInRole))
+        {
+            return _owners = null;
+        }
+
+        var self = Self ?? Guid.Empty;
+        if (user.IsInRole(Roles.SalesManager))
+        {
+            var team = await db.Users.AsNoTracking().Where(u => u.ManagerId == self).Select(u => u.Id).ToListAsync(ct);
+            return _owners = [self, .. team];
+        }
+
+        // A sales rep, or a role without customer access: only customers they own, possibly none.
+        return _owners = [self];
+    }
+
+    public async Task<IQueryable<Customer>> CustomersAsync(IQueryable<Customer> customers, CancellationToken ct) =>
+        await OwnersAsync(ct) is { } owners
+            ? customers.Where(c => c.OwnerUserId != null && owners.Contains(c.OwnerUserId.Value))
+            : customers;
+
+    public async Task<IQueryable<SalesOrder>> OrdersAsync(IQueryable<SalesOrder> orders, CancellationToken ct) =>
+        await OwnersAsync(ct) is { } owners
+            ? orders.Where(o => db.Customers.Any(c => c.Id == o.CustomerId && c.OwnerUserId != null && owners.Contains(c.OwnerUserId.Value)))
+            : orders;
+
+    public async Task<bool> CanSeeCustomerAsync(Guid customerId, CancellationToken ct) =>
+        await (await CustomersAsync(db.Customers.AsNoTracking(), ct)).AnyAsync(c => c.Id == customerId, ct);
+
+    private ClaimsPrincipal? User => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+}

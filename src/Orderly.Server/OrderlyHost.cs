@@ -15,6 +15,7 @@ using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Inventory;
 using Orderly.Server.Orders;
+using Orderly.Server.Purchasing;
 using Scalar.AspNetCore;
 
 namespace Orderly.Server;
@@ -137,6 +138,7 @@ public static class OrderlyHost
         app.MapInventoryEndpoints();
         app.MapOrderEndpoints();
         app.MapAuditEndpoints();
+        app.MapSupplierEndpoints();
     }
 
     /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>

@@ -135,6 +135,8 @@ public static class AuditTrail
         AppUser u => ("User", u.Id.ToString(), null),
         IdentityUserRole<Guid> ur => ("User", ur.UserId.ToString(), "roles."),
         ApiKey k => ("ApiKey", k.Id.ToString(), null),
+        Domain.Purchasing.Supplier s => ("Supplier", s.Id.ToString(), null),
+        Domain.Purchasing.SupplierProduct => OwnerOf(entry, "Supplier", "supplier_id", "products[{0}]."),
         _ => null,
     };
 
@@ -146,7 +148,7 @@ public static class AuditTrail
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (Ignored.Contains(name) || property.Metadata.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id")
+            if (Ignored.Contains(name) || property.Metadata.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id" or "supplier_id")
             {
                 continue;
             }

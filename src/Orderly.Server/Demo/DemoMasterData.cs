@@ -97,6 +97,10 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
                 product = new Product(details, now.AddDays(-listedDaysAgo));
                 db.Products.Add(product);
             }
+            else if (product.Currency != "CNY")
+            {
+                continue;
+            }
 
             result.Add(new DemoProduct(result.Count, product, spec));
         }
@@ -119,6 +123,10 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
                     spec.PaymentTermsDays, spec.Tier, staff.Reps[spec.Rep - 1], spec.IsActive, spec.IsBlocked, contacts);
                 customer = new Customer(details, now.AddDays(-spec.SinceDays - 5));
                 db.Customers.Add(customer);
+            }
+            else if (customer.Currency != "CNY")
+            {
+                continue;
             }
 
             result.Add(new DemoCustomer(result.Count, customer, spec));

@@ -1,4 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Orderly.Domain.Common;
+using Orderly.Domain.Orders;
 using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Demo;
 
@@ -6,14 +12,95 @@ public sealed record DemoSeedOptions(int Orders = 600, int Seed = 20261127);
 
 public sealed record DemoProgress(string Stage, int Done, int Total);
 
-/// <summary>Realistic bilingual demo data; being written (see issue 2).</summary>
-public sealed class DemoSeeder(OrderlyDbContext db)
+/// <summary>
+/// Realistic bilingual demo data: three warehouses, about 280 products, 43 customers with contacts, the demo staff
+/// logins, and a year of orders in every status with their full status history, reservations, shipments and stock
+/// ledger, deterministic for a given seed. On a database that already holds the demo master data it reuses it and
+/// adds orders, so it can run again (e.g. <c>seed-demo --orders 100000</c> after the first start).
+/// </summary>
+public sealed class DemoSeeder(
+    OrderlyDbContext db, TimeProvider time, BusinessCalendar calendar, UserAccounts accounts, IOptionsMonitor<ApprovalRules> approvalRules)
 {
-    public Task SeedAsync(DemoSeedOptions options, IProgress<DemoProgress>? progress, CancellationToken ct)
+    public const string MasterDataStage = "Master data";
+    public const string StockStage = "Stock";
+
+    public async Task SeedAsync(DemoSeedOptions options, IProgress<DemoProgress>? progress, CancellationToken ct)
     {
-        _ = db;
-        _ = options;
-        _ = progress;
-        return Task.CompletedTask;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Orders);
+        var now = time.GetUtcNow();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var orderRandom = new Random(unchecked((options.Seed * 7919) + 17));
+        var timeline = new DemoTimeline(orderRandom, now, calendar.Zone);
+        var entryTimes = timeline.EntryTimes(options.Orders);
+        progress?.Report(new DemoProgress(MasterDataStage, 0, 3));
+        var firstNumbers = await ReserveOrderNumbersAsync(entryTimes, timeline, ct);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var firstNumbers = await Reser");
+
+        // One transaction: nobody sees a half-seeded history whose balances disagree with its ledger.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var world = await new DemoMasterData(db, accounts).EnsureAsync(new Random(options.Seed), now, ct);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var world = await new DemoMast");
+        progress?.Report(new DemoProgress(MasterDataStage, 2, 3));
+
+        var rules = approvalRules.CurrentValue;
+        var supply = new DemoSupply(world, now, orderRandom);
+        var planner = new DemoOrderPlanner(world, timeline, supply, rules, orderRandom);
+        var plans = planner.Plan(entryTimes);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var plans = planner.Plan(entry");
+        supply.EstimateDemand(plans);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} supply.EstimateDemand(plans);");
+        progress?.Report(new DemoProgress(MasterDataStage, 3, 3));
+
+        var stock = new DemoStockBook(world);
+        var writer = new DemoWriter(new DemoBulkInsert(db), stock, progress, options.Orders);
+        await new DemoSimulation(world, supply, stock, timeline, planner.Habits, rules, writer, firstNumbers, orderRandom).RunAsync(plans, ct);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await new DemoSimulation(world");
+        await WriteBalancesAsync(world, stock, progress, ct);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await WriteBalancesAsync(world");
+        await transaction.CommitAsync(ct);
+        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await transaction.CommitAsync(");
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Takes a block of numbers per year from the counter rows, committed at once, so orders entered through the API
+    /// meanwhile or later continue after the demo's; a failed seed only leaves a gap, which order numbers may have.
+    /// </summary>
+    private async Task<Dictionary<int, long>> ReserveOrderNumbersAsync(DateTimeOffset[] entryTimes, DemoTimeline timeline, CancellationToken ct)
+    {
+        var first = new Dictionary<int, long>();
+        foreach (var year in entryTimes.GroupBy(t => timeline.LocalDate(t).Year).OrderBy(g => g.Key))
+        {
+            var series = $"SO-{year.Key}";
+            var count = (long)year.Count();
+            var last = (await db.Database.SqlQuery<long>(
+                $"INSERT INTO number_sequences (name, last_value) VALUES ({series}, {count}) ON CONFLICT (name) DO UPDATE SET last_value = number_sequences.last_value + {count} RETURNING last_value AS \"Value\"")
+                .ToListAsync(ct)).Single();
+            first[year.Key] = last - count + 1;
+        }
+
+        return first;
+    }
+
+    /// <summary>Adds the simulated sums to the balances: a balance stays the sum of its ledger even when some history was there before.</summary>
+    private async Task WriteBalancesAsync(DemoWorld world, DemoStockBook stock, IProgress<DemoProgress>? progress, CancellationToken ct)
+    {
+        var balances = stock.Balances().ToList();
+        for (var i = 0; i < balances.Count; i++)
+        {
+            var (product, warehouse, onHand, reserved) = balances[i];
+            var productId = world.Products[product].Entity.Id;
+            var warehouseId = world.Warehouses[warehouse].Id;
+            var storedOnHand = Quantity.ToStored(onHand);
+            var storedReserved = Quantity.ToStored(reserved);
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO stock_balances (product_id, warehouse_id, on_hand, reserved) VALUES ({productId}, {warehouseId}, {storedOnHand}, {storedReserved}) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = stock_balances.on_hand + excluded.on_hand, reserved = stock_balances.reserved + excluded.reserved",
+                ct);
+            if (i % 100 == 99 || i == balances.Count - 1)
+            {
+                progress?.Report(new DemoProgress(StockStage, i + 1, balances.Count));
+            }
+        }
     }
 }

@@ -89,6 +89,7 @@ public static class OrderlyHost
         services.AddScoped<UserAccounts>();
         services.AddScoped<DataScope>();
         services.AddScoped<StockService>();
+        services.AddScoped<BackorderService>();
         services.AddScoped<EntryContextLoader>();
         services.AddScoped<OrderService>();
         services.AddScoped<OrderQueries>();

@@ -99,7 +99,7 @@ public static class InventoryEndpoints
     }
 
     private static async Task<Created<ReceiptDto>> ReceiveAsync(
-        ReceiptRequest request, OrderlyDbContext db, Writes writes, StockService stock, TimeProvider time, HttpContext http, CancellationToken ct)
+        ReceiptRequest request, OrderlyDbContext db, Writes writes, StockService stock, BackorderService backorders, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
         if (request.Lines.Length is 0 or > MaxReceiptLines)
@@ -144,6 +144,7 @@ public static class InventoryEndpoints
         {
             db.StockReceipts.Add(receipt);
             await stock.ReceiveAsync(receipt, token);
+            await backorders.FillAsync([.. productIds], receipt.ReceivedAt, receipt.ActorId, token);
         }, ct);
         return TypedResults.Created($"/api/inventory/receipts/{receipt.Id}",
             new ReceiptDto(receipt.Id, receipt.WarehouseId, receipt.Reference, receipt.ReceivedAt, [.. receipt.Lines.Select(l => new ReceiptLineRequest(l.ProductId, l.Quantity))]));

@@ -925,6 +925,51 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("sales_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Purchasing.Supplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<int>("LeadTimeDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("lead_time_days");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suppliers");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppliers_code");
+
+                    b.ToTable("suppliers", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Server.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1495,6 +1540,63 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_sales_orders_customers_customer_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.Supplier", b =>
+                {
+                    b.OwnsMany("Orderly.Domain.Purchasing.SupplierProduct", "Products", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("id"));
+
+                            b1.Property<long?>("CostMinor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("cost_minor");
+
+                            b1.Property<bool>("DropShip")
+                                .HasColumnType("boolean")
+                                .HasColumnName("drop_ship");
+
+                            b1.Property<int?>("LeadTimeDays")
+                                .HasColumnType("integer")
+                                .HasColumnName("lead_time_days");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("product_id");
+
+                            b1.Property<Guid>("supplier_id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("supplier_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_supplier_products");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_supplier_products_product_id");
+
+                            b1.HasIndex("supplier_id")
+                                .HasDatabaseName("ix_supplier_products_supplier_id");
+
+                            b1.ToTable("supplier_products", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_supplier_products_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("supplier_id")
+                                .HasConstraintName("fk_supplier_products_suppliers_supplier_id");
+                        });
+
+                    b.Navigation("Products");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Orders.SalesOrder", b =>

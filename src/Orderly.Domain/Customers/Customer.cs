@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 
 namespace Orderly.Domain.Customers;
@@ -38,6 +39,7 @@ public sealed class Customer : IVersioned
     public long? CreditLimitMinor { get; private set; }
     public int PaymentTermsDays { get; private set; }
     public CustomerTier Tier { get; private set; }
+    public ReservationPolicy ReservationPolicy { get; private set; }
     public Guid? OwnerUserId { get; private set; }
     public bool IsActive { get; private set; }
     public bool IsBlocked { get; private set; }
@@ -111,6 +113,7 @@ public sealed class Customer : IVersioned
         CreditLimitMinor = limit;
         PaymentTermsDays = details.PaymentTermsDays;
         Tier = details.Tier;
+        ReservationPolicy = details.ReservationPolicy;
         OwnerUserId = details.OwnerUserId;
         IsActive = details.IsActive;
         IsBlocked = details.IsBlocked;
@@ -142,6 +145,7 @@ public sealed record CustomerDetails(
     Guid? OwnerUserId = null,
     bool IsActive = true,
     bool IsBlocked = false,
-    IReadOnlyList<ContactDetails>? Contacts = null);
+    IReadOnlyList<ContactDetails>? Contacts = null,
+    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial);
 
 public sealed record ContactDetails(string Name, string? Title = null, string? Email = null, string? Phone = null, bool IsPrimary = false);

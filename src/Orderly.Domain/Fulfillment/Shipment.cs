@@ -12,10 +12,19 @@ public sealed class Shipment
     }
 
     public Shipment(Guid orderId, Guid warehouseId, string? carrier, string? trackingNumber, IEnumerable<ShipmentLine> lines, DateTimeOffset at, Guid? by)
+        : this(orderId, carrier, trackingNumber, lines, at, by)
+    {
+        WarehouseId = warehouseId;
+    }
+
+    /// <summary>A shipment a supplier sent straight to the customer (drop-ship): no stock of ours moved.</summary>
+    public static Shipment FromSupplier(Guid orderId, Guid supplierId, string? carrier, string? trackingNumber, IEnumerable<ShipmentLine> lines, DateTimeOffset at, Guid? by) =>
+        new(orderId, carrier, trackingNumber, lines, at, by) { SupplierId = supplierId };
+
+    private Shipment(Guid orderId, string? carrier, string? trackingNumber, IEnumerable<ShipmentLine> lines, DateTimeOffset at, Guid? by)
     {
         Id = Guid.CreateVersion7(at);
         OrderId = orderId;
-        WarehouseId = warehouseId;
         Carrier = Text.Optional(carrier, "carrier", 100);
         TrackingNumber = Text.Optional(trackingNumber, "trackingNumber", 100);
         ShippedAt = at;
@@ -25,7 +34,8 @@ public sealed class Shipment
 
     public Guid Id { get; private set; }
     public Guid OrderId { get; private set; }
-    public Guid WarehouseId { get; private set; }
+    public Guid? WarehouseId { get; private set; }
+    public Guid? SupplierId { get; private set; }
     public string? Carrier { get; private set; }
     public string? TrackingNumber { get; private set; }
     public DateTimeOffset ShippedAt { get; private set; }

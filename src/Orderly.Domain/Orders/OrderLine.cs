@@ -3,8 +3,8 @@ using Orderly.Domain.Common;
 namespace Orderly.Domain.Orders;
 
 /// <summary>
-/// One product on an order with its quantity ledger. Invariants: reserved + shipped &lt;= ordered,
-/// backordered = ordered - reserved - shipped once confirmed, delivered &lt;= shipped.
+/// One product on an order with its quantity ledger. Invariants: reserved + drop-ship + shipped &lt;= ordered,
+/// backordered = ordered - reserved - drop-ship - shipped once confirmed, delivered &lt;= shipped.
 /// </summary>
 public sealed class OrderLine
 {
@@ -43,6 +43,8 @@ public sealed class OrderLine
     public decimal DiscountPercent { get; private set; }
     public long LineTotalMinor { get; private set; }
     public decimal Reserved { get; private set; }
+    /// <summary>Quantity a supplier has been asked to ship straight to the customer and has not shipped yet.</summary>
+    public decimal DropShip { get; private set; }
     public decimal Backordered { get; private set; }
     public decimal Shipped { get; private set; }
     public decimal Delivered { get; private set; }
@@ -62,38 +64,66 @@ public sealed class OrderLine
 
     internal void RecordReservation(decimal quantity)
     {
-        if (quantity <= 0 || Reserved + Shipped + quantity > Quantity)
-        {
-            throw new InvalidOperationException($"Reserving {quantity} would exceed line {LineNumber}'s ordered quantity.");
-        }
-
+        EnsureRoomFor(quantity, "Reserving");
         Reserved += quantity;
-        Backordered = Quantity - Reserved - Shipped;
+        Backordered = Unserved;
     }
 
-    internal void MarkRestBackordered() => Backordered = Quantity - Reserved - Shipped;
+    internal void RecordDropShip(decimal quantity)
+    {
+        EnsureRoomFor(quantity, "Drop-shipping");
+        DropShip += quantity;
+        Backordered = Unserved;
+    }
+
+    internal void MarkRestBackordered() => Backordered = Unserved;
+
+    internal void GiveUpReservation(decimal quantity)
+    {
+        if (quantity <= 0 || quantity > Reserved)
+        {
+            throw new InvalidOperationException($"Line {LineNumber} has {Reserved} reserved; {quantity} cannot be moved away.");
+        }
+
+        Reserved -= quantity;
+        Backordered = Unserved;
+    }
 
     internal void ReleaseAll()
     {
         Reserved = 0;
+        DropShip = 0;
         Backordered = 0;
     }
 
     internal void EnsureCanShip(decimal quantity)
     {
-        if (quantity > Reserved)
+        if (quantity > Reserved + DropShip)
         {
             throw new RuleViolationException($"lines[{LineNumber - 1}].quantity", "ShipmentExceedsReserved",
-                $"Line {LineNumber} ({Sku}) has {Reserved} reserved; {quantity} cannot ship.");
+                $"Line {LineNumber} ({Sku}) has {Reserved + DropShip} reserved or drop-shipped; {quantity} cannot ship.");
         }
     }
 
+    /// <summary>Ships from the reservation first, then from the drop-ship quantity.</summary>
     internal void RecordShipment(decimal quantity)
     {
         EnsureCanShip(quantity);
-        Reserved -= quantity;
+        var fromStock = Math.Min(quantity, Reserved);
+        Reserved -= fromStock;
+        DropShip -= quantity - fromStock;
         Shipped += quantity;
-        Backordered = Quantity - Reserved - Shipped;
+        Backordered = Unserved;
+    }
+
+    private decimal Unserved => Quantity - Reserved - DropShip - Shipped;
+
+    private void EnsureRoomFor(decimal quantity, string what)
+    {
+        if (quantity <= 0 || quantity > Unserved)
+        {
+            throw new InvalidOperationException($"{what} {quantity} would exceed line {LineNumber}'s ordered quantity.");
+        }
     }
 
     internal void RecordDelivery() => Delivered = Shipped;

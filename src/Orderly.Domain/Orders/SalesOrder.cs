@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 
 namespace Orderly.Domain.Orders;
@@ -47,6 +48,8 @@ public sealed class SalesOrder : IVersioned
     /// <summary>Why the approval rules sent it to a manager, comma-separated rule codes.</summary>
     public string? ApprovalReasons { get; private set; }
     public string? StatusReason { get; private set; }
+    /// <summary>Overrides the customer's reservation policy for this order when set.</summary>
+    public ReservationPolicy? ReservationPolicy { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public Guid? CreatedBy { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -191,6 +194,19 @@ public sealed class SalesOrder : IVersioned
 
     /// <summary>Records reserved stock for a line; called by the reservation service after the stock write succeeded.</summary>
     public void RecordReservation(Guid lineId, decimal quantity) => LineById(lineId).RecordReservation(quantity);
+
+    /// <summary>Moves reserved stock away from a line (to a higher-priority order); the line is backordered by as much.</summary>
+    public void GiveUpReservation(Guid lineId, decimal quantity) => LineById(lineId).GiveUpReservation(quantity);
+
+    /// <summary>Records that a supplier will ship part of a line straight to the customer.</summary>
+    public void RecordDropShip(Guid lineId, decimal quantity) => LineById(lineId).RecordDropShip(quantity);
+
+    /// <summary>Sets how this order takes short stock, overriding the customer's policy; null follows the customer.</summary>
+    public void ChangeReservationPolicy(ReservationPolicy? policy)
+    {
+        Ensure(OrderAction.Edit);
+        ReservationPolicy = policy;
+    }
 
     /// <summary>After reservation, whatever is left unreserved on each line is backordered.</summary>
     public void MarkUnreservedBackordered()

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
@@ -13,24 +14,27 @@ public sealed record ContactDto(string Name, string? Title = null, string? Email
 public sealed record CustomerRequest(
     string Code, string Name, decimal? CreditLimit = null, string? Currency = null, int? PaymentTermsDays = null,
     string? Region = null, string? Email = null, string? Phone = null, Guid? OwnerUserId = null, string? Address = null,
-    CustomerTier? Tier = null, bool? IsActive = null, bool? IsBlocked = null, ContactDto[]? Contacts = null)
+    CustomerTier? Tier = null, bool? IsActive = null, bool? IsBlocked = null, ContactDto[]? Contacts = null,
+    ReservationPolicy? ReservationPolicy = null)
 {
     public CustomerDetails ToDetails() => new(
         Code, Name, Region, Address, Email, Phone, Currency, CreditLimit, PaymentTermsDays ?? 30, Tier ?? CustomerTier.Standard,
         OwnerUserId, IsActive ?? true, IsBlocked ?? false,
-        Contacts?.Select(c => new ContactDetails(c.Name, c.Title, c.Email, c.Phone, c.IsPrimary)).ToList());
+        Contacts?.Select(c => new ContactDetails(c.Name, c.Title, c.Email, c.Phone, c.IsPrimary)).ToList(),
+        ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial);
 }
 
 public sealed record CustomerDto(
     Guid Id, string Code, string Name, string? Region, string? Address, string? Email, string? Phone, string Currency,
     decimal? CreditLimit, int PaymentTermsDays, CustomerTier Tier, Guid? OwnerUserId, bool IsActive, bool IsBlocked,
-    IReadOnlyList<ContactDto> Contacts, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, decimal? OpenExposure = null)
+    IReadOnlyList<ContactDto> Contacts, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, decimal? OpenExposure = null,
+    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial)
 {
     public static CustomerDto From(Customer c, decimal? openExposure = null) => new(
         c.Id, c.Code, c.Name, c.Region, c.Address, c.Email, c.Phone, c.Currency, c.CreditLimit?.Amount, c.PaymentTermsDays,
         c.Tier, c.OwnerUserId, c.IsActive, c.IsBlocked,
         [.. c.Contacts.Select(x => new ContactDto(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary))],
-        c.Version, c.CreatedAt, c.UpdatedAt, openExposure);
+        c.Version, c.CreatedAt, c.UpdatedAt, openExposure, c.ReservationPolicy);
 }
 
 public static class CustomerEndpoints

@@ -74,6 +74,7 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
     private static bool IsTransient(Exception e) => e switch
     {
         PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
+        Inventory.AllocationConflictException => true,
         _ when e.InnerException is not null => IsTransient(e.InnerException),
         _ => false,
     };

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
 
@@ -25,8 +24,10 @@ public sealed class BackorderService(OrderlyDbContext db, StockService stock)
 
         var candidates = await db.OrderLines.AsNoTracking()
             .Where(l => productIds.Contains(l.ProductId) && l.Backordered > 0)
-            .Join(db.SalesOrders.Where(o => Waiting.Contains(o.Status)), l => l.OrderId, o => o.Id, (l, o) => new { o.Id, o.CustomerId, o.RequestedDeliveryDate, o.CreatedAt })
-            .Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new { o.Id, c.Tier, c.Region, o.RequestedDeliveryDate, o.CreatedAt })
+            .Join(db.SalesOrders.Where(o => Waiting.Contains(o.Status)), l => l.OrderId, o => o.Id,
+                (l, o) => new { o.Id, o.CustomerId, o.RequestedDeliveryDate, o.CreatedAt, o.ReservationPolicy })
+            .Join(db.Customers, o => o.CustomerId, c => c.Id,
+                (o, c) => new { o.Id, c.Tier, c.Region, o.RequestedDeliveryDate, o.CreatedAt, Policy = o.ReservationPolicy ?? c.ReservationPolicy })
             .Distinct()
             .ToListAsync(ct);
         var ordered = candidates
@@ -41,7 +42,7 @@ public sealed class BackorderService(OrderlyDbContext db, StockService stock)
         {
             var order = await db.SalesOrders.Include(o => o.Lines).FirstAsync(o => o.Id == candidate.Id, ct);
             var before = order.Lines.Sum(l => l.Reserved);
-            await stock.ReserveAsync(order, candidate.Region, at, actor, ct);
+            await stock.ReserveAsync(order, candidate.Region, candidate.Policy, at, actor, ct);
             if (order.Lines.Sum(l => l.Reserved) > before)
             {
                 filled++;

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
@@ -12,10 +15,12 @@ namespace Orderly.Server.Inventory;
 /// ledger entry, inside the caller's transaction. Balances are touched in (product, warehouse) order so that
 /// concurrent PostgreSQL transactions cannot deadlock on them.
 /// </summary>
-public sealed class StockService(OrderlyDbContext db)
+public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<AllocationOptions> allocationOptions)
 {
     public const string OrderCause = "SalesOrder";
     public const string ReceiptCause = "Receipt";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     public async Task ReceiveAsync(StockReceipt receipt, CancellationToken ct)
     {
@@ -31,44 +36,122 @@ public sealed class StockService(OrderlyDbContext db)
     }
 
     /// <summary>
-    /// Reserves what each line still needs: the whole line from a warehouse in the customer's region when one has
-    /// it, else from any one warehouse that has it, else as much as the warehouses have (region first); the rest
-    /// is backordered.
+    /// Allocates what each line still needs by the documented policy (<see cref="Allocator"/>): reserves stock
+    /// with conditional updates, asks drop-ship suppliers for what no warehouse has, backorders the rest and
+    /// raises replenishment requests for it, and records every line's decision with the candidates considered.
+    /// A reservation lost to a concurrent transaction is re-planned with fresh numbers, a bounded number of times.
     /// </summary>
-    public async Task ReserveAsync(SalesOrder order, string? customerRegion, DateTimeOffset at, Guid? actor, CancellationToken ct)
+    public async Task ReserveAsync(SalesOrder order, string? customerRegion, ReservationPolicy policy, DateTimeOffset at, Guid? actor, CancellationToken ct)
     {
-        var productIds = order.Lines.Select(l => l.ProductId).Distinct().ToList();
-        var candidates = await db.StockBalances.AsNoTracking()
-            .Where(b => productIds.Contains(b.ProductId))
-            .Join(db.Warehouses.Where(w => w.IsActive), b => b.WarehouseId, w => w.Id,
-                (b, w) => new Candidate(b.ProductId, b.WarehouseId, w.Region, b.OnHand - b.Reserved))
-            .ToListAsync(ct);
-        var byProduct = candidates.ToLookup(c => c.ProductId);
-
-        foreach (var line in order.Lines.OrderBy(l => l.ProductId).ThenBy(l => l.LineNumber))
+        for (var attempt = 1; ; attempt++)
         {
-            var needed = line.Quantity - line.Reserved - line.Shipped;
-            var ranked = byProduct[line.ProductId]
-                .Where(c => c.Available > 0)
-                .OrderByDescending(c => c.Available >= needed)
-                .ThenByDescending(c => customerRegion is not null && c.Region == customerRegion)
-                .ThenByDescending(c => c.Available)
-                .ThenBy(c => c.WarehouseId)
+            var needs = order.Lines
+                .Where(l => l.Quantity - l.Reserved - l.DropShip - l.Shipped > 0)
+                .Select(l => new LineNeed(l.Id, l.LineNumber, l.ProductId, l.Sku, l.Quantity - l.Reserved - l.DropShip - l.Shipped))
                 .ToList();
-            foreach (var candidate in ranked)
+            if (needs.Count == 0)
             {
-                if (needed <= 0)
+                break;
+            }
+
+            var plan = Allocator.Plan(needs, customerRegion, await WarehouseStockAsync(needs, ct), await DropShipOptionsAsync(needs, ct), allocationOptions.CurrentValue);
+            if (policy == ReservationPolicy.ShipComplete)
+            {
+                plan = plan.AllOrNothing();
+            }
+            else if (policy == ReservationPolicy.NoBackorder && !plan.ServesEverything)
+            {
+                throw new RuleViolationException([.. plan.Lines.Where(l => l.Backordered > 0).Select(l => new RuleViolation(
+                    $"lines[{order.Lines.First(x => x.Id == l.LineId).LineNumber - 1}].quantity", "InsufficientStock",
+                    $"{l.Summary}; the order takes no backorders."))]);
+            }
+
+            var raced = false;
+            foreach (var decision in plan.Lines)
+            {
+                foreach (var allocation in decision.Allocations)
                 {
-                    break;
+                    if (allocation.Kind == SourceKind.Warehouse)
+                    {
+                        raced |= !await TryReserveAsync(order, decision, allocation.SourceId!.Value, allocation.Quantity, at, actor, ct);
+                    }
+                    else if (allocation.Kind == SourceKind.DropShip)
+                    {
+                        order.RecordDropShip(decision.LineId, allocation.Quantity);
+                        db.DropShipRequests.Add(new DropShipRequest(order.Id, decision.LineId, decision.ProductId, allocation.SourceId!.Value, allocation.Quantity, at));
+                    }
+                }
+            }
+
+            if (!raced)
+            {
+                db.AllocationDecisions.AddRange(plan.Lines.Select(l => new AllocationDecision(order.Id, l, policy, at,
+                    JsonSerializer.Serialize(l.Candidates, Json), JsonSerializer.Serialize(l.Allocations, Json))));
+                break;
+            }
+
+            if (attempt == 3)
+            {
+                // Stock kept moving under us; for all-or-nothing policies roll the whole unit back and let Writes retry it.
+                if (policy != ReservationPolicy.ShipPartial)
+                {
+                    throw new AllocationConflictException(order.Number);
                 }
 
-                var got = await TryReserveAsync(order, line, candidate, Math.Min(needed, candidate.Available), at, actor, ct);
-                candidate.Available -= got;
-                needed -= got;
+                break;
             }
         }
 
         order.MarkUnreservedBackordered();
+        await SyncReplenishmentRequestsAsync(order, at, ct);
+    }
+
+    /// <summary>One open replenishment request per backordered line, following its backordered quantity; closed when it is served.</summary>
+    public async Task SyncReplenishmentRequestsAsync(SalesOrder order, DateTimeOffset at, CancellationToken ct)
+    {
+        var open = await db.ReplenishmentRequests.Where(r => r.OrderId == order.Id && r.Status == RequestStatus.Open).ToListAsync(ct);
+        foreach (var line in order.Lines)
+        {
+            var request = open.Find(r => r.OrderLineId == line.Id);
+            if (line.Backordered > 0 && order.Status is not (OrderStatus.Cancelled or OrderStatus.Rejected))
+            {
+                if (request is null)
+                {
+                    db.ReplenishmentRequests.Add(new ReplenishmentRequest(order.Id, line.Id, line.ProductId, line.Backordered, at));
+                }
+                else
+                {
+                    request.ChangeQuantity(line.Backordered);
+                }
+            }
+            else
+            {
+                request?.Close(order.Status is OrderStatus.Cancelled or OrderStatus.Rejected ? RequestStatus.Cancelled : RequestStatus.Done, at);
+            }
+        }
+    }
+
+    private async Task<List<WarehouseStock>> WarehouseStockAsync(List<LineNeed> needs, CancellationToken ct)
+    {
+        var productIds = needs.Select(n => n.ProductId).Distinct().ToList();
+        var warehouses = await db.Warehouses.AsNoTracking().Where(w => w.IsActive).Select(w => new { w.Id, w.Code, w.Region }).ToListAsync(ct);
+        var balances = await db.StockBalances.AsNoTracking()
+            .Where(b => productIds.Contains(b.ProductId))
+            .Select(b => new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved })
+            .ToListAsync(ct);
+        return [.. warehouses.Select(w => new WarehouseStock(w.Id, w.Code, w.Region,
+            balances.Where(b => b.WarehouseId == w.Id).ToDictionary(b => b.ProductId, b => b.OnHand - b.Reserved)))];
+    }
+
+    private async Task<List<DropShipOption>> DropShipOptionsAsync(List<LineNeed> needs, CancellationToken ct)
+    {
+        var productIds = needs.Select(n => n.ProductId).Distinct().ToList();
+        var suppliers = await db.Suppliers.AsNoTracking()
+            .Where(s => s.IsActive && s.Products.Any(p => p.DropShip && productIds.Contains(p.ProductId)))
+            .ToListAsync(ct);
+        return [.. suppliers.SelectMany(s => s.Products
+            .Where(p => p.DropShip && productIds.Contains(p.ProductId))
+            .Select(p => new DropShipOption(s.Id, s.Name, p.ProductId, s.LeadTimeFor(p.ProductId))))];
     }
 
     public async Task ReleaseAsync(SalesOrder order, DateTimeOffset at, Guid? actor, string reason, CancellationToken ct)
@@ -85,9 +168,16 @@ public sealed class StockService(OrderlyDbContext db)
             db.StockLedger.Add(new StockLedgerEntry(reservation.ProductId, reservation.WarehouseId, StockMovementKind.Release, 0m, -quantity,
                 OrderCause, order.Id, at, actor, reason));
         }
+
+        foreach (var request in await db.DropShipRequests.Where(r => r.OrderId == order.Id && r.Status == RequestStatus.Open).ToListAsync(ct))
+        {
+            request.Close(RequestStatus.Cancelled);
+        }
+
+        await SyncReplenishmentRequestsAsync(order, at, ct);
     }
 
-    /// <summary>Ships reserved stock, one shipment per warehouse the lines were reserved in.</summary>
+    /// <summary>Ships reserved stock, one shipment per warehouse the lines were reserved in, and drop-shipped quantities per supplier.</summary>
     public async Task<IReadOnlyList<Shipment>> ShipAsync(
         SalesOrder order, IReadOnlyList<(Guid LineId, decimal Quantity)> lines, string? carrier, string? trackingNumber,
         DateTimeOffset at, Guid? actor, CancellationToken ct)
@@ -97,6 +187,8 @@ public sealed class StockService(OrderlyDbContext db)
             .Where(r => r.OrderId == order.Id && lineIds.Contains(r.OrderLineId) && r.Quantity > 0)
             .ToListAsync(ct);
         var shipped = new List<(Guid WarehouseId, ShipmentLine Line)>();
+        var fromSuppliers = new List<(Guid SupplierId, ShipmentLine Line)>();
+        List<DropShipRequest>? dropShips = null;
         foreach (var (lineId, quantity) in lines)
         {
             var line = order.Lines.FirstOrDefault(l => l.Id == lineId)
@@ -130,52 +222,52 @@ public sealed class StockService(OrderlyDbContext db)
                 shipped.Add((reservation.WarehouseId, new ShipmentLine(lineId, line.ProductId, take)));
                 left -= take;
             }
+
+            // What stock did not cover comes from the line's drop-ship requests: the supplier shipped it, none of ours moved.
+            if (left > 0)
+            {
+                dropShips ??= await db.DropShipRequests.Where(r => r.OrderId == order.Id && r.Status == RequestStatus.Open).ToListAsync(ct);
+                foreach (var request in dropShips.Where(r => r.OrderLineId == lineId).OrderBy(r => r.Id))
+                {
+                    var take = request.Ship(left);
+                    if (take > 0)
+                    {
+                        fromSuppliers.Add((request.SupplierId, new ShipmentLine(lineId, line.ProductId, take)));
+                        left -= take;
+                    }
+                }
+            }
         }
 
         order.RecordShipment(lines, at, actor);
         var shipments = shipped
             .GroupBy(s => s.WarehouseId)
             .Select(g => new Shipment(order.Id, g.Key, carrier, trackingNumber, g.Select(s => s.Line), at, actor))
+            .Concat(fromSuppliers.GroupBy(s => s.SupplierId)
+                .Select(g => Shipment.FromSupplier(order.Id, g.Key, carrier, trackingNumber, g.Select(s => s.Line), at, actor)))
             .ToList();
         db.Shipments.AddRange(shipments);
         return shipments;
     }
 
-    private async Task<decimal> TryReserveAsync(
-        SalesOrder order, OrderLine line, Candidate candidate, decimal wanted, DateTimeOffset at, Guid? actor, CancellationToken ct)
+    private async Task<bool> TryReserveAsync(SalesOrder order, LineDecision decision, Guid warehouseId, decimal quantity, DateTimeOffset at, Guid? actor, CancellationToken ct)
     {
-        // Another transaction may have taken stock since the candidates were read: the conditional update then
-        // touches no row, and we retry with what is left now, a bounded number of times.
-        for (var attempt = 0; attempt < 3 && wanted > 0; attempt++)
+        var updated = await db.StockBalances
+            .Where(b => b.ProductId == decision.ProductId && b.WarehouseId == warehouseId && b.OnHand - b.Reserved >= quantity)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Reserved, b => b.Reserved + quantity), ct);
+        if (updated != 1)
         {
-            var quantity = wanted;
-            var updated = await db.StockBalances
-                .Where(b => b.ProductId == line.ProductId && b.WarehouseId == candidate.WarehouseId && b.OnHand - b.Reserved >= quantity)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Reserved, b => b.Reserved + quantity), ct);
-            if (updated == 1)
-            {
-                db.StockReservations.Add(new StockReservation(order.Id, line.Id, line.ProductId, candidate.WarehouseId, quantity, at));
-                db.StockLedger.Add(new StockLedgerEntry(line.ProductId, candidate.WarehouseId, StockMovementKind.Reservation, 0m, quantity,
-                    OrderCause, order.Id, at, actor, order.Number));
-                order.RecordReservation(line.Id, quantity);
-                return quantity;
-            }
-
-            var now = await db.StockBalances.AsNoTracking()
-                .Where(b => b.ProductId == line.ProductId && b.WarehouseId == candidate.WarehouseId)
-                .Select(b => b.OnHand - b.Reserved)
-                .FirstOrDefaultAsync(ct);
-            wanted = Math.Min(wanted, now);
+            return false;
         }
 
-        return 0m;
-    }
-
-    private sealed class Candidate(Guid productId, Guid warehouseId, string? region, decimal available)
-    {
-        public Guid ProductId { get; } = productId;
-        public Guid WarehouseId { get; } = warehouseId;
-        public string? Region { get; } = region;
-        public decimal Available { get; set; } = available;
+        db.StockReservations.Add(new StockReservation(order.Id, decision.LineId, decision.ProductId, warehouseId, quantity, at));
+        db.StockLedger.Add(new StockLedgerEntry(decision.ProductId, warehouseId, StockMovementKind.Reservation, 0m, quantity,
+            OrderCause, order.Id, at, actor, order.Number));
+        order.RecordReservation(decision.LineId, quantity);
+        return true;
     }
 }
+
+/// <summary>Stock moved under an all-or-nothing allocation three times running; the unit of work is retried whole.</summary>
+public sealed class AllocationConflictException(string orderNumber)
+    : Exception($"Stock for order {orderNumber} changed while it was being allocated.");

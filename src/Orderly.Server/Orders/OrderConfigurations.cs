@@ -59,6 +59,7 @@ public sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
         builder.Property(l => l.Currency).HasMaxLength(3);
         builder.Property(l => l.Quantity).IsQuantity();
         builder.Property(l => l.Reserved).IsQuantity();
+        builder.Property(l => l.DropShip).IsQuantity();
         builder.Property(l => l.Backordered).IsQuantity();
         builder.Property(l => l.Shipped).IsQuantity();
         builder.Property(l => l.Delivered).IsQuantity();

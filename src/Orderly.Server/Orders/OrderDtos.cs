@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
 
@@ -6,7 +7,8 @@ namespace Orderly.Server.Orders;
 public sealed record OrderLineInput(Guid ProductId, decimal Quantity, decimal? UnitPrice = null, decimal? DiscountPercent = null);
 
 public sealed record OrderInput(
-    Guid CustomerId, OrderLineInput[] Lines, string? Currency = null, DateOnly? RequestedDeliveryDate = null, string? CustomerPo = null)
+    Guid CustomerId, OrderLineInput[] Lines, string? Currency = null, DateOnly? RequestedDeliveryDate = null, string? CustomerPo = null,
+    ReservationPolicy? ReservationPolicy = null)
 {
     public OrderRequest ToRequest() => new(
         CustomerId, Currency, RequestedDeliveryDate, CustomerPo,
@@ -25,7 +27,11 @@ public sealed record OrderLineDto(
     Guid Id, int LineNumber, Guid ProductId, string Sku, string ProductName, string Unit, decimal Quantity,
     decimal UnitPrice, decimal ListPrice, decimal DiscountPercent, decimal LineTotal,
     decimal Reserved, decimal Backordered, decimal Shipped, decimal Delivered, decimal Returned, decimal Invoiced,
-    IReadOnlyList<ReservationDto> Reservations);
+    IReadOnlyList<ReservationDto> Reservations, decimal DropShip = 0, AllocationDecisionDto? Allocation = null);
+
+/// <summary>How the line was last allocated: what was chosen, every candidate considered and why.</summary>
+public sealed record AllocationDecisionDto(
+    DateTimeOffset DecidedAt, ReservationPolicy Policy, string Summary, IReadOnlyList<AllocationLine> Allocations, IReadOnlyList<CandidateNote> Candidates);
 
 public sealed record StatusChangeDto(OrderStatus? From, OrderStatus To, DateTimeOffset At, Guid? By, string? ByName, string? Reason);
 
@@ -34,13 +40,13 @@ public sealed record OrderDto(
     decimal Total, DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, IReadOnlyList<string> ApprovalReasons,
     string? StatusReason, DateTimeOffset CreatedAt, Guid? CreatedBy, DateTimeOffset? SubmittedAt, DateTimeOffset? ConfirmedAt,
     int Version, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<StatusChangeDto> StatusHistory, IReadOnlyList<EntryWarning> Warnings,
-    IReadOnlyList<OrderAction> AllowedActions);
+    IReadOnlyList<OrderAction> AllowedActions, ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial);
 
 public sealed record OrderSummaryDto(
     Guid Id, string Number, Guid CustomerId, string CustomerName, OrderStatus Status, string Currency, decimal Total,
     DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, int LineCount, DateTimeOffset CreatedAt);
 
-public sealed record ShipmentDto(Guid Id, Guid WarehouseId, string? Carrier, string? TrackingNumber, DateTimeOffset ShippedAt, IReadOnlyList<ShipmentLineInput> Lines);
+public sealed record ShipmentDto(Guid Id, Guid? WarehouseId, Guid? SupplierId, string? Carrier, string? TrackingNumber, DateTimeOffset ShippedAt, IReadOnlyList<ShipmentLineInput> Lines);
 
 public sealed record ShipmentResult(IReadOnlyList<ShipmentDto> Shipments, OrderDto Order);
 

@@ -119,7 +119,7 @@ public static class OrderEndpoints
         var shipments = await orders.ShipAsync(id, input, Actor(http), IfMatch(http), ct);
         var order = await queries.GetAsync(id, ct);
         ETags.Write(http, order.Version);
-        var dtos = shipments.Select(s => new ShipmentDto(s.Id, s.WarehouseId, s.Carrier, s.TrackingNumber, s.ShippedAt,
+        var dtos = shipments.Select(s => new ShipmentDto(s.Id, s.WarehouseId, s.SupplierId, s.Carrier, s.TrackingNumber, s.ShippedAt,
             [.. s.Lines.Select(l => new ShipmentLineInput(l.OrderLineId, l.Quantity))])).ToList();
         return TypedResults.Created($"/api/orders/{id}", new ShipmentResult(dtos, order));
     }

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
@@ -22,6 +25,10 @@ public sealed class OrderQueries(OrderlyDbContext db, Identity.DataScope scope)
             .Where(r => r.OrderId == id && r.Quantity > 0)
             .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new { r.OrderLineId, r.WarehouseId, w.Code, r.Quantity })
             .ToListAsync(ct);
+        var decisions = (await db.AllocationDecisions.AsNoTracking().Where(d => d.OrderId == id).ToListAsync(ct))
+            .GroupBy(d => d.OrderLineId).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Id)!);
+        var policy = order.ReservationPolicy
+            ?? await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => c.ReservationPolicy).FirstAsync(ct);
         var actorIds = order.StatusHistory.Where(h => h.By is not null).Select(h => h.By!.Value).Distinct().ToList();
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
             .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
@@ -30,7 +37,8 @@ public sealed class OrderQueries(OrderlyDbContext db, Identity.DataScope scope)
             l.Id, l.LineNumber, l.ProductId, l.Sku, l.ProductName, l.Unit, l.Quantity,
             l.UnitPrice.Amount, l.ListPrice.Amount, l.DiscountPercent, l.LineTotal.Amount,
             l.Reserved, l.Backordered, l.Shipped, l.Delivered, l.Returned, l.Invoiced,
-            [.. reservations.Where(r => r.OrderLineId == l.Id).Select(r => new ReservationDto(r.WarehouseId, r.Code, r.Quantity))])).ToList();
+            [.. reservations.Where(r => r.OrderLineId == l.Id).Select(r => new ReservationDto(r.WarehouseId, r.Code, r.Quantity))],
+            l.DropShip, decisions.TryGetValue(l.Id, out var d) ? ToDto(d) : null)).ToList();
         var history = order.StatusHistory.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new StatusChangeDto(
             h.From, h.To, h.At, h.By, h.By is { } by ? actors.GetValueOrDefault(by) : null, h.Reason)).ToList();
 
@@ -39,8 +47,15 @@ public sealed class OrderQueries(OrderlyDbContext db, Identity.DataScope scope)
             order.OrderDate, order.RequestedDeliveryDate, order.CustomerPo,
             order.ApprovalReasons is { } reasons ? reasons.Split(',') : [], order.StatusReason, order.CreatedAt, order.CreatedBy,
             order.SubmittedAt, order.ConfirmedAt, order.Version, lines, history, order.EntryWarnings,
-            OrderTransitions.AllowedActions(order.Status));
+            OrderTransitions.AllowedActions(order.Status), policy);
     }
+
+    private static AllocationDecisionDto ToDto(AllocationDecision d) => new(
+        d.DecidedAt, d.Policy, d.Summary,
+        JsonSerializer.Deserialize<List<AllocationLine>>(d.Allocations, DecisionJson) ?? [],
+        JsonSerializer.Deserialize<List<CandidateNote>>(d.Candidates, DecisionJson) ?? []);
+
+    private static readonly JsonSerializerOptions DecisionJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public async Task<Page<OrderSummaryDto>> ListAsync(
         OrderStatus? status, Guid? customerId, DateOnly? from, DateOnly? to, string? q, int? limit, string? cursor, CancellationToken ct)

@@ -35,6 +35,7 @@ public sealed class OrderService(
             var number = await DocumentNumbers.NextOrderNumberAsync(db, today.Year, token);
             var order = SalesOrder.Create(number, input.CustomerId, check.Currency, today, input.RequestedDeliveryDate, input.CustomerPo, check.Lines, at, actor);
             order.RecordEntryWarnings(check.Warnings);
+            order.ChangeReservationPolicy(input.ReservationPolicy);
             db.SalesOrders.Add(order);
             if (beforeCommit is not null)
             {
@@ -59,6 +60,7 @@ public sealed class OrderService(
 
             ThrowIfInvalid(check);
             order.ChangeLines(check.Lines, input.RequestedDeliveryDate, input.CustomerPo, calendar.Now);
+            order.ChangeReservationPolicy(input.ReservationPolicy);
             order.RecordEntryWarnings(check.Warnings);
         }, ct);
     }
@@ -71,7 +73,7 @@ public sealed class OrderService(
         order.Submit(reasons, calendar.Now, actor);
         if (order.Status == OrderStatus.Confirmed)
         {
-            await stock.ReserveAsync(order, customer.Region, calendar.Now, actor, token);
+            await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
         }
     }, ct);
 
@@ -86,7 +88,7 @@ public sealed class OrderService(
         {
             await ChangeAsync(id, precondition, async (order, token) =>
             {
-                var customer = await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => new { c.Region, c.OwnerUserId }).FirstAsync(token);
+                var customer = await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => new { c.Region, c.OwnerUserId, c.ReservationPolicy }).FirstAsync(token);
                 Guid?[] me = [actor, scope.Self];
                 if (me.Any(m => m is not null && (m == order.CreatedBy || m == customer.OwnerUserId)))
                 {
@@ -96,7 +98,7 @@ public sealed class OrderService(
                 order.Approve(calendar.Now, actor, comment, approvalRules.CurrentValue.NeedsSecondApprover(approverRoles, order.Total));
                 if (order.Status == OrderStatus.Confirmed)
                 {
-                    await stock.ReserveAsync(order, customer.Region, calendar.Now, actor, token);
+                    await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
                 }
             }, ct);
         }

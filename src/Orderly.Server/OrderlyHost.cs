@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Orders;
+using Orderly.Server.Allocation;
 using Orderly.Server.Audit;
 using Orderly.Server.Catalog;
 using Orderly.Server.Customers;
@@ -36,6 +37,7 @@ public static class OrderlyHost
         services.AddSingleton<BusinessCalendar>();
         services.AddOrderlyDatabase(configuration, builder.Environment.ContentRootPath);
         services.Configure<ApprovalRules>(configuration.GetSection("Orderly:Approval"));
+        services.Configure<Orderly.Domain.Allocation.AllocationOptions>(configuration.GetSection("Orderly:Allocation"));
 
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -90,11 +92,15 @@ public static class OrderlyHost
         services.AddScoped<DataScope>();
         services.AddScoped<StockService>();
         services.AddScoped<BackorderService>();
+        services.AddScoped<ReallocationService>();
+        services.AddScoped<StockMovements>();
+        services.AddScoped<Availability>();
         services.AddScoped<EntryContextLoader>();
         services.AddScoped<OrderService>();
         services.AddScoped<OrderQueries>();
         services.AddScoped<Idempotency>();
         services.AddScoped<DemoSeeder>();
+        services.AddReplenishment(configuration);
     }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -137,9 +143,13 @@ public static class OrderlyHost
         app.MapCatalogEndpoints();
         app.MapCustomerEndpoints();
         app.MapInventoryEndpoints();
+        app.MapStockOperationsEndpoints();
         app.MapOrderEndpoints();
         app.MapAuditEndpoints();
         app.MapSupplierEndpoints();
+        app.MapReplenishmentEndpoints();
+        app.MapStockAlertEndpoints();
+        app.MapAllocationEndpoints();
     }
 
     /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>

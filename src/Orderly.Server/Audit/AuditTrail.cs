@@ -128,8 +128,13 @@ public static class AuditTrail
         Contact => OwnerOf(entry, "Customer", "customer_id", "contacts[{0}]."),
         Product p => ("Product", p.Id.ToString(), null),
         Warehouse w => ("Warehouse", w.Id.ToString(), null),
+        StockPolicy sp => ("StockPolicy", $"{sp.ProductId}/{sp.WarehouseId}", null),
         StockReceipt r => ("StockReceipt", r.Id.ToString(), null),
         StockReceiptLine => OwnerOf(entry, "StockReceipt", "receipt_id", "lines[{0}]."),
+        StockAdjustment a => ("StockAdjustment", a.Id.ToString(), null),
+        StockAdjustmentLine => OwnerOf(entry, "StockAdjustment", "adjustment_id", "lines[{0}]."),
+        StockTransfer t => ("StockTransfer", t.Id.ToString(), null),
+        StockTransferLine => OwnerOf(entry, "StockTransfer", "transfer_id", "lines[{0}]."),
         Shipment s => ("Shipment", s.Id.ToString(), null),
         ShipmentLine => OwnerOf(entry, "Shipment", "shipment_id", "lines[{0}]."),
         AppUser u => ("User", u.Id.ToString(), null),
@@ -148,7 +153,7 @@ public static class AuditTrail
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (Ignored.Contains(name) || property.Metadata.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id" or "supplier_id")
+            if (Ignored.Contains(name) || property.Metadata.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id" or "supplier_id" or "adjustment_id" or "transfer_id")
             {
                 continue;
             }

@@ -31,6 +31,8 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<StockReservation> StockReservations => Set<StockReservation>();
     public DbSet<StockReceipt> StockReceipts => Set<StockReceipt>();
+    public DbSet<StockAdjustment> StockAdjustments => Set<StockAdjustment>();
+    public DbSet<StockTransfer> StockTransfers => Set<StockTransfer>();
     public DbSet<SalesOrder> SalesOrders => Set<SalesOrder>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
@@ -39,8 +41,14 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<Domain.Purchasing.Supplier> Suppliers => Set<Domain.Purchasing.Supplier>();
+    public DbSet<Domain.Allocation.AllocationDecision> AllocationDecisions => Set<Domain.Allocation.AllocationDecision>();
+    public DbSet<Domain.Allocation.DropShipRequest> DropShipRequests => Set<Domain.Allocation.DropShipRequest>();
+    public DbSet<Domain.Allocation.ReplenishmentRequest> ReplenishmentRequests => Set<Domain.Allocation.ReplenishmentRequest>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<StockPolicy> StockPolicies => Set<StockPolicy>();
+    public DbSet<StockAlert> StockAlerts => Set<StockAlert>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
@@ -103,6 +111,8 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
         configurationBuilder.Properties<OrderStatus>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<StockMovementKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<CustomerTier>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Domain.Allocation.ReservationPolicy>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Domain.Allocation.RequestStatus>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<decimal>().HavePrecision(18, 4);
     }
 

@@ -21,7 +21,7 @@ public sealed record ReceiptRequest(Guid WarehouseId, ReceiptLineRequest[] Lines
 
 public sealed record ReceiptDto(Guid Id, Guid WarehouseId, string? Reference, DateTimeOffset ReceivedAt, IReadOnlyList<ReceiptLineRequest> Lines);
 
-public sealed record StockItemDto(Guid ProductId, string Sku, string ProductName, Guid WarehouseId, string WarehouseCode, decimal OnHand, decimal Reserved, decimal Available);
+public sealed record StockItemDto(Guid ProductId, string Sku, string ProductName, Guid WarehouseId, string WarehouseCode, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming = 0m);
 
 public sealed record StockList(IReadOnlyList<StockItemDto> Items);
 
@@ -169,15 +169,18 @@ public static class InventoryEndpoints
             .OrderBy(x => x.Sku).ThenBy(x => x.Code)
             .Take(5000)
             .ToListAsync(ct);
+        var incoming = await Availability.IncomingAsync(db, productId, warehouseId, ct);
         return TypedResults.Ok(new StockList([.. rows.Select(x =>
-            new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available))]));
+            new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available,
+                incoming.GetValueOrDefault((x.b.ProductId, x.b.WarehouseId))))]));
     }
 
     private static async Task<Ok<Page<LedgerEntryDto>>> LedgerAsync(
-        OrderlyDbContext db, Guid? productId, Guid? warehouseId, int? limit, string? cursor, CancellationToken ct)
+        OrderlyDbContext db, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor,
+        CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
-        var query = db.StockLedger.AsNoTracking();
+        var query = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
         if (productId is { } p)
         {
             query = query.Where(e => e.ProductId == p);

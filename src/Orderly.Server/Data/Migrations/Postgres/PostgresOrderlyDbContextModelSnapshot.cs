@@ -207,6 +207,153 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Allocation.AllocationDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("allocations");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("candidates");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("policy");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allocation_decisions");
+
+                    b.HasIndex("OrderId", "OrderLineId", "Id")
+                        .HasDatabaseName("ix_allocation_decisions_order_id_order_line_id_id");
+
+                    b.ToTable("allocation_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Allocation.DropShipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drop_ship_requests");
+
+                    b.HasIndex("OrderId", "Status")
+                        .HasDatabaseName("ix_drop_ship_requests_order_id_status");
+
+                    b.HasIndex("SupplierId", "Status")
+                        .HasDatabaseName("ix_drop_ship_requests_supplier_id_status");
+
+                    b.ToTable("drop_ship_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Allocation.ReplenishmentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replenishment_requests");
+
+                    b.HasIndex("OrderId", "Status")
+                        .HasDatabaseName("ix_replenishment_requests_order_id_status");
+
+                    b.HasIndex("ProductId", "Status")
+                        .HasDatabaseName("ix_replenishment_requests_product_id_status");
+
+                    b.ToTable("replenishment_requests", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
@@ -360,6 +507,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("region");
 
+                    b.Property<string>("ReservationPolicy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reservation_policy");
+
                     b.Property<string>("Tier")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -411,12 +564,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("shipped_by");
 
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
+
                     b.Property<string>("TrackingNumber")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("tracking_number");
 
-                    b.Property<Guid>("WarehouseId")
+                    b.Property<Guid?>("WarehouseId")
                         .HasColumnType("uuid")
                         .HasColumnName("warehouse_id");
 
@@ -427,6 +584,133 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_shipments_order_id");
 
                     b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_adjustments");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_adjustments_number");
+
+                    b.HasIndex("WarehouseId", "Reason")
+                        .HasDatabaseName("ix_stock_adjustments_warehouse_id_reason");
+
+                    b.ToTable("stock_adjustments", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Available")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("available");
+
+                    b.Property<long>("Backordered")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("backordered");
+
+                    b.Property<DateTime?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<decimal?>("CoverDays")
+                        .HasPrecision(12, 1)
+                        .HasColumnType("numeric(12,1)")
+                        .HasColumnName("cover_days");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("LastSaleDate")
+                        .HasColumnType("date")
+                        .HasColumnName("last_sale_date");
+
+                    b.Property<decimal>("MeanDailyDemand")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("mean_daily_demand");
+
+                    b.Property<long>("OnHand")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<long?>("ReorderPoint")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("reorder_point");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_alerts");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_alerts_warehouse_id");
+
+                    b.HasIndex("ProductId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_alerts_product_id_warehouse_id");
+
+                    b.HasIndex("Kind", "ProductId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_alerts_kind_product_id_warehouse_id")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("stock_alerts", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockBalance", b =>
@@ -528,6 +812,75 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("stock_ledger", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<Guid?>("LeadTimeSupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_time_supplier_id");
+
+                    b.Property<long?>("ManualReorderPoint")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("manual_reorder_point");
+
+                    b.Property<long?>("ManualSafetyStock")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("manual_safety_stock");
+
+                    b.Property<int?>("MaxCoverDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_cover_days");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<decimal?>("ServiceLevel")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("numeric(6,4)")
+                        .HasColumnName("service_level");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_policies");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_policies_warehouse_id");
+
+                    b.HasIndex("ProductId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_policies_product_id_warehouse_id");
+
+                    b.ToTable("stock_policies", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.StockReceipt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -606,6 +959,94 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockTransfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cancelled_by");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("ExpectedArrival")
+                        .HasColumnType("date")
+                        .HasColumnName("expected_arrival");
+
+                    b.Property<Guid>("FromWarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_warehouse_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("number");
+
+                    b.Property<DateTime?>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid?>("ReceivedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToWarehouseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_warehouse_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_transfers");
+
+                    b.HasIndex("FromWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_from_warehouse_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_transfers_number");
+
+                    b.HasIndex("ToWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_to_warehouse_id");
+
+                    b.HasIndex("Status", "ToWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_status_to_warehouse_id");
+
+                    b.ToTable("stock_transfers", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.Warehouse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -678,6 +1119,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasPrecision(7, 4)
                         .HasColumnType("numeric(7,4)")
                         .HasColumnName("discount_percent");
+
+                    b.Property<long>("DropShip")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("drop_ship");
 
                     b.Property<long>("Invoiced")
                         .HasPrecision(18, 4)
@@ -868,6 +1314,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.Property<DateOnly?>("RequestedDeliveryDate")
                         .HasColumnType("date")
                         .HasColumnName("requested_delivery_date");
+
+                    b.Property<string>("ReservationPolicy")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reservation_policy");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1291,6 +1742,33 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Server.Infrastructure.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_at");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
@@ -1455,6 +1933,90 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.Navigation("Lines");
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
+                {
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_adjustments_warehouses_warehouse_id");
+
+                    b.OwnsMany("Orderly.Domain.Inventory.StockAdjustmentLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("id"));
+
+                            b1.Property<long?>("BookQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("book_quantity");
+
+                            b1.Property<long?>("CountedQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("counted_quantity");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("product_id");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("adjustment_id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("adjustment_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_stock_adjustment_lines");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_stock_adjustment_lines_product_id");
+
+                            b1.HasIndex("adjustment_id")
+                                .HasDatabaseName("ix_stock_adjustment_lines_adjustment_id");
+
+                            b1.ToTable("stock_adjustment_lines", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_stock_adjustment_lines_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("adjustment_id")
+                                .HasConstraintName("fk_stock_adjustment_lines_stock_adjustments_adjustment_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAlert", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_alerts_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_alerts_warehouses_warehouse_id");
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.StockBalance", b =>
                 {
                     b.HasOne("Orderly.Domain.Catalog.Product", null)
@@ -1470,6 +2032,82 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stock_balances_warehouses_warehouse_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockPolicy", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_policies_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_policies_warehouses_warehouse_id");
+
+                    b.OwnsOne("Orderly.Domain.Inventory.SafetyStockResult", "LastComputation", b1 =>
+                        {
+                            b1.Property<Guid>("StockPolicyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("DaysWithDemand")
+                                .HasColumnType("integer")
+                                .HasColumnName("days_with_demand");
+
+                            b1.Property<decimal>("DemandStdDev")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("numeric(18,4)")
+                                .HasColumnName("demand_std_dev");
+
+                            b1.Property<int>("LeadTimeDays")
+                                .HasColumnType("integer")
+                                .HasColumnName("lead_time_days");
+
+                            b1.Property<decimal>("MeanDailyDemand")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("numeric(18,4)")
+                                .HasColumnName("mean_daily_demand");
+
+                            b1.Property<long>("ReorderPoint")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("computed_reorder_point");
+
+                            b1.Property<long>("SafetyStock")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("computed_safety_stock");
+
+                            b1.Property<decimal>("ServiceLevel")
+                                .HasPrecision(6, 4)
+                                .HasColumnType("numeric(6,4)")
+                                .HasColumnName("computed_service_level");
+
+                            b1.Property<int>("WindowDays")
+                                .HasColumnType("integer")
+                                .HasColumnName("window_days");
+
+                            b1.Property<decimal>("Z")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("numeric(18,4)")
+                                .HasColumnName("z");
+
+                            b1.HasKey("StockPolicyId");
+
+                            b1.ToTable("stock_policies");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StockPolicyId")
+                                .HasConstraintName("fk_stock_policies_stock_policies_id");
+                        });
+
+                    b.Navigation("LastComputation");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockReceipt", b =>
@@ -1507,6 +2145,70 @@ namespace Orderly.Server.Data.Migrations.Postgres
                             b1.WithOwner()
                                 .HasForeignKey("receipt_id")
                                 .HasConstraintName("fk_stock_receipt_lines_stock_receipts_receipt_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockTransfer", b =>
+                {
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("FromWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_transfers_warehouses_from_warehouse_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("ToWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_transfers_warehouses_to_warehouse_id");
+
+                    b.OwnsMany("Orderly.Domain.Inventory.StockTransferLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("id"));
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("product_id");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("transfer_id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("transfer_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_stock_transfer_lines");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_stock_transfer_lines_product_id");
+
+                            b1.HasIndex("transfer_id")
+                                .HasDatabaseName("ix_stock_transfer_lines_transfer_id");
+
+                            b1.ToTable("stock_transfer_lines", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_stock_transfer_lines_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("transfer_id")
+                                .HasConstraintName("fk_stock_transfer_lines_stock_transfers_transfer_id");
                         });
 
                     b.Navigation("Lines");

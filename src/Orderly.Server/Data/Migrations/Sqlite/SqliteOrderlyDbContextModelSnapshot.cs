@@ -196,6 +196,153 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Allocation.AllocationDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("allocations");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidates");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allocation_decisions");
+
+                    b.HasIndex("OrderId", "OrderLineId", "Id")
+                        .HasDatabaseName("ix_allocation_decisions_order_id_order_line_id_id");
+
+                    b.ToTable("allocation_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Allocation.DropShipRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drop_ship_requests");
+
+                    b.HasIndex("OrderId", "Status")
+                        .HasDatabaseName("ix_drop_ship_requests_order_id_status");
+
+                    b.HasIndex("SupplierId", "Status")
+                        .HasDatabaseName("ix_drop_ship_requests_supplier_id_status");
+
+                    b.ToTable("drop_ship_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Allocation.ReplenishmentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replenishment_requests");
+
+                    b.HasIndex("OrderId", "Status")
+                        .HasDatabaseName("ix_replenishment_requests_order_id_status");
+
+                    b.HasIndex("ProductId", "Status")
+                        .HasDatabaseName("ix_replenishment_requests_product_id_status");
+
+                    b.ToTable("replenishment_requests", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
@@ -349,6 +496,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("region");
 
+                    b.Property<string>("ReservationPolicy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reservation_policy");
+
                     b.Property<string>("Tier")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -400,12 +553,16 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("shipped_by");
 
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
                     b.Property<string>("TrackingNumber")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("tracking_number");
 
-                    b.Property<Guid>("WarehouseId")
+                    b.Property<Guid?>("WarehouseId")
                         .HasColumnType("TEXT")
                         .HasColumnName("warehouse_id");
 
@@ -416,6 +573,133 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_shipments_order_id");
 
                     b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_adjustments");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_adjustments_number");
+
+                    b.HasIndex("WarehouseId", "Reason")
+                        .HasDatabaseName("ix_stock_adjustments_warehouse_id_reason");
+
+                    b.ToTable("stock_adjustments", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Available")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("available");
+
+                    b.Property<long>("Backordered")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("backordered");
+
+                    b.Property<DateTime?>("ClearedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<decimal?>("CoverDays")
+                        .HasPrecision(12, 1)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cover_days");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("LastSaleDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_sale_date");
+
+                    b.Property<decimal>("MeanDailyDemand")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mean_daily_demand");
+
+                    b.Property<long>("OnHand")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_at");
+
+                    b.Property<long?>("ReorderPoint")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("reorder_point");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_alerts");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_alerts_warehouse_id");
+
+                    b.HasIndex("ProductId", "WarehouseId")
+                        .HasDatabaseName("ix_stock_alerts_product_id_warehouse_id");
+
+                    b.HasIndex("Kind", "ProductId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_alerts_kind_product_id_warehouse_id")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("stock_alerts", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockBalance", b =>
@@ -517,6 +801,75 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("stock_ledger", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<Guid?>("LeadTimeSupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lead_time_supplier_id");
+
+                    b.Property<long?>("ManualReorderPoint")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("manual_reorder_point");
+
+                    b.Property<long?>("ManualSafetyStock")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("manual_safety_stock");
+
+                    b.Property<int?>("MaxCoverDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_cover_days");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<decimal?>("ServiceLevel")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_level");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_policies");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_stock_policies_warehouse_id");
+
+                    b.HasIndex("ProductId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_policies_product_id_warehouse_id");
+
+                    b.ToTable("stock_policies", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.StockReceipt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -595,6 +948,94 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockTransfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<Guid?>("CancelledBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancelled_by");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("ExpectedArrival")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected_arrival");
+
+                    b.Property<Guid>("FromWarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_warehouse_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<DateTime?>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid?>("ReceivedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToWarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_warehouse_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_transfers");
+
+                    b.HasIndex("FromWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_from_warehouse_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_transfers_number");
+
+                    b.HasIndex("ToWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_to_warehouse_id");
+
+                    b.HasIndex("Status", "ToWarehouseId")
+                        .HasDatabaseName("ix_stock_transfers_status_to_warehouse_id");
+
+                    b.ToTable("stock_transfers", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.Warehouse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -667,6 +1108,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasPrecision(7, 4)
                         .HasColumnType("TEXT")
                         .HasColumnName("discount_percent");
+
+                    b.Property<long>("DropShip")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("drop_ship");
 
                     b.Property<long>("Invoiced")
                         .HasPrecision(18, 4)
@@ -857,6 +1303,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("RequestedDeliveryDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("requested_delivery_date");
+
+                    b.Property<string>("ReservationPolicy")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reservation_policy");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1278,6 +1729,33 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Server.Infrastructure.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastCompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_completed_at");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
@@ -1438,6 +1916,88 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.Navigation("Lines");
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
+                {
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_adjustments_warehouses_warehouse_id");
+
+                    b.OwnsMany("Orderly.Domain.Inventory.StockAdjustmentLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<long?>("BookQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("book_quantity");
+
+                            b1.Property<long?>("CountedQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("counted_quantity");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("product_id");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("adjustment_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("adjustment_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_stock_adjustment_lines");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_stock_adjustment_lines_product_id");
+
+                            b1.HasIndex("adjustment_id")
+                                .HasDatabaseName("ix_stock_adjustment_lines_adjustment_id");
+
+                            b1.ToTable("stock_adjustment_lines", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_stock_adjustment_lines_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("adjustment_id")
+                                .HasConstraintName("fk_stock_adjustment_lines_stock_adjustments_adjustment_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockAlert", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_alerts_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_alerts_warehouses_warehouse_id");
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.StockBalance", b =>
                 {
                     b.HasOne("Orderly.Domain.Catalog.Product", null)
@@ -1453,6 +2013,82 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stock_balances_warehouses_warehouse_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockPolicy", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_policies_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_policies_warehouses_warehouse_id");
+
+                    b.OwnsOne("Orderly.Domain.Inventory.SafetyStockResult", "LastComputation", b1 =>
+                        {
+                            b1.Property<Guid>("StockPolicyId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("DaysWithDemand")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("days_with_demand");
+
+                            b1.Property<decimal>("DemandStdDev")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("demand_std_dev");
+
+                            b1.Property<int>("LeadTimeDays")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("lead_time_days");
+
+                            b1.Property<decimal>("MeanDailyDemand")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("mean_daily_demand");
+
+                            b1.Property<long>("ReorderPoint")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("computed_reorder_point");
+
+                            b1.Property<long>("SafetyStock")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("computed_safety_stock");
+
+                            b1.Property<decimal>("ServiceLevel")
+                                .HasPrecision(6, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("computed_service_level");
+
+                            b1.Property<int>("WindowDays")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("window_days");
+
+                            b1.Property<decimal>("Z")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("z");
+
+                            b1.HasKey("StockPolicyId");
+
+                            b1.ToTable("stock_policies");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StockPolicyId")
+                                .HasConstraintName("fk_stock_policies_stock_policies_id");
+                        });
+
+                    b.Navigation("LastComputation");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockReceipt", b =>
@@ -1488,6 +2124,68 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                             b1.WithOwner()
                                 .HasForeignKey("receipt_id")
                                 .HasConstraintName("fk_stock_receipt_lines_stock_receipts_receipt_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Inventory.StockTransfer", b =>
+                {
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("FromWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_transfers_warehouses_from_warehouse_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("ToWarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_transfers_warehouses_to_warehouse_id");
+
+                    b.OwnsMany("Orderly.Domain.Inventory.StockTransferLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("product_id");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("transfer_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("transfer_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_stock_transfer_lines");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_stock_transfer_lines_product_id");
+
+                            b1.HasIndex("transfer_id")
+                                .HasDatabaseName("ix_stock_transfer_lines_transfer_id");
+
+                            b1.ToTable("stock_transfer_lines", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_stock_transfer_lines_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("transfer_id")
+                                .HasConstraintName("fk_stock_transfer_lines_stock_transfers_transfer_id");
                         });
 
                     b.Navigation("Lines");

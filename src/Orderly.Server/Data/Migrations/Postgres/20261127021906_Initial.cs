@@ -13,6 +13,24 @@ namespace Orderly.Server.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "allocation_decisions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    summary = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    candidates = table.Column<string>(type: "text", nullable: false),
+                    allocations = table.Column<string>(type: "text", nullable: false),
+                    decided_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_allocation_decisions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_keys",
                 columns: table => new
                 {
@@ -73,6 +91,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     credit_limit_minor = table.Column<long>(type: "bigint", nullable: true),
                     payment_terms_days = table.Column<int>(type: "integer", nullable: false),
                     tier = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    reservation_policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     owner_user_id = table.Column<Guid>(type: "uuid", nullable: true),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     is_blocked = table.Column<bool>(type: "boolean", nullable: false),
@@ -100,6 +119,24 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "drop_ship_requests",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    supplier_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_drop_ship_requests", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "idempotency_records",
                 columns: table => new
                 {
@@ -116,6 +153,20 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_idempotency_records", x => new { x.scope, x.key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "job_leases",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    until = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_job_leases", x => x.name);
                 });
 
             migrationBuilder.CreateTable(
@@ -153,6 +204,24 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_products", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "replenishment_requests",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    closed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_replenishment_requests", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -326,6 +395,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     total_minor = table.Column<long>(type: "bigint", nullable: false),
                     approval_reasons = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    reservation_policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     created_by = table.Column<Guid>(type: "uuid", nullable: true),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -504,6 +574,64 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "stock_adjustments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    reason = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_adjustments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_adjustments_warehouses_warehouse_id",
+                        column: x => x.warehouse_id,
+                        principalTable: "warehouses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stock_alerts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    raised_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    cleared_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    on_hand = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    available = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    reorder_point = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    mean_daily_demand = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
+                    cover_days = table.Column<decimal>(type: "numeric(12,1)", precision: 12, scale: 1, nullable: true),
+                    last_sale_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    backordered = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_alerts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_alerts_products_product_id",
+                        column: x => x.product_id,
+                        principalTable: "products",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_alerts_warehouses_warehouse_id",
+                        column: x => x.warehouse_id,
+                        principalTable: "warehouses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "stock_balances",
                 columns: table => new
                 {
@@ -532,6 +660,86 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "stock_policies",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    manual_safety_stock = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    manual_reorder_point = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    max_cover_days = table.Column<int>(type: "integer", nullable: true),
+                    service_level = table.Column<decimal>(type: "numeric(6,4)", precision: 6, scale: 4, nullable: true),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    window_days = table.Column<int>(type: "integer", nullable: true),
+                    days_with_demand = table.Column<int>(type: "integer", nullable: true),
+                    mean_daily_demand = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    demand_std_dev = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    lead_time_days = table.Column<int>(type: "integer", nullable: true),
+                    computed_service_level = table.Column<decimal>(type: "numeric(6,4)", precision: 6, scale: 4, nullable: true),
+                    z = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    computed_safety_stock = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    computed_reorder_point = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    computed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    lead_time_supplier_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_policies", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_policies_products_product_id",
+                        column: x => x.product_id,
+                        principalTable: "products",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_policies_warehouses_warehouse_id",
+                        column: x => x.warehouse_id,
+                        principalTable: "warehouses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stock_transfers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    from_warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    to_warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    expected_arrival = table.Column<DateOnly>(type: "date", nullable: true),
+                    note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    received_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    cancelled_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    cancelled_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    cancel_reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_transfers", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_transfers_warehouses_from_warehouse_id",
+                        column: x => x.from_warehouse_id,
+                        principalTable: "warehouses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_transfers_warehouses_to_warehouse_id",
+                        column: x => x.to_warehouse_id,
+                        principalTable: "warehouses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_lines",
                 columns: table => new
                 {
@@ -549,6 +757,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     discount_percent = table.Column<decimal>(type: "numeric(7,4)", precision: 7, scale: 4, nullable: false),
                     line_total_minor = table.Column<long>(type: "bigint", nullable: false),
                     reserved = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    drop_ship = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     backordered = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     shipped = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     delivered = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
@@ -595,7 +804,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     order_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    warehouse_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    supplier_id = table.Column<Guid>(type: "uuid", nullable: true),
                     carrier = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     tracking_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     shipped_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -610,6 +820,62 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         principalTable: "sales_orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stock_adjustment_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    book_quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    counted_quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: true),
+                    adjustment_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_adjustment_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_adjustment_lines_products_product_id",
+                        column: x => x.product_id,
+                        principalTable: "products",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_adjustment_lines_stock_adjustments_adjustment_id",
+                        column: x => x.adjustment_id,
+                        principalTable: "stock_adjustments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stock_transfer_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    transfer_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_transfer_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_stock_transfer_lines_products_product_id",
+                        column: x => x.product_id,
+                        principalTable: "products",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_transfer_lines_stock_transfers_transfer_id",
+                        column: x => x.transfer_id,
+                        principalTable: "stock_transfers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -633,6 +899,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_allocation_decisions_order_id_order_line_id_id",
+                table: "allocation_decisions",
+                columns: new[] { "order_id", "order_line_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_api_keys_key_id",
@@ -672,6 +943,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 column: "owner_user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_drop_ship_requests_order_id_status",
+                table: "drop_ship_requests",
+                columns: new[] { "order_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_drop_ship_requests_supplier_id_status",
+                table: "drop_ship_requests",
+                columns: new[] { "supplier_id", "status" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_order_lines_order_id",
                 table: "order_lines",
                 column: "order_id");
@@ -701,6 +982,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 table: "products",
                 column: "sku",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_replenishment_requests_order_id_status",
+                table: "replenishment_requests",
+                columns: new[] { "order_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_replenishment_requests_product_id_status",
+                table: "replenishment_requests",
+                columns: new[] { "product_id", "status" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_role_claims_role_id",
@@ -751,6 +1042,44 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_stock_adjustment_lines_adjustment_id",
+                table: "stock_adjustment_lines",
+                column: "adjustment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_adjustment_lines_product_id",
+                table: "stock_adjustment_lines",
+                column: "product_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_adjustments_number",
+                table: "stock_adjustments",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_adjustments_warehouse_id_reason",
+                table: "stock_adjustments",
+                columns: new[] { "warehouse_id", "reason" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_alerts_kind_product_id_warehouse_id",
+                table: "stock_alerts",
+                columns: new[] { "kind", "product_id", "warehouse_id" },
+                unique: true,
+                filter: "cleared_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_alerts_product_id_warehouse_id",
+                table: "stock_alerts",
+                columns: new[] { "product_id", "warehouse_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_alerts_warehouse_id",
+                table: "stock_alerts",
+                column: "warehouse_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_stock_balances_warehouse_id",
                 table: "stock_balances",
                 column: "warehouse_id");
@@ -764,6 +1093,17 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "ix_stock_ledger_product_id_warehouse_id_at",
                 table: "stock_ledger",
                 columns: new[] { "product_id", "warehouse_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_policies_product_id_warehouse_id",
+                table: "stock_policies",
+                columns: new[] { "product_id", "warehouse_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_policies_warehouse_id",
+                table: "stock_policies",
+                column: "warehouse_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_stock_receipt_lines_receipt_id",
@@ -784,6 +1124,37 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "ix_stock_reservations_product_id_warehouse_id",
                 table: "stock_reservations",
                 columns: new[] { "product_id", "warehouse_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfer_lines_product_id",
+                table: "stock_transfer_lines",
+                column: "product_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfer_lines_transfer_id",
+                table: "stock_transfer_lines",
+                column: "transfer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfers_from_warehouse_id",
+                table: "stock_transfers",
+                column: "from_warehouse_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfers_number",
+                table: "stock_transfers",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfers_status_to_warehouse_id",
+                table: "stock_transfers",
+                columns: new[] { "status", "to_warehouse_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_transfers_to_warehouse_id",
+                table: "stock_transfers",
+                column: "to_warehouse_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_supplier_products_product_id",
@@ -838,6 +1209,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "allocation_decisions");
+
+            migrationBuilder.DropTable(
                 name: "api_keys");
 
             migrationBuilder.DropTable(
@@ -850,7 +1224,13 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "drop_ship_requests");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "job_leases");
 
             migrationBuilder.DropTable(
                 name: "number_sequences");
@@ -862,10 +1242,19 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "order_status_changes");
 
             migrationBuilder.DropTable(
+                name: "replenishment_requests");
+
+            migrationBuilder.DropTable(
                 name: "role_claims");
 
             migrationBuilder.DropTable(
                 name: "shipment_lines");
+
+            migrationBuilder.DropTable(
+                name: "stock_adjustment_lines");
+
+            migrationBuilder.DropTable(
+                name: "stock_alerts");
 
             migrationBuilder.DropTable(
                 name: "stock_balances");
@@ -874,10 +1263,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "stock_ledger");
 
             migrationBuilder.DropTable(
+                name: "stock_policies");
+
+            migrationBuilder.DropTable(
                 name: "stock_receipt_lines");
 
             migrationBuilder.DropTable(
                 name: "stock_reservations");
+
+            migrationBuilder.DropTable(
+                name: "stock_transfer_lines");
 
             migrationBuilder.DropTable(
                 name: "supplier_products");
@@ -898,10 +1293,13 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "shipments");
 
             migrationBuilder.DropTable(
-                name: "warehouses");
+                name: "stock_adjustments");
 
             migrationBuilder.DropTable(
                 name: "stock_receipts");
+
+            migrationBuilder.DropTable(
+                name: "stock_transfers");
 
             migrationBuilder.DropTable(
                 name: "products");
@@ -917,6 +1315,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "sales_orders");
+
+            migrationBuilder.DropTable(
+                name: "warehouses");
 
             migrationBuilder.DropTable(
                 name: "customers");

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>
 /// Who may call what: the endpoint list comes from the running app, so a route added without an

@@ -1,4 +1,4 @@
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>The JSON type a field of a write body expects, which decides how to give it a wrong one.</summary>
 public enum FieldKind

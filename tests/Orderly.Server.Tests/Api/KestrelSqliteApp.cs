@@ -1,4 +1,4 @@
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>
 /// The server behind real Kestrel on a loopback port, on a SQLite file of its own. The in-memory TestServer

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>
 /// Generates bodies that are each wrong in one way (QUALITY.md I1): truncated, wrong types, out-of-range and

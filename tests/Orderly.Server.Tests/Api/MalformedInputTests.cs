@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>
 /// QUALITY.md I1 at small scale: a seeded corpus of broken bodies against the main write endpoints. Not one 5xx,

@@ -1,4 +1,5 @@
-namespace Orderly.Server.Tests.Api;
+// WebApi, not Api: a namespace Orderly.Server.Tests.Api would hide the Infrastructure.Api helpers from every test file.
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>Assertions on RFC 9457 problem+json answers, shared by the API tests.</summary>
 public static class Problems

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Orderly.Server.Tests.Api;
+namespace Orderly.Server.Tests.WebApi;
 
 /// <summary>
 /// QUALITY.md I5: names in any script travel through API and database byte for byte once in NFC; limits count

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Catalog;
-using Orderly.Server.Tests.Api;
+using Orderly.Server.Tests.WebApi;
 
 namespace Orderly.Server.Tests.Catalog;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Customers;
-using Orderly.Server.Tests.Api;
+using Orderly.Server.Tests.WebApi;
 
 namespace Orderly.Server.Tests.Customers;
 

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Orderly.Server.Tests.Api;
+using Orderly.Server.Tests.WebApi;
 
 namespace Orderly.Server.Tests.Orders;
 

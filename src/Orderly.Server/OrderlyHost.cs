@@ -17,6 +17,7 @@ using Orderly.Server.Infrastructure;
 using Orderly.Server.Inventory;
 using Orderly.Server.Orders;
 using Orderly.Server.Purchasing;
+using Orderly.Server.Ui;
 using Scalar.AspNetCore;
 
 namespace Orderly.Server;
@@ -101,6 +102,7 @@ public static class OrderlyHost
         services.AddScoped<Idempotency>();
         services.AddScoped<DemoSeeder>();
         services.AddReplenishment(configuration);
+        services.AddOrderlyUi();
     }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -123,6 +125,7 @@ public static class OrderlyHost
         json.RespectRequiredConstructorParameters = true;
         json.MaxDepth = 32;
         json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        json.Converters.Add(new NoNullElementsConverterFactory());
     }
 
     public static void UseOrderly(this WebApplication app)
@@ -130,14 +133,15 @@ public static class OrderlyHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
-        app.MapGet("/", () => Results.Redirect("/api-reference")).AllowAnonymous().ExcludeFromDescription();
 
         app.MapIdentityEndpoints();
         app.MapCatalogEndpoints();
@@ -150,6 +154,7 @@ public static class OrderlyHost
         app.MapReplenishmentEndpoints();
         app.MapStockAlertEndpoints();
         app.MapAllocationEndpoints();
+        app.MapOrderlyUi();
     }
 
     /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>

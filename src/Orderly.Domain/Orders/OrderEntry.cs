@@ -54,6 +54,9 @@ public sealed record EntryCheck(
 /// </summary>
 public static class OrderEntry
 {
+    /// <summary>Far above any real order, and well inside what integer minor units can hold in every currency.</summary>
+    public const decimal MaxOrderTotal = 1_000_000_000_000m;
+
     public static EntryCheck Check(OrderRequest request, EntryContext context)
     {
         var errors = new List<RuleViolation>();
@@ -114,11 +117,16 @@ public static class OrderEntry
         for (var i = 0; i < request.Lines.Count; i++)
         {
             var line = request.Lines[i];
-            requestedSoFar[line.ProductId] = requestedSoFar.GetValueOrDefault(line.ProductId) + Math.Max(line.Quantity, 0);
+            requestedSoFar[line.ProductId] = requestedSoFar.GetValueOrDefault(line.ProductId) + Math.Clamp(line.Quantity, 0, Quantity.Max);
             if (CheckLine(line, $"lines[{i}]", currency, context, requestedSoFar[line.ProductId], errors, warnings) is { } pricedLine)
             {
                 priced.Add(pricedLine);
             }
+        }
+
+        if (errors.Count == 0 && priced.Sum(l => OrderLine.LineTotalOf(l.Quantity, l.UnitPrice, l.DiscountPercent).Amount) > MaxOrderTotal)
+        {
+            errors.Add(new("lines", "AmountTooLarge", $"The order total is above {MaxOrderTotal:N0} {currency}; split it into several orders."));
         }
 
         if (errors.Count == 0)

@@ -61,7 +61,7 @@ public static class ProductEndpoints
         var query = db.Products.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var term = q.Trim().ToLower();
+            var term = Domain.Common.Text.Normalize(q).ToLower();
             query = query.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
         }
 

@@ -79,7 +79,7 @@ public static class CustomerEndpoints
         var query = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var term = q.Trim().ToLower();
+            var term = Domain.Common.Text.Normalize(q).ToLower();
             query = query.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
         }
 

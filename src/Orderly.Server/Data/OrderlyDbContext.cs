@@ -127,6 +127,15 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         builder.ApplyConfigurationsFromAssembly(typeof(OrderlyDbContext).Assembly);
+        if (Database.IsNpgsql())
+        {
+            // Limits count user-perceived characters and are enforced by validation; varchar(n) counts code points,
+            // so a name of 200 flag emoji would pass validation and fail the column. PostgreSQL text is as fast.
+            foreach (var property in builder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()).Where(p => p.ClrType == typeof(string)))
+            {
+                property.SetMaxLength(null);
+            }
+        }
     }
 
     private void BumpVersions()

@@ -10,7 +10,7 @@ public sealed record TokenRequest(string Email, string Password);
 
 public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string TokenType = "Bearer");
 
-public sealed record CreateUserRequest(string Email, string Password, string? DisplayName, string[]? Roles);
+public sealed record CreateUserRequest(string Email, string Password, string? DisplayName = null, string[]? Roles = null);
 
 public sealed record UserDto(Guid Id, string Email, string? DisplayName, IReadOnlyList<string> Roles, bool IsDisabled);
 

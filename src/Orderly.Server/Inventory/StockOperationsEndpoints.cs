@@ -1,0 +1,429 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Orderly.Domain.Common;
+using Orderly.Domain.Inventory;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Inventory;
+
+public sealed record StockLine(Guid ProductId, decimal Quantity);
+
+public sealed record AdjustmentRequest(Guid WarehouseId, AdjustmentReason Reason, StockLine[] Lines, string? Note = null);
+
+public sealed record AdjustmentLineDto(Guid ProductId, decimal Quantity, decimal? BookQuantity, decimal? CountedQuantity);
+
+public sealed record AdjustmentDto(
+    Guid Id, string Number, Guid WarehouseId, AdjustmentReason Reason, string? Note, DateTimeOffset At, Guid? ActorId, IReadOnlyList<AdjustmentLineDto> Lines)
+{
+    public static AdjustmentDto From(StockAdjustment a) => new(a.Id, a.Number, a.WarehouseId, a.Reason, a.Note, a.At, a.ActorId,
+        [.. a.Lines.Select(l => new AdjustmentLineDto(l.ProductId, l.Quantity, l.BookQuantity, l.CountedQuantity))]);
+}
+
+public sealed record CountLineRequest(Guid ProductId, decimal CountedQuantity);
+
+public sealed record CountRequest(Guid WarehouseId, CountLineRequest[] Lines, string? Note = null);
+
+public sealed record CountLineDto(Guid ProductId, decimal BookQuantity, decimal CountedQuantity, decimal Difference);
+
+public sealed record CountDto(Guid Id, string Number, Guid WarehouseId, string? Note, DateTimeOffset At, Guid? ActorId, IReadOnlyList<CountLineDto> Lines)
+{
+    public static CountDto From(StockAdjustment c) => new(c.Id, c.Number, c.WarehouseId, c.Note, c.At, c.ActorId,
+        [.. c.Lines.Select(l => new CountLineDto(l.ProductId, l.BookQuantity ?? 0m, l.CountedQuantity ?? 0m, l.Quantity))]);
+}
+
+public sealed record TransferRequest(Guid FromWarehouseId, Guid ToWarehouseId, StockLine[] Lines, DateOnly? ExpectedArrival = null, string? Note = null);
+
+public sealed record TransferCancelRequest(string? Reason = null);
+
+public sealed record TransferDto(
+    Guid Id, string Number, Guid FromWarehouseId, Guid ToWarehouseId, StockTransferStatus Status, DateOnly? ExpectedArrival, string? Note,
+    DateTimeOffset CreatedAt, Guid? CreatedBy, DateTimeOffset? ReceivedAt, Guid? ReceivedBy, DateTimeOffset? CancelledAt, Guid? CancelledBy,
+    string? CancelReason, int Version, IReadOnlyList<StockLine> Lines)
+{
+    public static TransferDto From(StockTransfer t) => new(t.Id, t.Number, t.FromWarehouseId, t.ToWarehouseId, t.Status, t.ExpectedArrival, t.Note,
+        t.CreatedAt, t.CreatedBy, t.ReceivedAt, t.ReceivedBy, t.CancelledAt, t.CancelledBy, t.CancelReason, t.Version,
+        [.. t.Lines.Select(l => new StockLine(l.ProductId, l.Quantity))]);
+}
+
+/// <summary>Adjustments, cycle counts, transfers between warehouses, the ledger export and availability-to-promise.</summary>
+public static class StockOperationsEndpoints
+{
+    /// <summary>About 10 MB of CSV; a bigger export is refused (narrow the period) rather than silently cut short.</summary>
+    public const int MaxExportRows = 100_000;
+
+    public static void MapStockOperationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
+        inventory.MapPost("/adjustments", AdjustAsync).WithName("AdjustStock").RequireAuthorization(Policies.ManageStock)
+            .Produces<AdjustmentDto>(StatusCodes.Status201Created);
+        inventory.MapGet("/adjustments", ListAdjustmentsAsync).WithName("ListStockAdjustments");
+        inventory.MapGet("/adjustments/{id:guid}", GetAdjustmentAsync).WithName("GetStockAdjustment");
+        inventory.MapPost("/counts", CountAsync).WithName("CountStock").RequireAuthorization(Policies.ManageStock)
+            .Produces<CountDto>(StatusCodes.Status201Created);
+        inventory.MapGet("/counts/{id:guid}", GetCountAsync).WithName("GetStockCount");
+        inventory.MapPost("/transfers", SendAsync).WithName("TransferStock").RequireAuthorization(Policies.ManageStock)
+            .Produces<TransferDto>(StatusCodes.Status201Created);
+        inventory.MapGet("/transfers", ListTransfersAsync).WithName("ListStockTransfers");
+        inventory.MapGet("/transfers/{id:guid}", GetTransferAsync).WithName("GetStockTransfer");
+        inventory.MapPost("/transfers/{id:guid}/receive", ReceiveAsync).WithName("ReceiveStockTransfer").RequireAuthorization(Policies.ManageStock);
+        inventory.MapPost("/transfers/{id:guid}/cancel", CancelAsync).WithName("CancelStockTransfer").RequireAuthorization(Policies.ManageStock);
+        inventory.MapGet("/ledger/export", ExportLedgerAsync).WithName("ExportStockLedger").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        inventory.MapGet("/availability", AvailabilityAsync).WithName("GetAvailability");
+    }
+
+    /// <summary>The ledger filters shared by the ledger page and its export: kind, and the period [from, to).</summary>
+    public static IQueryable<StockLedgerEntry> FilterLedger(
+        IQueryable<StockLedgerEntry> query, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        if (from is { } start && to is { } end && end < start)
+        {
+            throw new RuleViolationException("to", "InvalidPeriod", "'to' comes after 'from'.");
+        }
+
+        if (kind is { } k)
+        {
+            query = query.Where(e => e.Kind == k);
+        }
+
+        if (from is { } f)
+        {
+            query = query.Where(e => e.At >= f);
+        }
+
+        if (to is { } t)
+        {
+            query = query.Where(e => e.At < t);
+        }
+
+        return query;
+    }
+
+    private static async Task<IResult> AdjustAsync(
+        AdjustmentRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
+        CancellationToken ct)
+    {
+        var lines = request.Lines.Select(l => (l.ProductId, l.Quantity)).ToList();
+        var violations = new List<RuleViolation>();
+        StockAdjustment.Validate(request.Reason, request.Note, lines, violations);
+        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
+        await CheckProductsAsync(db, lines, "quantity", violations, ct);
+        ThrowIfAny(violations);
+
+        var actor = CurrentUser.IdOf(http.User);
+        return await CreateAsync<AdjustmentRequest, AdjustmentDto>(http, idempotency, json.Value.SerializerOptions, "inventory-adjustments", request,
+            async beforeCommit => AdjustmentDto.From(await movements.AdjustAsync(request.WarehouseId, request.Reason, request.Note, lines, actor,
+                Map<StockAdjustment, AdjustmentDto>(beforeCommit, AdjustmentDto.From), ct)),
+            dto => $"/api/inventory/adjustments/{dto.Id}");
+    }
+
+    private static async Task<Ok<Page<AdjustmentDto>>> ListAdjustmentsAsync(
+        OrderlyDbContext db, Guid? warehouseId, Guid? productId, AdjustmentReason? reason, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var query = db.StockAdjustments.AsNoTracking();
+        if (warehouseId is { } w)
+        {
+            query = query.Where(a => a.WarehouseId == w);
+        }
+
+        if (productId is { } p)
+        {
+            query = query.Where(a => a.Lines.Any(l => l.ProductId == p));
+        }
+
+        if (reason is { } r)
+        {
+            query = query.Where(a => a.Reason == r);
+        }
+
+        if (Paging.ParseCursor(cursor) is { } before)
+        {
+            query = query.Where(a => a.Id.CompareTo(before) < 0);
+        }
+
+        var fetched = await query.OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.From(fetched.ConvertAll(AdjustmentDto.From), take, a => a.Id));
+    }
+
+    private static async Task<Ok<AdjustmentDto>> GetAdjustmentAsync(Guid id, OrderlyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(AdjustmentDto.From(await db.StockAdjustments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
+            ?? throw new NotFoundException("Stock adjustment", id)));
+
+    private static async Task<IResult> CountAsync(
+        CountRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
+        CancellationToken ct)
+    {
+        var lines = request.Lines.Select(l => (l.ProductId, l.CountedQuantity)).ToList();
+        var violations = new List<RuleViolation>();
+        StockAdjustment.ValidateCount(request.Note, lines, violations);
+        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
+        await CheckProductsAsync(db, lines, "countedQuantity", violations, ct);
+        ThrowIfAny(violations);
+
+        var actor = CurrentUser.IdOf(http.User);
+        return await CreateAsync<CountRequest, CountDto>(http, idempotency, json.Value.SerializerOptions, "inventory-counts", request,
+            async beforeCommit => CountDto.From(await movements.CountAsync(request.WarehouseId, request.Note, lines, actor, Map<StockAdjustment, CountDto>(beforeCommit, CountDto.From), ct)),
+            dto => $"/api/inventory/counts/{dto.Id}");
+    }
+
+    private static async Task<Ok<CountDto>> GetCountAsync(Guid id, OrderlyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(CountDto.From(await db.StockAdjustments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.Reason == AdjustmentReason.Count, ct)
+            ?? throw new NotFoundException("Stock count", id)));
+
+    private static async Task<IResult> SendAsync(
+        TransferRequest request, OrderlyDbContext db, StockMovements movements, BusinessCalendar calendar, Idempotency idempotency,
+        IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
+    {
+        var lines = request.Lines.Select(l => new StockTransferLine(l.ProductId, l.Quantity)).ToList();
+        var violations = new List<RuleViolation>();
+        StockTransfer.Validate(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival, request.Note, lines, calendar.Today, violations);
+        await CheckWarehouseAsync(db, request.FromWarehouseId, "fromWarehouseId", mustBeActive: false, violations, ct);
+        await CheckWarehouseAsync(db, request.ToWarehouseId, "toWarehouseId", mustBeActive: true, violations, ct);
+        await CheckProductsAsync(db, [.. lines.Select(l => (l.ProductId, l.Quantity))], "quantity", violations, ct);
+        ThrowIfAny(violations);
+
+        var actor = CurrentUser.IdOf(http.User);
+        return await CreateAsync<TransferRequest, TransferDto>(http, idempotency, json.Value.SerializerOptions, "inventory-transfers", request,
+            async beforeCommit => TransferDto.From(await movements.SendAsync(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival,
+                request.Note, lines, actor, Map<StockTransfer, TransferDto>(beforeCommit, TransferDto.From), ct)),
+            dto => $"/api/inventory/transfers/{dto.Id}");
+    }
+
+    private static async Task<Ok<Page<TransferDto>>> ListTransfersAsync(
+        OrderlyDbContext db, StockTransferStatus? status, Guid? warehouseId, Guid? productId, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Clamp(limit);
+        var query = db.StockTransfers.AsNoTracking();
+        if (status is { } s)
+        {
+            query = query.Where(t => t.Status == s);
+        }
+
+        if (warehouseId is { } w)
+        {
+            query = query.Where(t => t.FromWarehouseId == w || t.ToWarehouseId == w);
+        }
+
+        if (productId is { } p)
+        {
+            query = query.Where(t => t.Lines.Any(l => l.ProductId == p));
+        }
+
+        if (Paging.ParseCursor(cursor) is { } before)
+        {
+            query = query.Where(t => t.Id.CompareTo(before) < 0);
+        }
+
+        var fetched = await query.OrderByDescending(t => t.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.From(fetched.ConvertAll(TransferDto.From), take, t => t.Id));
+    }
+
+    private static async Task<Ok<TransferDto>> GetTransferAsync(Guid id, OrderlyDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var transfer = await db.StockTransfers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("Stock transfer", id);
+        ETags.Write(http, transfer.Version);
+        return TypedResults.Ok(TransferDto.From(transfer));
+    }
+
+    private static async Task<Ok<TransferDto>> ReceiveAsync(Guid id, StockMovements movements, HttpContext http, CancellationToken ct) =>
+        Reply(http, await movements.ReceiveAsync(id, IfMatch(http), CurrentUser.IdOf(http.User), ct));
+
+    private static async Task<Ok<TransferDto>> CancelAsync(Guid id, TransferCancelRequest? request, StockMovements movements, HttpContext http, CancellationToken ct) =>
+        Reply(http, await movements.CancelAsync(id, request?.Reason, IfMatch(http), CurrentUser.IdOf(http.User), ct));
+
+    private static async Task<Ok<AvailabilityDto>> AvailabilityAsync(Guid productId, decimal? quantity, Availability availability, CancellationToken ct)
+    {
+        var wanted = quantity ?? 1m;
+        if (wanted <= 0 || wanted > Quantity.Max || !Quantity.HasAtMostMaxDecimals(wanted))
+        {
+            throw new RuleViolationException("quantity", "InvalidQuantity", $"The quantity is positive, at most {Quantity.Max}, with at most {Quantity.MaxDecimals} decimals.");
+        }
+
+        return TypedResults.Ok(await availability.ForAsync(productId, wanted, ct));
+    }
+
+    /// <summary>
+    /// The ledger as CSV for Excel: UTF-8 with a byte order mark (else Excel guesses a legacy code page and garbles
+    /// Chinese), CRLF line ends, RFC 4180 quoting, streamed row by row.
+    /// </summary>
+    private static async Task<PushStreamHttpResult> ExportLedgerAsync(
+        OrderlyDbContext db, BusinessCalendar calendar, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from,
+        DateTimeOffset? to, CancellationToken ct)
+    {
+        var entries = FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
+        if (productId is { } p)
+        {
+            entries = entries.Where(e => e.ProductId == p);
+        }
+
+        if (warehouseId is { } w)
+        {
+            entries = entries.Where(e => e.WarehouseId == w);
+        }
+
+        if (await entries.OrderBy(e => e.Id).Skip(MaxExportRows).AnyAsync(ct))
+        {
+            throw new RuleViolationException("to", "ExportTooLarge",
+                $"More than {MaxExportRows} ledger entries match; narrow the period, product or warehouse.");
+        }
+
+        var rows = entries
+            .Join(db.Products, e => e.ProductId, pr => pr.Id, (e, pr) => new { e, pr.Sku, ProductName = pr.Name })
+            .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new { x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name })
+            .OrderBy(x => x.e.Id)
+            .Take(MaxExportRows)
+            .AsAsyncEnumerable();
+        var fileName = $"stock-ledger-{calendar.Today:yyyyMMdd}.csv";
+        return TypedResults.Stream(async stream =>
+        {
+            await stream.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16) { NewLine = "\r\n" };
+            await writer.WriteLineAsync(
+                "at_utc,local_time,kind,sku,product_name,warehouse_code,warehouse_name,on_hand_delta,reserved_delta,cause_type,cause_id,note,actor_id,entry_id");
+            await foreach (var x in rows.WithCancellation(ct))
+            {
+                var e = x.e;
+                await writer.WriteLineAsync(string.Join(',',
+                    e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                    TimeZoneInfo.ConvertTime(e.At, calendar.Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    e.Kind.ToString(),
+                    CsvText(x.Sku),
+                    CsvText(x.ProductName),
+                    CsvText(x.Code),
+                    CsvText(x.WarehouseName),
+                    CsvNumber(e.OnHandDelta),
+                    CsvNumber(e.ReservedDelta),
+                    CsvText(e.CauseType),
+                    e.CauseId.ToString("D"),
+                    CsvText(e.Note),
+                    e.ActorId?.ToString("D") ?? "",
+                    e.Id.ToString("D")));
+            }
+
+            await writer.FlushAsync(ct);
+        }, "text/csv; charset=utf-8", fileName);
+    }
+
+    /// <summary>
+    /// One RFC 4180 field. Text that a spreadsheet would run as a formula (leading =, +, -, @, tab, CR) gets a
+    /// leading apostrophe: a note typed by one user must not execute on another's machine when opened in Excel.
+    /// </summary>
+    public static string CsvText(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+
+    private static string CsvNumber(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Creates through <paramref name="create"/>, honouring an Idempotency-Key: the response is stored in the same
+    /// transaction as what it created, and a replay returns it byte for byte.
+    /// </summary>
+    private static async Task<IResult> CreateAsync<TRequest, TDto>(
+        HttpContext http, Idempotency idempotency, JsonSerializerOptions json, string resource, TRequest request,
+        Func<Func<TDto, CancellationToken, Task>?, Task<TDto>> create, Func<TDto, string> locationOf)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length == 0)
+        {
+            var created = await create(null);
+            return TypedResults.Created(locationOf(created), created);
+        }
+
+        var scope = $"{resource}:{CurrentUser.IdOf(http.User)}";
+        var hash = Idempotency.HashOf(JsonSerializer.SerializeToUtf8Bytes(request, json));
+        if (await idempotency.ClaimAsync(scope, key, hash, http.RequestAborted) is { } replay)
+        {
+            http.Response.Headers.Location = replay.Location;
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Results.Text(replay.Body, "application/json", Encoding.UTF8, replay.StatusCode);
+        }
+
+        try
+        {
+            var body = "";
+            var dto = await create(async (dto, token) =>
+            {
+                body = JsonSerializer.Serialize(dto, json);
+                await idempotency.CompleteAsync(scope, key, StatusCodes.Status201Created, locationOf(dto), body, token);
+            });
+            http.Response.Headers.Location = locationOf(dto);
+            return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+        }
+        catch
+        {
+            await idempotency.ReleaseAsync(scope, key);
+            throw;
+        }
+    }
+
+    private static Func<T, CancellationToken, Task>? Map<T, TDto>(Func<TDto, CancellationToken, Task>? beforeCommit, Func<T, TDto> toDto) =>
+        beforeCommit is null ? null : (value, token) => beforeCommit(toDto(value), token);
+
+    private static Ok<TransferDto> Reply(HttpContext http, StockTransfer transfer)
+    {
+        ETags.Write(http, transfer.Version);
+        return TypedResults.Ok(TransferDto.From(transfer));
+    }
+
+    /// <summary>Transitions honour If-Match when the client sends it; the status check guards them either way.</summary>
+    private static Action<StockTransfer>? IfMatch(HttpContext http) =>
+        http.Request.Headers.IfMatch.Count > 0 ? transfer => ETags.RequireMatch(http, transfer) : null;
+
+    private static async Task CheckWarehouseAsync(OrderlyDbContext db, Guid id, string field, bool mustBeActive, List<RuleViolation> violations, CancellationToken ct)
+    {
+        var warehouse = await db.Warehouses.AsNoTracking().Where(w => w.Id == id).Select(w => new { w.IsActive }).FirstOrDefaultAsync(ct);
+        if (warehouse is null)
+        {
+            violations.Add(new(field, "UnknownWarehouse", $"Warehouse {id} does not exist."));
+        }
+        else if (mustBeActive && !warehouse.IsActive)
+        {
+            violations.Add(new(field, "WarehouseInactive", "Stock cannot be sent to an inactive warehouse."));
+        }
+    }
+
+    private static async Task CheckProductsAsync(
+        OrderlyDbContext db, IReadOnlyList<(Guid ProductId, decimal Quantity)> lines, string quantityField, List<RuleViolation> violations, CancellationToken ct)
+    {
+        var ids = lines.Select(l => l.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.Sku, p.IsWholeUnit }).ToDictionaryAsync(p => p.Id, ct);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (!products.TryGetValue(lines[i].ProductId, out var product))
+            {
+                violations.Add(new($"lines[{i}].productId", "UnknownProduct", $"Product {lines[i].ProductId} does not exist."));
+            }
+            else if (product.IsWholeUnit && !Quantity.IsWhole(lines[i].Quantity))
+            {
+                violations.Add(new($"lines[{i}].{quantityField}", "FractionalQuantity", $"{product.Sku} is counted in whole pieces."));
+            }
+        }
+    }
+
+    private static void ThrowIfAny(List<RuleViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            throw new RuleViolationException(violations);
+        }
+    }
+}

@@ -58,13 +58,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("concurrency_stamp");
 
                     b.Property<string>("Name")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("NormalizedName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_name");
 
                     b.HasKey("Id")
@@ -243,8 +241,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Summary")
                         .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("summary");
 
                     b.HasKey("Id")
@@ -365,8 +362,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("allow_backorder");
 
                     b.Property<string>("Category")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("category");
 
                     b.Property<long>("CostMinor")
@@ -379,8 +375,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<bool>("IsActive")
@@ -401,20 +396,17 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Sku")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("sku");
 
                     b.Property<string>("Unit")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("unit");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -446,14 +438,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("Address")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("address");
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -466,13 +456,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<bool>("IsActive")
@@ -485,8 +473,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<Guid?>("OwnerUserId")
@@ -498,13 +485,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("payment_terms_days");
 
                     b.Property<string>("Phone")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("phone");
 
                     b.Property<string>("Region")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("region");
 
                     b.Property<string>("ReservationPolicy")
@@ -548,8 +533,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("Carrier")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("carrier");
 
                     b.Property<Guid>("OrderId")
@@ -569,8 +553,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("supplier_id");
 
                     b.Property<string>("TrackingNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("tracking_number");
 
                     b.Property<Guid?>("WarehouseId")
@@ -601,14 +584,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("at");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<string>("Reason")
@@ -767,8 +748,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("CauseType")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("cause_type");
 
                     b.Property<string>("Kind")
@@ -778,8 +758,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("kind");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<long>("OnHandDelta")
@@ -896,8 +875,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("received_at");
 
                     b.Property<string>("Reference")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<Guid>("WarehouseId")
@@ -966,8 +944,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("CancelReason")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("cancel_reason");
 
                     b.Property<DateTime?>("CancelledAt")
@@ -995,14 +972,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("from_warehouse_id");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<DateTime?>("ReceivedAt")
@@ -1055,8 +1030,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1069,13 +1043,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Region")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("region");
 
                     b.Property<int>("Version")
@@ -1106,8 +1078,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<long>("Delivered")
@@ -1152,8 +1123,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ProductName")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("product_name");
 
                     b.Property<long>("Quantity")
@@ -1178,14 +1148,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Sku")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("sku");
 
                     b.Property<string>("Unit")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("unit");
 
                     b.Property<long>("UnitPriceMinor")
@@ -1228,8 +1196,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("order_id");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("To")
@@ -1257,8 +1224,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("ApprovalReasons")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("approval_reasons");
 
                     b.Property<DateTime?>("ConfirmedAt")
@@ -1275,8 +1241,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<Guid>("CustomerId")
@@ -1284,8 +1249,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("customer_id");
 
                     b.Property<string>("CustomerPo")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_po");
 
                     b.Property<DateTime?>("FirstApprovedAt")
@@ -1303,8 +1267,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<DateOnly>("OrderDate")
@@ -1327,8 +1290,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("status");
 
                     b.Property<string>("StatusReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("status_reason");
 
                     b.Property<DateTime?>("SubmittedAt")
@@ -1384,8 +1346,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1402,8 +1363,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<int>("Version")
@@ -1432,8 +1392,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("action");
 
                     b.Property<Guid?>("ActorId")
@@ -1441,8 +1400,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("actor_id");
 
                     b.Property<string>("ActorName")
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
+                        .HasColumnType("text")
                         .HasColumnName("actor_name");
 
                     b.Property<DateTime>("At")
@@ -1455,31 +1413,26 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("changes");
 
                     b.Property<string>("CorrelationId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("correlation_id");
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("entity_id");
 
                     b.Property<string>("EntityType")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("entity_type");
 
                     b.Property<string>("Hash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("hash");
 
                     b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("idempotency_key");
 
                     b.Property<Guid?>("OnBehalfOf")
@@ -1487,19 +1440,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("on_behalf_of");
 
                     b.Property<string>("Operation")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("operation");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("previous_hash");
 
                     b.Property<string>("SourceAddress")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("source_address");
 
                     b.HasKey("Id")
@@ -1520,8 +1470,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Data.NumberSequence", b =>
                 {
                     b.Property<string>("Name")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<long>("LastValue")
@@ -1554,14 +1503,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("KeyHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("key_hash");
 
                     b.Property<string>("KeyId")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("key_id");
 
                     b.Property<DateTime?>("LastUsedAt")
@@ -1570,8 +1517,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<DateTime?>("RevokedAt")
@@ -1580,8 +1526,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Roles")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("roles");
 
                     b.HasKey("Id")
@@ -1619,8 +1564,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("display_name");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<bool>("EmailConfirmed")
@@ -1644,13 +1588,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("manager_id");
 
                     b.Property<string>("NormalizedEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_email");
 
                     b.Property<string>("NormalizedUserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_user_name");
 
                     b.Property<string>("PasswordHash")
@@ -1674,8 +1616,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("two_factor_enabled");
 
                     b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("user_name");
 
                     b.HasKey("Id")
@@ -1694,13 +1635,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Infrastructure.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("scope");
 
                     b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("key");
 
                     b.Property<DateTime?>("CompletedAt")
@@ -1712,14 +1651,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("created_at");
 
                     b.Property<string>("Location")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("location");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("request_hash");
 
                     b.Property<string>("ResponseBody")
@@ -1745,14 +1682,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Infrastructure.JobLease", b =>
                 {
                     b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Holder")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("holder");
 
                     b.Property<DateTime?>("LastCompletedAt")
@@ -1838,8 +1773,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                             NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("id"));
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(254)
-                                .HasColumnType("character varying(254)")
+                                .HasColumnType("text")
                                 .HasColumnName("email");
 
                             b1.Property<bool>("IsPrimary")
@@ -1848,18 +1782,15 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)")
+                                .HasColumnType("text")
                                 .HasColumnName("name");
 
                             b1.Property<string>("Phone")
-                                .HasMaxLength(40)
-                                .HasColumnType("character varying(40)")
+                                .HasColumnType("text")
                                 .HasColumnName("phone");
 
                             b1.Property<string>("Title")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)")
+                                .HasColumnType("text")
                                 .HasColumnName("title");
 
                             b1.Property<Guid>("customer_id")

@@ -20,7 +20,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     order_id = table.Column<Guid>(type: "uuid", nullable: false),
                     order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
                     policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    summary = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    summary = table.Column<string>(type: "text", nullable: false),
                     candidates = table.Column<string>(type: "text", nullable: false),
                     allocations = table.Column<string>(type: "text", nullable: false),
                     decided_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -35,10 +35,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    key_id = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    key_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    roles = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    key_id = table.Column<string>(type: "text", nullable: false),
+                    key_hash = table.Column<string>(type: "text", nullable: false),
+                    roles = table.Column<string>(type: "text", nullable: false),
                     created_by = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -58,18 +58,18 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     actor_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    actor_name = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    actor_name = table.Column<string>(type: "text", nullable: true),
                     on_behalf_of = table.Column<Guid>(type: "uuid", nullable: true),
-                    source_address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    correlation_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    operation = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    entity_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    entity_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    source_address = table.Column<string>(type: "text", nullable: true),
+                    correlation_id = table.Column<string>(type: "text", nullable: true),
+                    idempotency_key = table.Column<string>(type: "text", nullable: true),
+                    action = table.Column<string>(type: "text", nullable: false),
+                    operation = table.Column<string>(type: "text", nullable: true),
+                    entity_type = table.Column<string>(type: "text", nullable: false),
+                    entity_id = table.Column<string>(type: "text", nullable: false),
                     changes = table.Column<string>(type: "text", nullable: false),
-                    previous_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    previous_hash = table.Column<string>(type: "text", nullable: false),
+                    hash = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -81,13 +81,13 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    region = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    address = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    phone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    code = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    region = table.Column<string>(type: "text", nullable: true),
+                    address = table.Column<string>(type: "text", nullable: true),
+                    email = table.Column<string>(type: "text", nullable: true),
+                    phone = table.Column<string>(type: "text", nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     credit_limit_minor = table.Column<long>(type: "bigint", nullable: true),
                     payment_terms_days = table.Column<int>(type: "integer", nullable: false),
                     tier = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
@@ -140,12 +140,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "idempotency_records",
                 columns: table => new
                 {
-                    scope = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    scope = table.Column<string>(type: "text", nullable: false),
+                    key = table.Column<string>(type: "text", nullable: false),
+                    request_hash = table.Column<string>(type: "text", nullable: false),
                     state = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     status_code = table.Column<int>(type: "integer", nullable: false),
-                    location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    location = table.Column<string>(type: "text", nullable: true),
                     response_body = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
@@ -159,8 +159,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "job_leases",
                 columns: table => new
                 {
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    holder = table.Column<string>(type: "text", nullable: false),
                     until = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     last_completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
@@ -173,7 +173,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "number_sequences",
                 columns: table => new
                 {
-                    name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
                     last_value = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -186,15 +186,15 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    unit = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    sku = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    unit = table.Column<string>(type: "text", nullable: false),
                     is_whole_unit = table.Column<bool>(type: "boolean", nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     list_price_minor = table.Column<long>(type: "bigint", nullable: false),
                     min_price_minor = table.Column<long>(type: "bigint", nullable: false),
                     cost_minor = table.Column<long>(type: "bigint", nullable: false),
-                    category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    category = table.Column<string>(type: "text", nullable: true),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     allow_backorder = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -229,8 +229,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    name = table.Column<string>(type: "text", nullable: true),
+                    normalized_name = table.Column<string>(type: "text", nullable: true),
                     concurrency_stamp = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
@@ -248,11 +248,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     on_hand_delta = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     reserved_delta = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
-                    cause_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    cause_type = table.Column<string>(type: "text", nullable: false),
                     cause_id = table.Column<Guid>(type: "uuid", nullable: false),
                     at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     actor_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    note = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -265,7 +265,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    reference = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    reference = table.Column<string>(type: "text", nullable: true),
                     received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     actor_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
@@ -297,8 +297,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    code = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
                     lead_time_days = table.Column<int>(type: "integer", nullable: false),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -318,10 +318,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     is_disabled = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     manager_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    user_name = table.Column<string>(type: "text", nullable: true),
+                    normalized_user_name = table.Column<string>(type: "text", nullable: true),
+                    email = table.Column<string>(type: "text", nullable: true),
+                    normalized_email = table.Column<string>(type: "text", nullable: true),
                     email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
                     password_hash = table.Column<string>(type: "text", nullable: true),
                     security_stamp = table.Column<string>(type: "text", nullable: true),
@@ -343,9 +343,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    region = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    code = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    region = table.Column<string>(type: "text", nullable: true),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
@@ -361,10 +361,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 {
                     id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    phone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    title = table.Column<string>(type: "text", nullable: true),
+                    email = table.Column<string>(type: "text", nullable: true),
+                    phone = table.Column<string>(type: "text", nullable: true),
                     is_primary = table.Column<bool>(type: "boolean", nullable: false),
                     customer_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
@@ -384,17 +384,17 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    number = table.Column<string>(type: "text", nullable: false),
                     customer_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     held_from = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     order_date = table.Column<DateOnly>(type: "date", nullable: false),
                     requested_delivery_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    customer_po = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    customer_po = table.Column<string>(type: "text", nullable: true),
                     total_minor = table.Column<long>(type: "bigint", nullable: false),
-                    approval_reasons = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    approval_reasons = table.Column<string>(type: "text", nullable: true),
+                    status_reason = table.Column<string>(type: "text", nullable: true),
                     reservation_policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     created_by = table.Column<Guid>(type: "uuid", nullable: true),
@@ -578,10 +578,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    number = table.Column<string>(type: "text", nullable: false),
                     warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
                     reason = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    note = table.Column<string>(type: "text", nullable: true),
                     at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     actor_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
@@ -707,19 +707,19 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    number = table.Column<string>(type: "text", nullable: false),
                     from_warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
                     to_warehouse_id = table.Column<Guid>(type: "uuid", nullable: false),
                     status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     expected_arrival = table.Column<DateOnly>(type: "date", nullable: true),
-                    note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    note = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     created_by = table.Column<Guid>(type: "uuid", nullable: true),
                     received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     received_by = table.Column<Guid>(type: "uuid", nullable: true),
                     cancelled_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     cancelled_by = table.Column<Guid>(type: "uuid", nullable: true),
-                    cancel_reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    cancel_reason = table.Column<string>(type: "text", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -747,11 +747,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     order_id = table.Column<Guid>(type: "uuid", nullable: false),
                     line_number = table.Column<int>(type: "integer", nullable: false),
                     product_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    product_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    unit = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    sku = table.Column<string>(type: "text", nullable: false),
+                    product_name = table.Column<string>(type: "text", nullable: false),
+                    unit = table.Column<string>(type: "text", nullable: false),
                     quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     unit_price_minor = table.Column<long>(type: "bigint", nullable: false),
                     list_price_minor = table.Column<long>(type: "bigint", nullable: false),
                     discount_percent = table.Column<decimal>(type: "numeric(7,4)", precision: 7, scale: 4, nullable: false),
@@ -785,7 +785,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     to = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     by = table.Column<Guid>(type: "uuid", nullable: true),
-                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    reason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -806,8 +806,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     order_id = table.Column<Guid>(type: "uuid", nullable: false),
                     warehouse_id = table.Column<Guid>(type: "uuid", nullable: true),
                     supplier_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    carrier = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    tracking_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    carrier = table.Column<string>(type: "text", nullable: true),
+                    tracking_number = table.Column<string>(type: "text", nullable: true),
                     shipped_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     shipped_by = table.Column<Guid>(type: "uuid", nullable: true)
                 },

@@ -11,7 +11,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOrderlyDbContext))]
-    [Migration("20261127021859_Initial")]
+    [Migration("20261127025206_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOrderlyDbContext))]
-    [Migration("20261127021906_Initial")]
+    [Migration("20261127025221_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -61,13 +61,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("concurrency_stamp");
 
                     b.Property<string>("Name")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("NormalizedName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_name");
 
                     b.HasKey("Id")
@@ -246,8 +244,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Summary")
                         .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("summary");
 
                     b.HasKey("Id")
@@ -368,8 +365,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("allow_backorder");
 
                     b.Property<string>("Category")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("category");
 
                     b.Property<long>("CostMinor")
@@ -382,8 +378,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<bool>("IsActive")
@@ -404,20 +399,17 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Sku")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("sku");
 
                     b.Property<string>("Unit")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("unit");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -449,14 +441,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("Address")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("address");
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -469,13 +459,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<bool>("IsActive")
@@ -488,8 +476,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<Guid?>("OwnerUserId")
@@ -501,13 +488,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("payment_terms_days");
 
                     b.Property<string>("Phone")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("phone");
 
                     b.Property<string>("Region")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("region");
 
                     b.Property<string>("ReservationPolicy")
@@ -551,8 +536,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("Carrier")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("carrier");
 
                     b.Property<Guid>("OrderId")
@@ -572,8 +556,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("supplier_id");
 
                     b.Property<string>("TrackingNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("tracking_number");
 
                     b.Property<Guid?>("WarehouseId")
@@ -604,14 +587,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("at");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<string>("Reason")
@@ -770,8 +751,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("CauseType")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("cause_type");
 
                     b.Property<string>("Kind")
@@ -781,8 +761,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("kind");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<long>("OnHandDelta")
@@ -899,8 +878,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("received_at");
 
                     b.Property<string>("Reference")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<Guid>("WarehouseId")
@@ -969,8 +947,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("CancelReason")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("cancel_reason");
 
                     b.Property<DateTime?>("CancelledAt")
@@ -998,14 +975,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("from_warehouse_id");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<DateTime?>("ReceivedAt")
@@ -1058,8 +1033,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1072,13 +1046,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Region")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("region");
 
                     b.Property<int>("Version")
@@ -1109,8 +1081,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<long>("Delivered")
@@ -1155,8 +1126,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("ProductName")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("product_name");
 
                     b.Property<long>("Quantity")
@@ -1181,14 +1151,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Sku")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("sku");
 
                     b.Property<string>("Unit")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("unit");
 
                     b.Property<long>("UnitPriceMinor")
@@ -1231,8 +1199,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("order_id");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("To")
@@ -1260,8 +1227,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("id");
 
                     b.Property<string>("ApprovalReasons")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("approval_reasons");
 
                     b.Property<DateTime?>("ConfirmedAt")
@@ -1278,8 +1244,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<Guid>("CustomerId")
@@ -1287,8 +1252,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("customer_id");
 
                     b.Property<string>("CustomerPo")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_po");
 
                     b.Property<DateTime?>("FirstApprovedAt")
@@ -1306,8 +1270,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<DateOnly>("OrderDate")
@@ -1330,8 +1293,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("status");
 
                     b.Property<string>("StatusReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("text")
                         .HasColumnName("status_reason");
 
                     b.Property<DateTime?>("SubmittedAt")
@@ -1387,8 +1349,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("code");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1405,8 +1366,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<int>("Version")
@@ -1435,8 +1395,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("action");
 
                     b.Property<Guid?>("ActorId")
@@ -1444,8 +1403,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("actor_id");
 
                     b.Property<string>("ActorName")
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
+                        .HasColumnType("text")
                         .HasColumnName("actor_name");
 
                     b.Property<DateTime>("At")
@@ -1458,31 +1416,26 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("changes");
 
                     b.Property<string>("CorrelationId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("correlation_id");
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("entity_id");
 
                     b.Property<string>("EntityType")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("entity_type");
 
                     b.Property<string>("Hash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("hash");
 
                     b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("idempotency_key");
 
                     b.Property<Guid?>("OnBehalfOf")
@@ -1490,19 +1443,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("on_behalf_of");
 
                     b.Property<string>("Operation")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("operation");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("previous_hash");
 
                     b.Property<string>("SourceAddress")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("source_address");
 
                     b.HasKey("Id")
@@ -1523,8 +1473,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Data.NumberSequence", b =>
                 {
                     b.Property<string>("Name")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<long>("LastValue")
@@ -1557,14 +1506,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("KeyHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("key_hash");
 
                     b.Property<string>("KeyId")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("text")
                         .HasColumnName("key_id");
 
                     b.Property<DateTime?>("LastUsedAt")
@@ -1573,8 +1520,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<DateTime?>("RevokedAt")
@@ -1583,8 +1529,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Roles")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("roles");
 
                     b.HasKey("Id")
@@ -1622,8 +1567,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("display_name");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<bool>("EmailConfirmed")
@@ -1647,13 +1591,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("manager_id");
 
                     b.Property<string>("NormalizedEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_email");
 
                     b.Property<string>("NormalizedUserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("normalized_user_name");
 
                     b.Property<string>("PasswordHash")
@@ -1677,8 +1619,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("two_factor_enabled");
 
                     b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("text")
                         .HasColumnName("user_name");
 
                     b.HasKey("Id")
@@ -1697,13 +1638,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Infrastructure.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("scope");
 
                     b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("key");
 
                     b.Property<DateTime?>("CompletedAt")
@@ -1715,14 +1654,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnName("created_at");
 
                     b.Property<string>("Location")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("location");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("text")
                         .HasColumnName("request_hash");
 
                     b.Property<string>("ResponseBody")
@@ -1748,14 +1685,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Orderly.Server.Infrastructure.JobLease", b =>
                 {
                     b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("Holder")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("holder");
 
                     b.Property<DateTime?>("LastCompletedAt")
@@ -1841,8 +1776,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                             NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("id"));
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(254)
-                                .HasColumnType("character varying(254)")
+                                .HasColumnType("text")
                                 .HasColumnName("email");
 
                             b1.Property<bool>("IsPrimary")
@@ -1851,18 +1785,15 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)")
+                                .HasColumnType("text")
                                 .HasColumnName("name");
 
                             b1.Property<string>("Phone")
-                                .HasMaxLength(40)
-                                .HasColumnType("character varying(40)")
+                                .HasColumnType("text")
                                 .HasColumnName("phone");
 
                             b1.Property<string>("Title")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)")
+                                .HasColumnType("text")
                                 .HasColumnName("title");
 
                             b1.Property<Guid>("customer_id")

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Orderly.Server.Identity;
+
+namespace Orderly.Server.Ui;
+
+/// <summary>
+/// The UI's few plain HTTP endpoints, outside /api: the login and logout form posts (cookie sign-in needs a real
+/// HTTP response, which an interactive circuit does not have) and the language switch.
+/// </summary>
+public static class UiEndpoints
+{
+    public static readonly string[] Cultures = ["en", "zh-CN"];
+
+    public static void MapUiEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).ExcludeFromDescription();
+        app.MapPost("/account/logout", (Delegate)LogoutAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("/culture/set", SetCulture).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> LoginAsync(
+        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
+        SignInManager<AppUser> signIn, UserManager<AppUser> users, HttpContext http)
+    {
+        var back = LocalOrHome(returnUrl);
+        var user = await users.FindByEmailAsync(email?.Trim() ?? "");
+        if (user is null || user.IsDisabled)
+        {
+            return Refused("invalid", back);
+        }
+
+        var check = await signIn.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true);
+        if (check.IsLockedOut)
+        {
+            return Refused("locked", back);
+        }
+
+        if (!check.Succeeded)
+        {
+            return Refused("invalid", back);
+        }
+
+        await http.SignInAsync(IdentityConstants.ApplicationScheme, await signIn.CreateUserPrincipalAsync(user));
+        return Results.LocalRedirect(back);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+        return Results.LocalRedirect("/login");
+    }
+
+    /// <summary>Remembers the chosen language in the culture cookie for a year and goes back where the user was.</summary>
+    private static IResult SetCulture(string? culture, string? redirectUri, HttpContext http)
+    {
+        if (culture is not null && Cultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
+        {
+            var chosen = Cultures.First(c => string.Equals(c, culture, StringComparison.OrdinalIgnoreCase));
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+        }
+
+        return Results.LocalRedirect(LocalOrHome(redirectUri));
+    }
+
+    private static IResult Refused(string error, string returnUrl) =>
+        Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+    /// <summary>Only paths of this site, so a crafted link cannot bounce a user to another site after login.</summary>
+    private static string LocalOrHome(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+}

@@ -1,0 +1,183 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Common;
+using Orderly.Domain.Orders;
+using Orderly.Server.Customers;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Inventory;
+
+namespace Orderly.Server.Ui;
+
+public sealed record CustomerOption(Guid Id, string Code, string Name, string Currency, decimal? CreditLimit, bool IsActive, bool IsBlocked, string? Region)
+{
+    public override string ToString() => $"{Code} · {Name}";
+}
+
+public sealed record CustomerCredit(string Currency, decimal? CreditLimit, decimal OpenExposure);
+
+public sealed record ProductOption(Guid Id, string Sku, string Name, string Unit, bool IsWholeUnit, decimal ListPrice, decimal MinPrice, string Currency, decimal Available)
+{
+    public override string ToString() => $"{Sku} · {Name}";
+}
+
+public sealed record LineAvailability(decimal Available, DateOnly? PromiseDate);
+
+public sealed record OrderFilter(OrderStatus? Status, Guid? CustomerId, DateOnly? From, DateOnly? To, string? Text);
+
+public sealed record OrderRow(
+    Guid Id, string Number, string CustomerCode, string CustomerName, OrderStatus Status, string Currency, decimal Total,
+    DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo);
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Total);
+
+/// <summary>
+/// Reads the UI needs beyond the API's own queries (searches as you type, offset pages with sorting), always
+/// through <see cref="DataScope"/> so a rep sees exactly what the API would show them.
+/// </summary>
+public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability availability)
+{
+    public async Task<IReadOnlyList<CustomerOption>> SearchCustomersAsync(string? text, int take, CancellationToken ct)
+    {
+        var customers = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var term = Text.Normalize(text).ToLower();
+            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+        }
+
+        var rows = await customers.OrderBy(c => c.Code).Take(take)
+            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .ToListAsync(ct);
+        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
+    }
+
+    public async Task<PageOf<CustomerOption>> CustomersAsync(string? text, int skip, int take, CancellationToken ct)
+    {
+        var customers = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var term = Text.Normalize(text).ToLower();
+            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+        }
+
+        var total = await customers.CountAsync(ct);
+        var rows = await customers.OrderBy(c => c.Code).Skip(skip).Take(take)
+            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .ToListAsync(ct);
+        return new(rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region)), total);
+    }
+
+    public async Task<CustomerCredit?> CreditAsync(Guid customerId, CancellationToken ct)
+    {
+        var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).Where(c => c.Id == customerId)
+            .Select(c => new { c.Currency, c.CreditLimit }).FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return null;
+        }
+
+        var open = await CreditExposure.OpenOrdersMinorAsync(db, customerId, customer.Currency, excludeOrderId: null, ct);
+        return new(customer.Currency, customer.CreditLimit?.Amount, Money.FromMinor(open, customer.Currency).Amount);
+    }
+
+    public async Task<PageOf<ProductOption>> ProductsAsync(string? text, bool activeOnly, int skip, int take, CancellationToken ct)
+    {
+        var products = db.Products.AsNoTracking();
+        if (activeOnly)
+        {
+            products = products.Where(p => p.IsActive);
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var term = Text.Normalize(text).ToLower();
+            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+        }
+
+        var total = await products.CountAsync(ct);
+        var rows = await products.OrderBy(p => p.Sku).Skip(skip).Take(take).ToListAsync(ct);
+        var ids = rows.ConvertAll(p => p.Id);
+        var available = (await db.StockBalances.AsNoTracking().Where(b => ids.Contains(b.ProductId)).ToListAsync(ct))
+            .GroupBy(b => b.ProductId).ToDictionary(g => g.Key, g => g.Sum(b => b.Available));
+        return new(rows.ConvertAll(p => new ProductOption(
+            p.Id, p.Sku, p.Name, p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id))), total);
+    }
+
+    public async Task<LineAvailability> AvailabilityAsync(Guid productId, decimal quantity, CancellationToken ct)
+    {
+        var found = await availability.ForAsync(productId, quantity > 0 ? quantity : 1, ct);
+        return new(found.Warehouses.Sum(w => w.Available), found.EarliestDate);
+    }
+
+    public async Task<PageOf<OrderRow>> OrdersAsync(OrderFilter filter, string? sortBy, bool descending, int skip, int take, CancellationToken ct)
+    {
+        var orders = await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct);
+        if (filter.Status is { } status)
+        {
+            orders = orders.Where(o => o.Status == status);
+        }
+
+        if (filter.CustomerId is { } customerId)
+        {
+            orders = orders.Where(o => o.CustomerId == customerId);
+        }
+
+        if (filter.From is { } from)
+        {
+            orders = orders.Where(o => o.OrderDate >= from);
+        }
+
+        if (filter.To is { } to)
+        {
+            orders = orders.Where(o => o.OrderDate <= to);
+        }
+
+        var rows = orders.Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new { o, c.Code, c.Name });
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var term = Text.Normalize(filter.Text).ToLower();
+            rows = rows.Where(x => x.o.Number.ToLower().Contains(term)
+                || (x.o.CustomerPo != null && x.o.CustomerPo.ToLower().Contains(term))
+                || x.Name.ToLower().Contains(term) || x.Code.ToLower().Contains(term));
+        }
+
+        var total = await rows.CountAsync(ct);
+        rows = (sortBy, descending) switch
+        {
+            ("number", false) => rows.OrderBy(x => x.o.Number),
+            ("number", true) => rows.OrderByDescending(x => x.o.Number),
+            ("customer", false) => rows.OrderBy(x => x.Name).ThenByDescending(x => x.o.Id),
+            ("customer", true) => rows.OrderByDescending(x => x.Name).ThenByDescending(x => x.o.Id),
+            ("total", false) => rows.OrderBy(x => x.o.TotalMinor).ThenByDescending(x => x.o.Id),
+            ("total", true) => rows.OrderByDescending(x => x.o.TotalMinor).ThenByDescending(x => x.o.Id),
+            ("status", false) => rows.OrderBy(x => x.o.Status).ThenByDescending(x => x.o.Id),
+            ("status", true) => rows.OrderByDescending(x => x.o.Status).ThenByDescending(x => x.o.Id),
+            ("date", false) => rows.OrderBy(x => x.o.OrderDate).ThenBy(x => x.o.Id),
+            _ => rows.OrderByDescending(x => x.o.Id),
+        };
+        var page = await rows.Skip(skip).Take(take)
+            .Select(x => new { x.o.Id, x.o.Number, x.Code, x.Name, x.o.Status, x.o.Currency, x.o.TotalMinor, x.o.OrderDate, x.o.RequestedDeliveryDate, x.o.CustomerPo })
+            .ToListAsync(ct);
+        return new(page.ConvertAll(x => new OrderRow(
+            x.Id, x.Number, x.Code, x.Name, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
+            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo)), total);
+    }
+
+    public async Task<IReadOnlyList<StockItemDto>> StockAsync(string? text, CancellationToken ct)
+    {
+        var products = db.Products.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var term = Text.Normalize(text).ToLower();
+            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+        }
+
+        var rows = await db.StockBalances.AsNoTracking()
+            .Join(products, b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name })
+            .Join(db.Warehouses, x => x.b.WarehouseId, w => w.Id, (x, w) => new { x.b, x.Sku, x.Name, w.Code })
+            .OrderBy(x => x.Sku).ThenBy(x => x.Code)
+            .Take(500)
+            .ToListAsync(ct);
+        return rows.ConvertAll(x => new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available));
+    }
+}

@@ -1,0 +1,44 @@
+using Deque.AxeCore.Playwright;
+
+namespace Orderly.Browser.Tests;
+
+/// <summary>axe-core on the main pages: no serious or critical violation.</summary>
+[Collection(BrowserTests.Name)]
+public sealed class AccessibilityTests(OrderlyServer server)
+{
+    [Fact]
+    public async Task LoginPage_HasNoSeriousViolations()
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/login");
+        await AssertAccessibleAsync(page, "login");
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("/", "h1")]
+    [InlineData("/orders", "[data-testid=orders-table] tbody tr")]
+    [InlineData("/orders/new", "[data-testid=new-line]")]
+    [InlineData("/orders/approvals", "[data-testid=approval-table]")]
+    [InlineData("/inventory", "h1")]
+    [InlineData("/customers", "h1")]
+    [InlineData("/products", "h1")]
+    public async Task MainPages_HaveNoSeriousViolations(string path, string ready)
+    {
+        var page = await server.LoginAsync("manager@orderly.local");
+        await page.GotoAsync(path);
+        await page.Locator(ready).First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AssertAccessibleAsync(page, path);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        var results = await page.RunAxe();
+        var bad = results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} -> {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")
+            .ToList();
+        Assert.True(bad.Count == 0, $"axe-core on {name}:\n" + string.Join("\n", bad));
+    }
+}

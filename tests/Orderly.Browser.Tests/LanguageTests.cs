@@ -1,0 +1,37 @@
+namespace Orderly.Browser.Tests;
+
+[Collection(BrowserTests.Name)]
+public sealed class LanguageTests(OrderlyServer server)
+{
+    [Fact]
+    public async Task SwitchingToChinese_ShowsChineseLabels_AndIsRemembered()
+    {
+        var page = await server.LoginAsync("clerk@orderly.local");
+        await page.GetByTestId("lang-zh").ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台");
+        await Assertions.Expect(page.Locator(".mud-navmenu")).ToContainTextAsync("销售订单");
+
+        await page.GotoAsync("/orders?status=Draft");
+        await Assertions.Expect(page.GetByTestId("orders-table").Locator("[data-status=Draft]").First).ToHaveTextAsync("草稿");
+        await OrderlyServer.ScreenshotAsync(page, "orders-zh");
+
+        await page.GotoAsync("/orders/new");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("新建销售订单");
+        await Assertions.Expect(page.GetByText("订单行").First).ToBeVisibleAsync();
+
+        await page.GetByTestId("lang-en").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("New sales order");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ChineseBrowser_GetsChinese_ByDefault()
+    {
+        var page = await server.NewPageAsync("zh-CN");
+        await page.GotoAsync("/login");
+        await Assertions.Expect(page.GetByLabel("电子邮箱")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "登录" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+
+namespace Orderly.Browser.Tests;
+
+/// <summary>The road an order takes through the UI: entered by a clerk, approved by a manager, shipped and delivered.</summary>
+[Collection(BrowserTests.Name)]
+public sealed partial class OrderRoadTests(OrderlyServer server)
+{
+    // C1001 belongs to rep1, whose manager is manager@; the clerk entered the order, so the manager may approve it.
+    private const string Customer = "C1001";
+    private const string Sku = "FAS-HB-M8-25";
+
+    [Fact]
+    public async Task Clerk_EntersAnOrder_SeesAWarning_CorrectsIt_Submits_ThenManagerApproves_AndWarehouseShipsAndDelivers()
+    {
+        var clerk = await server.LoginAsync("clerk@orderly.local");
+        await clerk.GotoAsync("/orders/new");
+        await Assertions.Expect(clerk.Locator("h1")).ToHaveTextAsync("New sales order");
+        await Ui.PickAsync(clerk, "customer", Customer, Customer);
+
+        // Product search by its Chinese name; Enter in the quantity adds the line.
+        await Ui.PickAsync(clerk, "product", "六角螺栓 M8×25", Sku);
+        var quantity = Ui.Input(clerk, "new-quantity");
+        await Ui.ReplaceAsync(quantity, "900000");
+        await quantity.PressAsync("Enter");
+        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync(Sku);
+
+        var stockShort = clerk.Locator("[data-testid=entry-checks] [data-code=StockShort]");
+        await Assertions.Expect(stockShort).ToBeVisibleAsync();
+        await OrderlyServer.ScreenshotAsync(clerk, "order-entry-warning");
+
+        await Ui.ReplaceAsync(Ui.Input(clerk, "quantity-0"), "20");
+        await Assertions.Expect(stockShort).ToHaveCountAsync(0);
+        await Ui.ReplaceAsync(Ui.Input(clerk, "discount-0"), "15");
+        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("Needs approval");
+        await OrderlyServer.ScreenshotAsync(clerk, "order-entry");
+        await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
+        await clerk.GetByTestId("submit").ClickAsync();
+
+        await clerk.WaitForURLAsync(OrderUrl());
+        var orderUrl = new Uri(clerk.Url).PathAndQuery;
+        await Assertions.Expect(clerk.GetByTestId("order-status")).ToHaveTextAsync("Pending approval");
+        // The clerk may not approve; no approve button is offered.
+        await Assertions.Expect(clerk.GetByTestId("action-Approve")).ToHaveCountAsync(0);
+        await clerk.Context.CloseAsync();
+
+        var manager = await server.LoginAsync("manager@orderly.local");
+        await manager.GotoAsync("/orders/approvals");
+        await Assertions.Expect(manager.GetByTestId("approval-table")).ToBeVisibleAsync();
+        await manager.GotoAsync(orderUrl);
+        await manager.GetByTestId("action-Approve").ClickAsync();
+        await Assertions.Expect(manager.GetByTestId("order-status")).ToHaveTextAsync("Confirmed");
+        await Assertions.Expect(manager.GetByTestId("timeline")).ToContainTextAsync("Confirmed");
+        await manager.Context.CloseAsync();
+
+        var warehouse = await server.LoginAsync("warehouse@orderly.local");
+        await warehouse.GotoAsync(orderUrl);
+        await warehouse.GetByTestId("action-Ship").ClickAsync();
+        await Assertions.Expect(warehouse.GetByTestId("order-status")).ToHaveTextAsync("Shipped");
+        await warehouse.GetByTestId("action-Deliver").ClickAsync();
+        await Assertions.Expect(warehouse.GetByTestId("order-status")).ToHaveTextAsync("Delivered");
+        await OrderlyServer.ScreenshotAsync(warehouse, "order-detail");
+        await warehouse.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SalesRep_CannotReachAnotherRepsOrder()
+    {
+        var rep1 = await server.LoginAsync("rep1@orderly.local");
+        await rep1.GotoAsync("/orders");
+        await Ui.Input(rep1, "order-search").FillAsync(Customer);
+        var first = rep1.GetByTestId("orders-table").Locator("tbody a").First;
+        await Assertions.Expect(first).ToBeVisibleAsync();
+        await first.ClickAsync();
+        await rep1.WaitForURLAsync(OrderUrl());
+        var url = new Uri(rep1.Url).PathAndQuery;
+        await Assertions.Expect(rep1.GetByTestId("order-number")).ToBeVisibleAsync();
+        await rep1.Context.CloseAsync();
+
+        var rep2 = await server.LoginAsync("rep2@orderly.local");
+        await rep2.GotoAsync(url);
+        await Assertions.Expect(rep2.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Assertions.Expect(rep2.GetByTestId("order-number")).ToHaveCountAsync(0);
+        await rep2.GotoAsync("/orders");
+        await Ui.Input(rep2, "order-search").FillAsync(Customer);
+        await Assertions.Expect(rep2.GetByTestId("orders-table")).ToContainTextAsync("No sales orders match");
+        await rep2.Context.CloseAsync();
+    }
+
+    [GeneratedRegex("/orders/[0-9a-f-]{36}$")]
+    private static partial Regex OrderUrl();
+}

@@ -1,0 +1,27 @@
+namespace Orderly.Browser.Tests;
+
+/// <summary>Small helpers for driving MudBlazor inputs the way a person does.</summary>
+internal static class Ui
+{
+    /// <summary>The input element of a MudBlazor field marked with data-testid.</summary>
+    public static ILocator Input(IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+
+    /// <summary>Types into an autocomplete and picks the option containing <paramref name="option"/>.</summary>
+    public static async Task PickAsync(IPage page, string testId, string typed, string option)
+    {
+        var input = Input(page, testId);
+        await input.ClickAsync();
+        await input.FillAsync(typed);
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First;
+        await item.ClickAsync();
+    }
+
+    public static async Task ReplaceAsync(ILocator input, string value)
+    {
+        await input.ClickAsync();
+        await input.PressAsync("Control+A");
+        await input.PressSequentiallyAsync(value);
+        await input.PressAsync("Tab");
+    }
+}

@@ -128,7 +128,7 @@ public static class AuditTrail
         Contact => OwnerOf(entry, "Customer", "customer_id", "contacts[{0}]."),
         Product p => ("Product", p.Id.ToString(), null),
         Warehouse w => ("Warehouse", w.Id.ToString(), null),
-        StockPolicy sp => ("StockPolicy", $"{sp.ProductId}/{sp.WarehouseId}", null),
+        StockPolicy sp => ("StockPolicy", sp.Id.ToString(), null),
         StockReceipt r => ("StockReceipt", r.Id.ToString(), null),
         StockReceiptLine => OwnerOf(entry, "StockReceipt", "receipt_id", "lines[{0}]."),
         StockAdjustment a => ("StockAdjustment", a.Id.ToString(), null),

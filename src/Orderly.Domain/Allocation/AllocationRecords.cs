@@ -64,12 +64,16 @@ public sealed class DropShipRequest
     public RequestStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>Records goods the supplier shipped; the request is done when nothing is left to ship.</summary>
+    /// <summary>What the supplier has shipped so far; the request is done when it has shipped everything.</summary>
+    public decimal Shipped { get; private set; }
+
+    public decimal Remaining => Quantity - Shipped;
+
     public decimal Ship(decimal quantity)
     {
-        var taken = Math.Min(quantity, Quantity);
-        Quantity -= taken;
-        if (Quantity == 0)
+        var taken = Math.Min(quantity, Remaining);
+        Shipped += taken;
+        if (Remaining == 0)
         {
             Status = RequestStatus.Done;
         }

@@ -94,8 +94,11 @@ public static class Allocator
         return new AllocationPlan(decisions);
     }
 
+    /// <summary>Transit time follows from the region, so turning the region preference off ignores both.</summary>
     private static (int Region, int Transit) Rank(WarehouseStock warehouse, string? customerRegion, AllocationOptions options) =>
-        (options.PreferCustomerRegion && IsSameRegion(warehouse, customerRegion) ? 0 : 1, TransitDays(warehouse, customerRegion, options));
+        options.PreferCustomerRegion
+            ? (IsSameRegion(warehouse, customerRegion) ? 0 : 1, TransitDays(warehouse, customerRegion, options))
+            : (0, 0);
 
     private static int TransitDays(WarehouseStock warehouse, string? customerRegion, AllocationOptions options) =>
         IsSameRegion(warehouse, customerRegion) ? options.SameRegionTransitDays : options.OtherRegionTransitDays;
@@ -157,6 +160,11 @@ public sealed record AllocationPlan(IReadOnlyList<LineDecision> Lines)
     public AllocationPlan AllOrNothing() => ServesEverything ? this : new AllocationPlan([.. Lines.Select(l => l with
     {
         Allocations = [new AllocationLine(SourceKind.Backorder, null, null, l.Allocations.Sum(a => a.Quantity))],
+        Candidates = [.. l.Candidates.Select(c => c with
+        {
+            Chosen = false,
+            Reason = c.Chosen ? "Held: the order ships complete and another line cannot be served yet." : c.Reason,
+        })],
         Summary = l.Summary + " — held: the customer takes complete shipments only.",
     })]);
 }

@@ -60,7 +60,8 @@ public static class Reallocation
         foreach (var line in backordered.OrderBy(b => b.Priority).ThenBy(b => b.LineId))
         {
             var need = line.Backordered;
-            foreach (var (key, available) in freeLeft.Where(p => p.Key.ProductId == line.ProductId && p.Value > 0).OrderByDescending(p => p.Value).ToList())
+            foreach (var (key, available) in freeLeft.Where(p => p.Key.ProductId == line.ProductId && p.Value > 0)
+                .OrderByDescending(p => p.Value).ThenBy(p => p.Key.WarehouseId).ToList())
             {
                 var take = Math.Min(need, available);
                 if (take <= 0)

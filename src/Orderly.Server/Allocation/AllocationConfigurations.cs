@@ -25,6 +25,8 @@ public sealed class DropShipRequestConfiguration : IEntityTypeConfiguration<Drop
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.Quantity).IsQuantity();
+        builder.Property(r => r.Shipped).IsQuantity();
+        builder.Ignore(r => r.Remaining);
         builder.HasIndex(r => new { r.OrderId, r.Status });
         builder.HasIndex(r => new { r.SupplierId, r.Status });
     }

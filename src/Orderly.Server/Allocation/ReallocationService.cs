@@ -37,13 +37,20 @@ public sealed class ReallocationService(OrderlyDbContext db, Writes writes, Stoc
             .Select(b => new BackorderedLine(b.Id, b.Number, b.LineId, b.ProductId, b.Backordered, new OrderPriority((int)b.Tier, b.RequestedDeliveryDate, b.CreatedAt)))
             .ToList();
         var products = lines.Select(l => l.ProductId).Distinct().ToList();
+        // Only ship-partial orders give stock away: a ship-complete order would be left half-reserved and a
+        // no-backorder order backordered, against the customer's terms.
         var held = await db.StockReservations.AsNoTracking()
             .Where(r => r.Quantity > 0 && products.Contains(r.ProductId))
             .Join(db.SalesOrders.Where(o => Holding.Contains(o.Status)), r => r.OrderId, o => o.Id, (r, o) => new { r, o })
-            .Join(db.Customers, x => x.o.CustomerId, c => c.Id, (x, c) => new { x.r, x.o.Number, c.Tier, x.o.RequestedDeliveryDate, x.o.CreatedAt })
+            .Join(db.Customers, x => x.o.CustomerId, c => c.Id, (x, c) => new
+            {
+                x.r, x.o.Number, c.Tier, x.o.RequestedDeliveryDate, x.o.CreatedAt, Policy = x.o.ReservationPolicy ?? c.ReservationPolicy,
+            })
+            .Where(x => x.Policy == ReservationPolicy.ShipPartial)
             .ToListAsync(ct);
         var free = await db.StockBalances.AsNoTracking().Where(b => products.Contains(b.ProductId))
-            .Select(b => new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved }).ToListAsync(ct);
+            .Join(db.Warehouses.Where(w => w.IsActive), b => b.WarehouseId, w => w.Id, (b, w) => new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved })
+            .ToListAsync(ct);
         return Reallocation.Plan(
             lines,
             [.. held.Select(h => new HeldReservation(h.r.Id, h.r.OrderId, h.Number, h.r.OrderLineId, h.r.ProductId, h.r.WarehouseId, h.r.Quantity,
@@ -64,7 +71,8 @@ public sealed class ReallocationService(OrderlyDbContext db, Writes writes, Stoc
         var orders = await db.SalesOrders.Include(o => o.Lines).Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, token);
         var reservationIds = plan.Moves.Where(m => m.FromReservationId is not null).Select(m => m.FromReservationId!.Value).ToList();
         var reservations = await db.StockReservations.Where(r => reservationIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, token);
-        foreach (var move in plan.Moves)
+        // Balances are touched in (product, warehouse) order, as everywhere, so concurrent transactions cannot deadlock.
+        foreach (var move in plan.Moves.OrderBy(m => m.ProductId).ThenBy(m => m.WarehouseId))
         {
             var recipient = orders[move.ToOrderId];
             if (move.FromReservationId is { } reservationId)
@@ -98,6 +106,32 @@ public sealed class ReallocationService(OrderlyDbContext db, Writes writes, Stoc
             await stock.SyncReplenishmentRequestsAsync(order, at, token);
         }
 
+        await RecordDecisionsAsync(plan, at, token);
         return plan;
     }, ct);
+
+    /// <summary>Every line a move touched gets a decision saying what moved, so the order shows why its stock changed.</summary>
+    private async Task RecordDecisionsAsync(ReallocationPlan plan, DateTimeOffset at, CancellationToken ct)
+    {
+        var warehouseIds = plan.Moves.Select(m => m.WarehouseId).Distinct().ToList();
+        var codes = await db.Warehouses.Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
+        var touches = plan.Moves.Select(m => (OrderId: m.ToOrderId, LineId: m.ToLineId, Move: m, Gets: true))
+            .Concat(plan.Moves.Where(m => m.FromLineId is not null).Select(m => (OrderId: m.FromOrderId!.Value, LineId: m.FromLineId!.Value, Move: m, Gets: false)));
+        foreach (var line in touches.GroupBy(t => (t.OrderId, t.LineId)))
+        {
+            var allocations = line.Select(t => new AllocationLine(SourceKind.Warehouse, t.Move.WarehouseId, codes[t.Move.WarehouseId],
+                t.Gets ? t.Move.Quantity : -t.Move.Quantity)).ToList();
+            var summary = "Re-allocation: " + string.Join("; ", line.Select(t => t.Gets
+                ? $"+{t.Move.Quantity:0.###} in {codes[t.Move.WarehouseId]} from {t.Move.FromOrderNumber ?? "free stock"}"
+                : $"-{t.Move.Quantity:0.###} in {codes[t.Move.WarehouseId]} moved to {t.Move.ToOrderNumber}"));
+            var decision = new LineDecision(line.Key.LineId, line.First().Move.ProductId, allocations, [], summary);
+            db.AllocationDecisions.Add(new AllocationDecision(line.Key.OrderId, decision, ReservationPolicy.ShipPartial, at, "[]",
+                System.Text.Json.JsonSerializer.Serialize(allocations, DecisionJson)));
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions DecisionJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 }

@@ -23,5 +23,6 @@ public sealed class AuditConfiguration : IEntityTypeConfiguration<AuditRecord>
         builder.HasIndex(a => new { a.EntityType, a.EntityId, a.Id });
         builder.HasIndex(a => new { a.ActorId, a.Id });
         builder.HasIndex(a => a.At);
+        builder.HasIndex(a => new { a.CustomerId, a.Id });
     }
 }

@@ -22,11 +22,16 @@ public static class AuditEndpoints
             .WithSummary("Audit records, newest first, by entity, actor and time.");
 
     private static async Task<Ok<AuditPage>> ListAsync(
-        OrderlyDbContext db, string? entityType, string? entityId, string? actor, DateTimeOffset? from, DateTimeOffset? to,
+        OrderlyDbContext db, DataScope scope, string? entityType, string? entityId, string? actor, DateTimeOffset? from, DateTimeOffset? to,
         int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
         var query = db.AuditRecords.AsNoTracking();
+        if (await scope.VisibleCustomerIdsAsync(ct) is { } visibleCustomers)
+        {
+            query = query.Where(a => a.CustomerId == null || visibleCustomers.Contains(a.CustomerId.Value));
+        }
+
         if (!string.IsNullOrWhiteSpace(entityType))
         {
             query = query.Where(a => a.EntityType == entityType);

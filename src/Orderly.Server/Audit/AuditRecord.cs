@@ -20,6 +20,8 @@ public sealed class AuditRecord
     public string? Operation { get; set; }
     public required string EntityType { get; set; }
     public required string EntityId { get; set; }
+    /// <summary>The customer a sales order, shipment or customer record belongs to: the audit trail is scoped like the data.</summary>
+    public Guid? CustomerId { get; set; }
     /// <summary>JSON array of { field, old, new }.</summary>
     public required string Changes { get; set; }
     public required string PreviousHash { get; set; }

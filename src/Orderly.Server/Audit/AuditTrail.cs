@@ -57,6 +57,16 @@ public static class AuditTrail
         }
 
         var at = TruncateToMicroseconds(now);
+        var orderCustomers = db.ChangeTracker.Entries<SalesOrder>().ToDictionary(e => e.Entity.Id.ToString(), e => e.Entity.CustomerId);
+        Guid? CustomerOf(string type, string id) => type switch
+        {
+            "Customer" => Guid.Parse(id),
+            "SalesOrder" => orderCustomers.TryGetValue(id, out var customer) ? customer : null,
+            "Shipment" => db.ChangeTracker.Entries<Shipment>().FirstOrDefault(e => e.Entity.Id.ToString() == id)?.Entity.OrderId.ToString() is { } order
+                && orderCustomers.TryGetValue(order, out var owner) ? owner : null,
+            _ => null,
+        };
+
         return [.. byRoot
             .Where(pair => pair.Value.Changes.Count > 0 || pair.Value.State != EntityState.Modified)
             .Select(pair => new AuditRecord
@@ -72,14 +82,16 @@ public static class AuditTrail
                 Operation = actor?.Operation,
                 EntityType = pair.Key.Type,
                 EntityId = pair.Key.Id,
+                CustomerId = CustomerOf(pair.Key.Type, pair.Key.Id),
                 Changes = JsonSerializer.Serialize(pair.Value.Changes, Json),
                 PreviousHash = "",
                 Hash = "",
             })];
     }
 
-    public static AuditRecord Denial(AuditActor? actor, DateTimeOffset now, string entityType, string entityId, string reason) => new()
+    public static AuditRecord Denial(AuditActor? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()
     {
+        CustomerId = customerId,
         At = TruncateToMicroseconds(now),
         ActorId = actor?.Id,
         ActorName = actor?.Name,
@@ -112,7 +124,7 @@ public static class AuditTrail
         var canonical = string.Join('\n',
             r.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
             r.ActorId?.ToString("D"), r.ActorName, r.OnBehalfOf?.ToString("D"), r.SourceAddress, r.CorrelationId, r.IdempotencyKey,
-            r.Action, r.Operation, r.EntityType, r.EntityId, r.Changes, r.PreviousHash);
+            r.Action, r.Operation, r.EntityType, r.EntityId, r.CustomerId?.ToString("D"), r.Changes, r.PreviousHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

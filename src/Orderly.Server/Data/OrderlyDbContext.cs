@@ -81,11 +81,11 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
     }
 
     /// <summary>Writes a refused attempt (e.g. approving one's own order) to the audit trail in its own transaction.</summary>
-    public async Task AuditDenialAsync(string entityType, string entityId, string reason, CancellationToken ct)
+    public async Task AuditDenialAsync(string entityType, string entityId, string reason, CancellationToken ct, Guid? customerId = null)
     {
         ChangeTracker.Clear();
         await using var transaction = await Database.BeginTransactionAsync(ct);
-        var record = AuditTrail.Denial(actor, (time ?? TimeProvider.System).GetUtcNow(), entityType, entityId, reason);
+        var record = AuditTrail.Denial(actor, (time ?? TimeProvider.System).GetUtcNow(), entityType, entityId, reason, customerId);
         await AppendAuditAsync([record], ct);
         await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
         await transaction.CommitAsync(ct);

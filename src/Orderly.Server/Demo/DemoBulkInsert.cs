@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -55,20 +56,31 @@ internal sealed class DemoBulkInsert(OrderlyDbContext db)
         var names = new string[perStatement * columns.Count];
         for (var i = 0; i < names.Length; i++)
         {
-            names[i] = string.Create(CultureInfo.InvariantCulture, $"p{i}");
+            // The placeholder itself ("@p0") as the name: the SQLite provider then binds without trying each prefix.
+            names[i] = _sql.GenerateParameterNamePlaceholder(string.Create(CultureInfo.InvariantCulture, $"p{i}"));
         }
 
         var prepared = 0;
+        var parameters = Array.Empty<DbParameter>();
         for (var start = 0; start < count; start += perStatement)
         {
             var rows = Math.Min(perStatement, count - start);
             if (rows != prepared)
             {
+                // The type mapping configures each parameter once (e.g. GUIDs as TEXT on SQLite); later rows only set values.
                 command.CommandText = InsertSql(table, columns, rows, names);
+                command.Parameters.Clear();
+                parameters = new DbParameter[rows * columns.Count];
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    var column = columns[i % columns.Count];
+                    parameters[i] = column.Mapping.CreateParameter(command, names[i], null, column.Nullable);
+                    command.Parameters.Add(parameters[i]);
+                }
+
                 prepared = rows;
             }
 
-            command.Parameters.Clear();
             for (var r = 0; r < rows; r++)
             {
                 var entity = row(start + r);
@@ -76,7 +88,7 @@ internal sealed class DemoBulkInsert(OrderlyDbContext db)
                 {
                     var column = columns[c];
                     var value = column.Getter is { } getter ? getter.GetClrValueUsingContainingEntity(entity) : owner(start + r);
-                    command.Parameters.Add(column.Mapping.CreateParameter(command, names[(r * columns.Count) + c], value, column.Nullable));
+                    parameters[(r * columns.Count) + c].Value = column.ToProvider(value);
                 }
             }
 
@@ -121,7 +133,7 @@ internal sealed class DemoBulkInsert(OrderlyDbContext db)
             sql.Append(r == 0 ? "(" : ", (");
             for (var c = 0; c < columns.Count; c++)
             {
-                sql.Append(c == 0 ? "" : ", ").Append(_sql.GenerateParameterNamePlaceholder(names[(r * columns.Count) + c]));
+                sql.Append(c == 0 ? "" : ", ").Append(names[(r * columns.Count) + c]);
             }
 
             sql.Append(')');
@@ -130,5 +142,20 @@ internal sealed class DemoBulkInsert(OrderlyDbContext db)
         return sql.ToString();
     }
 
-    private sealed record Column(string Name, RelationalTypeMapping Mapping, IClrPropertyGetter? Getter, bool Nullable);
+    private sealed record Column(string Name, RelationalTypeMapping Mapping, IClrPropertyGetter? Getter, bool Nullable)
+    {
+        public object ToProvider(object? value)
+        {
+            if (Mapping.Converter is { } converter)
+            {
+                value = converter.ConvertToProvider(value);
+            }
+            else if (value is Enum number)
+            {
+                value = Convert.ChangeType(number, Enum.GetUnderlyingType(number.GetType()), CultureInfo.InvariantCulture);
+            }
+
+            return value ?? DBNull.Value;
+        }
+    }
 }

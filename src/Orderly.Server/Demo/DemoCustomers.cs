@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Customers;
 
 namespace Orderly.Server.Demo;
@@ -10,9 +11,11 @@ namespace Orderly.Server.Demo;
 internal sealed record DemoCustomerSpec(
     string Code, string Name, string Region, string Address, string Domain, string Phone, CustomerTier Tier,
     decimal CreditLimit, int PaymentTermsDays, int[] Categories, int Rep, bool English = false,
-    bool IsBlocked = false, bool IsActive = true, int SinceDays = 400, int UntilDays = 0);
+    bool IsBlocked = false, bool IsActive = true, int SinceDays = 400, int UntilDays = 0,
+    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial);
 
 /// <summary>A person of the demo company: a login with a role.</summary>
+/// <remarks>Sales reps 1 and 2 (East, South, West) report to the first manager, rep 3 (North, Central) to the second.</remarks>
 internal sealed record DemoUserSpec(string Email, string DisplayName, string Role);
 
 /// <summary>Forty-odd B2B customers across China's five sales regions, Chinese- and English-named.</summary>
@@ -25,6 +28,7 @@ internal static class DemoCustomers
     public static IReadOnlyList<DemoUserSpec> Users { get; } =
     [
         new("manager@orderly.local", "陈建国 Chen Jianguo", Identity.Roles.SalesManager),
+        new("manager2@orderly.local", "周志远 Zhou Zhiyuan", Identity.Roles.SalesManager),
         new("rep1@orderly.local", "王磊 Wang Lei", Identity.Roles.SalesRep),
         new("rep2@orderly.local", "李静 Li Jing", Identity.Roles.SalesRep),
         new("rep3@orderly.local", "张伟 Zhang Wei", Identity.Roles.SalesRep),
@@ -44,7 +48,7 @@ internal static class DemoCustomers
         new("C1005", "无锡新锐包装材料有限公司", "East", "江苏省无锡市新吴区长江路21号", "xinrui-pack.cn", "+86 510 8522 6633", CustomerTier.Standard, 300_000m, 30, [5, 9], 1),
         new("C1006", "南京金陵液压设备有限公司", "East", "江苏省南京市江宁区秣陵街道胜利路89号", "jinling-hyd.com", "+86 25 5210 9987", CustomerTier.Silver, 900_000m, 45, [4, 7, 0], 1),
         new("C1007", "Pacific Rim Industrial Supply Ltd.", "East", "Room 1801, 88 Century Avenue, Pudong, Shanghai 200120", "pacrim-supply.com", "+86 21 6886 2300", CustomerTier.Strategic, 2_500_000m, 60, [0, 1, 2, 3, 4, 6, 7, 8], 1, English: true),
-        new("C1008", "Eastbridge Automation (Kunshan) Co., Ltd.", "East", "No. 255 Qianjin East Road, Kunshan, Jiangsu 215300", "eastbridge-auto.com", "+86 512 5763 1180", CustomerTier.Gold, 1_000_000m, 45, [2, 8, 1, 3], 1, English: true),
+        new("C1008", "Eastbridge Automation (Kunshan) Co., Ltd.", "East", "No. 255 Qianjin East Road, Kunshan, Jiangsu 215300", "eastbridge-auto.com", "+86 512 5763 1180", CustomerTier.Gold, 1_000_000m, 45, [2, 8, 1, 3], 1, English: true, ReservationPolicy: ReservationPolicy.ShipComplete),
         new("C1009", "上海申达物流设备有限公司", "East", "上海市嘉定区曹安公路4811号", "shenda-logistics.cn", "+86 21 6958 3320", CustomerTier.Standard, 200_000m, 30, [5, 6, 0], 1, IsBlocked: true, UntilDays: 75),
         new("C1010", "常州天宁电气成套有限公司", "East", "江苏省常州市天宁区青洋北路47号", "tianning-elec.com", "+86 519 8988 0415", CustomerTier.Silver, 600_000m, 30, [2, 8], 1),
         new("C1011", "Harbourfront Office Solutions (Shanghai) Co., Ltd.", "East", "Unit 506, 1000 Zhongshan South Road, Huangpu, Shanghai 200011", "harbourfront-office.com", "+86 21 6330 7788", CustomerTier.Standard, 150_000m, 30, [9, 5], 1, English: true),
@@ -56,7 +60,7 @@ internal static class DemoCustomers
         new("C2005", "厦门海沧工业服务有限公司", "South", "福建省厦门市海沧区角嵩路1699号", "haicang-is.cn", "+86 592 6518 3300", CustomerTier.Standard, 300_000m, 30, [6, 3, 7], 2),
         new("C2006", "Pearl River Engineering Supplies Co., Ltd.", "South", "Suite 2203, 10 Zhujiang West Road, Tianhe, Guangzhou 510623", "pearlriver-eng.com", "+86 20 3868 1200", CustomerTier.Gold, 1_000_000m, 45, [4, 1, 0, 7, 6], 2, English: true),
         new("C2007", "Shenzhen Brightway Packaging Ltd.", "South", "Block B, 12 Bantian Industrial Park, Longgang, Shenzhen 518129", "brightway-pack.com", "+86 755 8976 3412", CustomerTier.Standard, 250_000m, 30, [5, 9, 6], 2, English: true, SinceDays: 150),
-        new("C2008", "珠海格致精密模具有限公司", "South", "广东省珠海市香洲区南屏科技工业园屏北一路9号", "gezhi-mould.cn", "+86 756 8682 1175", CustomerTier.Silver, 500_000m, 30, [0, 1, 3, 7], 2),
+        new("C2008", "珠海格致精密模具有限公司", "South", "广东省珠海市香洲区南屏科技工业园屏北一路9号", "gezhi-mould.cn", "+86 756 8682 1175", CustomerTier.Silver, 500_000m, 30, [0, 1, 3, 7], 2, ReservationPolicy: ReservationPolicy.ShipComplete),
         new("C2009", "福州闽江机电贸易有限公司", "South", "福建省福州市仓山区金山大道618号", "minjiang-me.cn", "+86 591 8786 2040", CustomerTier.Standard, 200_000m, 30, [2, 0, 3], 2, IsActive: false, UntilDays: 220),
         new("C2010", "Golden Bay Safety Products Trading Ltd.", "South", "Room 908, 3 Jintang Road, Xiangzhou, Zhuhai 519000", "goldenbay-safety.com", "+86 756 3362 5090", CustomerTier.Silver, 400_000m, 30, [6, 9], 2, English: true),
 
@@ -74,8 +78,8 @@ internal static class DemoCustomers
         new("C4002", "重庆长江汽车零部件有限公司", "West", "重庆市渝北区两港大道188号", "cj-autoparts.com", "+86 23 6707 2288", CustomerTier.Strategic, 2_000_000m, 60, [0, 1, 7, 3, 5], 2),
         new("C4003", "西安秦川机床附件有限公司", "West", "陕西省西安市高新区锦业路69号", "qinchuan-mt.cn", "+86 29 8831 9045", CustomerTier.Silver, 600_000m, 30, [1, 0, 7, 3], 2),
         new("C4004", "昆明滇池农机服务有限公司", "West", "云南省昆明市官渡区春城路219号", "dianchi-agri.cn", "+86 871 6357 1180", CustomerTier.Standard, 200_000m, 30, [1, 0, 7], 2),
-        new("C4005", "Silk Road Trading & Logistics Co., Ltd.", "West", "No. 66 Fengcheng 2nd Road, Xi'an, Shaanxi 710016", "silkroad-tl.com", "+86 29 8652 3370", CustomerTier.Standard, 80_000m, 30, [5, 6, 9, 0], 2, English: true),
-        new("C4006", "贵阳黔通矿山设备有限公司", "West", "贵州省贵阳市白云区白金大道29号", "qiantong-mining.cn", "+86 851 8461 0932", CustomerTier.Standard, 60_000m, 30, [4, 6, 1], 2),
+        new("C4005", "Silk Road Trading & Logistics Co., Ltd.", "West", "No. 66 Fengcheng 2nd Road, Xi'an, Shaanxi 710016", "silkroad-tl.com", "+86 29 8652 3370", CustomerTier.Standard, 30_000m, 30, [5, 6, 9, 0], 2, English: true),
+        new("C4006", "贵阳黔通矿山设备有限公司", "West", "贵州省贵阳市白云区白金大道29号", "qiantong-mining.cn", "+86 851 8461 0932", CustomerTier.Standard, 20_000m, 30, [4, 6, 1], 2),
 
         new("C5001", "武汉江城重型机械有限公司", "Central", "湖北省武汉市东西湖区金银湖路18号", "jiangcheng-hm.com", "+86 27 8390 5566", CustomerTier.Gold, 1_500_000m, 45, [4, 1, 0, 7, 2], 3),
         new("C5002", "长沙湘江工程机械配件有限公司", "Central", "湖南省长沙市雨花区万家丽南路二段36号", "xiangjiang-cm.cn", "+86 731 8596 1203", CustomerTier.Silver, 800_000m, 45, [4, 0, 1, 7], 3),

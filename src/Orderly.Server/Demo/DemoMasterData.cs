@@ -12,7 +12,14 @@ internal sealed record DemoProduct(int Index, Product Entity, DemoProductSpec Sp
 internal sealed record DemoCustomer(int Index, Customer Entity, DemoCustomerSpec Spec);
 
 /// <summary>The demo staff by job: who enters, approves, ships and releases orders.</summary>
-internal sealed record DemoStaff(Guid Manager, Guid[] Reps, Guid Clerk, Guid Warehouse, Guid Finance);
+/// <param name="Managers">The two sales managers; rep 1 and 2 report to the first, rep 3 to the second.</param>
+internal sealed record DemoStaff(Guid[] Managers, Guid[] Reps, Guid Clerk, Guid Warehouse, Guid Finance)
+{
+    public Guid ManagerOf(int rep) => Managers[rep == 3 ? 1 : 0];
+
+    /// <summary>The manager who gives the second approval the first one's limit asks for.</summary>
+    public Guid OtherManager(Guid manager) => manager == Managers[0] ? Managers[1] : Managers[0];
+}
 
 /// <summary>The master data the order simulation runs against, as stored.</summary>
 internal sealed record DemoWorld(
@@ -31,12 +38,13 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
         ("BJ-01", "北京大兴仓 / Beijing Daxing Warehouse", "North"),
     ];
 
-    public async Task<DemoWorld> EnsureAsync(Random random, DateTimeOffset now, CancellationToken ct)
+    /// <param name="volume">How many times the default history is being seeded; credit limits grow with it.</param>
+    public async Task<DemoWorld> EnsureAsync(Random random, DateTimeOffset now, decimal volume, CancellationToken ct)
     {
         var staff = await EnsureStaffAsync();
         var warehouses = await EnsureWarehousesAsync(now, ct);
         var products = await EnsureProductsAsync(random, now, ct);
-        var customers = await EnsureCustomersAsync(random, staff, now, ct);
+        var customers = await EnsureCustomersAsync(random, staff, now, volume, ct);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return new DemoWorld(warehouses, products, customers, staff);
@@ -45,16 +53,36 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
     private async Task<DemoStaff> EnsureStaffAsync()
     {
         var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var created = new HashSet<Guid>();
         foreach (var user in DemoCustomers.Users)
         {
             var normalized = user.Email.ToUpperInvariant();
             var existing = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).FirstOrDefaultAsync();
-            ids[user.Email] = existing ?? (await accounts.CreateAsync(user.Email, DemoCustomers.Password, user.DisplayName, [user.Role])).Id;
+            if (existing is null)
+            {
+                existing = (await accounts.CreateAsync(user.Email, DemoCustomers.Password, user.DisplayName, [user.Role])).Id;
+                created.Add(existing.Value);
+            }
+
+            ids[user.Email] = existing.Value;
         }
 
-        return new DemoStaff(
-            ids["manager@orderly.local"], [ids["rep1@orderly.local"], ids["rep2@orderly.local"], ids["rep3@orderly.local"]],
+        var staff = new DemoStaff(
+            [ids["manager@orderly.local"], ids["manager2@orderly.local"]], [ids["rep1@orderly.local"], ids["rep2@orderly.local"], ids["rep3@orderly.local"]],
             ids["clerk@orderly.local"], ids["warehouse@orderly.local"], ids["finance@orderly.local"]);
+
+        // A sales manager sees the customers of their team; only new logins are placed, an admin's later choice stays.
+        for (var rep = 1; rep <= staff.Reps.Length; rep++)
+        {
+            var id = staff.Reps[rep - 1];
+            if (created.Contains(id) && await db.Users.FirstOrDefaultAsync(u => u.Id == id) is { } user)
+            {
+                user.ManagerId = staff.ManagerOf(rep);
+            }
+        }
+
+        await db.SaveChangesAsync();
+        return staff;
     }
 
     private async Task<List<Warehouse>> EnsureWarehousesAsync(DateTimeOffset now, CancellationToken ct)
@@ -108,7 +136,7 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
         return result;
     }
 
-    private async Task<List<DemoCustomer>> EnsureCustomersAsync(Random random, DemoStaff staff, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<DemoCustomer>> EnsureCustomersAsync(Random random, DemoStaff staff, DateTimeOffset now, decimal volume, CancellationToken ct)
     {
         var codes = DemoCustomers.All.Select(c => c.Code).ToList();
         var existing = await db.Customers.AsNoTracking().Where(c => codes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, ct);
@@ -118,9 +146,11 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
             var contacts = ContactsFor(spec, random);
             if (!existing.TryGetValue(spec.Code, out var customer))
             {
+                // A customer buying a hundred times as often has a hundred times the open orders; its limit scales with them.
                 var details = new CustomerDetails(
-                    spec.Code, spec.Name, spec.Region, spec.Address, $"sales@{spec.Domain}", spec.Phone, "CNY", spec.CreditLimit,
-                    spec.PaymentTermsDays, spec.Tier, staff.Reps[spec.Rep - 1], spec.IsActive, spec.IsBlocked, contacts);
+                    spec.Code, spec.Name, spec.Region, spec.Address, $"sales@{spec.Domain}", spec.Phone, "CNY",
+                    decimal.Round(spec.CreditLimit * Math.Max(1m, volume) / 10_000m) * 10_000m,
+                    spec.PaymentTermsDays, spec.Tier, staff.Reps[spec.Rep - 1], spec.IsActive, spec.IsBlocked, contacts, spec.ReservationPolicy);
                 customer = new Customer(details, now.AddDays(-spec.SinceDays - 5));
                 db.Customers.Add(customer);
             }

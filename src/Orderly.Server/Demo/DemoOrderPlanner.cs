@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
@@ -76,6 +77,8 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
         _ => 1,
     };
 
+    private bool ShipsComplete(PlannedOrder plan) => world.Customers[plan.Customer].Entity.ReservationPolicy == ReservationPolicy.ShipComplete;
+
     private double AgeDays(PlannedOrder plan) => (timeline.Now - plan.CreatedAt).TotalDays;
 
     private DemoHabit[] HabitsOf(DemoCustomer customer)
@@ -128,7 +131,10 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
 
     private void SetFate(PlannedOrder plan, OrderStatus fate)
     {
-        plan.Fate = fate;
+        // A customer who takes complete shipments only is never shipped in parts.
+        var complete = ShipsComplete(plan);
+        plan.Fate = complete && fate == OrderStatus.PartiallyShipped ? OrderStatus.Shipped : fate;
+        fate = plan.Fate;
         plan.CancelledFrom = fate != OrderStatus.Cancelled ? OrderStatus.Draft : random.Next(0, 100) switch
         {
             < 25 => OrderStatus.Draft,
@@ -137,7 +143,7 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
             _ => OrderStatus.OnHold,
         };
         plan.HoldEpisode = fate is OrderStatus.Shipped or OrderStatus.Delivered && random.Next(0, 100) < 3;
-        plan.Waves = fate == OrderStatus.PartiallyShipped || (fate is OrderStatus.Shipped or OrderStatus.Delivered && random.Next(0, 100) < 15) ? 2 : 1;
+        plan.Waves = fate == OrderStatus.PartiallyShipped || (fate is OrderStatus.Shipped or OrderStatus.Delivered && random.Next(0, 100) < 15 && !complete) ? 2 : 1;
         plan.SpecialDiscount = fate is OrderStatus.PendingApproval or OrderStatus.Rejected
             || (fate == OrderStatus.Cancelled && plan.CancelledFrom == OrderStatus.PendingApproval)
             || random.Next(0, 1000) < 25;
@@ -153,7 +159,8 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
             while (counts[status] < minimum)
             {
                 var candidate = plans
-                    .Where(p => !p.Guaranteed && p.Fate != status && counts[p.Fate] > minimum && AgeDays(p) * 24 >= MinimumAgeHours(status))
+                    .Where(p => !p.Guaranteed && p.Fate != status && counts[p.Fate] > minimum && AgeDays(p) * 24 >= MinimumAgeHours(status)
+                        && !(status == OrderStatus.PartiallyShipped && ShipsComplete(p)))
                     .OrderByDescending(p => p.Fate == OrderStatus.Delivered)
                     .ThenByDescending(p => p.CreatedAt)
                     .FirstOrDefault();
@@ -183,6 +190,8 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
         var lines = new List<PlannedLine>();
         var used = new HashSet<int>();
         var discount = TierDiscount(customer.Spec.Tier);
+        // Now and then a large account orders for a project (a new line, a plant overhaul): many times the usual quantities.
+        var project = customer.Spec.Tier is CustomerTier.Strategic or CustomerTier.Gold && random.Next(0, 100) < 5 ? 4 + (8 * random.NextDouble()) : 1;
         for (var attempt = 0; lines.Count < count && attempt < 200; attempt++)
         {
             int product;
@@ -192,7 +201,7 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
                 var habit = habits[WeightedIndex([.. habits.Select(h => h.Weight)], habits.Sum(h => h.Weight))];
                 habits.Remove(habit);
                 product = habit.Product;
-                var spike = random.Next(0, 1000) < 15 ? 6 + (3 * random.NextDouble()) : 1;
+                var spike = random.Next(0, 1000) < 15 ? 6 + (3 * random.NextDouble()) : project;
                 quantity = RoundToStep(habit.Quantity * (decimal)(Math.Exp(0.35 * Normal()) * spike), world.Products[product].Spec.Step);
             }
             else
@@ -205,7 +214,7 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
                 }
 
                 product = other.Index;
-                quantity = RoundToStep(other.Spec.TypicalQuantity * (decimal)(0.3 + (0.9 * random.NextDouble())), other.Spec.Step);
+                quantity = RoundToStep(other.Spec.TypicalQuantity * (decimal)((0.3 + (0.9 * random.NextDouble())) * project), other.Spec.Step);
             }
 
             if (!used.Add(product))

@@ -1,3 +1,6 @@
+using Orderly.Domain.Allocation;
+using Orderly.Domain.Fulfillment;
+using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
 
 namespace Orderly.Server.Demo;
@@ -53,4 +56,18 @@ internal sealed class PlannedOrder(int index, DateTimeOffset createdAt)
         OrderStatus.Cancelled => CancelledFrom is OrderStatus.Confirmed or OrderStatus.OnHold,
         _ => true,
     };
+}
+
+/// <summary>An order being played forward: the aggregate, its reservations and shipments, and where it is on its road.</summary>
+internal sealed class DemoLiveOrder(PlannedOrder plan, SalesOrder order)
+{
+    public PlannedOrder Plan { get; } = plan;
+    public SalesOrder Order { get; } = order;
+    public List<(StockReservation Reservation, int Product, int Warehouse)> Reservations { get; } = [];
+    public List<Shipment> Shipments { get; } = [];
+    public List<AllocationDecision> Decisions { get; } = [];
+    public List<ReplenishmentRequest> ReplenishmentRequests { get; } = [];
+    public int NextStep { get; set; }
+    public Guid HeldBy { get; set; }
+    public DateTimeOffset LastAt { get; set; } = plan.CreatedAt;
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
@@ -19,7 +20,8 @@ public sealed record DemoProgress(string Stage, int Done, int Total);
 /// adds orders, so it can run again (e.g. <c>seed-demo --orders 100000</c> after the first start).
 /// </summary>
 public sealed class DemoSeeder(
-    OrderlyDbContext db, TimeProvider time, BusinessCalendar calendar, UserAccounts accounts, IOptionsMonitor<ApprovalRules> approvalRules)
+    OrderlyDbContext db, TimeProvider time, BusinessCalendar calendar, UserAccounts accounts,
+    IOptionsMonitor<ApprovalRules> approvalRules, IOptionsMonitor<AllocationOptions> allocationOptions)
 {
     public const string MasterDataStage = "Master data";
     public const string StockStage = "Stock";
@@ -29,37 +31,30 @@ public sealed class DemoSeeder(
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Orders);
         var now = time.GetUtcNow();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var orderRandom = new Random(unchecked((options.Seed * 7919) + 17));
         var timeline = new DemoTimeline(orderRandom, now, calendar.Zone);
         var entryTimes = timeline.EntryTimes(options.Orders);
         progress?.Report(new DemoProgress(MasterDataStage, 0, 3));
         var firstNumbers = await ReserveOrderNumbersAsync(entryTimes, timeline, ct);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var firstNumbers = await Reser");
 
         // One transaction: nobody sees a half-seeded history whose balances disagree with its ledger.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var world = await new DemoMasterData(db, accounts).EnsureAsync(new Random(options.Seed), now, ct);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var world = await new DemoMast");
+        var world = await new DemoMasterData(db, accounts).EnsureAsync(new Random(options.Seed), now, options.Orders / (decimal)new DemoSeedOptions().Orders, ct);
         progress?.Report(new DemoProgress(MasterDataStage, 2, 3));
 
         var rules = approvalRules.CurrentValue;
         var supply = new DemoSupply(world, now, orderRandom);
         var planner = new DemoOrderPlanner(world, timeline, supply, rules, orderRandom);
         var plans = planner.Plan(entryTimes);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} var plans = planner.Plan(entry");
         supply.EstimateDemand(plans);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} supply.EstimateDemand(plans);");
         progress?.Report(new DemoProgress(MasterDataStage, 3, 3));
 
         var stock = new DemoStockBook(world);
         var writer = new DemoWriter(new DemoBulkInsert(db), stock, progress, options.Orders);
-        await new DemoSimulation(world, supply, stock, timeline, planner.Habits, rules, writer, firstNumbers, orderRandom).RunAsync(plans, ct);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await new DemoSimulation(world");
+        await new DemoSimulation(world, supply, stock, timeline, planner.Habits, rules, allocationOptions.CurrentValue, writer, firstNumbers, orderRandom)
+            .RunAsync(plans, ct);
         await WriteBalancesAsync(world, stock, progress, ct);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await WriteBalancesAsync(world");
         await transaction.CommitAsync(ct);
-        System.Console.Error.WriteLine($"T {sw.ElapsedMilliseconds} await transaction.CommitAsync(");
         db.ChangeTracker.Clear();
     }
 

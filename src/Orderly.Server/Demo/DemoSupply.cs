@@ -78,15 +78,15 @@ internal sealed class DemoSupply
         }
     }
 
-    /// <summary>The level a replenishment fills up to: three weeks of demand plus a working stock.</summary>
+    /// <summary>The level a replenishment fills up to: three weeks of demand plus a working stock of a few orders.</summary>
     public decimal Target(int product, int warehouse)
     {
         var spec = _world.Products[product].Spec;
-        return RoundUp((3m * _weeklyDemand[product, warehouse]) + (1.5m * spec.TypicalQuantity), spec.Step);
+        return RoundUp((3m * _weeklyDemand[product, warehouse]) + (6m * spec.TypicalQuantity), spec.Step);
     }
 
     public decimal ReorderPoint(int product, int warehouse) =>
-        (1.5m * _weeklyDemand[product, warehouse]) + (0.5m * _world.Products[product].Spec.TypicalQuantity);
+        (1.5m * _weeklyDemand[product, warehouse]) + (2m * _world.Products[product].Spec.TypicalQuantity);
 
     public int ServingWarehouse(int product, int home)
     {

@@ -1,3 +1,4 @@
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
@@ -15,44 +16,42 @@ internal sealed class DemoWriter(DemoBulkInsert bulk, DemoStockBook stock, IProg
     private readonly List<SalesOrder> _orders = [];
     private readonly List<StockReservation> _reservations = [];
     private readonly List<Shipment> _shipments = [];
+    private readonly List<AllocationDecision> _decisions = [];
+    private readonly List<ReplenishmentRequest> _requests = [];
 
     public int Written { get; private set; }
 
     public bool IsFull => _orders.Count >= OrdersPerBatch || stock.Ledger.Count >= LedgerEntriesPerBatch;
 
-    public void Add(SalesOrder order, IEnumerable<StockReservation> reservations, IEnumerable<Shipment> shipments)
+    public void Add(DemoLiveOrder live)
     {
-        _orders.Add(order);
-        _reservations.AddRange(reservations);
-        _shipments.AddRange(shipments);
+        _orders.Add(live.Order);
+        _reservations.AddRange(live.Reservations.Select(r => r.Reservation));
+        _shipments.AddRange(live.Shipments);
+        _decisions.AddRange(live.Decisions);
+        _requests.AddRange(live.ReplenishmentRequests);
     }
 
     /// <summary>Parents before children, so the foreign keys hold statement by statement.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         await bulk.InsertAsync(_orders, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} _orders, ct");
         await bulk.InsertAsync(_orders.SelectMany(o => o.Lines).ToList(), ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} SelectMany(o => o.Lines)");
         await bulk.InsertAsync(_orders.SelectMany(o => o.StatusHistory).ToList(), ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} SelectMany(o => o.StatusHistory)");
         await bulk.InsertAsync(_shipments, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertAsync(_shipments");
         await bulk.InsertOwnedAsync(_shipments, s => s.Lines, s => s.Id, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertOwnedAsync(_shipments");
         await bulk.InsertAsync(_reservations, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertAsync(_reservations");
+        await bulk.InsertAsync(_decisions, ct);
+        await bulk.InsertAsync(_requests, ct);
         await bulk.InsertAsync(stock.Receipts, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertAsync(stock.Receipts");
         await bulk.InsertOwnedAsync(stock.Receipts, r => r.Lines, r => r.Id, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertOwnedAsync(stock.Receipts");
         await bulk.InsertAsync(stock.Ledger, ct);
-        System.Console.Error.WriteLine($"F {sw.ElapsedMilliseconds} InsertAsync(stock.Ledger");
         Written += _orders.Count;
         _orders.Clear();
         _reservations.Clear();
         _shipments.Clear();
+        _decisions.Clear();
+        _requests.Clear();
         stock.Receipts.Clear();
         stock.Ledger.Clear();
         progress?.Report(new DemoProgress(Stage, Written, total));

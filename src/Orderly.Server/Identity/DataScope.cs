@@ -60,6 +60,14 @@ public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
             ? orders.Where(o => db.Customers.Any(c => c.Id == o.CustomerId && c.OwnerUserId != null && owners.Contains(c.OwnerUserId.Value)))
             : orders;
 
+    /// <summary>The ids of the orders the caller may see, or null when they see all; for redacting order references elsewhere (stock ledger).</summary>
+    public async Task<IQueryable<Guid>?> VisibleOrderIdsAsync(CancellationToken ct) =>
+        await OwnersAsync(ct) is null ? null : (await OrdersAsync(db.SalesOrders.AsNoTracking(), ct)).Select(o => o.Id);
+
+    /// <summary>The ids of the customers the caller may see, or null when they see all.</summary>
+    public async Task<IQueryable<Guid>?> VisibleCustomerIdsAsync(CancellationToken ct) =>
+        await OwnersAsync(ct) is null ? null : (await CustomersAsync(db.Customers.AsNoTracking(), ct)).Select(c => c.Id);
+
     public async Task<bool> CanSeeCustomerAsync(Guid customerId, CancellationToken ct) =>
         await (await CustomersAsync(db.Customers.AsNoTracking(), ct)).AnyAsync(c => c.Id == customerId, ct);
 

@@ -1,12 +1,39 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Orderly.Domain.Common;
 
 namespace Orderly.Server.Identity;
 
 /// <summary>Creates users and the first admin; shared by the API, the admin CLI and the demo seed.</summary>
-public sealed class UserAccounts(UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider time)
+public sealed class UserAccounts(
+    UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, IUserStore<AppUser> store, Data.OrderlyDbContext db, TimeProvider time)
 {
+    /// <summary>
+    /// Runs several UserManager calls as one save, so that a user and their roles are created (or changed)
+    /// together or not at all, with one audit record.
+    /// </summary>
+    public async Task<T> AsOneSaveAsync<T>(Func<Task<T>> work)
+    {
+        var efStore = (UserStore<AppUser, IdentityRole<Guid>, Data.OrderlyDbContext, Guid>)store;
+        efStore.AutoSaveChanges = false;
+        try
+        {
+            var result = await work();
+            await db.SaveChangesAsync();
+            return result;
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            throw;
+        }
+        finally
+        {
+            efStore.AutoSaveChanges = true;
+        }
+    }
+
     public async Task EnsureRolesAsync()
     {
         foreach (var role in Roles.All)
@@ -35,7 +62,9 @@ public sealed class UserAccounts(UserManager<AppUser> users, RoleManager<Identit
         }
 
         await EnsureRolesAsync();
-        var user = new AppUser
+        return await AsOneSaveAsync(async () =>
+        {
+            var user = new AppUser
         {
             Id = Guid.CreateVersion7(),
             UserName = normalizedEmail,
@@ -44,15 +73,15 @@ public sealed class UserAccounts(UserManager<AppUser> users, RoleManager<Identit
             EmailConfirmed = true,
             LockoutEnabled = true,
             CreatedAt = time.GetUtcNow(),
-        };
-        var created = await users.CreateAsync(user, password);
-        ThrowIfFailed(created);
-        if (roleNames.Count > 0)
-        {
-            ThrowIfFailed(await users.AddToRolesAsync(user, roleNames.Distinct()));
-        }
+            };
+            ThrowIfFailed(await users.CreateAsync(user, password));
+            if (roleNames.Count > 0)
+            {
+                ThrowIfFailed(await users.AddToRolesAsync(user, roleNames.Distinct()));
+            }
 
-        return user;
+            return user;
+        });
     }
 
     /// <summary>Creates the admin login on an empty user table; returns the generated password when one was generated.</summary>

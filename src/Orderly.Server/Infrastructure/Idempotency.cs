@@ -77,8 +77,16 @@ public sealed class Idempotency(OrderlyDbContext db, WriteGate gate, TimeProvide
             throw new ConflictException("IdempotentRequestInProgress", "A request with this Idempotency-Key is still being processed; retry shortly.");
         }
 
-        await db.IdempotencyRecords.Where(r => r.Scope == scope && r.Key == key)
+        // Only one of many retries may take over an abandoned claim: the one whose update still sees it as it was read.
+        var seen = existing.CreatedAt;
+        var taken = await db.IdempotencyRecords
+            .Where(r => r.Scope == scope && r.Key == key && r.State == IdempotencyState.InProgress && r.CreatedAt == seen)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, now), ct);
+        if (taken != 1)
+        {
+            throw new ConflictException("IdempotentRequestInProgress", "A request with this Idempotency-Key is still being processed; retry shortly.");
+        }
+
         await transaction.CommitAsync(ct);
         return null;
     }

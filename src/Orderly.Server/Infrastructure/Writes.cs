@@ -75,6 +75,9 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
     {
         PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
         Inventory.AllocationConflictException => true,
+        // A row changed between our read and our write inside this unit; the unit re-reads everything, so a retry
+        // is sound: a client's stale If-Match is then caught as 412, an order already moved as 409.
+        DbUpdateConcurrencyException => true,
         _ when e.InnerException is not null => IsTransient(e.InnerException),
         _ => false,
     };

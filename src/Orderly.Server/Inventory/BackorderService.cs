@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Allocation;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Inventory;
 
@@ -40,9 +42,19 @@ public sealed class BackorderService(OrderlyDbContext db, StockService stock)
         var filled = 0;
         foreach (var candidate in ordered)
         {
+            await RowLocks.LockOrderAsync(db, candidate.Id, ct);
             var order = await db.SalesOrders.Include(o => o.Lines).FirstAsync(o => o.Id == candidate.Id, ct);
+            if (!Waiting.Contains(order.Status))
+            {
+                // Cancelled, held or shipped since the candidates were read.
+                continue;
+            }
+
             var before = order.Lines.Sum(l => l.Reserved);
-            await stock.ReserveAsync(order, candidate.Region, candidate.Policy, at, actor, ct);
+            // Arriving stock never fails because of an order's policy: a no-backorder order that ended up short
+            // (re-allocation, a count) takes what comes like a ship-partial one.
+            var policy = candidate.Policy == ReservationPolicy.NoBackorder ? ReservationPolicy.ShipPartial : candidate.Policy;
+            await stock.ReserveAsync(order, candidate.Region, policy, at, actor, ct);
             if (order.Lines.Sum(l => l.Reserved) > before)
             {
                 filled++;

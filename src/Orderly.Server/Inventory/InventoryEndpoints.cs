@@ -176,8 +176,8 @@ public static class InventoryEndpoints
     }
 
     private static async Task<Ok<Page<LedgerEntryDto>>> LedgerAsync(
-        OrderlyDbContext db, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor,
-        CancellationToken ct)
+        OrderlyDbContext db, DataScope scope, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to,
+        int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
         var query = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
@@ -196,9 +196,14 @@ public static class InventoryEndpoints
             query = query.Where(e => e.Id.CompareTo(before) < 0);
         }
 
-        var fetched = await query.OrderByDescending(e => e.Id).Take(take + 1)
-            .Select(e => new LedgerEntryDto(e.Id, e.ProductId, e.WarehouseId, e.Kind, e.OnHandDelta, e.ReservedDelta, e.CauseType, e.CauseId, e.At, e.ActorId, e.Note))
+        // Stock is everyone's business, but whose order caused a movement is not: a rep sees movements caused by
+        // other reps' orders without the order's id or number.
+        var visible = await scope.VisibleOrderIdsAsync(ct);
+        var rows = await query.OrderByDescending(e => e.Id).Take(take + 1)
+            .Select(e => new { e, Hidden = visible != null && e.CauseType == StockService.OrderCause && !visible.Contains(e.CauseId) })
             .ToListAsync(ct);
+        var fetched = rows.ConvertAll(x => new LedgerEntryDto(x.e.Id, x.e.ProductId, x.e.WarehouseId, x.e.Kind, x.e.OnHandDelta, x.e.ReservedDelta,
+            x.e.CauseType, x.Hidden ? Guid.Empty : x.e.CauseId, x.e.At, x.e.ActorId, x.Hidden ? null : x.e.Note));
         return TypedResults.Ok(Paging.From(fetched, take, e => e.Id));
     }
 }

@@ -254,7 +254,7 @@ public static class StockOperationsEndpoints
     /// Chinese), CRLF line ends, RFC 4180 quoting, streamed row by row.
     /// </summary>
     private static async Task<PushStreamHttpResult> ExportLedgerAsync(
-        OrderlyDbContext db, BusinessCalendar calendar, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from,
+        OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from,
         DateTimeOffset? to, CancellationToken ct)
     {
         var entries = FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
@@ -274,9 +274,14 @@ public static class StockOperationsEndpoints
                 $"More than {MaxExportRows} ledger entries match; narrow the period, product or warehouse.");
         }
 
+        var visible = await scope.VisibleOrderIdsAsync(ct);
         var rows = entries
             .Join(db.Products, e => e.ProductId, pr => pr.Id, (e, pr) => new { e, pr.Sku, ProductName = pr.Name })
-            .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new { x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name })
+            .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new
+            {
+                x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name,
+                Hidden = visible != null && x.e.CauseType == StockService.OrderCause && !visible.Contains(x.e.CauseId),
+            })
             .OrderBy(x => x.e.Id)
             .Take(MaxExportRows)
             .AsAsyncEnumerable();
@@ -301,8 +306,8 @@ public static class StockOperationsEndpoints
                     CsvNumber(e.OnHandDelta),
                     CsvNumber(e.ReservedDelta),
                     CsvText(e.CauseType),
-                    e.CauseId.ToString("D"),
-                    CsvText(e.Note),
+                    x.Hidden ? "" : e.CauseId.ToString("D"),
+                    CsvText(x.Hidden ? null : e.Note),
                     e.ActorId?.ToString("D") ?? "",
                     e.Id.ToString("D")));
             }

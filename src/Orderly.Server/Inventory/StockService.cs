@@ -7,6 +7,7 @@ using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Inventory;
 
@@ -43,6 +44,11 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
     /// </summary>
     public async Task ReserveAsync(SalesOrder order, string? customerRegion, ReservationPolicy policy, DateTimeOffset at, Guid? actor, CancellationToken ct)
     {
+        if (order.Status is not (OrderStatus.Confirmed or OrderStatus.PartiallyShipped))
+        {
+            return;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var needs = order.Lines
@@ -66,20 +72,20 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
                     $"{l.Summary}; the order takes no backorders."))]);
             }
 
+            // Balances are touched in (product, warehouse) order so that concurrent PostgreSQL transactions cannot deadlock.
             var raced = false;
-            foreach (var decision in plan.Lines)
+            var steps = plan.Lines.SelectMany(d => d.Allocations.Select(a => (Decision: d, Allocation: a)))
+                .OrderBy(s => s.Decision.ProductId).ThenBy(s => s.Allocation.SourceId);
+            foreach (var (decision, allocation) in steps)
             {
-                foreach (var allocation in decision.Allocations)
+                if (allocation.Kind == SourceKind.Warehouse)
                 {
-                    if (allocation.Kind == SourceKind.Warehouse)
-                    {
-                        raced |= !await TryReserveAsync(order, decision, allocation.SourceId!.Value, allocation.Quantity, at, actor, ct);
-                    }
-                    else if (allocation.Kind == SourceKind.DropShip)
-                    {
-                        order.RecordDropShip(decision.LineId, allocation.Quantity);
-                        db.DropShipRequests.Add(new DropShipRequest(order.Id, decision.LineId, decision.ProductId, allocation.SourceId!.Value, allocation.Quantity, at));
-                    }
+                    raced |= !await TryReserveAsync(order, decision, allocation.SourceId!.Value, allocation.Quantity, at, actor, ct);
+                }
+                else if (allocation.Kind == SourceKind.DropShip)
+                {
+                    order.RecordDropShip(decision.LineId, allocation.Quantity);
+                    db.DropShipRequests.Add(new DropShipRequest(order.Id, decision.LineId, decision.ProductId, allocation.SourceId!.Value, allocation.Quantity, at));
                 }
             }
 
@@ -162,9 +168,14 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
         foreach (var reservation in reservations.OrderBy(r => r.ProductId).ThenBy(r => r.WarehouseId))
         {
             var quantity = reservation.Consume(reservation.Quantity);
-            await db.StockBalances
-                .Where(b => b.ProductId == reservation.ProductId && b.WarehouseId == reservation.WarehouseId)
+            var released = await db.StockBalances
+                .Where(b => b.ProductId == reservation.ProductId && b.WarehouseId == reservation.WarehouseId && b.Reserved >= quantity)
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.Reserved, b => b.Reserved - quantity), ct);
+            if (released != 1)
+            {
+                throw new ConflictException("StockChanged", "The order's reservations changed while they were being released; reload and try again.");
+            }
+
             db.StockLedger.Add(new StockLedgerEntry(reservation.ProductId, reservation.WarehouseId, StockMovementKind.Release, 0m, -quantity,
                 OrderCause, order.Id, at, actor, reason));
         }
@@ -189,7 +200,8 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
         var shipped = new List<(Guid WarehouseId, ShipmentLine Line)>();
         var fromSuppliers = new List<(Guid SupplierId, ShipmentLine Line)>();
         List<DropShipRequest>? dropShips = null;
-        foreach (var (lineId, quantity) in lines)
+        var byProduct = lines.OrderBy(l => order.Lines.FirstOrDefault(x => x.Id == l.LineId)?.ProductId ?? Guid.Empty);
+        foreach (var (lineId, quantity) in byProduct)
         {
             var line = order.Lines.FirstOrDefault(l => l.Id == lineId)
                 ?? throw new RuleViolationException("lines", "UnknownLine", $"Line {lineId} is not on order {order.Number}.");
@@ -214,7 +226,7 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
                         .SetProperty(b => b.Reserved, b => b.Reserved - take), ct);
                 if (updated != 1)
                 {
-                    throw new InvalidOperationException($"Stock balance of {line.Sku} in {reservation.WarehouseId} does not cover its reservation.");
+                    throw new ConflictException("StockChanged", $"The stock of {line.Sku} changed while it was being shipped; reload the order and try again.");
                 }
 
                 db.StockLedger.Add(new StockLedgerEntry(line.ProductId, reservation.WarehouseId, StockMovementKind.Shipment, -take, -take,

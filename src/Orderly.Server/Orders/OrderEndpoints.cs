@@ -80,6 +80,7 @@ public static class OrderEndpoints
             }
 
             http.Response.Headers.Location = location;
+            ETags.Write(http, order.Version);
             return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
         }
         catch when (key.Length > 0)

@@ -104,7 +104,8 @@ public sealed class OrderService(
         }
         catch (ForbiddenException refused)
         {
-            await db.AuditDenialAsync("SalesOrder", id.ToString(), refused.Message, ct);
+            var customerId = await db.SalesOrders.Where(o => o.Id == id).Select(o => (Guid?)o.CustomerId).FirstOrDefaultAsync(ct);
+            await db.AuditDenialAsync("SalesOrder", id.ToString(), refused.Message, ct, customerId);
             throw;
         }
     }
@@ -156,9 +157,12 @@ public sealed class OrderService(
             await change(order, token);
         }, ct);
 
-    private async Task<SalesOrder> LoadAsync(Guid id, CancellationToken ct) =>
-        await (await scope.OrdersAsync(db.SalesOrders, ct)).Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct)
-        ?? throw new NotFoundException("Sales order", id);
+    private async Task<SalesOrder> LoadAsync(Guid id, CancellationToken ct)
+    {
+        await RowLocks.LockOrderAsync(db, id, ct);
+        return await (await scope.OrdersAsync(db.SalesOrders, ct)).Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct)
+            ?? throw new NotFoundException("Sales order", id);
+    }
 
     private static void ThrowIfInvalid(EntryCheck check)
     {

@@ -280,6 +280,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
+                    b.Property<long>("Shipped")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("shipped");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1416,6 +1421,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("correlation_id");
 
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
                     b.Property<string>("EntityId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1460,6 +1469,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.HasIndex("ActorId", "Id")
                         .HasDatabaseName("ix_audit_records_actor_id_id");
+
+                    b.HasIndex("CustomerId", "Id")
+                        .HasDatabaseName("ix_audit_records_customer_id_id");
 
                     b.HasIndex("EntityType", "EntityId", "Id")
                         .HasDatabaseName("ix_audit_records_entity_type_entity_id_id");

@@ -272,6 +272,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("bigint")
                         .HasColumnName("quantity");
 
+                    b.Property<long>("Shipped")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("shipped");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1446,6 +1451,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("correlation_id");
 
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
                     b.Property<string>("EntityId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1497,6 +1506,9 @@ namespace Orderly.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("ActorId", "Id")
                         .HasDatabaseName("ix_audit_records_actor_id_id");
+
+                    b.HasIndex("CustomerId", "Id")
+                        .HasDatabaseName("ix_audit_records_customer_id_id");
 
                     b.HasIndex("EntityType", "EntityId", "Id")
                         .HasDatabaseName("ix_audit_records_entity_type_entity_id_id");

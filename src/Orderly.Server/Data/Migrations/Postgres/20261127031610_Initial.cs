@@ -67,6 +67,7 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     operation = table.Column<string>(type: "text", nullable: true),
                     entity_type = table.Column<string>(type: "text", nullable: false),
                     entity_id = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: true),
                     changes = table.Column<string>(type: "text", nullable: false),
                     previous_hash = table.Column<string>(type: "text", nullable: false),
                     hash = table.Column<string>(type: "text", nullable: false)
@@ -129,7 +130,8 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     supplier_id = table.Column<Guid>(type: "uuid", nullable: false),
                     quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    shipped = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -920,6 +922,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "ix_audit_records_at",
                 table: "audit_records",
                 column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_records_customer_id_id",
+                table: "audit_records",
+                columns: new[] { "customer_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_records_entity_type_entity_id_id",

@@ -66,6 +66,7 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     operation = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     entity_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     entity_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    customer_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     changes = table.Column<string>(type: "TEXT", nullable: false),
                     previous_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
@@ -128,7 +129,8 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     supplier_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
                     status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    shipped = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -919,6 +921,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 name: "ix_audit_records_at",
                 table: "audit_records",
                 column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_records_customer_id_id",
+                table: "audit_records",
+                columns: new[] { "customer_id", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_records_entity_type_entity_id_id",

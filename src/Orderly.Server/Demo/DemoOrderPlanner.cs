@@ -152,7 +152,7 @@ internal sealed class DemoOrderPlanner(DemoWorld world, DemoTimeline timeline, D
     /// <summary>A small history may not reach every status by chance; turn a few delivered orders into the missing ones.</summary>
     private void GuaranteeEveryStatus(List<PlannedOrder> plans)
     {
-        var minimum = Math.Max(1, plans.Count / 150);
+        var minimum = Math.Clamp(plans.Count / 150, 1, 3);
         var counts = Statuses.ToDictionary(s => s, s => plans.Count(p => p.Fate == s));
         foreach (var status in Statuses)
         {

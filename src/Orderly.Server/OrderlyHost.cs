@@ -57,6 +57,7 @@ public static class OrderlyHost
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<OrderlyDbContext>()
             .AddSignInManager();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActor>();
         services.AddDataProtection().SetApplicationName("Orderly").PersistKeysToDbContext<OrderlyDbContext>();
@@ -76,6 +77,8 @@ public static class OrderlyHost
                 o.ExpireTimeSpan = TimeSpan.FromHours(10);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
+                // Disabling a user or changing their password ends their cookie sessions at the next request.
+                o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
                 // The API answers 401/403 instead of redirecting to the login page.
                 o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Common;
 
 namespace Orderly.Server.Identity;
@@ -15,8 +15,10 @@ public sealed class UserAccounts(
     /// </summary>
     public async Task<T> AsOneSaveAsync<T>(Func<Task<T>> work)
     {
-        var efStore = (UserStore<AppUser, IdentityRole<Guid>, Data.OrderlyDbContext, Guid>)store;
-        efStore.AutoSaveChanges = false;
+        // The EF store's generic arity changes between versions (passkeys added one), so its switch is found by name.
+        var autoSave = store.GetType().GetProperty("AutoSaveChanges")
+            ?? throw new InvalidOperationException("The Identity user store has no AutoSaveChanges switch.");
+        autoSave.SetValue(store, false);
         try
         {
             var result = await work();
@@ -30,7 +32,7 @@ public sealed class UserAccounts(
         }
         finally
         {
-            efStore.AutoSaveChanges = true;
+            autoSave.SetValue(store, true);
         }
     }
 
@@ -75,11 +77,11 @@ public sealed class UserAccounts(
             CreatedAt = time.GetUtcNow(),
             };
             ThrowIfFailed(await users.CreateAsync(user, password));
-            if (roleNames.Count > 0)
-            {
-                ThrowIfFailed(await users.AddToRolesAsync(user, roleNames.Distinct()));
-            }
 
+            // UserManager.AddToRolesAsync would call UpdateAsync, turning the not-yet-saved user into an update.
+            var normalized = roleNames.Select(r => r.ToUpperInvariant()).Distinct().ToList();
+            var roleIds = await db.Roles.Where(r => normalized.Contains(r.NormalizedName!)).Select(r => r.Id).ToListAsync();
+            db.UserRoles.AddRange(roleIds.Select(roleId => new IdentityUserRole<Guid> { UserId = user.Id, RoleId = roleId }));
             return user;
         });
     }

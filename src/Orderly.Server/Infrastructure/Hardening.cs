@@ -53,19 +53,24 @@ public static class Hardening
         });
     }
 
+    /// <summary>Added as the response starts, so that answers written by the exception handler (which clears headers) carry them too.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var headers = http.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        if (http.Request.Path.StartsWithSegments("/api"))
+        http.Response.OnStarting(() =>
         {
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-            headers.CacheControl = "no-store";
-        }
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            if (http.Request.Path.StartsWithSegments("/api"))
+            {
+                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                headers.CacheControl = "no-store";
+            }
 
+            return Task.CompletedTask;
+        });
         await next();
     });
 }

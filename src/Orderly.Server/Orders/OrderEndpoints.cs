@@ -142,7 +142,7 @@ public static class OrderEndpoints
     private static Action<SalesOrder>? IfMatch(HttpContext http) =>
         http.Request.Headers.IfMatch.Count > 0 ? order => ETags.RequireMatch(http, order) : null;
 
-    private static Guid? Actor(HttpContext http) => CurrentUser.IdOf(http.User);
+    private static Guid? Actor(HttpContext http) => CurrentUser.PersonOf(http.User);
 
     private static string[] ApproverRoles(HttpContext http) => [.. new[] { Roles.Admin, Roles.SalesManager }.Where(http.User.IsInRole)];
 }

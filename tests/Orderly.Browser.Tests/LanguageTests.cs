@@ -10,7 +10,7 @@ public sealed class LanguageTests(OrderlyServer server)
         await page.GetByTestId("lang-zh").ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台");
-        await Assertions.Expect(page.Locator(".mud-navmenu")).ToContainTextAsync("销售订单");
+        await Assertions.Expect(page.GetByTestId("nav")).ToContainTextAsync("销售订单");
 
         await page.GotoAsync("/orders?status=Draft");
         await Assertions.Expect(page.GetByTestId("orders-table").Locator("[data-status=Draft]").First).ToHaveTextAsync("草稿");

@@ -90,9 +90,17 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Saves a screenshot under test-results/screenshots; with ORDERLY_DOC_SCREENSHOTS=1 also the README's copy in docs/screenshots.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ResultsFolder, name + ".png"), FullPage = true });
+        var path = Path.Combine(ResultsFolder, name + ".png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = false });
+        if (Environment.GetEnvironmentVariable("ORDERLY_DOC_SCREENSHOTS") == "1")
+        {
+            var docs = Path.Combine(RepositoryRoot, "docs", "screenshots");
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
     }
 
     public string ServerLog()

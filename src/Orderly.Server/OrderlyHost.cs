@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.Domain.Orders;
 using Orderly.Server.Allocation;
 using Orderly.Server.Audit;
@@ -56,8 +57,8 @@ public static class OrderlyHost
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<OrderlyDbContext>()
-            .AddSignInManager();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActor>();
         services.AddDataProtection().SetApplicationName("Orderly").PersistKeysToDbContext<OrderlyDbContext>();
@@ -78,7 +79,7 @@ public static class OrderlyHost
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
                 // Disabling a user or changing their password ends their cookie sessions at the next request.
-                o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
+                o.Events.OnValidatePrincipal = ValidateCookieAsync;
                 // The API answers 401/403 instead of redirecting to the login page.
                 o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
@@ -106,6 +107,19 @@ public static class OrderlyHost
         services.AddScoped<DemoSeeder>();
         services.AddReplenishment(configuration);
         services.AddOrderlyUi();
+    }
+
+    /// <summary>A cookie stays good only while its user is enabled and their security stamp unchanged (checked on every request).</summary>
+    private static async Task ValidateCookieAsync(CookieValidatePrincipalContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<AppUser>>();
+        var user = context.Principal is { } principal ? await users.GetUserAsync(principal) : null;
+        var stamp = context.Principal?.FindFirst(users.Options.ClaimsIdentity.SecurityStampClaimType)?.Value;
+        if (user is null || user.IsDisabled || stamp != await users.GetSecurityStampAsync(user))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
     }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -9,7 +9,7 @@ namespace Orderly.Server.Identity;
 
 public sealed record UpdateUserRequest(string? DisplayName, string[] Roles, Guid? ManagerId);
 
-public sealed record ResetPasswordRequest(string? NewPassword);
+public sealed record ResetPasswordRequest(string? NewPassword = null);
 
 public sealed record ResetPasswordResponse(string? GeneratedPassword);
 
@@ -28,8 +28,8 @@ public static class UserEndpoints
     {
         users.MapGet("/", ListAsync).WithName("ListUsers");
         users.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateUser");
-        users.MapPost("/{id:guid}/disable", (Guid id, UserManager<AppUser> m, UserAccounts a) => SetDisabledAsync(id, true, m, a)).WithName("DisableUser");
-        users.MapPost("/{id:guid}/enable", (Guid id, UserManager<AppUser> m, UserAccounts a) => SetDisabledAsync(id, false, m, a)).WithName("EnableUser");
+        users.MapPost("/{id:guid}/disable", (Guid id, UserManager<AppUser> m) => SetDisabledAsync(id, true, m)).WithName("DisableUser");
+        users.MapPost("/{id:guid}/enable", (Guid id, UserManager<AppUser> m) => SetDisabledAsync(id, false, m)).WithName("EnableUser");
         users.MapPost("/{id:guid}/reset-password", ResetPasswordAsync).WithName("ResetUserPassword");
 
         var keys = app.MapGroup("/api/api-keys").WithTags("Users").RequireAuthorization(Policies.ManageUsers);
@@ -68,7 +68,7 @@ public static class UserEndpoints
         return TypedResults.Ok(Paging.From(dtos, take, u => u.Id));
     }
 
-    private static async Task<Ok<UserSummaryDto>> UpdateAsync(Guid id, UpdateUserRequest request, UserManager<AppUser> users, UserAccounts accounts, CancellationToken ct)
+    private static async Task<Ok<UserSummaryDto>> UpdateAsync(Guid id, UpdateUserRequest request, UserManager<AppUser> users, OrderlyDbContext db, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(id.ToString()) ?? throw new NotFoundException("User", id);
         var unknown = request.Roles.Where(r => !Roles.All.Contains(r)).ToList();
@@ -82,45 +82,38 @@ public static class UserEndpoints
             throw new RuleViolationException("managerId", "InvalidManager", "The manager must be another existing user.");
         }
 
-        await accounts.AsOneSaveAsync(async () =>
-        {
-            user.DisplayName = Text.Optional(request.DisplayName, "displayName", 100);
-            user.ManagerId = request.ManagerId;
-            Check(await users.UpdateAsync(user));
-            var current = await users.GetRolesAsync(user);
-            Check(await users.RemoveFromRolesAsync(user, current.Except(request.Roles)));
-            Check(await users.AddToRolesAsync(user, request.Roles.Except(current).Distinct()));
-            return true;
-        });
+        // One save for the name, team and roles (UserManager would save, and bump the concurrency stamp, per call).
+        user.DisplayName = Text.Optional(request.DisplayName, "displayName", 100);
+        user.ManagerId = request.ManagerId;
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        var wanted = request.Roles.Select(r => r.ToUpperInvariant()).Distinct().ToList();
+        var roleIds = await db.Roles.Where(r => wanted.Contains(r.NormalizedName!)).Select(r => r.Id).ToListAsync(ct);
+        var current = await db.UserRoles.Where(ur => ur.UserId == id).ToListAsync(ct);
+        db.UserRoles.RemoveRange(current.Where(ur => !roleIds.Contains(ur.RoleId)));
+        db.UserRoles.AddRange(roleIds.Where(r => current.All(ur => ur.RoleId != r)).Select(r => new IdentityUserRole<Guid> { UserId = id, RoleId = r }));
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new UserSummaryDto(user.Id, user.Email!, user.DisplayName, request.Roles.Distinct().ToList(), user.IsDisabled, false, user.ManagerId));
     }
 
-    private static async Task<NoContent> SetDisabledAsync(Guid id, bool disabled, UserManager<AppUser> users, UserAccounts accounts)
+    private static async Task<NoContent> SetDisabledAsync(Guid id, bool disabled, UserManager<AppUser> users)
     {
         var user = await users.FindByIdAsync(id.ToString()) ?? throw new NotFoundException("User", id);
-        await accounts.AsOneSaveAsync(async () =>
-        {
-            user.IsDisabled = disabled;
-            Check(await users.UpdateAsync(user));
-            // A new security stamp ends the user's cookie sessions at their next validation.
-            Check(await users.UpdateSecurityStampAsync(user));
-            return true;
-        });
+        user.IsDisabled = disabled;
+        // A new security stamp ends the user's cookie sessions at their next request.
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        Check(await users.UpdateAsync(user));
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ResetPasswordResponse>> ResetPasswordAsync(Guid id, ResetPasswordRequest? request, UserManager<AppUser> users, UserAccounts accounts)
+    private static async Task<Ok<ResetPasswordResponse>> ResetPasswordAsync(Guid id, ResetPasswordRequest? request, UserManager<AppUser> users)
     {
         var user = await users.FindByIdAsync(id.ToString()) ?? throw new NotFoundException("User", id);
         var generated = request?.NewPassword is null ? UserAccounts.GeneratePassword() : null;
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        await accounts.AsOneSaveAsync(async () =>
-        {
-            Check(await users.ResetPasswordAsync(user, token, request?.NewPassword ?? generated!));
-            Check(await users.SetLockoutEndDateAsync(user, null));
-            Check(await users.ResetAccessFailedCountAsync(user));
-            return true;
-        });
+        // The lockout is lifted in the same save as the new password (ResetPasswordAsync saves once).
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        Check(await users.ResetPasswordAsync(user, token, request?.NewPassword ?? generated!));
         return TypedResults.Ok(new ResetPasswordResponse(generated));
     }
 

@@ -51,13 +51,8 @@ public abstract class AuditTamperTests(OrderlyApp app)
         Assert.True((await VerifyAsync()).IsIntact);
 
         // A hash recomputed to match the forged content still breaks the link to the next record.
-        var reforged = new AuditRecord
-        {
-            Id = altered.Id, At = altered.At, ActorId = altered.ActorId, ActorName = altered.ActorName, OnBehalfOf = altered.OnBehalfOf,
-            SourceAddress = altered.SourceAddress, CorrelationId = altered.CorrelationId, IdempotencyKey = altered.IdempotencyKey,
-            Action = altered.Action, Operation = altered.Operation, EntityType = altered.EntityType, EntityId = altered.EntityId,
-            Changes = forged, PreviousHash = altered.PreviousHash, Hash = "",
-        };
+        var reforged = await app.WithDbAsync(db => db.AuditRecords.AsNoTracking().SingleAsync(a => a.Id == altered.Id));
+        reforged.Changes = forged;
         var forgedHash = AuditTrail.HashOf(reforged);
         await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE audit_records SET changes = {forged}, hash = {forgedHash} WHERE id = {altered.Id}"));
         Assert.Equal(deleted.Id, (await VerifyAsync()).BrokenAtId);

@@ -40,9 +40,15 @@ public static class AllocationEndpoints
         return TypedResults.Ok(new ReallocationPreview(plan.Id, plan.Moves));
     }
 
-    private static async Task<Ok<List<ReplenishmentRequestDto>>> ReplenishmentAsync(OrderlyDbContext db, RequestStatus? status, Guid? productId, CancellationToken ct)
+    private static async Task<Ok<List<ReplenishmentRequestDto>>> ReplenishmentAsync(
+        OrderlyDbContext db, DataScope scope, RequestStatus? status, Guid? productId, CancellationToken ct)
     {
         var query = db.ReplenishmentRequests.AsNoTracking().Where(r => r.Status == (status ?? RequestStatus.Open));
+        if (await scope.VisibleOrderIdsAsync(ct) is { } visible)
+        {
+            query = query.Where(r => visible.Contains(r.OrderId));
+        }
+
         if (productId is { } p)
         {
             query = query.Where(r => r.ProductId == p);
@@ -56,9 +62,15 @@ public static class AllocationEndpoints
         return TypedResults.Ok(rows.ConvertAll(x => new ReplenishmentRequestDto(x.r.Id, x.r.ProductId, x.Sku, x.r.OrderId, x.Number, x.r.OrderLineId, x.r.Quantity, x.r.Status, x.r.CreatedAt)));
     }
 
-    private static async Task<Ok<List<DropShipRequestDto>>> DropShipAsync(OrderlyDbContext db, RequestStatus? status, Guid? supplierId, CancellationToken ct)
+    private static async Task<Ok<List<DropShipRequestDto>>> DropShipAsync(
+        OrderlyDbContext db, DataScope scope, RequestStatus? status, Guid? supplierId, CancellationToken ct)
     {
         var query = db.DropShipRequests.AsNoTracking().Where(r => r.Status == (status ?? RequestStatus.Open));
+        if (await scope.VisibleOrderIdsAsync(ct) is { } visible)
+        {
+            query = query.Where(r => visible.Contains(r.OrderId));
+        }
+
         if (supplierId is { } s)
         {
             query = query.Where(r => r.SupplierId == s);

@@ -64,6 +64,19 @@ public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
     public async Task<IQueryable<Guid>?> VisibleOrderIdsAsync(CancellationToken ct) =>
         await OwnersAsync(ct) is null ? null : (await OrdersAsync(db.SalesOrders.AsNoTracking(), ct)).Select(o => o.Id);
 
+    /// <summary>Of the given order ids, those the caller may not see (empty when they see all).</summary>
+    public async Task<HashSet<Guid>> HiddenOrderCausesAsync(IEnumerable<Guid> orderIds, CancellationToken ct)
+    {
+        if (await OwnersAsync(ct) is null)
+        {
+            return [];
+        }
+
+        var ids = orderIds.Distinct().ToList();
+        var visible = await (await OrdersAsync(db.SalesOrders.AsNoTracking(), ct)).Where(o => ids.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
+        return [.. ids.Except(visible)];
+    }
+
     /// <summary>The ids of the customers the caller may see, or null when they see all.</summary>
     public async Task<IQueryable<Guid>?> VisibleCustomerIdsAsync(CancellationToken ct) =>
         await OwnersAsync(ct) is null ? null : (await CustomersAsync(db.Customers.AsNoTracking(), ct)).Select(c => c.Id);

@@ -198,12 +198,11 @@ public static class InventoryEndpoints
 
         // Stock is everyone's business, but whose order caused a movement is not: a rep sees movements caused by
         // other reps' orders without the order's id or number.
-        var visible = await scope.VisibleOrderIdsAsync(ct);
-        var rows = await query.OrderByDescending(e => e.Id).Take(take + 1)
-            .Select(e => new { e, Hidden = visible != null && e.CauseType == StockService.OrderCause && !visible.Contains(e.CauseId) })
-            .ToListAsync(ct);
-        var fetched = rows.ConvertAll(x => new LedgerEntryDto(x.e.Id, x.e.ProductId, x.e.WarehouseId, x.e.Kind, x.e.OnHandDelta, x.e.ReservedDelta,
-            x.e.CauseType, x.Hidden ? Guid.Empty : x.e.CauseId, x.e.At, x.e.ActorId, x.Hidden ? null : x.e.Note));
+        var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(ct);
+        var hidden = await scope.HiddenOrderCausesAsync(rows.Where(e => e.CauseType == StockService.OrderCause).Select(e => e.CauseId), ct);
+        var fetched = rows.ConvertAll(e => hidden.Contains(e.CauseId) && e.CauseType == StockService.OrderCause
+            ? new LedgerEntryDto(e.Id, e.ProductId, e.WarehouseId, e.Kind, e.OnHandDelta, e.ReservedDelta, e.CauseType, Guid.Empty, e.At, e.ActorId, null)
+            : new LedgerEntryDto(e.Id, e.ProductId, e.WarehouseId, e.Kind, e.OnHandDelta, e.ReservedDelta, e.CauseType, e.CauseId, e.At, e.ActorId, e.Note));
         return TypedResults.Ok(Paging.From(fetched, take, e => e.Id));
     }
 }

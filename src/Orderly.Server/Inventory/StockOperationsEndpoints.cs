@@ -274,14 +274,12 @@ public static class StockOperationsEndpoints
                 $"More than {MaxExportRows} ledger entries match; narrow the period, product or warehouse.");
         }
 
-        var visible = await scope.VisibleOrderIdsAsync(ct);
+        // A scoped caller (a rep) sees movements caused by other reps' orders without the order's id or number.
+        var hidden = await scope.HiddenOrderCausesAsync(
+            await entries.Where(e => e.CauseType == StockService.OrderCause).Select(e => e.CauseId).Distinct().ToListAsync(ct), ct);
         var rows = entries
             .Join(db.Products, e => e.ProductId, pr => pr.Id, (e, pr) => new { e, pr.Sku, ProductName = pr.Name })
-            .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new
-            {
-                x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name,
-                Hidden = visible != null && x.e.CauseType == StockService.OrderCause && !visible.Contains(x.e.CauseId),
-            })
+            .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new { x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name })
             .OrderBy(x => x.e.Id)
             .Take(MaxExportRows)
             .AsAsyncEnumerable();
@@ -295,6 +293,7 @@ public static class StockOperationsEndpoints
             await foreach (var x in rows.WithCancellation(ct))
             {
                 var e = x.e;
+                var isHidden = e.CauseType == StockService.OrderCause && hidden.Contains(e.CauseId);
                 await writer.WriteLineAsync(string.Join(',',
                     e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
                     TimeZoneInfo.ConvertTime(e.At, calendar.Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
@@ -306,8 +305,8 @@ public static class StockOperationsEndpoints
                     CsvNumber(e.OnHandDelta),
                     CsvNumber(e.ReservedDelta),
                     CsvText(e.CauseType),
-                    x.Hidden ? "" : e.CauseId.ToString("D"),
-                    CsvText(x.Hidden ? null : e.Note),
+                    isHidden ? "" : e.CauseId.ToString("D"),
+                    CsvText(isHidden ? null : e.Note),
                     e.ActorId?.ToString("D") ?? "",
                     e.Id.ToString("D")));
             }

@@ -51,4 +51,9 @@ public sealed record ShipmentDto(Guid Id, Guid? WarehouseId, Guid? SupplierId, s
 public sealed record ShipmentResult(IReadOnlyList<ShipmentDto> Shipments, OrderDto Order);
 
 /// <summary>The live entry checks of a draft without saving it: what the clerk's screen shows as they type.</summary>
-public sealed record EntryCheckDto(bool IsValid, decimal Total, string Currency, IReadOnlyList<RuleViolation> Errors, IReadOnlyList<EntryWarning> Warnings);
+public sealed record EntryCheckDto(
+    bool IsValid, decimal Total, string Currency, IReadOnlyList<RuleViolation> Errors, IReadOnlyList<EntryWarning> Warnings,
+    IReadOnlyList<LinePromiseDto>? Lines = null);
+
+/// <summary>Per entered line: what is available now and the earliest date the line's quantity can be delivered.</summary>
+public sealed record LinePromiseDto(int Index, Guid ProductId, decimal Quantity, decimal Available, DateOnly? AvailableToPromise, Guid? FromWarehouseId);

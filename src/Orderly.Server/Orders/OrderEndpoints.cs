@@ -90,10 +90,22 @@ public static class OrderEndpoints
         }
     }
 
-    private static async Task<Ok<EntryCheckDto>> CheckAsync(OrderInput input, OrderService orders, CancellationToken ct)
+    private static async Task<Ok<EntryCheckDto>> CheckAsync(OrderInput input, OrderService orders, Inventory.Availability availability, CancellationToken ct)
     {
         var check = await orders.CheckAsync(input, null, ct);
-        return TypedResults.Ok(new EntryCheckDto(check.IsValid, check.Total.Amount, check.Currency, check.Errors, check.Warnings));
+        var promises = new List<LinePromiseDto>();
+        var knownProducts = check.Lines.Select(l => l.ProductId).ToHashSet();
+        for (var i = 0; i < input.Lines.Length; i++)
+        {
+            var line = input.Lines[i];
+            if (knownProducts.Contains(line.ProductId) && line.Quantity > 0)
+            {
+                var found = await availability.ForAsync(line.ProductId, line.Quantity, ct);
+                promises.Add(new LinePromiseDto(i, line.ProductId, line.Quantity, found.Warehouses.Sum(w => w.Available), found.EarliestDate, found.EarliestWarehouseId));
+            }
+        }
+
+        return TypedResults.Ok(new EntryCheckDto(check.IsValid, check.Total.Amount, check.Currency, check.Errors, check.Warnings, promises));
     }
 
     private static async Task<Ok<OrderDto>> GetAsync(Guid id, OrderQueries queries, HttpContext http, CancellationToken ct)

@@ -314,20 +314,6 @@ public sealed class AllocatorTests
     }
 
     [Fact]
-    public void TransitDays_BreakTiesBeforeStock_WhenRegionIsNotPreferred()
-    {
-        // Region preference off, but configured transit still favours the near warehouse over the bigger one.
-        var east = Wh("EAST", "East", (P1, 6));
-        var west = Wh("WEST", "West", (P1, 50));
-        var options = Defaults with { PreferCustomerRegion = false, SameRegionTransitDays = 1, OtherRegionTransitDays = 5 };
-
-        var plan = Allocator.Plan([Need(1, P1, 5)], "East", [west, east], [], options);
-
-        Assert.Equal([("EAST", 5m)], Sources(plan, 0));
-        Assert.Equal(5, Candidate(plan.Lines[0].Candidates, "WEST").TransitDays);
-    }
-
-    [Fact]
     public void NoCustomerRegion_PicksTheWarehouseWithMostStock_ThenByCode()
     {
         var a = Wh("A", "East", (P1, 5));

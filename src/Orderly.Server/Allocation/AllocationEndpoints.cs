@@ -13,7 +13,10 @@ public sealed record ApplyReallocationRequest(string PlanId, Guid? ProductId = n
 
 public sealed record ReplenishmentRequestDto(Guid Id, Guid ProductId, string Sku, Guid OrderId, string OrderNumber, Guid OrderLineId, decimal Quantity, RequestStatus Status, DateTimeOffset CreatedAt);
 
-public sealed record DropShipRequestDto(Guid Id, Guid SupplierId, string SupplierName, Guid ProductId, string Sku, Guid OrderId, string OrderNumber, decimal Quantity, RequestStatus Status, DateTimeOffset CreatedAt);
+/// <summary><c>quantity</c> is what the supplier still has to ship; <c>requested</c> and <c>shipped</c> keep the whole story.</summary>
+public sealed record DropShipRequestDto(
+    Guid Id, Guid SupplierId, string SupplierName, Guid ProductId, string Sku, Guid OrderId, string OrderNumber, decimal Quantity,
+    RequestStatus Status, DateTimeOffset CreatedAt, decimal Requested, decimal Shipped);
 
 public static class AllocationEndpoints
 {
@@ -82,6 +85,7 @@ public static class AllocationEndpoints
             .Join(db.SalesOrders, x => x.r.OrderId, o => o.Id, (x, o) => new { x.r, x.Sku, x.Name, o.Number })
             .OrderByDescending(x => x.r.Id).Take(Paging.MaxLimit)
             .ToListAsync(ct);
-        return TypedResults.Ok(rows.ConvertAll(x => new DropShipRequestDto(x.r.Id, x.r.SupplierId, x.Name, x.r.ProductId, x.Sku, x.r.OrderId, x.Number, x.r.Quantity, x.r.Status, x.r.CreatedAt)));
+        return TypedResults.Ok(rows.ConvertAll(x => new DropShipRequestDto(x.r.Id, x.r.SupplierId, x.Name, x.r.ProductId, x.Sku, x.r.OrderId, x.Number,
+            x.r.Quantity - x.r.Shipped, x.r.Status, x.r.CreatedAt, x.r.Quantity, x.r.Shipped)));
     }
 }

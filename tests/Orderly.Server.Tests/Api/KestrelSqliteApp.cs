@@ -6,26 +6,6 @@ namespace Orderly.Server.Tests.WebApi;
 /// </summary>
 public sealed class KestrelSqliteApp : OrderlyApp
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-kestrel-test-").FullName;
-
-    public KestrelSqliteApp() => UseKestrel(0);
-
-    public override string Provider => "sqlite";
-
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "orderly.db")}";
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finishing background task; the OS temp cleaner takes it.
-        }
-
-        return Task.CompletedTask;
-    }
+    public KestrelSqliteApp()
+        : base(TestDatabase.For("sqlite")) => UseKestrel(0);
 }

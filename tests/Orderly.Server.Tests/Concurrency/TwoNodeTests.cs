@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Orderly.Server.Tests.Concurrency;
 
 /// <summary>
@@ -76,16 +74,9 @@ public abstract class TwoNodeTests(TwoNodes nodes)
 }
 
 /// <summary>A node of the pair: the real app on a database the pair shares; the pair owns the database's life.</summary>
-public sealed class NodeApp(string provider, string connectionString) : OrderlyApp
-{
-    public override string Provider => provider;
+public sealed class NodeApp(TestDatabase shared) : OrderlyApp(TestDatabase.Borrowed(shared));
 
-    protected override string ConnectionString => connectionString;
-
-    protected override Task DropDatabaseAsync() => Task.CompletedTask;
-}
-
-public abstract class TwoNodes : IAsyncLifetime, IDisposable
+public abstract class TwoNodes(TestDatabase database) : IAsyncLifetime, IDisposable
 {
     private NodeApp? _a;
     private NodeApp? _b;
@@ -94,13 +85,11 @@ public abstract class TwoNodes : IAsyncLifetime, IDisposable
 
     public NodeApp B => _b ?? throw new InvalidOperationException("Not started.");
 
-    protected abstract string Provider { get; }
-
     public async Task InitializeAsync()
     {
-        var connectionString = await CreateDatabaseAsync();
-        _a = new NodeApp(Provider, connectionString);
-        _b = new NodeApp(Provider, connectionString);
+        await database.CreateAsync();
+        _a = new NodeApp(database);
+        _b = new NodeApp(database);
         // Node A migrates and creates the admin first; node B then starts on the same, ready database.
         _ = _a.Services;
         _ = _b.Services;
@@ -118,7 +107,7 @@ public abstract class TwoNodes : IAsyncLifetime, IDisposable
             await _a.DisposeAsync();
         }
 
-        await DropDatabaseAsync();
+        await database.DropAsync();
     }
 
     public void Dispose()
@@ -127,52 +116,11 @@ public abstract class TwoNodes : IAsyncLifetime, IDisposable
         _a?.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    protected abstract Task<string> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
 }
 
-public sealed class SqliteTwoNodes : TwoNodes
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-two-nodes-").FullName;
+public sealed class SqliteTwoNodes() : TwoNodes(TestDatabase.For("sqlite"));
 
-    protected override string Provider => "sqlite";
-
-    protected override Task<string> CreateDatabaseAsync() => Task.FromResult($"Data Source={Path.Combine(_folder, "orderly.db")}");
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresTwoNodes : TwoNodes
-{
-    private readonly string _database = $"orderly_two_nodes_{Guid.NewGuid():N}";
-
-    protected override string Provider => "postgres";
-
-    protected override async Task<string> CreateDatabaseAsync()
-    {
-        await using var connection = new NpgsqlConnection(PostgresApp.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(PostgresApp.ServerConnectionString) { Database = _database }.ToString();
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(PostgresApp.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
+public sealed class PostgresTwoNodes() : TwoNodes(TestDatabase.For("postgres"));
 
 public sealed class TwoNodeTests_Sqlite(SqliteTwoNodes nodes) : TwoNodeTests(nodes), IClassFixture<SqliteTwoNodes>;
 

@@ -12,19 +12,19 @@ namespace Orderly.Server.Tests.Infrastructure;
 /// The real server over the real HTTP pipeline on a database of its own: one per test class fixture.
 /// Derived fixtures choose SQLite (a temp file) or PostgreSQL (a fresh database on the cluster test.sh starts).
 /// </summary>
-public abstract class OrderlyApp : WebApplicationFactory<Program>, IAsyncLifetime
+public abstract class OrderlyApp(TestDatabase database) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@orderly.test";
     public const string AdminPassword = "Admin-Password-1";
 
     private readonly Dictionary<string, string> _tokens = [];
 
-    public abstract string Provider { get; }
+    public string Provider => database.Provider;
 
     /// <summary>Tests log in many users from one address; only the rate-limit tests use the production limit.</summary>
     protected virtual int LoginsPerMinute => 100_000;
 
-    protected abstract string ConnectionString { get; }
+    protected string ConnectionString => database.ConnectionString;
 
     Task IAsyncLifetime.InitializeAsync() => CreateDatabaseAsync();
 
@@ -34,9 +34,9 @@ public abstract class OrderlyApp : WebApplicationFactory<Program>, IAsyncLifetim
         await DropDatabaseAsync();
     }
 
-    protected virtual Task CreateDatabaseAsync() => Task.CompletedTask;
+    protected Task CreateDatabaseAsync() => database.CreateAsync();
 
-    protected abstract Task DropDatabaseAsync();
+    protected Task DropDatabaseAsync() => database.DropAsync();
 
     /// <summary>A client logged in as the admin.</summary>
     public async Task<HttpClient> AdminAsync() => await ClientForAsync(AdminEmail, AdminPassword);
@@ -99,58 +99,12 @@ public abstract class OrderlyApp : WebApplicationFactory<Program>, IAsyncLifetim
     private sealed record TokenBody(string AccessToken, DateTimeOffset ExpiresAt);
 }
 
-public sealed class SqliteApp : OrderlyApp
+public sealed class SqliteApp() : OrderlyApp(TestDatabase.For("sqlite"));
+
+public sealed class PostgresApp() : OrderlyApp(TestDatabase.For("postgres"))
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-test-").FullName;
-
-    public override string Provider => "sqlite";
-
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "orderly.db")}";
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finishing background task; the OS temp cleaner takes it.
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresApp : OrderlyApp
-{
-    private readonly string _database = $"orderly_test_{Guid.NewGuid():N}";
-
-    public override string Provider => "postgres";
-
-    protected override string ConnectionString =>
-        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ToString();
-
     /// <summary>Set by test.sh, which starts a throwaway cluster; a missing variable fails the test rather than skipping it.</summary>
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("ORDERLY_TEST_POSTGRES")
         ?? throw new InvalidOperationException("ORDERLY_TEST_POSTGRES is not set: run the tests through ./test.sh, which starts PostgreSQL.");
-
-    protected override async Task CreateDatabaseAsync()
-    {
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

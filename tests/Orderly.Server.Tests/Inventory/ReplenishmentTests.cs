@@ -309,7 +309,7 @@ public sealed class ReplenishmentTests_Postgres(ClockedPostgresApp app) : Replen
 /// The real server with a clock the test drives (10:00 in Shanghai on the first day) and the replenishment schedule
 /// off, so that only the test runs jobs. Tokens expire by that clock: log in again after moving it.
 /// </summary>
-public abstract class ClockedApp : OrderlyApp
+public abstract class ClockedApp(TestDatabase database) : OrderlyApp(database)
 {
     public static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
@@ -382,53 +382,6 @@ public abstract class ClockedApp : OrderlyApp
     }
 }
 
-public sealed class ClockedSqliteApp : ClockedApp
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-test-").FullName;
+public sealed class ClockedSqliteApp() : ClockedApp(TestDatabase.For("sqlite"));
 
-    public override string Provider => "sqlite";
-
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "orderly.db")}";
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finishing background task; the OS temp cleaner takes it.
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class ClockedPostgresApp : ClockedApp
-{
-    private readonly string _database = $"orderly_test_{Guid.NewGuid():N}";
-
-    public override string Provider => "postgres";
-
-    protected override string ConnectionString =>
-        new NpgsqlConnectionStringBuilder(PostgresApp.ServerConnectionString) { Database = _database }.ToString();
-
-    protected override async Task CreateDatabaseAsync()
-    {
-        await using var connection = new NpgsqlConnection(PostgresApp.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(PostgresApp.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
+public sealed class ClockedPostgresApp() : ClockedApp(TestDatabase.For("postgres"));

@@ -225,30 +225,9 @@ public sealed class HardeningTests_Sqlite(SqliteApp app) : HardeningTests(app), 
 public sealed class HardeningTests_Postgres(PostgresApp app) : HardeningTests(app), IClassFixture<PostgresApp>;
 
 /// <summary>A SQLite app whose login limit is 5 a minute, for the rate-limit test.</summary>
-public sealed class LowLoginLimitSqliteApp : OrderlyApp
+public sealed class LowLoginLimitSqliteApp() : OrderlyApp(TestDatabase.For("sqlite"))
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-login-limit-").FullName;
-
-    public override string Provider => "sqlite";
-
     protected override int LoginsPerMinute => 5;
-
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "orderly.db")}";
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finishing background task; the OS temp cleaner takes it.
-        }
-
-        return Task.CompletedTask;
-    }
 }
 
 public sealed class LoginRateLimitTests(LowLoginLimitSqliteApp app) : IClassFixture<LowLoginLimitSqliteApp>
@@ -285,41 +264,11 @@ public sealed class LoginRateLimitTests(LowLoginLimitSqliteApp app) : IClassFixt
 }
 
 /// <summary>A SQLite app that validates security stamps on every request, so a change of stamp takes effect at once.</summary>
-public sealed class StampCheckingSqliteApp : OrderlyApp
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("orderly-stamp-").FullName;
-
-    public override string Provider => "sqlite";
-
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "orderly.db")}";
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero));
-    }
-
-    protected override Task DropDatabaseAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finishing background task; the OS temp cleaner takes it.
-        }
-
-        return Task.CompletedTask;
-    }
-}
+public sealed class StampCheckingSqliteApp() : OrderlyApp(TestDatabase.For("sqlite"));
 
 /// <summary>
-/// UserEndpoints.SetDisabledAsync renews the security stamp "to end the user's cookie sessions at their next
-/// validation", but the cookie scheme is added by hand (AddCookie in OrderlyHost) without
-/// OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync, so no cookie is ever validated against the
-/// stamp: a disabled user's session lives on (for 10 hours, renewed while used).
+/// Disabling a user renews their security stamp, and the cookie scheme checks the user and stamp on every request
+/// (OrderlyHost.ValidateCookieAsync), so a disabled user's web session ends at once.
 /// </summary>
 public sealed class CookieSessionTests(StampCheckingSqliteApp app) : IClassFixture<StampCheckingSqliteApp>
 {

@@ -254,7 +254,7 @@ public sealed class AllocatorTests
     }
 
     /// <summary>
-    /// BUG: <see cref="AllocationPlan.AllOrNothing"/> replaces the allocations with a backorder but keeps the candidate notes
+    /// Regression (fixed): <see cref="AllocationPlan.AllOrNothing"/> replaces the allocations with a backorder but keeps the candidate notes
     /// of the plan it overrode, so a held ship-complete order shows warehouses marked Chosen ("Chosen: has the whole line")
     /// that serve nothing. The decision recorded on the order contradicts what happened.
     /// </summary>
@@ -296,7 +296,7 @@ public sealed class AllocatorTests
     }
 
     /// <summary>
-    /// BUG: with the default transit days (same region 1, other 3) <c>PreferCustomerRegion = false</c> changes nothing:
+    /// Regression (fixed): with the default transit days (same region 1, other 3) <c>PreferCustomerRegion = false</c> changes nothing:
     /// <c>Allocator.Rank</c> still ranks by <c>TransitDays</c>, which is derived from the same region comparison, so the
     /// customer's region keeps winning. The switch is inert unless both transit settings are also made equal.
     /// </summary>

@@ -188,7 +188,7 @@ public sealed class ReallocationTests
     }
 
     /// <summary>
-    /// BUG: free stock is taken "largest first" (<c>OrderByDescending(p =&gt; p.Value)</c> in <c>Reallocation.Plan</c>) with no
+    /// Regression (fixed): free stock is taken "largest first" (<c>OrderByDescending(p =&gt; p.Value)</c> in <c>Reallocation.Plan</c>) with no
     /// tie-break, so between warehouses with the same free quantity the choice follows the dictionary's insertion order,
     /// i.e. the row order the database happened to return. The same situation can then give another plan and another id
     /// between preview and apply (a spurious 409 PlanChanged). Fix: <c>.ThenBy(p =&gt; p.Key.WarehouseId)</c>.

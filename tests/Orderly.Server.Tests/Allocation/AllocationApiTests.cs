@@ -615,7 +615,7 @@ public abstract class AllocationApiTests(OrderlyApp app)
     }
 
     /// <summary>
-    /// BUG: the re-allocation run keeps ship-complete orders out of the recipients but not out of the donors
+    /// Regression (fixed): the re-allocation run keeps ship-complete orders out of the recipients but not out of the donors
     /// (src/Orderly.Server/Allocation/ReallocationService.cs, the <c>held</c> query takes every Confirmed/PartiallyShipped/
     /// OnHold reservation). Taking part of a ship-complete order's stock leaves it partly reserved and partly
     /// backordered, which the policy forbids, and strands the rest of its stock. Fix: exclude ShipComplete orders from
@@ -647,7 +647,7 @@ public abstract class AllocationApiTests(OrderlyApp app)
     }
 
     /// <summary>
-    /// BUG: automatic allocation only considers active warehouses (StockService.WarehouseStockAsync filters
+    /// Regression (fixed): automatic allocation only considers active warehouses (StockService.WarehouseStockAsync filters
     /// <c>w.IsActive</c>), but the re-allocation run's free stock is every balance of the product
     /// (src/Orderly.Server/Allocation/ReallocationService.cs, the <c>free</c> query in PlanAsync), so it reserves stock in a
     /// deactivated warehouse for a backorder the allocator rightly left waiting. Fix: join the balances to active
@@ -675,7 +675,7 @@ public abstract class AllocationApiTests(OrderlyApp app)
     }
 
     /// <summary>
-    /// BUG: "every decision is recorded and shown on the order", but applying a re-allocation records no
+    /// Regression (fixed): "every decision is recorded and shown on the order", but applying a re-allocation records no
     /// <c>allocation_decisions</c> row (src/Orderly.Server/Allocation/ReallocationService.cs, ApplyAsync), so after the move
     /// the giver's line still shows "5 from WH..." with nothing reserved and the taker's line "5 backordered" with 5
     /// reserved. Fix: in ApplyAsync add, per line touched, an AllocationDecision describing the move (from which order,
@@ -705,7 +705,7 @@ public abstract class AllocationApiTests(OrderlyApp app)
     }
 
     /// <summary>
-    /// BUG (PostgreSQL): two receipts of one product arriving at the same time in two warehouses both fill the same
+    /// Regression (fixed, PostgreSQL): two receipts of one product arriving at the same time in two warehouses both fill the same
     /// waiting order inside their own transaction (BackorderService.FillAsync loads and saves the order); the second
     /// save fails the order's version check and the whole receipt is refused with 409 ConcurrencyConflict, although
     /// the client sent nothing stale. <c>Writes</c> only retries 40001/40P01 and AllocationConflictException, not

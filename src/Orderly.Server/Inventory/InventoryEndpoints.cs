@@ -180,16 +180,7 @@ public static class InventoryEndpoints
         int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
-        var query = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
-        if (productId is { } p)
-        {
-            query = query.Where(e => e.ProductId == p);
-        }
-
-        if (warehouseId is { } w)
-        {
-            query = query.Where(e => e.WarehouseId == w);
-        }
+        var query = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
 
         if (Paging.ParseCursor(cursor) is { } before)
         {

@@ -80,8 +80,18 @@ public static class StockOperationsEndpoints
 
     /// <summary>The ledger filters shared by the ledger page and its export: kind, and the period [from, to).</summary>
     public static IQueryable<StockLedgerEntry> FilterLedger(
-        IQueryable<StockLedgerEntry> query, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to)
+        IQueryable<StockLedgerEntry> query, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to)
     {
+        if (productId is { } p)
+        {
+            query = query.Where(e => e.ProductId == p);
+        }
+
+        if (warehouseId is { } w)
+        {
+            query = query.Where(e => e.WarehouseId == w);
+        }
+
         if (from is { } start && to is { } end && end < start)
         {
             throw new RuleViolationException("to", "InvalidPeriod", "'to' comes after 'from'.");
@@ -257,16 +267,7 @@ public static class StockOperationsEndpoints
         OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from,
         DateTimeOffset? to, CancellationToken ct)
     {
-        var entries = FilterLedger(db.StockLedger.AsNoTracking(), kind, from, to);
-        if (productId is { } p)
-        {
-            entries = entries.Where(e => e.ProductId == p);
-        }
-
-        if (warehouseId is { } w)
-        {
-            entries = entries.Where(e => e.WarehouseId == w);
-        }
+        var entries = FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
 
         if (await entries.OrderBy(e => e.Id).Skip(MaxExportRows).AnyAsync(ct))
         {

@@ -86,13 +86,3 @@ public sealed class OrderStatusChangeConfiguration : IEntityTypeConfiguration<Or
         builder.HasIndex(h => new { h.To, h.At });
     }
 }
-
-public sealed class NumberSequenceConfiguration : IEntityTypeConfiguration<NumberSequence>
-{
-    public void Configure(EntityTypeBuilder<NumberSequence> builder)
-    {
-        builder.ToTable("number_sequences");
-        builder.HasKey(s => s.Name);
-        builder.Property(s => s.Name).HasMaxLength(32);
-    }
-}

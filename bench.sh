@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the Orderly bench: builds Release, starts the real server binary on loopback ports and measures the
+# QUALITY.md performance bars side by side with the raw database. Reports go to bench/results/.
+#
+# Usage: ./bench.sh [--smoke] [--postgres] [--phase NAME]... [--seed N]
+#   --smoke     about a minute; fails on oversold units, lost or duplicated orders, or ratios far below target
+#   --postgres  also run the PostgreSQL phases on a throwaway cluster (installed with apt-get when missing)
+# Environment: ORDERLY_BENCH_POSTGRES  use this superuser connection string instead of a throwaway cluster
+#              ORDERLY_BENCH_KEEP      keep the scratch folder (databases, server logs) after a green run
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+log() { printf '==> %s\n' "$*" >&2; }
+
+POSTGRES=0
+for arg in "$@"; do
+    [[ "$arg" == "--postgres" ]] && POSTGRES=1
+done
+
+if [[ $POSTGRES -eq 1 && -z "${ORDERLY_BENCH_POSTGRES:-}" ]]; then
+    # shellcheck source=scripts/postgres.sh
+    source "$REPO_ROOT/scripts/postgres.sh"
+    pg_start_throwaway bench
+    trap pg_stop_throwaway EXIT
+    export ORDERLY_BENCH_POSTGRES="$PG_CONNECTION"
+fi
+
+log "Building Release"
+dotnet build "$REPO_ROOT/src/Orderly.Server/Orderly.Server.csproj" -c Release -nologo -v quiet
+dotnet build "$REPO_ROOT/bench/Orderly.Bench/Orderly.Bench.csproj" -c Release -nologo -v quiet
+
+log "Running the bench"
+dotnet "$REPO_ROOT/bench/Orderly.Bench/bin/Release/net10.0/Orderly.Bench.dll" --root "$REPO_ROOT" "$@"

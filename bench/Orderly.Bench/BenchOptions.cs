@@ -1,0 +1,57 @@
+namespace Orderly.Bench;
+
+/// <summary>What one bench run does; parsed from the command line that bench.sh passes through.</summary>
+public sealed record BenchOptions(
+    bool Smoke, bool Postgres, string Root, string ServerDll, string ResultsDirectory, int Seed, IReadOnlySet<string> OnlyPhases)
+{
+    /// <summary>How long each measured round runs: short in smoke mode, where only correctness and gross ratios count.</summary>
+    public TimeSpan Round => Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
+
+    /// <summary>How many A/B pairs a comparison takes.</summary>
+    public int Pairs => Smoke ? 1 : 3;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var smoke = false;
+        var postgres = false;
+        var seed = 20261127;
+        string? root = null;
+        string? results = null;
+        var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke": smoke = true; break;
+                case "--postgres": postgres = true; break;
+                case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--root": root = args[++i]; break;
+                case "--results": results = args[++i]; break;
+                case "--phase": only.Add(args[++i]); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: bench [--smoke] [--postgres] [--phase NAME]... [--seed N] [--root DIR] [--results DIR]");
+            }
+        }
+
+        root ??= FindRoot();
+        var serverDll = Path.Combine(root, "src", "Orderly.Server", "bin", "Release", "net10.0", "Orderly.Server.dll");
+        if (!File.Exists(serverDll))
+        {
+            throw new InvalidOperationException($"{serverDll} is missing: build the server in Release first (bench.sh does).");
+        }
+
+        return new BenchOptions(smoke, postgres, root, serverDll, results ?? Path.Combine(root, "bench", "results"), seed, only);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orderly.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (Orderly.slnx); pass --root.");
+    }
+}

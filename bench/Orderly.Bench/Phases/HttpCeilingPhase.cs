@@ -1,0 +1,28 @@
+namespace Orderly.Bench.Phases;
+
+/// <summary>The HTTP ceiling: the cheapest request the server answers (GET /health, which pings the database) at 64 clients.</summary>
+public sealed class HttpCeilingPhase : IPhase
+{
+    public string Name => "http-ceiling";
+
+    public bool InSmoke => true;
+
+    public async Task RunAsync(BenchRun run, CancellationToken ct)
+    {
+        await using var server = await run.StartSqliteServerAsync("ceiling");
+        using var api = await BenchApi.ConnectAsync(server.Address, 64);
+        async Task<Outcome> Health(int client, long n, CancellationToken token)
+        {
+            using var answer = await api.Http.GetAsync("/health", token);
+            return answer.IsSuccessStatusCode ? Outcome.Ok : Outcome.Failed($"{(int)answer.StatusCode}");
+        }
+
+        await Load.RunAsync(64, TimeSpan.FromSeconds(1), long.MaxValue, Health, ct);
+        var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue, Health, ct);
+        run.Report.Line(Name, "GET /health " + result.Describe());
+        if (result.Failed > 0)
+        {
+            run.Report.Fail(Name, $"{result.Failed} failed health requests: {string.Join("; ", result.Failures.Keys)}");
+        }
+    }
+}

@@ -11,6 +11,7 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
 
 POSTGRES=0
 for arg in "$@"; do
@@ -18,11 +19,15 @@ for arg in "$@"; do
 done
 
 if [[ $POSTGRES -eq 1 && -z "${ORDERLY_BENCH_POSTGRES:-}" ]]; then
+    # A throwaway cluster with production durability (fsync, synchronous commit), removed on exit.
     # shellcheck source=scripts/postgres.sh
     source "$REPO_ROOT/scripts/postgres.sh"
-    pg_start_throwaway bench
-    trap pg_stop_throwaway EXIT
-    export ORDERLY_BENCH_POSTGRES="$PG_CONNECTION"
+    PG_DURABLE=1
+    trap stop_postgres EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    start_throwaway_postgres
+    export ORDERLY_BENCH_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 fi
 
 log "Building Release"

@@ -12,62 +12,14 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SOLUTION="${ORDERLY_SOLUTION:-Orderly.slnx}"
 RESULTS="$REPO_ROOT/test-results"
-PG_FIRST_PORT=55432
-PG_PORT_ATTEMPTS=50
-PG_OS_USER=postgres   # PostgreSQL refuses to run as root; as root we run it as this user
-
-PG_BIN=""      # directory holding initdb, pg_ctl and pg_isready
-PG_TMP=""      # throwaway cluster: data, socket and log live here
-PG_DATA=""
-
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
 
-# --- Package installation -------------------------------------------------------------
+# PostgreSQL and apt-get helpers shared with bench.sh.
+# shellcheck source=scripts/postgres.sh
+source "$REPO_ROOT/scripts/postgres.sh"
 
-# CI runs as root; a developer may not, so fall back to sudo for apt-get.
-as_root() {
-    if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-APT_UPDATED=0
-apt_install() {
-    if [[ $APT_UPDATED -eq 0 ]]; then
-        as_root apt-get update
-        APT_UPDATED=1
-    fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
-}
-
-# --- Step 1: PostgreSQL server binaries -----------------------------------------------
-
-# The server binaries are not on PATH on Debian; take them from the highest installed
-# major version under /usr/lib/postgresql rather than trusting any symlinks.
-find_pg_bin() {
-    local dir best="" best_ver=-1 ver
-    for dir in /usr/lib/postgresql/*/bin; do
-        [[ -x "$dir/initdb" && -x "$dir/pg_ctl" && -x "$dir/pg_isready" ]] || continue
-        ver="$(basename "$(dirname "$dir")")"
-        [[ "$ver" =~ ^[0-9]+$ ]] || continue
-        if (( ver > best_ver )); then best_ver=$ver; best=$dir; fi
-    done
-    PG_BIN="$best"
-    [[ -n "$PG_BIN" ]]
-}
-
-# A fresh CI machine may have no PostgreSQL at all: install Debian's default version.
-ensure_postgres_binaries() {
-    if find_pg_bin; then
-        log "PostgreSQL binaries: $PG_BIN"
-        return
-    fi
-    log "PostgreSQL server not found, installing it with apt-get"
-    apt_install postgresql
-    find_pg_bin || die "PostgreSQL installed, but no initdb/pg_ctl under /usr/lib/postgresql/*/bin"
-    log "PostgreSQL binaries: $PG_BIN"
-}
-
-# --- Step 2: Chromium for the browser tests -------------------------------------------
+# --- Chromium for the browser tests ---------------------------------------------------
 
 # Playwright drives the system Chromium; CJK fonts make the zh-CN screenshots legible.
 # Only needed once browser tests exist.
@@ -82,106 +34,20 @@ ensure_chromium() {
     [[ -x /usr/bin/chromium ]] || die "chromium installed, but /usr/bin/chromium is missing"
 }
 
-# --- Step 3: a throwaway PostgreSQL cluster -------------------------------------------
-
-# PostgreSQL refuses to run as root, so as root the cluster belongs to `postgres`.
-# Run from / so the current directory never has to be readable by that user.
-as_pg() {
-    if [[ $EUID -eq 0 ]]; then (cd / && runuser -u "$PG_OS_USER" -- "$@"); else "$@"; fi
-}
-
-ensure_postgres_user() {
-    [[ $EUID -eq 0 ]] || return 0
-    id -u "$PG_OS_USER" >/dev/null 2>&1 && return
-    log "Creating system user $PG_OS_USER"
-    useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash "$PG_OS_USER"
-}
-
-# Prefer a UTF-8 collation-neutral locale; very minimal systems may only have C.
-pick_locale() {
-    if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then echo C.UTF-8; else echo C; fi
-}
-
-# True when something already accepts connections on 127.0.0.1:$1.
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# Runs on every exit (success, failure, Ctrl-C): never leave a server or files behind.
-stop_postgres() {
-    if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
-        as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -s >/dev/null 2>&1 || true
-    fi
-    if [[ -n "$PG_TMP" ]]; then
-        rm -rf "$PG_TMP"
-    fi
-}
-
-init_cluster() {
-    local locale
-    locale="$(pick_locale)"
-    PG_TMP="$(mktemp -d /tmp/orderly-pg.XXXXXX)"
-    PG_DATA="$PG_TMP/data"
-    [[ $EUID -ne 0 ]] || chown "$PG_OS_USER": "$PG_TMP"
-    log "Initialising a throwaway cluster in $PG_TMP (locale $locale)"
-    if ! as_pg "$PG_BIN/initdb" -D "$PG_DATA" --auth=trust -U postgres --encoding=UTF8 \
-            --locale="$locale" --no-sync >"$PG_TMP/initdb.log" 2>&1; then
-        cat "$PG_TMP/initdb.log" >&2
-        die "initdb failed"
-    fi
-}
-
-# Tries successive free ports: another process may grab a port between check and start.
-start_cluster() {
-    local port attempt
-    port=$PG_FIRST_PORT
-    for (( attempt = 0; attempt < PG_PORT_ATTEMPTS; attempt++, port++ )); do
-        port_in_use "$port" && continue
-        # Throwaway data: trade durability for speed; tests open many connections.
-        if as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_TMP/postgres.log" -w -t 60 -s \
-                -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_TMP \
--c fsync=off -c full_page_writes=off -c synchronous_commit=off \
--c max_connections=300 -c shared_buffers=128MB"; then
-            PG_PORT=$port
-            return
-        fi
-        log "PostgreSQL did not start on port $port, trying the next one"
-    done
-    cat "$PG_TMP/postgres.log" >&2 || true
-    die "could not start PostgreSQL on any port from $PG_FIRST_PORT"
-}
-
-wait_until_ready() {
-    local i
-    for (( i = 0; i < 60; i++ )); do
-        if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres; then
-            return
-        fi
-        sleep 0.5
-    done
-    cat "$PG_TMP/postgres.log" >&2 || true
-    die "PostgreSQL on port $PG_PORT did not become ready"
-}
-
 # Server tests need a real PostgreSQL; a caller may bring its own via ORDERLY_TEST_POSTGRES.
 provide_postgres() {
     if [[ -n "${ORDERLY_TEST_POSTGRES:-}" ]]; then
         log "Using ORDERLY_TEST_POSTGRES from the environment; starting no cluster"
         return
     fi
-    ensure_postgres_binaries
-    ensure_postgres_user
     trap stop_postgres EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    init_cluster
-    start_cluster
-    wait_until_ready
-    log "PostgreSQL ready on 127.0.0.1:$PG_PORT"
+    start_throwaway_postgres
     export ORDERLY_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 }
 
-# --- Step 4: build and test -----------------------------------------------------------
+# --- Build and test -----------------------------------------------------------------
 
 # Build once up front so a compile error is reported as such, not as failing tests.
 build_solution() {
@@ -203,7 +69,7 @@ run_tests() {
         || TEST_RC=$?
 }
 
-# --- Step 5: summary ------------------------------------------------------------------
+# --- Summary ------------------------------------------------------------------------
 
 # Value of one attribute of the <Counters .../> element of a TRX file (0 when absent).
 trx_counter() {

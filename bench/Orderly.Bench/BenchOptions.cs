@@ -32,7 +32,7 @@ public sealed record BenchOptions(
             }
         }
 
-        root ??= FindRoot();
+        root = root is null ? FindRoot() : Path.GetFullPath(root);
         var serverDll = Path.Combine(root, "src", "Orderly.Server", "bin", "Release", "net10.0", "Orderly.Server.dll");
         if (!File.Exists(serverDll))
         {

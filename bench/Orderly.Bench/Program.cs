@@ -17,6 +17,8 @@ IPhase[] phases =
     new HotProductPhase(),
     new CrashRecoveryPhase(),
     new StartAndMemoryPhase(),
+    new DesignChoicesPhase(),
+    new PostgresPhase(),
 ];
 
 Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options.Postgres ? ", PostgreSQL" : "")}); scratch folder {work}");

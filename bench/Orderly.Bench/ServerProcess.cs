@@ -58,7 +58,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
-            ["DOTNET_gcServer"] = "0",
             ["Database__Provider"] = database.Provider,
             ["ConnectionStrings__Orderly"] = database.ConnectionString,
             ["Orderly__AdminEmail"] = AdminEmail,

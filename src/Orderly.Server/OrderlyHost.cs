@@ -159,6 +159,8 @@ public static class OrderlyHost
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        // Liveness: the process answers HTTP, no database round trip (for load balancers and the bench's HTTP ceiling).
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 
         app.MapIdentityEndpoints();
         app.MapCatalogEndpoints();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Orderly.Bench.Phases;
@@ -19,21 +20,24 @@ public sealed class CrashRecoveryPhase : IPhase
         var report = run.Report;
         var database = run.NewSqlite("crash");
         var target = run.Options.Smoke ? 1000 : 10_000;
+        var maxKills = run.Options.Smoke ? 2 : 6;
+        var budget = Stopwatch.StartNew();
+        var timeLimit = run.Options.Smoke ? TimeSpan.FromSeconds(45) : TimeSpan.FromMinutes(4);
         var kills = 0;
         var random = new Random(run.Options.Seed);
         var acknowledged = new ConcurrentDictionary<Guid, bool>();
         long attempted = 0;
         Fixture? fixture = null;
         byte[][]? bodies = null;
-        while (acknowledged.Count < target)
+        while ((kills < maxKills || acknowledged.Count < target) && budget.Elapsed < timeLimit)
         {
             var server = await ServerProcess.StartAsync(run.Options, database, run.LogFile("crash"));
             using var api = await BenchApi.ConnectAsync(server.Address, 16);
             fixture ??= await Fixture.CreateAsync(api, "K");
             bodies ??= fixture.OrderBodies(4000, run.Options.Seed + 7);
-            var killAt = TimeSpan.FromMilliseconds(random.Next(500, 2500));
+            var before = acknowledged.Count;
             using var stop = new CancellationTokenSource();
-            var load = Load.RunAsync(16, TimeSpan.FromMinutes(10), target - acknowledged.Count + 16, async (_, n, token) =>
+            var load = Load.RunAsync(16, timeLimit, long.MaxValue, async (_, n, token) =>
             {
                 Interlocked.Increment(ref attempted);
                 var (outcome, order) = await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token);
@@ -44,32 +48,31 @@ public sealed class CrashRecoveryPhase : IPhase
 
                 return outcome;
             }, stop.Token);
-            var finished = await Task.WhenAny(load, Task.Delay(killAt, ct)) == load;
-            if (!finished)
+
+            // Kill at a random moment once orders are flowing; the last round runs to the target and stops cleanly.
+            var lastRound = kills >= maxKills;
+            while (acknowledged.Count == before && !load.IsCompleted && budget.Elapsed < timeLimit)
+            {
+                await Task.Delay(20, ct);
+            }
+
+            var killAt = TimeSpan.FromMilliseconds(random.Next(200, 2500));
+            await Task.WhenAny(load, Task.Delay(killAt, ct));
+            while (lastRound && acknowledged.Count < target && budget.Elapsed < timeLimit && !load.IsCompleted)
+            {
+                await Task.Delay(50, ct);
+            }
+
+            if (!lastRound)
             {
                 await server.KillHardAsync();
                 kills++;
-                await stop.CancelAsync();
-                try
-                {
-                    await load;
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                report.Line(Name, $"SIGKILL {kills} after {killAt.TotalMilliseconds:N0} ms: {acknowledged.Count:N0} orders acknowledged so far");
-            }
-            else
-            {
-                await load;
+                report.Line(Name, $"SIGKILL {kills}, {killAt.TotalMilliseconds:N0} ms after the first acknowledgement: {acknowledged.Count:N0} orders acknowledged so far");
             }
 
+            await stop.CancelAsync();
+            await load;
             await server.DisposeAsync();
-            if (kills >= (run.Options.Smoke ? 1 : 5) && finished)
-            {
-                break;
-            }
         }
 
         report.Line(Name, $"{kills} kills, {attempted:N0} orders attempted, {acknowledged.Count:N0} acknowledged");
@@ -108,7 +111,7 @@ public sealed class CrashRecoveryPhase : IPhase
                OR b.reserved < 0 OR b.on_hand < b.reserved
             """);
         var whole = integrity == "ok" && lost == 0 && broken == 0 && invariants == "0";
-        run.Report.Bar("R5", acknowledged.Count, "acknowledged orders checked", run.Options.Smoke ? 1000 : 10_000, whole,
+        run.Report.Bar("R5", acknowledged.Count, "acknowledged orders checked", run.Options.Smoke ? 1000 : 10_000, whole && (run.Options.Smoke || acknowledged.Count >= 10_000),
             $"after SIGKILLs: {lost} lost, {broken} not whole, integrity_check '{integrity}', {invariants} stock balances breaking the ledger invariants");
         if (!whole)
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -31,10 +32,23 @@ public static class DatabaseSetup
         if (provider == DatabaseProvider.Sqlite)
         {
             connectionString ??= DefaultSqlite(contentRoot);
-            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>(options => options
-                .UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
-                .UseSnakeCaseNamingConvention()
-                .AddInterceptors(SqlitePragmas.Instance));
+            var groupCommit = configuration.GetValue("Database:SqliteGroupCommit", true) ? new SqliteGroupCommit(connectionString) : null;
+            if (groupCommit is not null)
+            {
+                services.AddSingleton(groupCommit);
+            }
+
+            var pragmas = new SqlitePragmas(groupCommit is null ? "FULL" : "NORMAL");
+            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>(options =>
+            {
+                options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
+                    .UseSnakeCaseNamingConvention()
+                    .AddInterceptors(pragmas);
+                if (groupCommit is not null)
+                {
+                    options.AddInterceptors(new SqliteGroupCommitInterceptor(groupCommit), new SqliteGroupCommitSaveInterceptor(groupCommit));
+                }
+            });
         }
         else
         {
@@ -60,28 +74,38 @@ public static class DatabaseSetup
 }
 
 /// <summary>
-/// Every SQLite connection runs in WAL mode with synchronous=FULL, so an acknowledged order survives a crash
-/// or power loss, and waits for a busy database instead of failing at once.
+/// Every SQLite connection runs in WAL mode and waits for a busy database instead of failing at once. An
+/// acknowledged order survives a crash or power loss: either every commit is synced (synchronous=FULL) or, with
+/// group commit (the default), commits run with synchronous=NORMAL and wait for a shared fsync of the WAL
+/// (<see cref="SqliteGroupCommit"/>).
 /// </summary>
-public sealed class SqlitePragmas : DbConnectionInterceptor
+public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    public static readonly SqlitePragmas Instance = new();
+    // Pooled connections keep their native handle, and pragmas stay set on it: configure each handle once
+    // rather than on every open (EF opens and closes the connection around each query).
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
+    private readonly string _pragmas = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+        }
+    }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (FirstOpen(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
-    private static void Apply(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
-    }
+    private bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, this);
 }

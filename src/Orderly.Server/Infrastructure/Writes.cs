@@ -34,9 +34,11 @@ public sealed class WriteGate(DatabaseProvider provider) : IDisposable
 
 /// <summary>
 /// Runs one unit of work in one transaction with one commit: behind the SQLite write gate, and retried a
-/// bounded number of times on PostgreSQL serialization failures and deadlocks (40001, 40P01).
+/// bounded number of times on PostgreSQL serialization failures and deadlocks (40001, 40P01). With SQLite group
+/// commit the unit commits behind the gate and waits for the shared fsync after leaving it, so the next writer
+/// works while the disk syncs; the caller hears back only once the commit is durable.
 /// </summary>
-public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log)
+public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log, SqliteGroupCommit? group = null)
 {
     private const int MaxAttempts = 5;
 
@@ -44,27 +46,45 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var entered = await gate.EnterAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            T result;
             try
             {
-                var result = await work(ct);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                return result;
+                result = await RunOnceAsync(work, ct);
             }
             catch (Exception e) when (attempt < MaxAttempts && IsTransient(e))
             {
                 log.LogInformation("Retrying a write after a transient conflict (attempt {Attempt}): {Reason}", attempt, e.Message);
-                await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+                continue;
             }
-            catch
+
+            if (group is not null)
             {
-                db.ChangeTracker.Clear();
-                throw;
+                await group.FlushAsync();
             }
+
+            return result;
+        }
+    }
+
+    private async Task<T> RunOnceAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        using var entered = await gate.EnterAsync(ct);
+        using var deferred = group is null ? null : SqliteGroupCommit.Defer();
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var result = await work(ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+        catch
+        {
+            // Disposing the uncommitted transaction rolls it back.
+            db.ChangeTracker.Clear();
+            throw;
         }
     }
 

@@ -14,23 +14,24 @@ public sealed class OrderQueries(OrderlyDbContext db, Identity.DataScope scope)
 {
     public async Task<OrderDto> GetAsync(Guid id, CancellationToken ct)
     {
+        // A handful of round trips: the order with its lines and history in one query (an order has tens of
+        // lines, so the joined rows stay few), then customer, reservations, decisions and the actors' names.
         var order = await (await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct))
             .Include(o => o.Lines)
             .Include(o => o.StatusHistory)
-            .AsSplitQuery()
+            .AsSingleQuery()
             .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Sales order", id);
         var customer = await db.Customers.AsNoTracking().Where(c => c.Id == order.CustomerId)
-            .Select(c => new { c.Code, c.Name }).FirstAsync(ct);
+            .Select(c => new { c.Code, c.Name, c.ReservationPolicy }).FirstAsync(ct);
         var reservations = await db.StockReservations.AsNoTracking()
             .Where(r => r.OrderId == id && r.Quantity > 0)
             .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new { r.OrderLineId, r.WarehouseId, w.Code, r.Quantity })
             .ToListAsync(ct);
         var decisions = (await db.AllocationDecisions.AsNoTracking().Where(d => d.OrderId == id).ToListAsync(ct))
             .GroupBy(d => d.OrderLineId).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Id)!);
-        var policy = order.ReservationPolicy
-            ?? await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => c.ReservationPolicy).FirstAsync(ct);
+        var policy = order.ReservationPolicy ?? customer.ReservationPolicy;
         var actorIds = order.StatusHistory.Where(h => h.By is not null).Select(h => h.By!.Value).Distinct().ToList();
-        var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
+        var actors = actorIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
             .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
 
         var lines = order.Lines.OrderBy(l => l.LineNumber).Select(l => new OrderLineDto(

@@ -1,0 +1,45 @@
+namespace Orderly.Bench.Phases;
+
+/// <summary>
+/// What each write-path design choice buys: the order-entry workload (64 clients, 10-line orders placed and
+/// confirmed) against two servers that differ in one setting, alternating rounds A B A B on the same machine,
+/// only one server under load at a time. The ratio is B / A.
+/// </summary>
+public sealed class DesignChoicesPhase : IPhase
+{
+    private static readonly (string Name, string Without, string With, Dictionary<string, string> A, Dictionary<string, string> B)[] Choices =
+    [
+        ("SQLite group commit", "synchronous=FULL, one fsync per commit", "group commit (one fsync for many commits)",
+            new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }),
+    ];
+
+    public string Name => "design-choices";
+
+    public bool InSmoke => false;
+
+    public async Task RunAsync(BenchRun run, CancellationToken ct)
+    {
+        foreach (var (choice, without, with, a, b) in Choices)
+        {
+            var slug = choice.Replace(' ', '-').ToLowerInvariant();
+            await using var serverA = await ServerProcess.StartAsync(run.Options, run.NewSqlite(slug + "-a"), run.LogFile(slug + "-a"), a);
+            await using var serverB = await ServerProcess.StartAsync(run.Options, run.NewSqlite(slug + "-b"), run.LogFile(slug + "-b"), b);
+            using var apiA = await BenchApi.ConnectAsync(serverA.Address, 64);
+            using var apiB = await BenchApi.ConnectAsync(serverB.Address, 64);
+            var bodiesA = (await Fixture.CreateAsync(apiA, "A")).OrderBodies(10_000, run.Options.Seed);
+            var bodiesB = (await Fixture.CreateAsync(apiB, "B")).OrderBodies(10_000, run.Options.Seed);
+            async Task<double> Measure(BenchApi api, byte[][] bodies, string side)
+            {
+                var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
+                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+                run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}");
+                return result.PerSecond;
+            }
+
+            await Measure(apiA, bodiesA, "warm-up " + without);
+            await Measure(apiB, bodiesB, "warm-up " + with);
+            var comparison = await Comparison.AlternateAsync(without, () => Measure(apiA, bodiesA, without), with, () => Measure(apiB, bodiesB, with), run.Options.Pairs);
+            run.Report.Line(Name, $"**{choice}**: {with} / {without} = {comparison.MedianRatio:N2}x orders/s (medians {comparison.MedianB:N0} vs {comparison.MedianA:N0}/s)");
+        }
+    }
+}

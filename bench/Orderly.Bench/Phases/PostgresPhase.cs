@@ -1,0 +1,136 @@
+using Npgsql;
+
+namespace Orderly.Bench.Phases;
+
+/// <summary>
+/// P8, with --postgres: the P1 workload on PostgreSQL (a throwaway cluster with production durability) side by
+/// side with the raw-SQL limit for the same writes, then three server processes on one database racing for the
+/// last 1,000 units of a product: exactly 1,000 sold, nothing oversold, no order number twice.
+/// </summary>
+public sealed class PostgresPhase : IPhase
+{
+    private const int LastUnits = 1000;
+
+    public string Name => "postgres";
+
+    public bool InSmoke => false;
+
+    public async Task RunAsync(BenchRun run, CancellationToken ct)
+    {
+        if (!run.Options.Postgres)
+        {
+            return;
+        }
+
+        var admin = run.PostgresAdmin ?? throw new InvalidOperationException("--postgres needs ORDERLY_BENCH_POSTGRES (bench.sh starts a cluster).");
+        var (throughput, ratio) = await ThroughputAsync(run, admin, ct);
+        var (sold, oversold, duplicates, failures) = await ThreeNodesAsync(run, admin, ct);
+        var met = throughput >= 5000 && sold == LastUnits && oversold == 0 && duplicates == 0 && failures == 0;
+        run.Report.Bar("P8", throughput, "orders/s", 5000, met,
+            $"PostgreSQL, API at 64 clients ({ratio:N3} of the raw-SQL limit); 3 nodes racing for {LastUnits} units: {sold} sold, {oversold} oversold, {duplicates} duplicate order numbers, {failures} other errors");
+    }
+
+    private async Task<(double Api, double Ratio)> ThroughputAsync(BenchRun run, string admin, CancellationToken ct)
+    {
+        var database = await CreateDatabaseAsync(admin, "p8", ct);
+        await using var server = await ServerProcess.StartAsync(run.Options, database, run.LogFile("pg-p8"));
+        using var api = await BenchApi.ConnectAsync(server.Address, 64);
+        var fixture = await Fixture.CreateAsync(api, "P");
+        var bodies = fixture.OrderBodies(20_000, run.Options.Seed);
+        async Task<double> Api()
+        {
+            var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
+                async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+            run.Report.Line(Name, $"API on PostgreSQL, {result.Describe()}");
+            if (result.Failed > 0)
+            {
+                run.Report.Fail(Name, $"{result.Failed} orders failed on PostgreSQL: {string.Join("; ", result.Failures.Keys)}");
+            }
+
+            return result.PerSecond;
+        }
+
+        await using var data = NpgsqlDataSource.Create(database.ConnectionString + ";Maximum Pool Size=80");
+        var raw = new RawPostgresOrders(data, fixture.WarehouseId, fixture.Products, fixture.Customers);
+        var round = 0;
+        async Task<double> Raw()
+        {
+            var (perSecond, _) = await raw.RunAsync(64, run.Options.Round, run.Options.Seed + ++round, ct);
+            run.Report.Line(Name, $"raw SQL on PostgreSQL, 64 connections, one round trip per order: {perSecond:N0}/s");
+            return perSecond;
+        }
+
+        await Api();
+        var comparison = await Comparison.AlternateAsync("raw SQL", Raw, "API", Api, run.Options.Pairs);
+        return (comparison.MedianB, comparison.MedianRatio);
+    }
+
+    private async Task<(long Sold, long Oversold, long Duplicates, long Failures)> ThreeNodesAsync(BenchRun run, string admin, CancellationToken ct)
+    {
+        var database = await CreateDatabaseAsync(admin, "nodes", ct);
+        var first = await ServerProcess.StartAsync(run.Options, database, run.LogFile("pg-node1"));
+        var others = await Task.WhenAll(
+            ServerProcess.StartAsync(run.Options, database, run.LogFile("pg-node2")),
+            ServerProcess.StartAsync(run.Options, database, run.LogFile("pg-node3")));
+        ServerProcess[] nodes = [first, .. others];
+        try
+        {
+            var apis = await Task.WhenAll(nodes.Select(n => BenchApi.ConnectAsync(n.Address, 32)));
+            var fixture = await Fixture.CreateAsync(apis[0], "N");
+            var product = await fixture.HotProductAsync(apis[0], "NODES", LastUnits);
+            var body = Fixture.OneLineBody(fixture.NoBackorderCustomer, product, 1);
+            var result = await Load.RunAsync(64, TimeSpan.FromMinutes(5), LastUnits + (64 * 4),
+                async (client, _, token) => (await OrderCalls.PlaceAndConfirmAsync(apis[client % apis.Length].Http, body, token)).Outcome, ct);
+            run.Report.Line(Name, $"3 nodes racing for the last {LastUnits} units: {result.Describe()}");
+            foreach (var (failure, count) in result.Failures)
+            {
+                run.Report.Line(Name, $"  {count} x {failure}");
+            }
+
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(ct);
+            var reserved = await ScalarAsync(connection, $"SELECT coalesce(sum(reserved), 0) / 1000 FROM stock_balances WHERE product_id = '{product}'", ct);
+            var onHand = await ScalarAsync(connection, $"SELECT coalesce(sum(on_hand), 0) / 1000 FROM stock_balances WHERE product_id = '{product}'", ct);
+            var duplicates = await ScalarAsync(connection, "SELECT count(*) - count(DISTINCT number) FROM sales_orders", ct);
+            var oversold = Math.Max(0, Math.Max(result.Ok, reserved) - onHand);
+            if (oversold > 0 || duplicates > 0)
+            {
+                run.Report.Fail(Name, $"3 nodes: {oversold} units oversold, {duplicates} duplicate order numbers");
+            }
+
+            foreach (var api in apis)
+            {
+                api.Dispose();
+            }
+
+            return (result.Ok, oversold, duplicates, result.Failed);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<DatabaseTarget> CreateDatabaseAsync(string admin, string name, CancellationToken ct)
+    {
+        var database = $"orderly_bench_{Environment.ProcessId}_{name}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}", connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = database };
+        return new DatabaseTarget("postgres", builder.ConnectionString);
+    }
+}

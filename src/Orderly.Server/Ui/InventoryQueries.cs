@@ -35,12 +35,12 @@ public sealed class InventoryQueries(
     private const int MaxRows = 500;
 
     /// <summary>The period as the export link and the API take it: [start of the first day, start of the day after the last) in company time.</summary>
-    public (DateTimeOffset? From, DateTimeOffset? To) Period(LedgerFilter filter) =>
-        (filter.From is { } f ? StartOf(f) : null, filter.To is { } t ? StartOf(t.AddDays(1)) : null);
+    public static (DateTimeOffset? From, DateTimeOffset? To) Period(LedgerFilter filter, TimeZoneInfo zone) =>
+        (filter.From is { } f ? StartOf(f, zone) : null, filter.To is { } t ? StartOf(t.AddDays(1), zone) : null);
 
     public async Task<PageOf<LedgerRow>> LedgerAsync(LedgerFilter filter, int skip, int take, CancellationToken ct)
     {
-        var (from, to) = Period(filter);
+        var (from, to) = Period(filter, calendar.Zone);
         var entries = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), filter.ProductId, filter.WarehouseId, filter.Kind, from, to);
         var total = await entries.CountAsync(ct);
         var rows = await entries
@@ -122,9 +122,9 @@ public sealed class InventoryQueries(
         });
     }
 
-    private DateTimeOffset StartOf(DateOnly day)
+    private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
     {
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, calendar.Zone.GetUtcOffset(local));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 }

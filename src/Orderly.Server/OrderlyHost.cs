@@ -78,6 +78,7 @@ public static class OrderlyHost
                 o.ExpireTimeSpan = TimeSpan.FromHours(10);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
+                o.AccessDeniedPath = "/access-denied";
                 // Disabling a user or changing their password ends their cookie sessions at the next request.
                 o.Events.OnValidatePrincipal = ValidateCookieAsync;
                 // The API answers 401/403 instead of redirecting to the login page.

@@ -26,6 +26,31 @@ public sealed class LanguageTests(OrderlyServer server)
     }
 
     [Fact]
+    public async Task LanguageChoice_IsRememberedWithTheUser_AcrossLogoutAndAnotherBrowser()
+    {
+        // finance@ is used by no other browser test, so its remembered language disturbs none.
+        var page = await server.LoginAsync("finance@orderly.local");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
+        await page.GetByTestId("lang-zh").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台");
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
+        await page.Locator("#password").WaitForAsync();
+        await page.Context.CloseAsync();
+
+        // A fresh browser with English as its language: no cookie, yet the user's choice comes back at login.
+        var again = await server.LoginAsync("finance@orderly.local");
+        await Assertions.Expect(again.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("工作台");
+        await again.GetByTestId("lang-en").ClickAsync();
+        await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("Dashboard");
+        await again.Context.CloseAsync();
+
+        var third = await server.LoginAsync("finance@orderly.local", language: "zh-CN");
+        await Assertions.Expect(third.Locator("h1")).ToHaveTextAsync("Dashboard");
+        await third.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ChineseBrowser_GetsChinese_ByDefault()
     {
         var page = await server.NewPageAsync("zh-CN");

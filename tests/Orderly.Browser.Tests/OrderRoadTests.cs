@@ -89,6 +89,70 @@ public sealed partial class OrderRoadTests(OrderlyServer server)
         await rep2.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Clerk_SavesADraft_EditsItsLines_AndSubmitsIt()
+    {
+        var clerk = await server.LoginAsync("clerk@orderly.local");
+        await EnterAsync(clerk, "10", submit: false);
+        await Assertions.Expect(clerk.GetByTestId("order-status")).ToHaveTextAsync("Draft");
+        var orderUrl = new Uri(clerk.Url).PathAndQuery;
+
+        await clerk.GetByTestId("action-Edit").ClickAsync();
+        await Assertions.Expect(clerk.GetByTestId("entry-title")).ToContainTextAsync("Edit draft SO-");
+        await Assertions.Expect(Ui.Input(clerk, "quantity-0")).ToHaveValueAsync("10");
+        await Ui.ReplaceAsync(Ui.Input(clerk, "quantity-0"), "12");
+        await Assertions.Expect(clerk.GetByTestId("checks-ok").Or(clerk.GetByTestId("warning")).First).ToBeVisibleAsync();
+        await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
+        await clerk.GetByTestId("submit").ClickAsync();
+
+        await clerk.WaitForURLAsync(OrderUrl());
+        Assert.Equal(orderUrl, new Uri(clerk.Url).PathAndQuery);
+        await Assertions.Expect(clerk.GetByTestId("order-status")).ToHaveTextAsync("Confirmed");
+        await Assertions.Expect(clerk.GetByTestId("detail-lines").Locator("tbody tr").First.Locator("td").Nth(2)).ToContainTextAsync("12");
+        await Assertions.Expect(clerk.GetByTestId("action-Edit")).ToHaveCountAsync(0);
+        await clerk.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Warehouse_ShipsPartOfALine_AndTheOrderIsPartiallyShipped()
+    {
+        var clerk = await server.LoginAsync("clerk@orderly.local");
+        await EnterAsync(clerk, "20", submit: true);
+        await Assertions.Expect(clerk.GetByTestId("order-status")).ToHaveTextAsync("Confirmed");
+        var orderUrl = new Uri(clerk.Url).PathAndQuery;
+        await clerk.Context.CloseAsync();
+
+        var warehouse = await server.LoginAsync("warehouse@orderly.local");
+        await warehouse.GotoAsync(orderUrl);
+        var ship = Ui.Input(warehouse, "ship-1");
+        await Assertions.Expect(ship).ToHaveValueAsync("20");
+        await Ui.ReplaceAsync(ship, "5");
+        await warehouse.GetByTestId("action-Ship").ClickAsync();
+        await Assertions.Expect(warehouse.GetByTestId("order-status")).ToHaveTextAsync("Partially shipped");
+        var line = warehouse.GetByTestId("detail-lines").Locator("tbody tr").First;
+        await Assertions.Expect(line.Locator("td").Nth(5)).ToHaveTextAsync("5");
+        await Assertions.Expect(line.Locator("td").Nth(3)).ToHaveTextAsync("15");
+        await Assertions.Expect(Ui.Input(warehouse, "ship-1")).ToHaveValueAsync("15");
+        await OrderlyServer.ScreenshotAsync(warehouse, "order-partial-shipment");
+        await warehouse.Context.CloseAsync();
+    }
+
+    /// <summary>Enters one line of <see cref="Sku"/> for <see cref="Customer"/> at list price and saves or submits it.</summary>
+    private static async Task EnterAsync(IPage clerk, string quantity, bool submit)
+    {
+        await clerk.GotoAsync("/orders/new");
+        await Ui.PickAsync(clerk, "customer", Customer, Customer);
+        await Ui.PickAsync(clerk, "product", Sku, Sku);
+        var field = Ui.Input(clerk, "new-quantity");
+        await Ui.ReplaceAsync(field, quantity);
+        await field.PressAsync("Enter");
+        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync(Sku);
+        var button = clerk.GetByTestId(submit ? "submit" : "save-draft");
+        await Assertions.Expect(button).ToBeEnabledAsync();
+        await button.ClickAsync();
+        await clerk.WaitForURLAsync(OrderUrl());
+    }
+
     [GeneratedRegex("/orders/[0-9a-f-]{36}$")]
     private static partial Regex OrderUrl();
 }

@@ -46,6 +46,12 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        lock (_log)
+        {
+            // The server's warnings and errors, for when a page failed in a way the browser does not show.
+            File.WriteAllLines(Path.Combine(ResultsFolder, "..", "server.log"), _log);
+        }
+
         if (_server is { HasExited: false })
         {
             _server.Kill(entireProcessTree: true);

@@ -17,6 +17,14 @@ internal static class Ui
         await item.ClickAsync();
     }
 
+    /// <summary>Opens the MudSelect labelled <paramref name="label"/> and picks the option containing <paramref name="option"/>.</summary>
+    public static async Task SelectAsync(IPage page, string label, string option)
+    {
+        await page.Locator(".mud-select").Filter(new() { Has = page.Locator("label", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(label) + "$") }) })
+            .First.Locator(".mud-input").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+    }
+
     public static async Task ReplaceAsync(ILocator input, string value)
     {
         await input.ClickAsync();

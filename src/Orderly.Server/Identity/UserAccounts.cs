@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -86,6 +87,116 @@ public sealed class UserAccounts(
         });
     }
 
+    /// <summary>The claim that remembers a user's language for the web UI (a row in the Identity claims table, no column of its own).</summary>
+    public const string CultureClaim = "orderly:culture";
+
+    /// <summary>Users whose e-mail or name contains <paramref name="q"/>, holding <paramref name="role"/> when one is named.</summary>
+    public IQueryable<AppUser> Filter(string? q, string? role)
+    {
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = Text.Normalize(q).ToLower();
+            query = query.Where(u => u.Email!.ToLower().Contains(term) || (u.DisplayName != null && u.DisplayName.ToLower().Contains(term)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(role))
+        {
+            query = query.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
+        }
+
+        return query;
+    }
+
+    /// <summary>One page of users by e-mail, for the web UI's admin page.</summary>
+    public async Task<(IReadOnlyList<UserSummaryDto> Items, int Total)> ListAsync(string? q, string? role, int skip, int take, CancellationToken ct)
+    {
+        var query = Filter(q, role);
+        var total = await query.CountAsync(ct);
+        var page = await query.OrderBy(u => u.Email).Skip(skip).Take(take).ToListAsync(ct);
+        return (await SummariesAsync(page, ct), total);
+    }
+
+    public async Task<List<UserSummaryDto>> SummariesAsync(List<AppUser> page, CancellationToken ct)
+    {
+        var ids = page.ConvertAll(u => u.Id);
+        var roleRows = await db.UserRoles.Where(ur => ids.Contains(ur.UserId))
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return page.ConvertAll(u => new UserSummaryDto(u.Id, u.Email!, u.DisplayName,
+            [.. roleRows.Where(r => r.UserId == u.Id).Select(r => r.Name!)], u.IsDisabled, u.LockoutEnd > now, u.ManagerId));
+    }
+
+    /// <summary>Changes name, team and roles in one save (UserManager would save, and bump the concurrency stamp, per call).</summary>
+    public async Task<UserSummaryDto> UpdateAsync(Guid id, string? displayName, IReadOnlyCollection<string> roleNames, Guid? managerId, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id.ToString()) ?? throw new Infrastructure.NotFoundException("User", id);
+        var unknown = roleNames.Where(r => !Roles.All.Contains(r)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new RuleViolationException("roles", "UnknownRole", $"Unknown roles: {string.Join(", ", unknown)}.");
+        }
+
+        if (managerId is { } manager && (manager == id || await users.FindByIdAsync(manager.ToString()) is null))
+        {
+            throw new RuleViolationException("managerId", "InvalidManager", "The manager must be another existing user.");
+        }
+
+        user.DisplayName = Text.Optional(displayName, "displayName", 100);
+        user.ManagerId = managerId;
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        var wanted = roleNames.Select(r => r.ToUpperInvariant()).Distinct().ToList();
+        var roleIds = await db.Roles.Where(r => wanted.Contains(r.NormalizedName!)).Select(r => r.Id).ToListAsync(ct);
+        var current = await db.UserRoles.Where(ur => ur.UserId == id).ToListAsync(ct);
+        db.UserRoles.RemoveRange(current.Where(ur => !roleIds.Contains(ur.RoleId)));
+        db.UserRoles.AddRange(roleIds.Where(r => current.All(ur => ur.RoleId != r)).Select(r => new IdentityUserRole<Guid> { UserId = id, RoleId = r }));
+        await db.SaveChangesAsync(ct);
+        return new UserSummaryDto(user.Id, user.Email!, user.DisplayName, [.. roleNames.Distinct()], user.IsDisabled, false, user.ManagerId);
+    }
+
+    public async Task SetDisabledAsync(Guid id, bool disabled)
+    {
+        var user = await users.FindByIdAsync(id.ToString()) ?? throw new Infrastructure.NotFoundException("User", id);
+        user.IsDisabled = disabled;
+        // A new security stamp ends the user's cookie sessions at their next request.
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        ThrowIfFailed(await users.UpdateAsync(user), "user");
+    }
+
+    /// <summary>Sets <paramref name="newPassword"/>, or a generated one that is returned; lifts a lockout in the same save.</summary>
+    public async Task<string?> ResetPasswordAsync(Guid id, string? newPassword)
+    {
+        var user = await users.FindByIdAsync(id.ToString()) ?? throw new Infrastructure.NotFoundException("User", id);
+        var generated = newPassword is null ? GeneratePassword() : null;
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword ?? generated!), "user");
+        return generated;
+    }
+
+    /// <summary>The language the user last chose in the web UI, or null when they never chose.</summary>
+    public async Task<string?> PreferredCultureAsync(AppUser user) =>
+        (await users.GetClaimsAsync(user)).FirstOrDefault(c => c.Type == CultureClaim)?.Value;
+
+    public async Task RememberCultureAsync(Guid userId, string culture)
+    {
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null)
+        {
+            return;
+        }
+
+        var current = (await users.GetClaimsAsync(user)).FirstOrDefault(c => c.Type == CultureClaim);
+        if (current?.Value == culture)
+        {
+            return;
+        }
+
+        var claim = new Claim(CultureClaim, culture);
+        ThrowIfFailed(current is null ? await users.AddClaimAsync(user, claim) : await users.ReplaceClaimAsync(user, current, claim), "user");
+    }
+
     /// <summary>Creates the admin login on an empty user table; returns the generated password when one was generated.</summary>
     public async Task<(AppUser User, string? GeneratedPassword)?> EnsureAdminAsync(string email, string? password)
     {
@@ -107,11 +218,11 @@ public sealed class UserAccounts(
         return $"{new string(chars)}-7a!";
     }
 
-    private static void ThrowIfFailed(IdentityResult result)
+    private static void ThrowIfFailed(IdentityResult result, string? field = null)
     {
         if (!result.Succeeded)
         {
-            throw new RuleViolationException([.. result.Errors.Select(e => new RuleViolation(FieldOf(e.Code), e.Code, e.Description))]);
+            throw new RuleViolationException([.. result.Errors.Select(e => new RuleViolation(field ?? FieldOf(e.Code), e.Code, e.Description))]);
         }
     }
 

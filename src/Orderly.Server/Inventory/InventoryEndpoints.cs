@@ -49,6 +49,14 @@ public static class InventoryEndpoints
 
     private static async Task<Created<WarehouseDto>> CreateWarehouseAsync(WarehouseRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
     {
+        var warehouse = await AddWarehouseAsync(request, db, writes, time, ct);
+        ETags.Write(http, warehouse.Version);
+        return TypedResults.Created($"/api/warehouses/{warehouse.Id}", WarehouseDto.From(warehouse));
+    }
+
+    /// <summary>Creates a warehouse with a code nobody else has (the API's and the UI's).</summary>
+    public static async Task<Warehouse> AddWarehouseAsync(WarehouseRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, CancellationToken ct)
+    {
         var warehouse = new Warehouse(request.Code, request.Name, request.Region, time.GetUtcNow());
         if (request.IsActive == false)
         {
@@ -60,8 +68,7 @@ public static class InventoryEndpoints
             await Uniqueness.EnsureFreeAsync(db.Warehouses.AnyAsync(w => w.Code == warehouse.Code, token), "code", $"Warehouse code '{warehouse.Code}' is taken.");
             db.Warehouses.Add(warehouse);
         }, ct);
-        ETags.Write(http, warehouse.Version);
-        return TypedResults.Created($"/api/warehouses/{warehouse.Id}", WarehouseDto.From(warehouse));
+        return warehouse;
     }
 
     private static async Task<Ok<Page<WarehouseDto>>> ListWarehousesAsync(OrderlyDbContext db, int? limit, string? cursor, CancellationToken ct)

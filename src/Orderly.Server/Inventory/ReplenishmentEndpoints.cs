@@ -151,9 +151,14 @@ public static class ReplenishmentEndpoints
     /// what is available and incoming. Reads stored policies and balances only, never the ledger.
     /// </summary>
     private static async Task<Ok<ReorderSuggestions>> SuggestionsAsync(
-        OrderlyDbContext db, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options, Guid? productId, Guid? warehouseId, CancellationToken ct)
+        OrderlyDbContext db, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options, Guid? productId, Guid? warehouseId, CancellationToken ct) =>
+        TypedResults.Ok(await SuggestAsync(db, replenishment, options.Value, productId, warehouseId, ct));
+
+    /// <summary>The reorder suggestions, for the API and the web UI's alert board.</summary>
+    public static async Task<ReorderSuggestions> SuggestAsync(
+        OrderlyDbContext db, ReplenishmentService replenishment, ReplenishmentOptions options, Guid? productId, Guid? warehouseId, CancellationToken ct)
     {
-        var review = options.Value.ReviewPeriodDays;
+        var review = options.ReviewPeriodDays;
         var balances = db.StockBalances.AsNoTracking();
         if (productId is { } p)
         {
@@ -196,14 +201,14 @@ public static class ReplenishmentEndpoints
             var supplier = suppliers.GetValueOrDefault(r.ProductId);
             items.Add(new ReorderSuggestionDto(r.ProductId, r.Sku, r.Name, r.WarehouseId, r.Code, r.OnHand, available, incoming,
                 r.Policy.SafetyStock, reorderPoint, mean, review, suggested, supplier?.SupplierId, supplier?.Code, supplier?.Name,
-                supplier?.LeadTimeDays ?? options.Value.DefaultLeadTimeDays));
+                supplier?.LeadTimeDays ?? options.DefaultLeadTimeDays));
             if (items.Count == MaxSuggestions)
             {
                 break;
             }
         }
 
-        return TypedResults.Ok(new ReorderSuggestions(items));
+        return new ReorderSuggestions(items);
     }
 
     private static void CheckShape(StockPolicyRequest request)

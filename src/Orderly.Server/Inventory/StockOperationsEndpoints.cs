@@ -115,9 +115,8 @@ public static class StockOperationsEndpoints
         return query;
     }
 
-    private static async Task<IResult> AdjustAsync(
-        AdjustmentRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
-        CancellationToken ct)
+    /// <summary>The checks of an adjustment before anything is written (the API's and the UI's); returns its lines.</summary>
+    public static async Task<List<(Guid ProductId, decimal Quantity)>> CheckAdjustmentAsync(OrderlyDbContext db, AdjustmentRequest request, CancellationToken ct)
     {
         var lines = request.Lines.Select(l => (l.ProductId, l.Quantity)).ToList();
         var violations = new List<RuleViolation>();
@@ -125,7 +124,39 @@ public static class StockOperationsEndpoints
         await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
         await CheckProductsAsync(db, lines, "quantity", violations, ct);
         ThrowIfAny(violations);
+        return lines;
+    }
 
+    /// <summary>The checks of a cycle count before anything is written; returns its lines.</summary>
+    public static async Task<List<(Guid ProductId, decimal CountedQuantity)>> CheckCountAsync(OrderlyDbContext db, CountRequest request, CancellationToken ct)
+    {
+        var lines = request.Lines.Select(l => (l.ProductId, l.CountedQuantity)).ToList();
+        var violations = new List<RuleViolation>();
+        StockAdjustment.ValidateCount(request.Note, lines, violations);
+        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
+        await CheckProductsAsync(db, lines, "countedQuantity", violations, ct);
+        ThrowIfAny(violations);
+        return lines;
+    }
+
+    /// <summary>The checks of a transfer before anything is written; returns its lines.</summary>
+    public static async Task<List<StockTransferLine>> CheckTransferAsync(OrderlyDbContext db, BusinessCalendar calendar, TransferRequest request, CancellationToken ct)
+    {
+        var lines = request.Lines.Select(l => new StockTransferLine(l.ProductId, l.Quantity)).ToList();
+        var violations = new List<RuleViolation>();
+        StockTransfer.Validate(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival, request.Note, lines, calendar.Today, violations);
+        await CheckWarehouseAsync(db, request.FromWarehouseId, "fromWarehouseId", mustBeActive: false, violations, ct);
+        await CheckWarehouseAsync(db, request.ToWarehouseId, "toWarehouseId", mustBeActive: true, violations, ct);
+        await CheckProductsAsync(db, [.. lines.Select(l => (l.ProductId, l.Quantity))], "quantity", violations, ct);
+        ThrowIfAny(violations);
+        return lines;
+    }
+
+    private static async Task<IResult> AdjustAsync(
+        AdjustmentRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
+        CancellationToken ct)
+    {
+        var lines = await CheckAdjustmentAsync(db, request, ct);
         var actor = CurrentUser.IdOf(http.User);
         return await CreateAsync<AdjustmentRequest, AdjustmentDto>(http, idempotency, json.Value.SerializerOptions, "inventory-adjustments", request,
             async beforeCommit => AdjustmentDto.From(await movements.AdjustAsync(request.WarehouseId, request.Reason, request.Note, lines, actor,
@@ -170,13 +201,7 @@ public static class StockOperationsEndpoints
         CountRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
         CancellationToken ct)
     {
-        var lines = request.Lines.Select(l => (l.ProductId, l.CountedQuantity)).ToList();
-        var violations = new List<RuleViolation>();
-        StockAdjustment.ValidateCount(request.Note, lines, violations);
-        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
-        await CheckProductsAsync(db, lines, "countedQuantity", violations, ct);
-        ThrowIfAny(violations);
-
+        var lines = await CheckCountAsync(db, request, ct);
         var actor = CurrentUser.IdOf(http.User);
         return await CreateAsync<CountRequest, CountDto>(http, idempotency, json.Value.SerializerOptions, "inventory-counts", request,
             async beforeCommit => CountDto.From(await movements.CountAsync(request.WarehouseId, request.Note, lines, actor, Map<StockAdjustment, CountDto>(beforeCommit, CountDto.From), ct)),
@@ -191,14 +216,7 @@ public static class StockOperationsEndpoints
         TransferRequest request, OrderlyDbContext db, StockMovements movements, BusinessCalendar calendar, Idempotency idempotency,
         IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
-        var lines = request.Lines.Select(l => new StockTransferLine(l.ProductId, l.Quantity)).ToList();
-        var violations = new List<RuleViolation>();
-        StockTransfer.Validate(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival, request.Note, lines, calendar.Today, violations);
-        await CheckWarehouseAsync(db, request.FromWarehouseId, "fromWarehouseId", mustBeActive: false, violations, ct);
-        await CheckWarehouseAsync(db, request.ToWarehouseId, "toWarehouseId", mustBeActive: true, violations, ct);
-        await CheckProductsAsync(db, [.. lines.Select(l => (l.ProductId, l.Quantity))], "quantity", violations, ct);
-        ThrowIfAny(violations);
-
+        var lines = await CheckTransferAsync(db, calendar, request, ct);
         var actor = CurrentUser.IdOf(http.User);
         return await CreateAsync<TransferRequest, TransferDto>(http, idempotency, json.Value.SerializerOptions, "inventory-transfers", request,
             async beforeCommit => TransferDto.From(await movements.SendAsync(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival,

@@ -18,12 +18,12 @@ public static class UiEndpoints
     {
         app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).ExcludeFromDescription();
         app.MapPost("/account/logout", (Delegate)LogoutAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
-        app.MapGet("/culture/set", SetCulture).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/culture/set", SetCultureAsync).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static async Task<IResult> LoginAsync(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        SignInManager<AppUser> signIn, UserManager<AppUser> users, HttpContext http)
+        SignInManager<AppUser> signIn, UserManager<AppUser> users, UserAccounts accounts, HttpContext http)
     {
         var back = LocalOrHome(returnUrl);
         var user = await users.FindByEmailAsync(email?.Trim() ?? "");
@@ -44,6 +44,12 @@ public static class UiEndpoints
         }
 
         await http.SignInAsync(IdentityConstants.ApplicationScheme, await signIn.CreateUserPrincipalAsync(user));
+        // The language the user chose last time, on whatever browser; without a choice the browser's languages decide.
+        if (await accounts.PreferredCultureAsync(user) is { } culture && Supported(culture) is { } chosen)
+        {
+            RememberInCookie(http, chosen);
+        }
+
         return Results.LocalRedirect(back);
     }
 
@@ -53,20 +59,32 @@ public static class UiEndpoints
         return Results.LocalRedirect("/login");
     }
 
-    /// <summary>Remembers the chosen language in the culture cookie for a year and goes back where the user was.</summary>
-    private static IResult SetCulture(string? culture, string? redirectUri, HttpContext http)
+    /// <summary>
+    /// Remembers the chosen language in the culture cookie for a year and, for a logged-in user, with the user (an
+    /// Identity claim), so it follows them to their next login on any browser; then goes back where the user was.
+    /// </summary>
+    private static async Task<IResult> SetCultureAsync(string? culture, string? redirectUri, HttpContext http, UserAccounts accounts)
     {
-        if (culture is not null && Cultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
+        if (Supported(culture) is { } chosen)
         {
-            var chosen = Cultures.First(c => string.Equals(c, culture, StringComparison.OrdinalIgnoreCase));
-            http.Response.Cookies.Append(
-                CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+            RememberInCookie(http, chosen);
+            if (http.User.Identity?.IsAuthenticated == true && CurrentUser.IdOf(http.User) is { } userId)
+            {
+                await accounts.RememberCultureAsync(userId, chosen);
+            }
         }
 
         return Results.LocalRedirect(LocalOrHome(redirectUri));
     }
+
+    private static string? Supported(string? culture) =>
+        culture is null ? null : Cultures.FirstOrDefault(c => string.Equals(c, culture, StringComparison.OrdinalIgnoreCase));
+
+    private static void RememberInCookie(HttpContext http, string culture) =>
+        http.Response.Cookies.Append(
+            CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
 
     private static IResult Refused(string error, string returnUrl) =>
         Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");

@@ -4,6 +4,7 @@ using Orderly.Domain.Orders;
 using Orderly.Server.Customers;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
 using Orderly.Server.Inventory;
 
 namespace Orderly.Server.Ui;
@@ -12,6 +13,8 @@ public sealed record CustomerOption(Guid Id, string Code, string Name, string Cu
 {
     public override string ToString() => $"{Code} · {Name}";
 }
+
+public sealed record CustomerView(CustomerDto Customer, string? OwnerName);
 
 public sealed record CustomerCredit(string Currency, decimal? CreditLimit, decimal OpenExposure);
 
@@ -78,6 +81,39 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
 
         var open = await CreditExposure.OpenOrdersMinorAsync(db, customerId, customer.Currency, excludeOrderId: null, ct);
         return new(customer.Currency, customer.CreditLimit?.Amount, Money.FromMinor(open, customer.Currency).Amount);
+    }
+
+    /// <summary>A customer with contacts and open exposure, as <c>GET /api/customers/{id}</c> answers it (404 outside the caller's scope).</summary>
+    public async Task<CustomerView> CustomerAsync(Guid id, CancellationToken ct)
+    {
+        var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException("Customer", id);
+        var exposure = await CreditExposure.OpenOrdersMinorAsync(db, id, customer.Currency, excludeOrderId: null, ct);
+        var owner = customer.OwnerUserId is { } ownerId
+            ? await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => u.DisplayName ?? u.Email).FirstOrDefaultAsync(ct)
+            : null;
+        return new(CustomerDto.From(customer, Money.FromMinor(exposure, customer.Currency).Amount), owner);
+    }
+
+    public async Task<CustomerOption?> CustomerOptionAsync(Guid id, CancellationToken ct) =>
+        (await SearchCustomersByIdAsync([id], ct)).FirstOrDefault();
+
+    /// <summary>Products by id as the order entry lines hold them (for editing a draft).</summary>
+    public async Task<IReadOnlyDictionary<Guid, ProductOption>> ProductOptionsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var rows = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
+        var available = (await db.StockBalances.AsNoTracking().Where(b => ids.Contains(b.ProductId)).ToListAsync(ct))
+            .GroupBy(b => b.ProductId).ToDictionary(g => g.Key, g => g.Sum(b => b.Available));
+        return rows.ToDictionary(p => p.Id, p => new ProductOption(
+            p.Id, p.Sku, p.Name, p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id)));
+    }
+
+    private async Task<List<CustomerOption>> SearchCustomersByIdAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var rows = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .ToListAsync(ct);
+        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
     }
 
     public async Task<PageOf<ProductOption>> ProductsAsync(string? text, bool activeOnly, int skip, int take, CancellationToken ct)

@@ -18,6 +18,7 @@ public static class UiSetup
         services.AddScoped<UiApi>();
         services.AddScoped<DashboardQueries>();
         services.AddScoped<UiQueries>();
+        services.AddScoped<InventoryQueries>();
         services.AddScoped<StockReceipts>();
         services.Configure<RequestLocalizationOptions>(o =>
         {

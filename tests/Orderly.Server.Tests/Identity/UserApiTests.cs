@@ -88,6 +88,27 @@ public abstract class UserApiTests(OrderlyApp app)
         Assert.Equal(Problems.MediaType, missing.Response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task LanguageSwitch_WhenLoggedIn_RemembersTheChoiceWithTheUser_AndOnlySupportedOnes()
+    {
+        var email = $"{TestData.Unique("lang")}@orderly.test";
+        using var user = await app.UserAsync(email, "Viewer");
+        var id = await app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        Task<List<string>> ChoicesAsync() => app.WithDbAsync(db => db.UserClaims.Where(c => c.UserId == id && c.ClaimType == "orderly:culture").Select(c => c.ClaimValue!).ToListAsync());
+
+        await user.GetAsync("/culture/set?culture=zh-CN&redirectUri=/");
+        Assert.Equal(["zh-CN"], await ChoicesAsync());
+        await user.GetAsync("/culture/set?culture=en&redirectUri=/");
+        Assert.Equal(["en"], await ChoicesAsync());
+        await user.GetAsync("/culture/set?culture=fr-FR&redirectUri=/");
+        Assert.Equal(["en"], await ChoicesAsync());
+
+        using var anonymous = app.Anonymous();
+        var before = await app.WithDbAsync(db => db.UserClaims.CountAsync());
+        await anonymous.GetAsync("/culture/set?culture=zh-CN&redirectUri=/");
+        Assert.Equal(before, await app.WithDbAsync(db => db.UserClaims.CountAsync()));
+    }
+
     private static string[] Roles(params string[] roles) => roles;
 }
 

@@ -12,6 +12,13 @@ public static class Messages
         return text.ResourceNotFound ? fallback : text.Value;
     }
 
+    /// <summary>The label for <paramref name="key"/>, or <paramref name="fallback"/> when the UI has none (a value it does not know yet).</summary>
+    public static string Label(IStringLocalizer<Labels> l, string key, string fallback)
+    {
+        var text = l[key];
+        return text.ResourceNotFound ? fallback : text.Value;
+    }
+
     public static string Of(IStringLocalizer<Labels> l, Exception error) => error switch
     {
         Domain.Common.RuleViolationException rule => string.Join(" ", rule.Violations.Select(v => Of(l, v.Code, v.Message))),

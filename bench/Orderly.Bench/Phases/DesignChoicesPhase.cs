@@ -11,6 +11,10 @@ public sealed class DesignChoicesPhase : IPhase
     [
         ("SQLite group commit", "synchronous=FULL, one fsync per commit", "group commit (one fsync for many commits)",
             new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }),
+        ("thread-pool spinning off", "idle workers spin (.NET default)", "no spinning (UnfairSemaphoreSpinLimit=0)",
+            new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" }, new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }),
+        ("workstation GC", "server GC", "workstation GC",
+            new() { ["DOTNET_gcServer"] = "1" }, new() { ["DOTNET_gcServer"] = "0" }),
     ];
 
     public string Name => "design-choices";
@@ -28,18 +32,24 @@ public sealed class DesignChoicesPhase : IPhase
             using var apiB = await BenchApi.ConnectAsync(serverB.Address, 64);
             var bodiesA = (await Fixture.CreateAsync(apiA, "A")).OrderBodies(10_000, run.Options.Seed);
             var bodiesB = (await Fixture.CreateAsync(apiB, "B")).OrderBodies(10_000, run.Options.Seed);
-            async Task<double> Measure(BenchApi api, byte[][] bodies, string side)
+            var cpu = new Dictionary<string, List<double>>();
+            async Task<double> Measure(ServerProcess server, BenchApi api, byte[][] bodies, string side)
             {
+                var before = server.CpuTime();
                 var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
                     async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
-                run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}");
+                var perOrder = (server.CpuTime() - before).TotalMilliseconds / Math.Max(1, result.Ok);
+                (cpu.TryGetValue(side, out var list) ? list : cpu[side] = []).Add(perOrder);
+                run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}; server CPU {perOrder:N1} ms per order");
                 return result.PerSecond;
             }
 
-            await Measure(apiA, bodiesA, "warm-up " + without);
-            await Measure(apiB, bodiesB, "warm-up " + with);
-            var comparison = await Comparison.AlternateAsync(without, () => Measure(apiA, bodiesA, without), with, () => Measure(apiB, bodiesB, with), run.Options.Pairs);
-            run.Report.Line(Name, $"**{choice}**: {with} / {without} = {comparison.MedianRatio:N2}x orders/s (medians {comparison.MedianB:N0} vs {comparison.MedianA:N0}/s)");
+            await Measure(serverA, apiA, bodiesA, "warm-up " + without);
+            await Measure(serverB, apiB, bodiesB, "warm-up " + with);
+            var comparison = await Comparison.AlternateAsync(
+                without, () => Measure(serverA, apiA, bodiesA, without), with, () => Measure(serverB, apiB, bodiesB, with), run.Options.Pairs);
+            var cpuRatio = Comparison.Median(cpu[with]) / Comparison.Median(cpu[without]);
+            run.Report.Line(Name, $"**{choice}**: {with} / {without} = {comparison.MedianRatio:N2}x orders/s (medians {comparison.MedianB:N0} vs {comparison.MedianA:N0}/s), {cpuRatio:N2}x server CPU per order");
         }
     }
 }

@@ -75,12 +75,22 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
             // Balances are touched in (product, warehouse) order so that concurrent PostgreSQL transactions cannot deadlock.
             var raced = false;
             var steps = plan.Lines.SelectMany(d => d.Allocations.Select(a => (Decision: d, Allocation: a)))
-                .OrderBy(s => s.Decision.ProductId).ThenBy(s => s.Allocation.SourceId);
+                .OrderBy(s => s.Decision.ProductId).ThenBy(s => s.Allocation.SourceId).ToList();
+            var reserved = await ReserveBalancesAsync(steps.Where(s => s.Allocation.Kind == SourceKind.Warehouse)
+                .Select(s => (s.Decision.ProductId, s.Allocation.SourceId!.Value, s.Allocation.Quantity)).ToList(), ct);
             foreach (var (decision, allocation) in steps)
             {
                 if (allocation.Kind == SourceKind.Warehouse)
                 {
-                    raced |= !await TryReserveAsync(order, decision, allocation.SourceId!.Value, allocation.Quantity, at, actor, ct);
+                    var balance = (decision.ProductId, allocation.SourceId!.Value);
+                    if (reserved.Contains(balance))
+                    {
+                        RecordReservation(order, decision, balance.Value, allocation.Quantity, at, actor);
+                    }
+                    else
+                    {
+                        raced |= !await TryReserveAsync(order, decision, balance.Value, allocation.Quantity, at, actor, ct);
+                    }
                 }
                 else if (allocation.Kind == SourceKind.DropShip)
                 {
@@ -272,11 +282,62 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
             return false;
         }
 
+        RecordReservation(order, decision, warehouseId, quantity, at, actor);
+        return true;
+    }
+
+    /// <summary>
+    /// Reserves every balance that a single allocation step uses, in one conditional statement instead of one per
+    /// line, and returns the balances it reserved. A balance that two steps share (two lines of one product) is
+    /// left to the per-step path, as is one that lacked stock: the caller tries those one by one, which keeps the
+    /// per-line semantics exactly. On PostgreSQL the rows are first locked in (product, warehouse) order, so two
+    /// orders reserving the same products cannot deadlock.
+    /// </summary>
+    private async Task<HashSet<(Guid ProductId, Guid WarehouseId)>> ReserveBalancesAsync(List<(Guid ProductId, Guid WarehouseId, decimal Quantity)> steps, CancellationToken ct)
+    {
+        var single = steps.GroupBy(s => (s.ProductId, s.WarehouseId)).Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
+        if (single.Count < 2)
+        {
+            return [];
+        }
+
+        var postgres = db.Database.IsNpgsql();
+        var parameters = new List<object>();
+        var rows = new List<string>();
+        foreach (var (product, warehouse, quantity) in single)
+        {
+            var n = parameters.Count;
+            rows.Add(postgres ? $"({{{n}}}::uuid, {{{n + 1}}}::uuid, {{{n + 2}}}::bigint)" : $"({{{n}}}, {{{n + 1}}}, {{{n + 2}}})");
+            parameters.Add(product);
+            parameters.Add(warehouse);
+            parameters.Add(Quantity.ToStored(quantity));
+        }
+
+        // Only placeholders are concatenated into the SQL; every value travels as a parameter.
+#pragma warning disable EF1002, EF1003
+        var values = string.Join(", ", rows);
+        if (postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                $"WITH v(product_id, warehouse_id, q) AS (VALUES {values}) SELECT 1 FROM stock_balances b JOIN v ON b.product_id = v.product_id AND b.warehouse_id = v.warehouse_id ORDER BY b.product_id, b.warehouse_id FOR UPDATE OF b",
+                parameters, ct);
+        }
+
+        var key = postgres ? "b.product_id::text || '|' || b.warehouse_id::text" : "product_id || '|' || warehouse_id";
+        var updated = await db.Database.SqlQueryRaw<string>(
+            $"WITH v(product_id, warehouse_id, q) AS (VALUES {values}) UPDATE stock_balances AS b SET reserved = b.reserved + v.q FROM v " +
+            $"WHERE b.product_id = v.product_id AND b.warehouse_id = v.warehouse_id AND b.on_hand - b.reserved >= v.q RETURNING {key} AS \"Value\"",
+            [.. parameters]).ToListAsync(ct);
+#pragma warning restore EF1002, EF1003
+        return [.. updated.Select(k => k.Split('|')).Select(k => (Guid.Parse(k[0]), Guid.Parse(k[1])))];
+    }
+
+    private void RecordReservation(SalesOrder order, LineDecision decision, Guid warehouseId, decimal quantity, DateTimeOffset at, Guid? actor)
+    {
         db.StockReservations.Add(new StockReservation(order.Id, decision.LineId, decision.ProductId, warehouseId, quantity, at));
         db.StockLedger.Add(new StockLedgerEntry(decision.ProductId, warehouseId, StockMovementKind.Reservation, 0m, quantity,
             OrderCause, order.Id, at, actor, order.Number));
         order.RecordReservation(decision.LineId, quantity);
-        return true;
     }
 }
 

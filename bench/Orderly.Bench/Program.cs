@@ -17,6 +17,7 @@ IPhase[] phases =
     new HotProductPhase(),
     new CrashRecoveryPhase(),
     new StartAndMemoryPhase(),
+    new DashboardsPhase(),
 ];
 
 Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options.Postgres ? ", PostgreSQL" : "")}); scratch folder {work}");

@@ -60,7 +60,8 @@ public sealed class DataSetWriter(string file, int orderCount)
             Execute(connection, index);
         }
 
-        Execute(connection, "PRAGMA journal_mode=DELETE;");
+        // Left in WAL mode, as the server keeps its databases (and as it finds them on start).
+        Execute(connection, "PRAGMA journal_mode=WAL;");
         return (long)orderCount * LinesPerOrder;
     }
 

@@ -39,9 +39,10 @@ public static class LargeDataSet
         }
 
         var copy = Path.Combine(run.WorkDirectory, name + ".db");
+        SqliteConnection.ClearAllPools();
         File.Copy(template, copy, overwrite: true);
         var database = new DatabaseTarget("sqlite", $"Data Source={copy}");
-        var (fixture, lineCount) = ReadFixture(copy);
+        var (fixture, lineCount) = ReadFixture(template);
         return new DataSetCopy(database, orders, lineCount, fixture, buildSeconds);
     }
 
@@ -54,7 +55,7 @@ public static class LargeDataSet
 
     private static (Fixture Fixture, long Lines) ReadFixture(string file)
     {
-        using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly");
+        using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
         connection.Open();
         var warehouse = Guid.Parse(Scalar(connection, "SELECT id FROM warehouses ORDER BY code LIMIT 1"));
         var products = Column(connection, $"SELECT id FROM products ORDER BY sku LIMIT {Fixture.ProductCount}");

@@ -17,6 +17,7 @@ IPhase[] phases =
     new HotProductPhase(),
     new CrashRecoveryPhase(),
     new StartAndMemoryPhase(),
+    new DashboardsPhase(),
     new DesignChoicesPhase(),
     new PostgresPhase(),
 ];

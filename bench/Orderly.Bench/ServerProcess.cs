@@ -121,6 +121,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, log, address, Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>Runs the server's <c>migrate</c> verb on a database: the schema exactly as the server makes it.</summary>
+    public static async Task MigrateAsync(BenchOptions options, DatabaseTarget database, string logFile, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(options.ServerDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(options.ServerDll);
+        info.ArgumentList.Add("migrate");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Database__Provider"] = database.Provider;
+        info.Environment["ConnectionStrings__Orderly"] = database.ConnectionString;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Cannot start the server's migrate verb.");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        await File.AppendAllTextAsync(logFile, await output + await errors, ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"migrate exited with {process.ExitCode}; see {logFile}.");
+        }
+    }
+
     /// <summary>Resident set size now and at its peak, in MiB, from /proc.</summary>
     public (double Current, double Peak) Memory()
     {

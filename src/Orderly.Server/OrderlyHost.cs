@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orderly.Domain.Orders;
 using Orderly.Server.Allocation;
+using Orderly.Server.Analytics;
 using Orderly.Server.Audit;
 using Orderly.Server.Catalog;
 using Orderly.Server.Customers;
@@ -104,6 +105,9 @@ public static class OrderlyHost
         services.AddScoped<EntryContextLoader>();
         services.AddScoped<OrderService>();
         services.AddScoped<OrderQueries>();
+        services.AddScoped<AnalyticsQueries>();
+        services.AddScoped<AnalyticsScope>();
+        services.AddScoped<RollupRebuild>();
         services.AddScoped<Idempotency>();
         services.AddScoped<DemoSeeder>();
         services.AddReplenishment(configuration);
@@ -174,6 +178,7 @@ public static class OrderlyHost
         app.MapReplenishmentEndpoints();
         app.MapStockAlertEndpoints();
         app.MapAllocationEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapOrderlyUi();
     }
 
@@ -185,6 +190,7 @@ public static class OrderlyHost
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
         await db.Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<RollupRebuild>().EnsureAsync(CancellationToken.None);
 
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var adminEmail = configuration["Orderly:AdminEmail"] ?? "admin@orderly.local";

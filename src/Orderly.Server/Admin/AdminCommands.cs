@@ -8,11 +8,12 @@ namespace Orderly.Server.Admin;
 
 /// <summary>
 /// Verbs of the server executable: <c>migrate</c>, <c>seed-demo [--orders N] [--seed S]</c>,
-/// <c>create-user --email E --password P [--name N] [--roles A,B]</c>, <c>verify-audit</c>.
+/// <c>create-user --email E --password P [--name N] [--roles A,B]</c>, <c>verify-audit</c>,
+/// <c>rebuild-analytics</c>.
 /// </summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "help"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "rebuild-analytics", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -51,8 +52,20 @@ public static class AdminCommands
                         ? $"Audit trail intact: {verification.Checked} records verified."
                         : $"AUDIT TRAIL BROKEN after {verification.Checked} good records: {verification.Problem}");
                     return verification.IsIntact ? 0 : 1;
+                case "rebuild-analytics":
+                    var db = services.GetRequiredService<OrderlyDbContext>();
+                    await db.Database.MigrateAsync();
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    await using (var transaction = await db.Database.BeginTransactionAsync())
+                    {
+                        var rebuilt = await services.GetRequiredService<Analytics.RollupRebuild>().RunAsync(CancellationToken.None);
+                        await transaction.CommitAsync();
+                        Console.WriteLine($"Rebuilt the analytics rollups of {rebuilt.Orders} orders in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:N1} s.");
+                    }
+
+                    return 0;
                 default:
-                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep] | verify-audit]");
+                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep] | verify-audit | rebuild-analytics]");
                     return 0;
             }
         }

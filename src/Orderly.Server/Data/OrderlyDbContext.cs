@@ -8,6 +8,7 @@ using Orderly.Domain.Customers;
 using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
+using Orderly.Server.Analytics;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -18,9 +19,11 @@ namespace Orderly.Server.Data;
 /// The one context of Orderly. Provider-specific subclasses exist only so that each provider keeps its own
 /// migration set (<see cref="SqliteOrderlyDbContext"/>, <see cref="PostgresOrderlyDbContext"/>).
 /// </summary>
-public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null, TimeProvider? time = null)
+public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null, TimeProvider? time = null, BusinessCalendar? calendar = null)
     : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    private static readonly TimeZoneInfo DefaultZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
     /// <summary>Any constant: the transaction-scoped PostgreSQL lock that serialises appends to the audit chain.</summary>
     private const long AuditChainLock = 74_280_001;
 
@@ -54,31 +57,46 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Saves with the version bumps and, in the same transaction, one chained audit record per changed aggregate:
-    /// a rolled-back change leaves no audit record, a committed one exactly one.
+    /// Saves with the version bumps and, in the same transaction, one chained audit record per changed aggregate
+    /// and the analytics rollups of every order status change: a rolled-back change leaves no audit record and no
+    /// rollup change, a committed one exactly one of each.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
         ChangeTracker.DetectChanges();
         var records = AuditTrail.Collect(this, actor, (time ?? TimeProvider.System).GetUtcNow());
-        if (records.Count == 0)
+        var rollups = await Rollups.CollectAsync(this, BusinessDate, cancellationToken);
+        if (records.Count == 0 && rollups is null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        if (Database.CurrentTransaction is not null)
+        var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (transaction)
         {
-            await AppendAuditAsync(records, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
+            if (records.Count > 0)
+            {
+                await AppendAuditAsync(records, cancellationToken);
+            }
 
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await AppendAuditAsync(records, cancellationToken);
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return saved;
+            if (rollups is not null)
+            {
+                await Rollups.ApplyAsync(this, rollups, cancellationToken);
+            }
+
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return saved;
+        }
     }
+
+    private DateOnly BusinessDate(DateTimeOffset instant) =>
+        calendar?.DateOf(instant) ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, DefaultZone).DateTime);
 
     /// <summary>Writes a refused attempt (e.g. approving one's own order) to the audit trail in its own transaction.</summary>
     public async Task AuditDenialAsync(string entityType, string entityId, string reason, CancellationToken ct, Guid? customerId = null)

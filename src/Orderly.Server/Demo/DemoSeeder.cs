@@ -54,6 +54,8 @@ public sealed class DemoSeeder(
         await new DemoSimulation(world, supply, stock, timeline, planner.Habits, rules, allocationOptions.CurrentValue, writer, firstNumbers, orderRandom)
             .RunAsync(plans, ct);
         await WriteBalancesAsync(world, stock, progress, ct);
+        // The bulk insert bypassed SaveChanges, which keeps the rollups; rebuilding them also covers earlier orders.
+        await new Analytics.RollupRebuild(db, calendar).RunAsync(ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
     }

@@ -26,6 +26,8 @@ public static class Policies
     public const string ManageStock = "ManageStock";
     public const string ManageUsers = "ManageUsers";
     public const string ReadAudit = "ReadAudit";
+    public const string ReadAnalytics = "ReadAnalytics";
+    public const string ReadCompanyAnalytics = "ReadCompanyAnalytics";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
         .AddPolicy(Read, p => p.RequireAuthenticatedUser())
@@ -36,5 +38,7 @@ public static class Policies
         .AddPolicy(ManageCatalog, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Purchasing))
         .AddPolicy(ManageStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse, Roles.Purchasing))
         .AddPolicy(ManageUsers, p => p.RequireRole(Roles.Admin))
-        .AddPolicy(ReadAudit, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance));
+        .AddPolicy(ReadAudit, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance))
+        .AddPolicy(ReadAnalytics, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance))
+        .AddPolicy(ReadCompanyAnalytics, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance));
 }

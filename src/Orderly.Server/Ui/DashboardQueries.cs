@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
+using Orderly.Server.Analytics;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -13,27 +13,25 @@ public sealed record Dashboard(
     DateOnly Today, string Currency, int TodayOrders, decimal TodayValue, int PendingApprovals, int BackorderedOrders, int OpenAlerts,
     IReadOnlyList<DayTotal> LastDays);
 
-/// <summary>The home page's numbers, within the caller's data scope; orders count from submission, so drafts are left out.</summary>
-public sealed class DashboardQueries(OrderlyDbContext db, DataScope scope, BusinessCalendar calendar)
+/// <summary>
+/// The home page's numbers, within the caller's data scope, read from the analytics rollups; orders count from
+/// submission, so drafts are left out.
+/// </summary>
+public sealed class DashboardQueries(OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, AnalyticsQueries analytics)
 {
-    private static readonly OrderStatus[] NotCounted = [OrderStatus.Draft, OrderStatus.Cancelled, OrderStatus.Rejected];
     private static readonly OrderStatus[] Backordering = [OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.OnHold];
 
     public async Task<Dashboard> LoadAsync(string currency, int days, CancellationToken ct)
     {
         var today = calendar.Today;
         var first = today.AddDays(1 - days);
+        var visibleCustomers = await scope.VisibleCustomerIdsAsync(ct);
+        var revenue = await analytics.RevenueAsync(first, today, currency, visibleCustomers, ct);
+        var lastDays = revenue.Days.Select(d => new DayTotal(d.Day, (int)d.Orders, d.Value)).ToList();
         var orders = await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct);
-        var perDay = await orders
-            .Where(o => o.OrderDate >= first && o.OrderDate <= today && o.Currency == currency && !NotCounted.Contains(o.Status))
-            .GroupBy(o => o.OrderDate)
-            .Select(g => new { Day = g.Key, Orders = g.Count(), Minor = g.Sum(o => o.TotalMinor) })
-            .ToListAsync(ct);
-        var byDay = perDay.ToDictionary(d => d.Day);
-        var lastDays = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(d => byDay.TryGetValue(d, out var x)
-            ? new DayTotal(d, x.Orders, Money.FromMinor(x.Minor, currency).Amount)
-            : new DayTotal(d, 0, 0m)).ToList();
-        var pending = await orders.CountAsync(o => o.Status == OrderStatus.PendingApproval, ct);
+        var pending = visibleCustomers is null
+            ? (int)(await analytics.StatusCountsAsync(ct)).GetValueOrDefault(OrderStatus.PendingApproval)
+            : await orders.CountAsync(o => o.Status == OrderStatus.PendingApproval, ct);
         var backordered = await orders.CountAsync(o => Backordering.Contains(o.Status) && o.Lines.Any(l => l.Backordered > 0), ct);
         var alerts = await db.StockAlerts.AsNoTracking().CountAsync(a => a.ClearedAt == null, ct);
         var todayRow = lastDays[^1];

@@ -27,6 +27,8 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
         ["ManageStock"] = ["Admin", "Warehouse", "Purchasing"],
         ["ManageUsers"] = ["Admin"],
         ["ReadAudit"] = ["Admin", "SalesManager", "Finance"],
+        ["ReadAnalytics"] = ["Admin", "SalesManager", "SalesRep", "Finance"],
+        ["ReadCompanyAnalytics"] = ["Admin", "SalesManager", "Finance"],
     };
 
     private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login"];
@@ -50,6 +52,7 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
         "POST /api/orders/{id}/submit", "POST /api/orders/{id}/approve", "POST /api/orders/{id}/reject", "POST /api/orders/{id}/hold",
         "POST /api/orders/{id}/release", "POST /api/orders/{id}/cancel", "POST /api/orders/{id}/deliver", "POST /api/orders/{id}/shipments",
         "GET /api/audit",
+        "GET /api/analytics/revenue", "GET /api/analytics/top-customers", "GET /api/analytics/top-products", "GET /api/analytics/funnel",
     ];
 
     private static readonly string[] ViewerRole = ["Viewer"];

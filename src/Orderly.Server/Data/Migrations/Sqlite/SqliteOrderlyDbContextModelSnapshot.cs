@@ -1415,6 +1415,146 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("suppliers", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Server.Analytics.DailyCustomerSalesRow", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders");
+
+                    b.Property<long>("ValueMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value_minor");
+
+                    b.HasKey("Day", "CustomerId", "Currency")
+                        .HasName("pk_analytics_daily_customers");
+
+                    b.HasIndex("CustomerId", "Day")
+                        .HasDatabaseName("ix_analytics_daily_customers_customer_id_day");
+
+                    b.ToTable("analytics_daily_customers", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Server.Analytics.DailyProductSalesRow", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("QuantityThousandths")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_thousandths");
+
+                    b.Property<long>("ValueMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value_minor");
+
+                    b.HasKey("Day", "ProductId", "Currency")
+                        .HasName("pk_analytics_daily_products");
+
+                    b.ToTable("analytics_daily_products", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Server.Analytics.DailySalesRow", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shard");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders");
+
+                    b.Property<long>("ValueMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value_minor");
+
+                    b.HasKey("Day", "Currency", "Shard")
+                        .HasName("pk_analytics_daily_sales");
+
+                    b.ToTable("analytics_daily_sales", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Server.Analytics.StageTimeRow", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shard");
+
+                    b.Property<long>("Exits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("exits");
+
+                    b.Property<long>("TotalMilliseconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_milliseconds");
+
+                    b.HasKey("Day", "Status", "Shard")
+                        .HasName("pk_analytics_stage_times");
+
+                    b.ToTable("analytics_stage_times", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Server.Analytics.StatusCountRow", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shard");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders");
+
+                    b.HasKey("Status", "Shard")
+                        .HasName("pk_analytics_status_counts");
+
+                    b.ToTable("analytics_status_counts", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Server.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+
+namespace Orderly.Server.Analytics;
+
+/// <summary>
+/// Whose numbers the caller sees on the dashboards: admins, sales managers and finance watch the whole company's
+/// figures; a sales rep sees the sums of the customers they own, read from the per-customer rollup.
+/// </summary>
+public sealed class AnalyticsScope(IHttpContextAccessor http, OrderlyDbContext db, DataScope scope)
+{
+    private static readonly string[] SeeCompany = [Roles.Admin, Roles.SalesManager, Roles.Finance];
+
+    /// <summary>The customers whose sums the caller sees, or null for the whole company.</summary>
+    public IQueryable<Guid>? Customers()
+    {
+        var user = http.HttpContext?.User;
+        if (user is null || SeeCompany.Any(user.IsInRole))
+        {
+            return null;
+        }
+
+        var self = scope.Self ?? Guid.Empty;
+        return db.Customers.AsNoTracking().Where(c => c.OwnerUserId == self).Select(c => c.Id);
+    }
+}

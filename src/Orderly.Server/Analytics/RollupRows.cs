@@ -1,0 +1,52 @@
+using Orderly.Domain.Orders;
+
+namespace Orderly.Server.Analytics;
+
+/// <summary>Submitted orders per business day and currency (cancelled and rejected ones taken out again), one row per shard.</summary>
+public sealed class DailySalesRow
+{
+    public DateOnly Day { get; private set; }
+    public string Currency { get; private set; } = "";
+    public int Shard { get; private set; }
+    public long Orders { get; private set; }
+    public long ValueMinor { get; private set; }
+}
+
+/// <summary>Quantity and value per product, business day and currency of the counted orders.</summary>
+public sealed class DailyProductSalesRow
+{
+    public DateOnly Day { get; private set; }
+    public Guid ProductId { get; private set; }
+    public string Currency { get; private set; } = "";
+    /// <summary>Thousandths of the unit, as order lines store quantities.</summary>
+    public long QuantityThousandths { get; private set; }
+    public long ValueMinor { get; private set; }
+}
+
+/// <summary>Orders and value per customer, business day and currency of the counted orders.</summary>
+public sealed class DailyCustomerSalesRow
+{
+    public DateOnly Day { get; private set; }
+    public Guid CustomerId { get; private set; }
+    public string Currency { get; private set; } = "";
+    public long Orders { get; private set; }
+    public long ValueMinor { get; private set; }
+}
+
+/// <summary>How many orders are in each status now, one row per shard.</summary>
+public sealed class StatusCountRow
+{
+    public OrderStatus Status { get; private set; }
+    public int Shard { get; private set; }
+    public long Orders { get; private set; }
+}
+
+/// <summary>Time spent in a status, summed by the business day the orders left it, one row per shard.</summary>
+public sealed class StageTimeRow
+{
+    public DateOnly Day { get; private set; }
+    public OrderStatus Status { get; private set; }
+    public int Shard { get; private set; }
+    public long Exits { get; private set; }
+    public long TotalMilliseconds { get; private set; }
+}

@@ -40,7 +40,7 @@ public sealed class WriteGate(DatabaseProvider provider) : IDisposable
 /// </summary>
 public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log, SqliteGroupCommit? group = null)
 {
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 8;
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
@@ -54,7 +54,8 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
             catch (Exception e) when (attempt < MaxAttempts && IsTransient(e))
             {
                 log.LogInformation("Retrying a write after a transient conflict (attempt {Attempt}): {Reason}", attempt, e.Message);
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+                // Exponential backoff with full jitter keeps colliding retries from colliding again.
+                await Task.Delay(Random.Shared.Next(1, Math.Min(250, 5 << attempt)), ct);
                 continue;
             }
 

@@ -9,7 +9,8 @@ namespace Orderly.Server.Orders;
 public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, Infrastructure.BusinessCalendar calendar, Identity.DataScope scope)
 {
     private const int MinHistoryForUsual = 3;
-    private const int HistoryLines = 500;
+    private const int HistoryOrders = 250;
+    private const int MaxDuplicateCandidates = 200;
 
     public async Task<EntryContext> LoadAsync(OrderRequest request, Guid? editingOrderId, CancellationToken ct)
     {
@@ -25,24 +26,35 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
         var po = Domain.Common.Text.Normalize(request.CustomerPo);
         var poUsed = po.Length > 0 && await db.SalesOrders.AnyAsync(o => o.CustomerId == customer.Id && o.CustomerPo == po && o.Id != editingOrderId, ct);
 
+        // The habit comes from the customer's latest orders: start from their orders (customer index, a few hundred
+        // rows) and look up those orders' lines, never from every line of a popular product across all customers.
+        var recentOrders = db.SalesOrders.AsNoTracking()
+            .Where(o => o.CustomerId == customer.Id
+                && o.Status != OrderStatus.Cancelled && o.Status != OrderStatus.Rejected && o.Status != OrderStatus.Draft)
+            .OrderByDescending(o => o.Id)
+            .Take(HistoryOrders)
+            .Select(o => o.Id);
         var history = await db.OrderLines.AsNoTracking()
-            .Join(db.SalesOrders, l => l.OrderId, o => o.Id, (l, o) => new { l.ProductId, l.Quantity, o.CustomerId, o.Status, o.Id })
-            .Where(x => x.CustomerId == customer.Id && productIds.Contains(x.ProductId)
-                && x.Status != OrderStatus.Cancelled && x.Status != OrderStatus.Rejected && x.Status != OrderStatus.Draft)
-            .OrderByDescending(x => x.Id)
-            .Take(HistoryLines)
-            .Select(x => new { x.ProductId, x.Quantity })
+            .Where(l => recentOrders.Contains(l.OrderId) && productIds.Contains(l.ProductId))
+            .Select(l => new { l.ProductId, l.Quantity })
             .ToListAsync(ct);
         var usual = history.GroupBy(h => h.ProductId)
             .Where(g => g.Count() >= MinHistoryForUsual)
             .ToDictionary(g => g.Key, g => Median([.. g.Select(h => h.Quantity)]));
 
         var since = time.GetUtcNow().AddHours(-24);
+        // A probable duplicate has every product of this order, so only the customer's recent orders that contain
+        // its first product are candidates: a customer with hundreds of orders a day costs a handful of rows here.
+        var firstProduct = productIds.Count > 0 ? productIds[0] : Guid.Empty;
+        var candidates = db.SalesOrders.AsNoTracking()
+            .Where(o => o.CustomerId == customer.Id && o.CreatedAt >= since && o.Status != OrderStatus.Cancelled && o.Id != editingOrderId
+                && db.OrderLines.Any(l => l.OrderId == o.Id && l.ProductId == firstProduct))
+            .OrderByDescending(o => o.Id)
+            .Take(MaxDuplicateCandidates)
+            .Select(o => o.Id);
         var recentLines = await db.OrderLines.AsNoTracking()
-            .Join(db.SalesOrders, l => l.OrderId, o => o.Id, (l, o) => new { o.Number, o.CustomerId, o.CreatedAt, o.Status, OrderId = o.Id, l.ProductId, l.Quantity })
-            .Where(x => x.CustomerId == customer.Id && x.CreatedAt >= since && x.Status != OrderStatus.Cancelled && x.OrderId != editingOrderId)
-            .Select(x => new { x.Number, x.ProductId, x.Quantity })
-            .Take(5000)
+            .Where(l => candidates.Contains(l.OrderId))
+            .Join(db.SalesOrders, l => l.OrderId, o => o.Id, (l, o) => new { o.Number, l.ProductId, l.Quantity })
             .ToListAsync(ct);
         var recent = recentLines.GroupBy(l => l.Number)
             .Select(g => new RecentOrder(g.Key, g.GroupBy(l => l.ProductId).ToDictionary(p => p.Key, p => p.Sum(l => l.Quantity))))

@@ -120,7 +120,7 @@ public sealed class DashboardsPhase : IPhase
             var ratio = ours.P95 / theirs.P95;
             run.Report.Line(Name, $"P6 {name}: Orderly p50 {ours.P50:N2} ms, p95 {ours.P95:N2} ms ({ours.Count} calls); " +
                 $"DuckDB p50 {theirs.P50:N2} ms, p95 {theirs.P95:N2} ms ({theirs.Count} runs, {duckRows} rows); p95 ratio Orderly/DuckDB {ratio:N3}; " +
-                (ourKey == theirKey ? $"same answer ({ourKey})" : "answers differ"));
+                (ourKey == theirKey ? $"same answer ({Shorten(ourKey)})" : "answers differ"));
             if (failed > 0)
             {
                 run.Report.Fail(Name, $"{name}: {failed} failed calls");
@@ -163,6 +163,8 @@ public sealed class DashboardsPhase : IPhase
         _ => $"{rows[0].Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture))} orders, " +
              $"{rows[1].Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture))} exits",
     };
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
 
     private async Task<(string Name, double P95)> MeasureAsync(BenchRun run, BenchApi api, (string Name, string Url)[] calls, string bar, CancellationToken ct)
     {

@@ -2,11 +2,9 @@
 # Runs the Orderly bench: builds Release, starts the real server binary on loopback ports and measures the
 # QUALITY.md performance bars side by side with the raw database. Reports go to bench/results/.
 #
-# Usage: ./bench.sh [--smoke] [--postgres] [--phase NAME]... [--seed N] [--growth-sizes SMALL,LARGE]
+# Usage: ./bench.sh [--smoke] [--postgres] [--phase NAME]... [--seed N]
 #   --smoke     about a minute; fails on oversold units, lost or duplicated orders, or ratios far below target
 #   --postgres  also run the PostgreSQL phases on a throwaway cluster (installed with apt-get when missing)
-#   --phase     run only the named phases (a phase named here runs in smoke mode too, with short rounds)
-#   --growth-sizes  the growth phase (P7) on these data set sizes instead of 10k and 1M, to try it quickly
 # Environment: ORDERLY_BENCH_POSTGRES  use this superuser connection string instead of a throwaway cluster
 #              ORDERLY_BENCH_KEEP      keep the scratch folder (databases, server logs) after a green run
 set -euo pipefail

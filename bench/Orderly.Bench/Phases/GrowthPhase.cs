@@ -23,6 +23,26 @@ public sealed class GrowthPhase(int smallOrders = LargeDataSet.Small, int largeO
 
     public async Task RunAsync(BenchRun run, CancellationToken ct)
     {
+        try
+        {
+            await MeasureAsync(run, ct);
+        }
+        finally
+        {
+            // The 1M-order copy is several GB: not kept to the end of the run unless asked to keep the scratch folder.
+            if (Environment.GetEnvironmentVariable("ORDERLY_BENCH_KEEP") is null)
+            {
+                SqliteConnection.ClearAllPools();
+                foreach (var file in Directory.GetFiles(run.WorkDirectory, "growth-*.db*"))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+
+    private async Task MeasureAsync(BenchRun run, CancellationToken ct)
+    {
         var report = run.Report;
         var (smallSize, largeSize) = run.Options.GrowthSizes ?? (smallOrders, largeOrders);
         var small = await LargeDataSet.CopyAsync(run, smallSize, "growth-small", ct);

@@ -4,6 +4,12 @@ namespace Orderly.Bench;
 public sealed record BenchOptions(
     bool Smoke, bool Postgres, string Root, string ServerDll, string ResultsDirectory, int Seed, IReadOnlySet<string> OnlyPhases)
 {
+    /// <summary>
+    /// With --growth-sizes SMALL,LARGE the growth phase compares these data set sizes instead of 10k and 1M (a quick
+    /// check of the phase itself; the report then says the bar was not measured at its sizes).
+    /// </summary>
+    public (int Small, int Large)? GrowthSizes { get; init; }
+
     /// <summary>How long each measured round runs: short in smoke mode, where only correctness and gross ratios count.</summary>
     public TimeSpan Round => Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
 
@@ -18,6 +24,7 @@ public sealed record BenchOptions(
         string? root = null;
         string? results = null;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        (int, int)? growthSizes = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,7 +35,12 @@ public sealed record BenchOptions(
                 case "--root": root = args[++i]; break;
                 case "--results": results = args[++i]; break;
                 case "--phase": only.Add(args[++i]); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: bench [--smoke] [--postgres] [--phase NAME]... [--seed N] [--root DIR] [--results DIR]");
+                case "--growth-sizes":
+                    var sizes = args[++i].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                    growthSizes = sizes.Length == 2 && sizes[0] > 0 && sizes[1] > 0 ? (sizes[0], sizes[1]) : throw new ArgumentException("--growth-sizes takes SMALL,LARGE");
+                    break;
+                default: throw new ArgumentException(
+                    $"Unknown argument '{args[i]}'. Usage: bench [--smoke] [--postgres] [--phase NAME]... [--seed N] [--root DIR] [--results DIR] [--growth-sizes SMALL,LARGE]");
             }
         }
 
@@ -39,7 +51,7 @@ public sealed record BenchOptions(
             throw new InvalidOperationException($"{serverDll} is missing: build the server in Release first (bench.sh does).");
         }
 
-        return new BenchOptions(smoke, postgres, root, serverDll, results ?? Path.Combine(root, "bench", "results"), seed, only);
+        return new BenchOptions(smoke, postgres, root, serverDll, results ?? Path.Combine(root, "bench", "results"), seed, only) { GrowthSizes = growthSizes };
     }
 
     private static string FindRoot()

@@ -15,6 +15,9 @@ public sealed class Latency
 
     public int Count => _sorted.Length;
 
+    /// <summary>Every sample, in microseconds, sorted.</summary>
+    public IReadOnlyList<long> Samples => _sorted;
+
     public double P50 => Percentile(0.50);
 
     public double P95 => Percentile(0.95);

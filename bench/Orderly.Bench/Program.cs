@@ -18,6 +18,7 @@ IPhase[] phases =
     new CrashRecoveryPhase(),
     new StartAndMemoryPhase(),
     new DashboardsPhase(),
+    new GrowthPhase(),
     new DesignChoicesPhase(),
     new PostgresPhase(),
 ];
@@ -26,7 +27,9 @@ Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options
 var started = Stopwatch.GetTimestamp();
 foreach (var phase in phases)
 {
-    if ((options.Smoke && !phase.InSmoke) || (options.OnlyPhases.Count > 0 && !options.OnlyPhases.Contains(phase.Name)))
+    // A phase named with --phase runs even in smoke mode (with smoke-sized rounds), so that it can be tried quickly.
+    var named = options.OnlyPhases.Contains(phase.Name);
+    if ((options.Smoke && !phase.InSmoke && !named) || (options.OnlyPhases.Count > 0 && !named))
     {
         continue;
     }

@@ -89,7 +89,7 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
             Add("""
                 INSERT INTO stock_ledger (id, product_id, warehouse_id, kind, on_hand_delta, reserved_delta, cause_type, cause_id, at)
                 VALUES ($1, $2, $3, 'Reserved', 0, $4, 'SalesOrder', $5, $6)
-                """, Guid.CreateVersion7(), line.Product.Id, warehouse, line.Quantity, order.ToString(), now);
+                """, Guid.CreateVersion7(), line.Product.Id, warehouse, line.Quantity, order, now);
             Add("""
                 INSERT INTO allocation_decisions (id, order_id, order_line_id, policy, summary, candidates, allocations, decided_at)
                 VALUES ($1, $2, $3, 'ShipPartial', 'reserved in the single warehouse', $4, $5, $6)

@@ -189,7 +189,13 @@ public static class OrderlyHost
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orderly.Startup");
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
-        await db.Database.MigrateAsync();
+        // Migrate only when a migration is pending: MigrateAsync also diffs the model against the snapshot, which
+        // costs a large part of a start on an up-to-date database (P11).
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            await db.Database.MigrateAsync();
+        }
+
         await scope.ServiceProvider.GetRequiredService<RollupRebuild>().EnsureAsync(CancellationToken.None);
 
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();

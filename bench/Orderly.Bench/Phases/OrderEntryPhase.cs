@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Orderly.Bench.Phases;
 
 /// <summary>
-/// P1-P3 and P10: placing and confirming 10-line orders through the real API at 64 clients, side by side with the
+/// P1-P3: placing and confirming 10-line orders through the real API at 64 clients, side by side with the
 /// raw-SQL limit for the same writes on a copy of the same database (A B A B ...), then one client alone; the
 /// server's resident memory under the load; and a check that every acknowledged order is in the database once.
 /// </summary>
@@ -85,8 +85,7 @@ public sealed class OrderEntryPhase : IPhase
         report.Bar("P3", alone.Latency.P50, "ms p50", 0.5, alone.Latency.P50 <= 0.5 && alone.Latency.P99 <= 5,
             $"one client, no queueing, one order = 2 requests; p99 {alone.Latency.P99:N2} ms (target <= 5)");
 
-        report.Bar("P10", memory.Peak, "MiB", 400, memory.Peak <= 400,
-            $"server peak resident set (VmHWM) after the 64-client rounds; {OrderCount(database):N0} orders in the database (not yet 1M)");
+        report.Line(Name, $"server peak resident set (VmHWM) after the 64-client rounds: {memory.Peak:N0} MiB with {OrderCount(database):N0} orders in the database (P10 itself is measured on the 1M-order data set by the start phase)");
 
         await CheckAcknowledgedAsync(run, database, acknowledged);
     }

@@ -80,7 +80,8 @@ public sealed partial class OrderlyServer : IAsyncLifetime
             ViewportSize = new() { Width = 1366, Height = 900 },
             TimezoneId = "Asia/Shanghai",
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous: CI runs the server tests beside these on two cores.
+        context.SetDefaultTimeout(45_000);
         return await context.NewPageAsync();
     }
 

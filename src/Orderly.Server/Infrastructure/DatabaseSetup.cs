@@ -29,6 +29,7 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString("Orderly");
         services.AddSingleton(new WriteGate(provider));
         services.AddScoped<Writes>();
+        services.AddHostedService<SqliteStatistics>();
         if (provider == DatabaseProvider.Sqlite)
         {
             connectionString ??= DefaultSqlite(contentRoot);

@@ -123,7 +123,7 @@ public sealed class OrderEntryPhase : IPhase
         }
     }
 
-    public static long OrderCount(DatabaseTarget database)
+    private static long OrderCount(DatabaseTarget database)
     {
         using var connection = new SqliteConnection(database.ConnectionString + ";Mode=ReadOnly");
         connection.Open();
@@ -133,7 +133,7 @@ public sealed class OrderEntryPhase : IPhase
     }
 
     /// <summary>A consistent copy of a live database (VACUUM INTO reads one snapshot), for the raw-SQL side.</summary>
-    public static void CopyDatabase(DatabaseTarget database, string file)
+    private static void CopyDatabase(DatabaseTarget database, string file)
     {
         File.Delete(file);
         using var connection = new SqliteConnection(database.ConnectionString + ";Mode=ReadOnly");

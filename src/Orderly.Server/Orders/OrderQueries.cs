@@ -78,16 +78,25 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
         // orders (measured at 1M orders: a 30-day filter went from a sort of 80k rows to a key range scan).
         // With a customer filter the customer's index is the narrower path; the id range would steer the
         // planner into walking a whole period of every customer's orders.
+        var periodAsIdRange = customerId is null;
         if (from is { } f)
         {
-            var lowest = IdFloor(f.AddDays(-1));
-            orders = customerId is null ? orders.Where(o => o.OrderDate >= f && o.Id.CompareTo(lowest) >= 0) : orders.Where(o => o.OrderDate >= f);
+            orders = orders.Where(o => o.OrderDate >= f);
+            if (periodAsIdRange)
+            {
+                var lowest = IdFloor(f.AddDays(-1));
+                orders = orders.Where(o => o.Id.CompareTo(lowest) >= 0);
+            }
         }
 
         if (to is { } t)
         {
-            var above = IdFloor(t.AddDays(2));
-            orders = customerId is null ? orders.Where(o => o.OrderDate <= t && o.Id.CompareTo(above) < 0) : orders.Where(o => o.OrderDate <= t);
+            orders = orders.Where(o => o.OrderDate <= t);
+            if (periodAsIdRange)
+            {
+                var above = IdFloor(t.AddDays(2));
+                orders = orders.Where(o => o.Id.CompareTo(above) < 0);
+            }
         }
 
         if (Paging.ParseCursor(cursor) is { } before)

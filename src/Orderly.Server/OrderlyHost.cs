@@ -16,6 +16,7 @@ using Orderly.Server.Data;
 using Orderly.Server.Demo;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Inventory;
 using Orderly.Server.Orders;
 using Orderly.Server.Purchasing;
@@ -111,6 +112,7 @@ public static class OrderlyHost
         services.AddScoped<Idempotency>();
         services.AddScoped<DemoSeeder>();
         services.AddReplenishment(configuration);
+        services.AddOrderlyScheduling(configuration);
         services.AddOrderlyUi();
     }
 
@@ -195,6 +197,8 @@ public static class OrderlyHost
         {
             await db.Database.MigrateAsync();
         }
+
+        await QuartzSchema.EnsureAsync(db, CancellationToken.None);
 
         await scope.ServiceProvider.GetRequiredService<RollupRebuild>().EnsureAsync(CancellationToken.None);
 

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Orderly.Server.Data;
+using Orderly.Server.Infrastructure.Scheduling;
 
 namespace Orderly.Server.Infrastructure;
 
@@ -26,13 +27,13 @@ public static class DatabaseSetup
     public static IServiceCollection AddOrderlyDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var provider = ProviderOf(configuration);
-        var connectionString = configuration.GetConnectionString("Orderly");
+        var connectionString = ConnectionStringOf(configuration, contentRoot);
         services.AddSingleton(new WriteGate(provider));
         services.AddScoped<Writes>();
-        services.AddHostedService<SqliteStatistics>();
         if (provider == DatabaseProvider.Sqlite)
         {
-            connectionString ??= DefaultSqlite(contentRoot);
+            services.AddSingleton<SqliteStatistics>();
+            services.AddOrderlyJob<SqliteStatisticsJob>(configuration, SqliteStatisticsJob.Name, SqliteStatisticsJob.DefaultSchedule);
             var groupCommit = configuration.GetValue("Database:SqliteGroupCommit", true) ? new SqliteGroupCommit(connectionString) : null;
             if (groupCommit is not null)
             {
@@ -53,11 +54,6 @@ public static class DatabaseSetup
         }
         else
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Orderly is not set.");
-            }
-
             services.AddDbContext<OrderlyDbContext, PostgresOrderlyDbContext>(options => options
                 .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
                 .UseSnakeCaseNamingConvention());
@@ -65,6 +61,12 @@ public static class DatabaseSetup
 
         return services;
     }
+
+    /// <summary>ConnectionStrings:Orderly, or for SQLite without one <c>data/orderly.db</c> under the content root.</summary>
+    public static string ConnectionStringOf(IConfiguration configuration, string contentRoot) =>
+        configuration.GetConnectionString("Orderly") is { Length: > 0 } configured ? configured
+        : ProviderOf(configuration) == DatabaseProvider.Sqlite ? DefaultSqlite(contentRoot)
+        : throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Orderly is not set.");
 
     private static string DefaultSqlite(string contentRoot)
     {

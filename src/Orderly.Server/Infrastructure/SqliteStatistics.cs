@@ -7,51 +7,24 @@ namespace Orderly.Server.Infrastructure;
 /// Keeps SQLite's planner statistics fresh. Without them the planner cannot tell that a customer's orders are a
 /// few hundred rows while a status holds hundreds of thousands, and may walk a status index in id order for a
 /// customer + status + period list (measured: 80 ms at 1M orders instead of a few). Shortly after start and then
-/// every few hours it runs <c>PRAGMA optimize</c> with a sampling limit (each index is sampled, so it takes
+/// every few hours (the scheduled <see cref="Scheduling.SqliteStatisticsJob"/>) it runs <c>PRAGMA optimize</c> with a sampling limit (each index is sampled, so it takes
 /// milliseconds even at millions of rows); a database that has never been analysed gets a sampled ANALYZE once it
 /// holds enough orders for plans to matter. Behind the write gate, as it writes sqlite_stat1.
 /// </summary>
-public sealed class SqliteStatistics(IServiceScopeFactory scopes, WriteGate gate, ILogger<SqliteStatistics> log) : BackgroundService
+public sealed class SqliteStatistics(IServiceScopeFactory scopes, WriteGate gate, ILogger<SqliteStatistics> log)
 {
     private const long WorthAnalysingAbove = 10_000;
     private const string AnalyzeSql = "PRAGMA analysis_limit = 1000; ANALYZE;";
     private const string OptimizeSql = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
-    private static readonly TimeSpan FirstRunAfter = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RunEvery = TimeSpan.FromHours(6);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (gate.Provider != DatabaseProvider.Sqlite)
-        {
-            return;
-        }
-
-        try
-        {
-            await Task.Delay(FirstRunAfter, stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await RefreshAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "Refreshing the SQLite planner statistics failed; it is tried again later");
-                }
-
-                await Task.Delay(RunEvery, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
 
     /// <summary>Returns true when it ran a full (sampled) ANALYZE, false when only PRAGMA optimize.</summary>
     public async Task<bool> RefreshAsync(CancellationToken ct)
     {
+        if (gate.Provider != DatabaseProvider.Sqlite)
+        {
+            return false;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
         var analysed = await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'sqlite_stat1'").SingleAsync(ct) > 0;

@@ -1,4 +1,5 @@
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Scheduling;
 
 namespace Orderly.Server.Inventory;
 
@@ -9,13 +10,13 @@ public static class ReplenishmentSetup
     {
         services.AddOptions<ReplenishmentOptions>()
             .Bind(configuration.GetSection(ReplenishmentOptions.Section))
-            .Validate(o => o.IsValid(), $"{ReplenishmentOptions.Section} has a value out of range.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<JobLeases>();
         services.AddScoped<ReplenishmentDemand>();
         services.AddScoped<ReplenishmentService>();
         services.AddScoped<StockAlertsService>();
-        services.AddHostedService<ReplenishmentJob>();
+        services.AddOrderlyJob<ReplenishmentJob>(configuration, ReplenishmentJob.Name, ReplenishmentJob.DefaultSchedule);
         return services;
     }
 }

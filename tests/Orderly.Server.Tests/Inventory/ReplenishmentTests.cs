@@ -240,28 +240,28 @@ public abstract class ReplenishmentTests(ClockedApp app)
     }
 
     [Fact]
-    public async Task ScheduledJob_RunsWhenDue_OnOneNodeAtATime_AndNotAgainBeforeTheNextPeriod()
+    public async Task ScheduledJob_RunOnTwoNodesAtOnce_RunsOnOne_AsTheSystemActor()
     {
         using var admin = await app.AdminNowAsync();
         var data = new TestData(admin);
         var warehouse = await data.WarehouseAsync();
         var product = await data.ProductAsync();
         await data.ReceiveAsync(warehouse, product, 10);
-        var job = app.Services.GetServices<IHostedService>().OfType<ReplenishmentJob>().Single();
+        var job = app.Services.GetRequiredService<ReplenishmentJob>();
+        var otherNode = app.Services.GetRequiredService<ReplenishmentJob>();
         app.Clock.Advance(TimeSpan.FromDays(1));
 
-        var nodes = await Task.WhenAll(Task.Run(() => job.RunIfDueAsync(CancellationToken.None)), Task.Run(() => job.RunIfDueAsync(CancellationToken.None)));
+        var nodes = await Task.WhenAll(Task.Run(() => job.RunAsync(CancellationToken.None)), Task.Run(() => otherNode.RunAsync(CancellationToken.None)));
 
         Assert.Equal(1, nodes.Count(ran => ran));
-        Assert.False(await job.RunIfDueAsync(CancellationToken.None));
         using var later = await app.AdminNowAsync();
         var policy = (await later.GetJsonAsync($"/api/inventory/policies/{product}/{warehouse}")).Expect(HttpStatusCode.OK);
         Assert.Equal(app.Clock.GetUtcNow(), policy["lastComputation"]!["computedAt"]!.GetValue<DateTimeOffset>());
-
-        app.Clock.Advance(TimeSpan.FromHours(23));
-        Assert.False(await job.RunIfDueAsync(CancellationToken.None));
-        app.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.True(await job.RunIfDueAsync(CancellationToken.None));
+        var lease = await app.WithDbAsync(db => Task.FromResult(db.JobLeases.Single(l => l.Name == ReplenishmentService.LeaseName)));
+        Assert.Equal(app.Clock.GetUtcNow(), lease.LastCompletedAt);
+        var actors = await app.WithDbAsync(db => Task.FromResult(db.AuditRecords.Where(a => a.EntityType == "StockPolicy" && a.At == lease.LastCompletedAt).Select(a => a.ActorName).Distinct().ToList()));
+        Assert.Equal(["job:replenishment"], actors);
+        Assert.True(await job.RunAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class ReplenishmentTests_Sqlite(ClockedSqliteApp app) : Replenishm
 public sealed class ReplenishmentTests_Postgres(ClockedPostgresApp app) : ReplenishmentTests(app), IClassFixture<ClockedPostgresApp>;
 
 /// <summary>
-/// The real server with a clock the test drives (10:00 in Shanghai on the first day) and the replenishment schedule
+/// The real server with a clock the test drives (10:00 in Shanghai on the first day) and the scheduler
 /// off, so that only the test runs jobs. Tokens expire by that clock: log in again after moving it.
 /// </summary>
 public abstract class ClockedApp(TestDatabase database) : OrderlyApp(database)
@@ -366,7 +366,7 @@ public abstract class ClockedApp(TestDatabase database) : OrderlyApp(database)
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Orderly:Replenishment:ScheduleEnabled", "false");
+        builder.UseSetting("Orderly:Scheduling:Enabled", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

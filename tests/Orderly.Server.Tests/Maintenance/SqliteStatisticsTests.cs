@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Tests.Maintenance;
@@ -13,7 +12,7 @@ public sealed class SqliteStatisticsTests(SqliteApp app) : IClassFixture<SqliteA
     {
         using var admin = await app.AdminAsync();
         var customer = await new TestData(admin).CustomerAsync();
-        var statistics = app.Services.GetServices<IHostedService>().OfType<SqliteStatistics>().Single();
+        var statistics = app.Services.GetRequiredService<SqliteStatistics>();
 
         Assert.False(await statistics.RefreshAsync(CancellationToken.None));
         Assert.False(await HasStatisticsAsync());
@@ -27,7 +26,7 @@ public sealed class SqliteStatisticsTests(SqliteApp app) : IClassFixture<SqliteA
             FROM n
             """));
 
-        // This call analyses, unless the background service (first run a second after start) got there first.
+        // This call analyses, unless the background service (the scheduled job, first run at start) got there first.
         await statistics.RefreshAsync(CancellationToken.None);
         Assert.True(await HasStatisticsAsync());
         Assert.False(await statistics.RefreshAsync(CancellationToken.None));

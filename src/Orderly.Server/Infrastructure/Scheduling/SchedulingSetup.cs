@@ -1,0 +1,114 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+
+namespace Orderly.Server.Infrastructure.Scheduling;
+
+/// <summary>
+/// Scheduled work on Quartz.NET's clustered ADO.NET job store, in Orderly's own database (SQLite or PostgreSQL): every
+/// node runs a scheduler, and the database row lock Quartz takes when acquiring a trigger makes each firing run on one
+/// node. A job declares itself with <see cref="AddOrderlyJob{TJob}"/> and a default schedule that
+/// <c>Orderly:Scheduling:Jobs:NAME</c> may replace.
+/// </summary>
+public static class SchedulingSetup
+{
+    public const string SchedulerName = "Orderly";
+    public const string JobGroup = "orderly";
+
+    public static IServiceCollection AddOrderlyScheduling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulingOptions>()
+            .Bind(configuration.GetSection(SchedulingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (!IsEnabled(configuration))
+        {
+            return services;
+        }
+
+        var provider = DatabaseSetup.ProviderOf(configuration);
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = SchedulerName;
+                // Unique per node, also for two hosts in one process (the tests' nodes).
+                s.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            });
+            // Schedules are wall-clock: the application's TimeProvider (a fake one in tests) is not Quartz's.
+            q.UseTimeProvider(TimeProvider.System);
+            q.UseDefaultThreadPool(2);
+            q.UsePersistentStore(store =>
+            {
+                if (provider == DatabaseProvider.Postgres)
+                {
+                    store.UsePostgres(o => o.DataSourceFactory = sp => NpgsqlFactory.Instance.CreateDataSource(ConnectionString(sp)));
+                }
+                else
+                {
+                    store.UseSqlite(o => o.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(ConnectionString(sp)));
+                }
+
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering();
+                store.ConfigureStore(o => o.TablePrefix = QuartzSchema.TablePrefix);
+            });
+            // A node that starts replaces the stored triggers with the configured ones, keeping their last firing, so a
+            // restart neither re-fires a run that happened nor forgets one that was missed while every node was down.
+            q.ConfigureOptions<QuartzOptions>(o =>
+            {
+                o.Scheduling.OverwriteExistingData = true;
+                o.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
+            });
+        });
+        services.AddOptions<ClusteringOptions>().Configure<IOptions<SchedulingOptions>>((c, o) => c.CheckinInterval = o.Value.CheckinInterval);
+        services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<SchedulingOptions>>((s, o) => s.MisfireThreshold = o.Value.MisfireThreshold);
+        services.AddOptions<QuartzSchedulerOptions>().Configure<IOptions<SchedulingOptions>>((s, o) => s.IdleWaitTime = o.Value.IdleWaitTime);
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    /// <summary>
+    /// Declares a job: resolvable from the container (tests run it directly) and, when scheduling is on, stored with a
+    /// trigger on <paramref name="defaultSchedule"/> unless <c>Orderly:Scheduling:Jobs:<paramref name="name"/></c> gives another.
+    /// A missed cron run fires once when a node is back; a missed interval run fires once and the interval restarts.
+    /// </summary>
+    public static IServiceCollection AddOrderlyJob<TJob>(this IServiceCollection services, IConfiguration configuration, string name, JobSchedule defaultSchedule)
+        where TJob : class, IJob
+    {
+        services.TryAddTransient<TJob>();
+        if (!IsEnabled(configuration))
+        {
+            return services;
+        }
+
+        services.AddQuartz(q =>
+        {
+            q.AddJob<TJob>(j => j.WithIdentity(name, JobGroup).StoreDurably().DisallowConcurrentExecution());
+            q.AddTrigger((sp, t) =>
+            {
+                var schedule = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Jobs.GetValueOrDefault(name) ?? defaultSchedule;
+                t.ForJob(name, JobGroup).WithIdentity(name, JobGroup).WithDescription(schedule.ToString());
+                if (schedule.Cron is { } cron)
+                {
+                    var zone = sp.GetRequiredService<BusinessCalendar>().Zone;
+                    t.WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
+                }
+                else
+                {
+                    t.StartNow().WithSimpleSchedule(s => s.WithInterval(schedule.Every!.Value).RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount));
+                }
+            });
+        });
+        return services;
+    }
+
+    private static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetValue($"{SchedulingOptions.Section}:Enabled", defaultValue: true);
+
+    private static string ConnectionString(IServiceProvider services) =>
+        DatabaseSetup.ConnectionStringOf(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+}

@@ -7,9 +7,9 @@ using Quartz;
 namespace Orderly.Server.Infrastructure.Scheduling;
 
 /// <summary>
-/// Scheduled work on Quartz.NET's clustered ADO.NET job store, in Orderly's own database (SQLite or PostgreSQL): every
-/// node runs a scheduler, and the database row lock Quartz takes when acquiring a trigger makes each firing run on one
-/// node. A job declares itself with <see cref="AddOrderlyJob{TJob}"/> and a default schedule that
+/// Scheduled work on Quartz.NET's ADO.NET job store, in Orderly's own database: every node runs a scheduler; on
+/// PostgreSQL the store is clustered (a row lock while acquiring triggers, check-ins, recovery of a dead node's runs),
+/// so each firing runs on one node. A job declares itself with <see cref="AddOrderlyJob{TJob}"/> and a default schedule that
 /// <c>Orderly:Scheduling:Jobs:NAME</c> may replace.
 /// </summary>
 public static class SchedulingSetup
@@ -34,8 +34,11 @@ public static class SchedulingSetup
             q.ConfigureScheduler(s =>
             {
                 s.InstanceName = SchedulerName;
-                // Unique per node, also for two hosts in one process (the tests' nodes).
-                s.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+                if (provider == DatabaseProvider.Postgres)
+                {
+                    // Unique per node, also for two hosts in one process (the tests' nodes).
+                    s.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+                }
             });
             // Schedules are wall-clock: the application's TimeProvider (a fake one in tests) is not Quartz's.
             q.UseTimeProvider(TimeProvider.System);
@@ -45,14 +48,17 @@ public static class SchedulingSetup
                 if (provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(o => o.DataSourceFactory = sp => NpgsqlFactory.Instance.CreateDataSource(ConnectionString(sp)));
+                    store.UseClustering();
                 }
                 else
                 {
+                    // Quartz refuses clustering on SQLite (its SQLite lock is in-process). Its SQLite transactions are
+                    // BEGIN IMMEDIATE and a trigger is claimed by a conditional update, so nodes sharing one file still
+                    // run each firing once; what is lost is the recovery of a dead node's runs until a node restarts.
                     store.UseSqlite(o => o.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(ConnectionString(sp)));
                 }
 
                 store.UseSystemTextJsonSerializer();
-                store.UseClustering();
                 store.ConfigureStore(o => o.TablePrefix = QuartzSchema.TablePrefix);
             });
             // A node that starts replaces the stored triggers with the configured ones, keeping their last firing, so a

@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Server.Infrastructure.Scheduling;
+using Orderly.Server.Inventory;
+
+namespace Orderly.Server.Tests.Scheduling;
+
+/// <summary>
+/// Scheduled jobs on Quartz's job store in Orderly's database: a job fires on its trigger; nodes sharing a database run
+/// each firing once; runs missed while every node was down are made up once.
+/// </summary>
+public abstract class SchedulingTests(string provider)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ReplenishmentJob_FiresOnItsTrigger()
+    {
+        var database = TestDatabase.For(provider);
+        await database.CreateAsync();
+        try
+        {
+            await using var node = new SchedulerNode(database, "a", (ReplenishmentJob.Name, "00:00:01"));
+
+            var completed = await WaitForAsync(() => node.WithDbAsync(db => db.JobLeases.AsNoTracking()
+                .Where(l => l.Name == ReplenishmentService.LeaseName && l.LastCompletedAt != null).AnyAsync()));
+
+            Assert.True(completed, "The replenishment job did not run on its one-second trigger.");
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoNodesOnOneDatabase_RunEachFiringOnce()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using (var a = new SchedulerNode(database, "a", (ProbeJob.Name, "00:00:01")))
+            await using (var b = new SchedulerNode(database, "b", (ProbeJob.Name, "00:00:01")))
+            {
+                _ = a.Services;
+                _ = b.Services;
+                Assert.True(await WaitForAsync(async () => (await RunsAsync(a)).Count >= 6), "The probe job did not keep firing every second.");
+            }
+
+            await using var reader = new SchedulerNode(database, "reader", schedulingEnabled: false);
+            var runs = await RunsAsync(reader);
+            Assert.Equal(runs.Count, runs.Select(r => r.ScheduledTicks).Distinct().Count());
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RunsMissedWhileEveryNodeWasDown_AreMadeUpOnce()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
+            {
+                _ = first.Services;
+                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
+            }
+
+            // Every node down for an hour: six ten-minute runs missed.
+            var hour = TimeSpan.FromHours(1).Ticks;
+            await using (var offline = new SchedulerNode(database, "offline", schedulingEnabled: false))
+            {
+                await offline.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+                    $"UPDATE quartz_triggers SET next_fire_time = next_fire_time - {hour}, prev_fire_time = prev_fire_time - {hour}, start_time = start_time - {hour}"));
+            }
+
+            await using var second = new SchedulerNode(database, "second", (ProbeJob.Name, "00:10:00"));
+            _ = second.Services;
+            Assert.True(await WaitForAsync(async () => (await RunsAsync(second)).Count >= 2), "The missed runs were not made up.");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var runs = await RunsAsync(second);
+            Assert.Equal(["first", "second"], runs.Select(r => r.Node).Order());
+            var next = await second.WithDbAsync(db => db.Database
+                .SqlQueryRaw<long>("SELECT next_fire_time AS \"Value\" FROM quartz_triggers WHERE trigger_name = 'probe'").SingleAsync());
+            Assert.True(new DateTimeOffset(next, TimeSpan.Zero) > DateTimeOffset.UtcNow, "The trigger did not move on to a future run.");
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    /// <summary>Migrates the database and adds the probe's table before any scheduler starts.</summary>
+    private static async Task PrepareAsync(TestDatabase database)
+    {
+        await database.CreateAsync();
+        await using var setup = new SchedulerNode(database, "setup", schedulingEnabled: false);
+        await setup.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(ProbeJob.CreateTable));
+    }
+
+    private static Task<List<ProbeRun>> RunsAsync(OrderlyApp node) => node.WithDbAsync(db => db.Database
+        .SqlQueryRaw<ProbeRun>("SELECT scheduled_ticks, node FROM probe_runs ORDER BY scheduled_ticks").ToListAsync());
+
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTimeOffset.UtcNow + Patience;
+        while (DateTimeOffset.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        return false;
+    }
+
+    private sealed record ProbeRun(long ScheduledTicks, string Node);
+
+    /// <summary>A server node on a database the test owns, its scheduler on with the given job schedules (or off).</summary>
+    private sealed class SchedulerNode(TestDatabase shared, string name, params (string Job, string Every)[] jobs) : OrderlyApp(TestDatabase.Borrowed(shared))
+    {
+        private readonly bool _schedulingEnabled = true;
+
+        public SchedulerNode(TestDatabase shared, string name, bool schedulingEnabled)
+            : this(shared, name)
+        {
+            _schedulingEnabled = schedulingEnabled;
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Test:Node", name);
+            builder.UseSetting("Orderly:Scheduling:Enabled", _schedulingEnabled ? "true" : "false");
+            builder.UseSetting("Orderly:Scheduling:CheckinInterval", "00:00:02");
+            builder.UseSetting("Orderly:Scheduling:IdleWaitTime", "00:00:01");
+            // Nothing else fires in these tests: the other jobs wait for 2099.
+            foreach (var job in new[] { ReplenishmentJob.Name, SqliteStatisticsJob.Name, ProbeJob.Name }.Where(j => jobs.All(s => s.Job != j)))
+            {
+                builder.UseSetting($"Orderly:Scheduling:Jobs:{job}:Cron", "0 0 0 1 1 ? 2099");
+            }
+
+            foreach (var (job, every) in jobs)
+            {
+                builder.UseSetting($"Orderly:Scheduling:Jobs:{job}:Every", every);
+            }
+
+            builder.ConfigureServices((context, services) =>
+                services.AddOrderlyJob<ProbeJob>(context.Configuration, ProbeJob.Name, JobSchedule.Interval(TimeSpan.FromHours(1))));
+        }
+    }
+}
+
+public sealed class SchedulingTests_Sqlite() : SchedulingTests("sqlite");
+
+public sealed class SchedulingTests_Postgres() : SchedulingTests("postgres");

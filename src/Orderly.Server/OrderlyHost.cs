@@ -17,6 +17,7 @@ using Orderly.Server.Demo;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Infrastructure.Scheduling;
+using Orderly.Server.Infrastructure.Telemetry;
 using Orderly.Server.Inventory;
 using Orderly.Server.Orders;
 using Orderly.Server.Purchasing;
@@ -113,6 +114,7 @@ public static class OrderlyHost
         services.AddScoped<DemoSeeder>();
         services.AddReplenishment(configuration);
         services.AddOrderlyScheduling(configuration);
+        services.AddOrderlyTelemetry(configuration);
         services.AddOrderlyUi();
     }
 
@@ -166,6 +168,7 @@ public static class OrderlyHost
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapOrderlyMetrics();
         // Liveness: the process answers HTTP, no database round trip (for load balancers and the bench's HTTP ceiling).
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 

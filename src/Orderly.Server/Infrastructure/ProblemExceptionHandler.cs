@@ -25,6 +25,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             log.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
         }
 
+        if (problem.Status == 422 && httpContext.Request.Path.StartsWithSegments("/api/orders"))
+        {
+            CountRefusal(exception);
+        }
+
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
@@ -47,6 +52,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         JsonException json => Problem(400, "Malformed JSON", Describe(json), "MalformedJson"),
         _ => null,
     };
+
+    private static void CountRefusal(Exception exception)
+    {
+        var rules = exception is RuleViolationException violation ? violation.Violations.Select(v => v.Code).Distinct()
+            : exception is DomainException domain ? [domain.Code]
+            : [];
+        foreach (var rule in rules)
+        {
+            Telemetry.OrderlyMetrics.OrderRefused(rule);
+        }
+    }
 
     private static bool IsUniqueViolation(DbUpdateException update) => update.InnerException switch
     {

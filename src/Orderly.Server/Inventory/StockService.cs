@@ -8,6 +8,7 @@ using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Telemetry;
 
 namespace Orderly.Server.Inventory;
 
@@ -119,6 +120,12 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
         }
 
         order.MarkUnreservedBackordered();
+        // Counted when planned: a unit of work Writes retries may count its lines again (rare, PostgreSQL conflicts only).
+        if (order.Lines.Count(l => l.Backordered > 0) is > 0 and var shortLines)
+        {
+            OrderlyMetrics.ReservationFailed("Backordered", shortLines);
+        }
+
         await SyncReplenishmentRequestsAsync(order, at, ct);
     }
 

@@ -6,6 +6,7 @@ using Orderly.Server.Customers;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Telemetry;
 using Orderly.Server.Inventory;
 
 namespace Orderly.Server.Orders;
@@ -30,7 +31,7 @@ public sealed class OrderService(
         ThrowIfInvalid(check);
         var at = calendar.Now;
         var today = calendar.DateOf(at);
-        return await writes.RunAsync(async token =>
+        var created = await writes.RunAsync(async token =>
         {
             var number = await DocumentNumbers.NextOrderNumberAsync(db, today.Year, token);
             var order = SalesOrder.Create(number, input.CustomerId, check.Currency, today, input.RequestedDeliveryDate, input.CustomerPo, check.Lines, at, actor);
@@ -44,6 +45,8 @@ public sealed class OrderService(
 
             return order;
         }, ct);
+        OrderlyMetrics.OrderPlaced();
+        return created;
     }
 
     public async Task UpdateDraftAsync(Guid id, OrderInput input, Action<SalesOrder> precondition, CancellationToken ct)
@@ -65,17 +68,24 @@ public sealed class OrderService(
         }, ct);
     }
 
-    public Task SubmitAsync(Guid id, Guid? actor, Action<SalesOrder>? precondition, CancellationToken ct) => ChangeAsync(id, precondition, async (order, token) =>
+    public async Task SubmitAsync(Guid id, Guid? actor, Action<SalesOrder>? precondition, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
-        var otherExposure = await CreditExposure.OpenOrdersMinorAsync(db, order.CustomerId, order.Currency, order.Id, token);
-        var reasons = ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit);
-        order.Submit(reasons, calendar.Now, actor);
-        if (order.Status == OrderStatus.Confirmed)
+        var reached = OrderStatus.Draft;
+        await ChangeAsync(id, precondition, async (order, token) =>
         {
-            await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
-        }
-    }, ct);
+            var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
+            var otherExposure = await CreditExposure.OpenOrdersMinorAsync(db, order.CustomerId, order.Currency, order.Id, token);
+            var reasons = ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit);
+            order.Submit(reasons, calendar.Now, actor);
+            if (order.Status == OrderStatus.Confirmed)
+            {
+                await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
+            }
+
+            reached = order.Status;
+        }, ct);
+        OrderlyMetrics.OrderSubmitted(reached.ToString());
+    }
 
     /// <summary>
     /// Approves under separation of duties: nobody approves an order they entered or whose customer they own

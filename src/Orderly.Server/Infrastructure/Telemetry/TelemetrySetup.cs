@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -14,8 +16,9 @@ namespace Orderly.Server.Infrastructure.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for the server: metrics (Orderly's own <see cref="OrderlyMetrics"/>, ASP.NET Core, HttpClient, .NET
-/// runtime, Npgsql, Quartz) scraped from <c>/metrics</c> and, when a collector is configured, pushed over OTLP with the
-/// traces; the W3C trace id in every log scope and in every problem+json body.
+/// runtime, Npgsql, Quartz) scraped from <c>/metrics</c>; when a collector is configured, metrics, traces (ASP.NET Core,
+/// HttpClient, Npgsql, Quartz, Orderly's jobs) and logs pushed over OTLP; the W3C trace id in every log scope and in
+/// every problem+json body.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -28,7 +31,8 @@ public static class TelemetrySetup
         var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? configuration[$"{TelemetryOptions.Section}:OtlpEndpoint"];
         var serviceName = configuration[$"{TelemetryOptions.Section}:ServiceName"] ?? "orderly";
 
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry();
+        telemetry
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(metrics =>
             {
@@ -43,21 +47,24 @@ public static class TelemetrySetup
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(OrderlyMetrics.MeterName, QuartzInstrumentation.ActivitySourceName)
+            });
+        // Spans are recorded only when there is somewhere to send them: on the hot path (QUALITY.md P1) an unexported
+        // span is pure cost. ASP.NET Core starts a request Activity regardless, so trace ids reach logs and problems.
+        if (otlp is { Length: > 0 })
+        {
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(OrderlyMetrics.MeterName, QuartzInstrumentation.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
                     .AddHttpClientInstrumentation()
-                    .AddNpgsql();
-                if (otlp is { Length: > 0 })
-                {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
-                }
-            });
+                    .AddNpgsql()
+                    .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)))
+                .WithLogging(logging => logging.AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
+        }
 
         services.Configure<LoggerFactoryOptions>(o =>
             o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
         // The W3C trace id, which a collector, the logs and the problem+json body then share.
         services.PostConfigure<ProblemDetailsOptions>(o =>
         {

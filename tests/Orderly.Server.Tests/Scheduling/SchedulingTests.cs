@@ -96,6 +96,53 @@ public abstract class SchedulingTests(string provider)
         }
     }
 
+    [Fact]
+    public async Task SwitchingAJobOff_RemovesItsTrigger_SoNoNodeRunsIt()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using (var on = new SchedulerNode(database, "on", (ProbeJob.Name, "00:00:01")))
+            {
+                _ = on.Services;
+                Assert.True(await WaitForAsync(async () => (await RunsAsync(on)).Count >= 1), "The probe job did not run.");
+            }
+
+            await using var off = new SchedulerNode(database, "off", settings: new() { [$"Orderly:Scheduling:Jobs:{ProbeJob.Name}:Enabled"] = "false" });
+            _ = off.Services;
+            var runs = (await RunsAsync(off)).Count;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+
+            Assert.Equal(runs, (await RunsAsync(off)).Count);
+            Assert.Equal(0, await off.WithDbAsync(db => db.Database
+                .SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM quartz_triggers WHERE trigger_name = 'probe'").SingleAsync()));
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_WithAScheduleThatIsNotACronExpression_Fails_NamingTheSetting()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using var node = new SchedulerNode(database, "bad", settings: new() { [$"Orderly:Scheduling:Jobs:{ReplenishmentJob.Name}:Cron"] = "every day at two" });
+
+            var refused = Assert.ThrowsAny<Exception>(() => node.Services);
+
+            Assert.Contains($"Orderly:Scheduling:Jobs:{ReplenishmentJob.Name}", refused.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
     /// <summary>Migrates the database and adds the probe's table before any scheduler starts.</summary>
     private static async Task PrepareAsync(TestDatabase database)
     {
@@ -129,11 +176,18 @@ public abstract class SchedulingTests(string provider)
     private sealed class SchedulerNode(TestDatabase shared, string name, params (string Job, string Every)[] jobs) : OrderlyApp(TestDatabase.Borrowed(shared))
     {
         private readonly bool _schedulingEnabled = true;
+        private readonly Dictionary<string, string> _settings = [];
 
         public SchedulerNode(TestDatabase shared, string name, bool schedulingEnabled)
             : this(shared, name)
         {
             _schedulingEnabled = schedulingEnabled;
+        }
+
+        public SchedulerNode(TestDatabase shared, string name, Dictionary<string, string> settings)
+            : this(shared, name)
+        {
+            _settings = settings;
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -144,7 +198,7 @@ public abstract class SchedulingTests(string provider)
             builder.UseSetting("Orderly:Scheduling:CheckinInterval", "00:00:02");
             builder.UseSetting("Orderly:Scheduling:IdleWaitTime", "00:00:01");
             // Nothing else fires in these tests: the other jobs wait for 2099.
-            foreach (var job in new[] { ReplenishmentJob.Name, SqliteStatisticsJob.Name, ProbeJob.Name }.Where(j => jobs.All(s => s.Job != j)))
+            foreach (var job in new[] { ReplenishmentJob.Name, SqliteStatisticsJob.Name, ProbeJob.Name }.Where(j => jobs.All(s => s.Job != j) && !_settings.Keys.Any(k => k.Contains($":{j}:", StringComparison.Ordinal))))
             {
                 builder.UseSetting($"Orderly:Scheduling:Jobs:{job}:Cron", "0 0 0 1 1 ? 2099");
             }
@@ -152,6 +206,11 @@ public abstract class SchedulingTests(string provider)
             foreach (var (job, every) in jobs)
             {
                 builder.UseSetting($"Orderly:Scheduling:Jobs:{job}:Every", every);
+            }
+
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
             }
 
             builder.ConfigureServices((context, services) =>

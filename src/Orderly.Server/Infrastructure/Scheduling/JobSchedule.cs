@@ -5,7 +5,8 @@ namespace Orderly.Server.Infrastructure.Scheduling;
 
 /// <summary>
 /// When a job runs: a Quartz cron expression (seconds first, in the company time zone, e.g. <c>0 30 2 * * ?</c>) or a
-/// fixed interval (<c>Every</c>, e.g. <c>06:00:00</c>), not both.
+/// fixed interval (<c>Every</c>, e.g. <c>06:00:00</c>), not both; neither keeps the job's default. <c>Enabled=false</c>
+/// removes the job's trigger from the database, so no node runs it until a node starts with it enabled again.
 /// </summary>
 public sealed class JobSchedule : IValidatableObject
 {
@@ -13,15 +14,17 @@ public sealed class JobSchedule : IValidatableObject
 
     public TimeSpan? Every { get; set; }
 
+    public bool Enabled { get; set; } = true;
+
     public static JobSchedule AtCron(string cron) => new() { Cron = cron };
 
     public static JobSchedule Interval(TimeSpan every) => new() { Every = every };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Cron is null == Every is null)
+        if (Cron is not null && Every is not null)
         {
-            yield return new ValidationResult("Give either Cron or Every.", [nameof(Cron), nameof(Every)]);
+            yield return new ValidationResult("Give Cron or Every, not both.", [nameof(Cron), nameof(Every)]);
         }
         else if (Cron is not null && !CronExpression.TryParse(Cron, out _))
         {
@@ -32,6 +35,9 @@ public sealed class JobSchedule : IValidatableObject
             yield return new ValidationResult("Every must be at least one second, in whole milliseconds.", [nameof(Every)]);
         }
     }
+
+    /// <summary>This schedule where it says when, else <paramref name="fallback"/>.</summary>
+    public JobSchedule Or(JobSchedule fallback) => Cron is null && Every is null ? fallback : this;
 
     public override string ToString() => Cron is not null ? $"cron '{Cron}'" : $"every {Every}";
 }

@@ -13,6 +13,8 @@ public static class QuartzSchema
 {
     public const string TablePrefix = "quartz_";
 
+    private const long SchemaLockKey = 0x0_5155_4152_545A; // "QUARTZ"
+
     public static IReadOnlyList<string> For(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? PostgresStatements : SqliteStatements;
 
@@ -36,6 +38,15 @@ public static class QuartzSchema
     public static async Task EnsureAsync(DbConnection connection, DatabaseProvider provider, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // Nodes starting together would race CREATE TABLE IF NOT EXISTS into a unique violation on pg_type.
+            await using var wait = connection.CreateCommand();
+            wait.Transaction = transaction;
+            wait.CommandText = $"SELECT pg_advisory_xact_lock({SchemaLockKey})";
+            await wait.ExecuteNonQueryAsync(ct);
+        }
+
         foreach (var statement in For(provider))
         {
             await using var command = connection.CreateCommand();

@@ -90,12 +90,19 @@ public static class SchedulingSetup
             return services;
         }
 
+        if (!configuration.GetValue($"{SchedulingOptions.Section}:Jobs:{name}:Enabled", defaultValue: true))
+        {
+            services.AddSingleton(new DisabledJob(name));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DisabledJobsRemoval>());
+            return services;
+        }
+
         services.AddQuartz(q =>
         {
             q.AddJob<TJob>(j => j.WithIdentity(name, JobGroup).StoreDurably().DisallowConcurrentExecution());
             q.AddTrigger((sp, t) =>
             {
-                var schedule = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Jobs.GetValueOrDefault(name) ?? defaultSchedule;
+                var schedule = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Jobs.GetValueOrDefault(name)?.Or(defaultSchedule) ?? defaultSchedule;
                 t.ForJob(name, JobGroup).WithIdentity(name, JobGroup).WithDescription(schedule.ToString());
                 if (schedule.Cron is { } cron)
                 {

@@ -22,7 +22,7 @@ public static class AdminCommands
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var options = ParseOptions(args.Skip(1));
-        services.GetRequiredService<Audit.AuditActor>().ActAsSystem($"cli:{args[0]}");
+        services.GetRequiredService<Identity.Caller>().ActAsSystem($"cli:{args[0]}");
         try
         {
             switch (args[0])

@@ -40,8 +40,9 @@ public static class DatabaseSetup
             }
 
             var pragmas = new SqlitePragmas(groupCommit is null ? "FULL" : "NORMAL");
-            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>(options =>
+            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>((sp, options) =>
             {
+                options.AddInterceptors(sp.GetServices<IInterceptor>());
                 options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
                     .UseSnakeCaseNamingConvention()
                     .AddInterceptors(pragmas);
@@ -58,7 +59,8 @@ public static class DatabaseSetup
                 throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Orderly is not set.");
             }
 
-            services.AddDbContext<OrderlyDbContext, PostgresOrderlyDbContext>(options => options
+            services.AddDbContext<OrderlyDbContext, PostgresOrderlyDbContext>((sp, options) => options
+                .AddInterceptors(sp.GetServices<IInterceptor>())
                 .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
                 .UseSnakeCaseNamingConvention());
         }

@@ -70,14 +70,17 @@ public sealed class PermissionTable
         }
     }
 
-    /// <summary>The table as docs/security.md shows it (a test keeps the document equal to this).</summary>
+    /// <summary>The table as docs/security.md shows it, between its permission-table markers (a test keeps them equal).</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.Append("| policy | capability | roles | allows |\n|---|---|---|---|\n");
+        text.Append("| policy | capability | ").AppendJoin(" | ", Identity.Roles.All).Append(" | allows |\n|---|---|")
+            .Append(string.Concat(Enumerable.Repeat("---|", Identity.Roles.All.Length))).Append("---|\n");
         foreach (var p in All)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| `{p.Policy}` | {p.Capability} | {(p.AnySignedInUser ? "every signed-in user" : string.Join(", ", p.Roles))} | {p.Allows} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| `{p.Policy}` | {p.Capability} | ")
+                .AppendJoin(" | ", Identity.Roles.All.Select(role => p.AnySignedInUser || p.Roles.Contains(role) ? "✓" : ""))
+                .Append(CultureInfo.InvariantCulture, $" | {p.Allows} |\n");
         }
 
         return text.ToString();

@@ -26,7 +26,7 @@ public abstract class OutboxTests(EventsApp app)
 
         var events = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.AggregateId == order.ToString()).OrderBy(m => m.Position).ToListAsync());
         Assert.Equal(
-            [nameof(OrderCreated), nameof(OrderSubmitted), nameof(OrderConfirmed), nameof(OrderShipped), nameof(OrderDelivered)],
+            [nameof(OrderCreated), nameof(OrderSubmitted), nameof(OrderConfirmed), nameof(Domain.Inventory.StockReserved), nameof(OrderShipped), nameof(OrderDelivered)],
             events.Select(e => e.Type));
         Assert.All(events, e =>
         {
@@ -36,7 +36,7 @@ public abstract class OutboxTests(EventsApp app)
             Assert.NotNull(e.ActorId);
             Assert.False(string.IsNullOrEmpty(e.CorrelationId));
             Assert.Equal(7, e.Id.Version);
-            Assert.Contains("\"number\":\"SO-", e.Payload, StringComparison.Ordinal);
+            Assert.Contains("\"SO-", e.Payload, StringComparison.Ordinal);
         });
         var shipped = events.Single(e => e.Type == nameof(OrderShipped));
         Assert.Contains("\"complete\":true", shipped.Payload, StringComparison.Ordinal);
@@ -171,6 +171,26 @@ public abstract class OutboxTests(EventsApp app)
         }
 
         var seen = new List<(Guid Id, string Aggregate)>();
+        // On PostgreSQL the feed shows an event once every older transaction of the cluster has ended; other test
+        // classes run beside this one, so read until all three are visible.
+        for (var wait = 0; wait < 100 && seen.Count < 3; wait++)
+        {
+            seen = await ReadFeedAsync(rep, mine);
+            await Task.Delay(seen.Count < 3 ? 100 : 0);
+        }
+
+        Assert.Equal(myOrders.Select(o => o.ToString()), seen.Select(s => s.Aggregate));
+        Assert.Equal(seen.Count, seen.Select(s => s.Id).Distinct().Count());
+        var all = (await admin.GetJsonAsync("/api/events?limit=200&type=OrderCreated")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        Assert.True(all.Count(e => e!["data"]!["customerId"]!.GetValue<Guid>() == theirs) == 3, "The admin sees every customer's events.");
+        (await rep.GetJsonAsync("/api/events?after=not-a-cursor")).Expect(HttpStatusCode.UnprocessableEntity);
+        (await app.Anonymous().GetJsonAsync("/api/events")).Expect(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Reads the rep's whole OrderCreated feed two events a page.</summary>
+    private static async Task<List<(Guid Id, string Aggregate)>> ReadFeedAsync(HttpClient rep, Guid mine)
+    {
+        var seen = new List<(Guid Id, string Aggregate)>();
         string? cursor = null;
         do
         {
@@ -181,12 +201,7 @@ public abstract class OutboxTests(EventsApp app)
         }
         while (cursor is not null);
 
-        Assert.Equal(myOrders.Select(o => o.ToString()), seen.Select(s => s.Aggregate));
-        Assert.Equal(seen.Count, seen.Select(s => s.Id).Distinct().Count());
-        var all = (await admin.GetJsonAsync("/api/events?limit=200&type=OrderCreated")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
-        Assert.True(all.Count(e => e!["data"]!["customerId"]!.GetValue<Guid>() == theirs) == 3, "The admin sees every customer's events.");
-        (await rep.GetJsonAsync("/api/events?after=not-a-cursor")).Expect(HttpStatusCode.UnprocessableEntity);
-        (await app.Anonymous().GetJsonAsync("/api/events")).Expect(HttpStatusCode.Unauthorized);
+        return seen;
     }
 
     [Fact]

@@ -7,6 +7,12 @@ public sealed class EventOptions
 {
     public const string Section = "Orderly:Events";
 
+    /// <summary>
+    /// Off only to measure what the outbox costs (the bench's P12 comparison): events are then dropped, not written,
+    /// and nothing downstream of them works.
+    /// </summary>
+    public bool WriteEvents { get; set; } = true;
+
     /// <summary>Off for a node that should only write events (another node delivers them).</summary>
     public bool DispatcherEnabled { get; set; } = true;
 

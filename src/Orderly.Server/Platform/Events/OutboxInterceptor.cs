@@ -14,7 +14,7 @@ namespace Orderly.Server.Platform.Events;
 /// to the outbox in the save's own transaction, with one multi-row INSERT: an event exists exactly when its
 /// change committed. The signal that wakes the dispatcher fires once that transaction commits.
 /// </summary>
-public sealed class OutboxInterceptor : SaveChangesInterceptor
+public sealed class OutboxInterceptor(Microsoft.Extensions.Options.IOptions<EventOptions> options) : SaveChangesInterceptor
 {
     /// <summary>Rows per INSERT statement: 11 parameters each stays far below SQLite's 32,766.</summary>
     private const int RowsPerStatement = 500;
@@ -40,23 +40,13 @@ public sealed class OutboxInterceptor : SaveChangesInterceptor
         if (eventData.Context is OrderlyDbContext db)
         {
             var events = Take(db);
-            if (events.Count > 0)
+            if (events.Count > 0 && options.Value.WriteEvents)
             {
                 await WriteAsync(db, events, cancellationToken);
             }
         }
 
         return result;
-    }
-
-    /// <summary>Writes events outside a save, in the current transaction (for work done in SQL without tracked changes).</summary>
-    public static async Task WriteNowAsync(OrderlyDbContext db, CancellationToken ct)
-    {
-        var events = Take(db);
-        if (events.Count > 0)
-        {
-            await WriteAsync(db, events, ct);
-        }
     }
 
     private static List<IDomainEvent> Take(OrderlyDbContext db)

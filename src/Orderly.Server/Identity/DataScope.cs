@@ -11,11 +11,8 @@ namespace Orderly.Server.Identity;
 /// as if it did not exist (404), in gets, lists, filters and searches alike. A named system actor (jobs, the event
 /// dispatcher) sees everything; a scope without a caller sees nothing.
 /// </summary>
-public sealed class DataScope(Caller caller, OrderlyDbContext db)
+public sealed class DataScope(Caller caller, OrderlyDbContext db, Platform.PermissionTable permissions)
 {
-    private static readonly string[] SeeEverything =
-        [Roles.Admin, Roles.OrderClerk, Roles.Warehouse, Roles.Finance, Roles.Purchasing, Roles.Viewer];
-
     private bool _resolved;
     private Guid[]? _owners;
 
@@ -31,7 +28,7 @@ public sealed class DataScope(Caller caller, OrderlyDbContext db)
         }
 
         _resolved = true;
-        if (caller.IsSystem || SeeEverything.Any(caller.IsInRole))
+        if (caller.IsSystem || permissions.Allows(caller, Policies.SeeAllCustomers))
         {
             return _owners = null;
         }

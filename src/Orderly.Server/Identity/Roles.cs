@@ -31,4 +31,5 @@ public static class Policies
     public const string ReadAudit = "ReadAudit";
     public const string ReadAnalytics = "ReadAnalytics";
     public const string ReadCompanyAnalytics = "ReadCompanyAnalytics";
+    public const string SeeAllCustomers = "SeeAllCustomers";
 }

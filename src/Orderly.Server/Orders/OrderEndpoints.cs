@@ -26,8 +26,8 @@ public static class OrderEndpoints
 
         orders.MapPost("/{id:guid}/submit", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").RequireAuthorization(Policies.EnterOrders);
-        orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, Platform.PermissionTable t, CancellationToken ct) =>
+            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h, t), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/reject", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/hold", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
@@ -156,5 +156,7 @@ public static class OrderEndpoints
 
     private static Guid? Actor(HttpContext http) => CurrentUser.PersonOf(http.User);
 
-    private static string[] ApproverRoles(HttpContext http) => [.. new[] { Roles.Admin, Roles.SalesManager }.Where(http.User.IsInRole)];
+    /// <summary>The caller's roles that hold the approval policy: approval limits are per role.</summary>
+    private static string[] ApproverRoles(HttpContext http, Platform.PermissionTable permissions) =>
+        [.. permissions.RolesFor(Policies.ApproveOrders).Where(http.User.IsInRole)];
 }

@@ -22,6 +22,10 @@ public sealed class InventoryModule : IOrderlyModule
         services.AddScoped<BackorderService>();
         services.AddScoped<StockMovements>();
         services.AddScoped<Availability>();
+        services.AddScoped<StockOperations>();
+        services.AddScoped<StockReceiving>();
+        services.AddScoped<WarehouseService>();
+        services.AddScoped<Reordering>();
         services.AddReplenishment(capability.Configuration);
     }
 

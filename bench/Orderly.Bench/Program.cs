@@ -20,6 +20,7 @@ IPhase[] phases =
     new DashboardsPhase(),
     new GrowthPhase(),
     new DesignChoicesPhase(),
+    new EventsPhase(),
     new PostgresPhase(),
 ];
 

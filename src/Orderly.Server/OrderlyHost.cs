@@ -1,146 +1,49 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orderly.Domain.Orders;
-using Orderly.Server.Allocation;
 using Orderly.Server.Analytics;
 using Orderly.Server.Audit;
-using Orderly.Server.Catalog;
-using Orderly.Server.Customers;
 using Orderly.Server.Data;
 using Orderly.Server.Demo;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Infrastructure.Telemetry;
-using Orderly.Server.Inventory;
-using Orderly.Server.Orders;
-using Orderly.Server.Purchasing;
-using Orderly.Server.Ui;
-using Scalar.AspNetCore;
+using Orderly.Server.Platform;
 
 namespace Orderly.Server;
 
-/// <summary>Service registration and the HTTP pipeline, kept out of Program.cs so tests and the CLI share them.</summary>
+/// <summary>
+/// The host: the modules of <see cref="OrderlyModules"/> register and map themselves; this class only runs them, builds
+/// the permission table and the audit map from them, and orders the HTTP pipeline. Shared by Program, tests and the CLI.
+/// </summary>
 public static class OrderlyHost
 {
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
-    private const string SchemeSelector = "Orderly";
 
     public static void AddOrderly(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        var module = new ModuleServices(services, builder.Configuration, builder.Environment);
+        var audit = new AuditMap();
+        foreach (var capability in OrderlyModules.All)
+        {
+            capability.AddServices(module);
+            capability.ConfigureAudit(audit);
+        }
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<BusinessCalendar>();
-        services.AddOrderlyDatabase(configuration, builder.Environment.ContentRootPath);
-        services.Configure<ApprovalRules>(configuration.GetSection("Orderly:Approval"));
-        services.Configure<Orderly.Domain.Allocation.AllocationOptions>(configuration.GetSection("Orderly:Allocation"));
+        services.AddOrderlyScheduling(builder.Configuration);
+        services.AddOrderlyTelemetry(builder.Configuration);
 
-        services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
-        services.AddExceptionHandler<ProblemExceptionHandler>();
-
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 10;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
-            .AddRoles<IdentityRole<Guid>>()
-            .AddEntityFrameworkStores<OrderlyDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        services.AddHttpContextAccessor();
-        services.AddScoped<AuditActor>();
-        services.AddDataProtection().SetApplicationName("Orderly").PersistKeysToDbContext<OrderlyDbContext>();
-        services.AddAuthentication(SchemeSelector)
-            .AddPolicyScheme(SchemeSelector, "Bearer token, API key or cookie", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) ? ApiKeyAuthenticationHandler.SchemeName
-                : http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? IdentityConstants.BearerScheme
-                : IdentityConstants.ApplicationScheme)
-            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddCookie(IdentityConstants.ApplicationScheme, o =>
-            {
-                o.Cookie.Name = "orderly.auth";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(10);
-                o.SlidingExpiration = true;
-                o.LoginPath = "/login";
-                o.AccessDeniedPath = "/access-denied";
-                // Disabling a user or changing their password ends their cookie sessions at the next request.
-                o.Events.OnValidatePrincipal = ValidateCookieAsync;
-                // The API answers 401/403 instead of redirecting to the login page.
-                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
-            });
+        var permissions = new PermissionTable(OrderlyModules.All.SelectMany(m => m.Permissions));
+        services.AddSingleton(permissions);
+        services.AddSingleton(audit);
+        services.AddSingleton<IReadOnlyList<NavigationEntry>>([.. OrderlyModules.All.SelectMany(m => m.Navigation).OrderBy(n => n.Order)]);
         // Every endpoint names its policy; one that forgets is refused to everybody rather than open to all.
         var authorization = services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build());
-        Policies.Add(authorization);
-
-        services.AddOrderlyRateLimits(configuration);
-        services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-
-        services.AddScoped<UserAccounts>();
-        services.AddScoped<DataScope>();
-        services.AddScoped<StockService>();
-        services.AddScoped<BackorderService>();
-        services.AddScoped<ReallocationService>();
-        services.AddScoped<StockMovements>();
-        services.AddScoped<Availability>();
-        services.AddScoped<EntryContextLoader>();
-        services.AddScoped<OrderService>();
-        services.AddScoped<OrderQueries>();
-        services.AddScoped<AnalyticsQueries>();
-        services.AddScoped<AnalyticsScope>();
-        services.AddScoped<RollupRebuild>();
-        services.AddScoped<Idempotency>();
-        services.AddScoped<DemoSeeder>();
-        services.AddReplenishment(configuration);
-        services.AddOrderlyScheduling(configuration);
-        services.AddOrderlyTelemetry(configuration);
-        services.AddOrderlyUi();
-    }
-
-    /// <summary>A cookie stays good only while its user is enabled and their security stamp unchanged (checked on every request).</summary>
-    private static async Task ValidateCookieAsync(CookieValidatePrincipalContext context)
-    {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<AppUser>>();
-        var user = context.Principal is { } principal ? await users.GetUserAsync(principal) : null;
-        var stamp = context.Principal?.FindFirst(users.Options.ClaimsIdentity.SecurityStampClaimType)?.Value;
-        if (user is null || user.IsDisabled || stamp != await users.GetSecurityStampAsync(user))
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
-        }
-    }
-
-    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
-    {
-        if (context.Request.Path.StartsWithSegments("/api"))
-        {
-            context.Response.StatusCode = status;
-            return Task.CompletedTask;
-        }
-
-        context.Response.Redirect(context.RedirectUri);
-        return Task.CompletedTask;
+        permissions.AddPolicies(authorization);
     }
 
     public static void Configure(JsonSerializerOptions json)
@@ -161,30 +64,16 @@ public static class OrderlyHost
         app.UseSecurityHeaders();
         app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseCaller();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
+        foreach (var capability in OrderlyModules.All)
+        {
+            capability.MapEndpoints(app);
+        }
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
         app.MapOrderlyMetrics();
-        // Liveness: the process answers HTTP, no database round trip (for load balancers and the bench's HTTP ceiling).
-        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-
-        app.MapIdentityEndpoints();
-        app.MapCatalogEndpoints();
-        app.MapCustomerEndpoints();
-        app.MapInventoryEndpoints();
-        app.MapStockOperationsEndpoints();
-        app.MapOrderEndpoints();
-        app.MapAuditEndpoints();
-        app.MapSupplierEndpoints();
-        app.MapReplenishmentEndpoints();
-        app.MapStockAlertEndpoints();
-        app.MapAllocationEndpoints();
-        app.MapAnalyticsEndpoints();
-        app.MapOrderlyUi();
     }
 
     /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>
@@ -193,6 +82,7 @@ public static class OrderlyHost
         var configuration = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orderly.Startup");
         await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("startup");
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
         // Migrate only when a migration is pending: MigrateAsync also diffs the model against the snapshot, which
         // costs a large part of a start on an up-to-date database (P11).

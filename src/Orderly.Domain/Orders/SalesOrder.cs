@@ -7,7 +7,7 @@ namespace Orderly.Domain.Orders;
 /// A customer's order. It owns its lines and its status history; state is private and every change is
 /// a method named for the intention that throws <see cref="IllegalTransitionException"/> on an illegal move.
 /// </summary>
-public sealed class SalesOrder : IVersioned
+public sealed class SalesOrder : IVersioned, IHasDomainEvents
 {
     public const int MaxLines = 500;
     public const int CustomerPoMaxLength = 64;
@@ -16,6 +16,7 @@ public sealed class SalesOrder : IVersioned
     private readonly List<OrderLine> _lines = [];
     private readonly List<OrderStatusChange> _statusHistory = [];
     private List<EntryWarning> _entryWarnings = [];
+    private List<IDomainEvent>? _events;
 
     private SalesOrder()
     {
@@ -83,6 +84,7 @@ public sealed class SalesOrder : IVersioned
         };
         order.ReplaceLines(lines, at);
         order._statusHistory.Add(new OrderStatusChange(order.Id, null, OrderStatus.Draft, at, by, null));
+        order.Record(new OrderCreated(order.Id, number, customerId, order.Total.Amount, currency, order._lines.Count, by));
         return order;
     }
 
@@ -109,6 +111,7 @@ public sealed class SalesOrder : IVersioned
     {
         Ensure(OrderAction.Submit);
         SubmittedAt = at;
+        Record(new OrderSubmitted(Id, Number, CustomerId, Total.Amount, Currency, [.. approvalReasons], by));
         if (approvalReasons.Count > 0)
         {
             ApprovalReasons = string.Join(',', approvalReasons);
@@ -135,25 +138,30 @@ public sealed class SalesOrder : IVersioned
                 throw new RuleViolationException("approver", "SecondApproverMustDiffer", "The second approval must come from another approver.");
             }
 
+            Record(new OrderApproved(Id, Number, CustomerId, Final: true, by));
             ConfirmNow(at, by, checkedComment);
             return;
         }
 
         if (needsSecondApprover)
         {
+            Record(new OrderApproved(Id, Number, CustomerId, Final: false, by));
             FirstApprovedBy = by;
             FirstApprovedAt = at;
             MoveTo(OrderStatus.PendingApproval, at, by, checkedComment ?? "First approval; a second approver is needed.");
             return;
         }
 
+        Record(new OrderApproved(Id, Number, CustomerId, Final: true, by));
         ConfirmNow(at, by, checkedComment);
     }
 
     public void Reject(string reason, DateTimeOffset at, Guid? by)
     {
         Ensure(OrderAction.Reject);
-        MoveTo(OrderStatus.Rejected, at, by, CheckedReason(reason, required: true));
+        var checkedReason = CheckedReason(reason, required: true)!;
+        MoveTo(OrderStatus.Rejected, at, by, checkedReason);
+        Record(new OrderRejected(Id, Number, CustomerId, checkedReason, by));
     }
 
     public void Hold(string reason, DateTimeOffset at, Guid? by)
@@ -162,6 +170,7 @@ public sealed class SalesOrder : IVersioned
         var checkedReason = CheckedReason(reason, required: true);
         HeldFrom = Status;
         MoveTo(OrderStatus.OnHold, at, by, checkedReason);
+        Record(new OrderHeld(Id, Number, CustomerId, checkedReason!, by));
     }
 
     public void Release(DateTimeOffset at, Guid? by, string? comment = null)
@@ -171,6 +180,7 @@ public sealed class SalesOrder : IVersioned
         var back = HeldFrom ?? OrderStatus.Confirmed;
         HeldFrom = null;
         MoveTo(back, at, by, checkedComment);
+        Record(new OrderReleased(Id, Number, CustomerId, back, by));
     }
 
     /// <summary>Cancels the order; the caller releases the stock reservations of its lines in the same transaction.</summary>
@@ -190,6 +200,7 @@ public sealed class SalesOrder : IVersioned
 
         HeldFrom = null;
         MoveTo(OrderStatus.Cancelled, at, by, checkedReason);
+        Record(new OrderCancelled(Id, Number, CustomerId, checkedReason!, by));
     }
 
     /// <summary>Records reserved stock for a line; called by the reservation service after the stock write succeeded.</summary>
@@ -244,6 +255,8 @@ public sealed class SalesOrder : IVersioned
         }
 
         var next = _lines.All(l => l.Shipped >= l.Quantity) ? OrderStatus.Shipped : OrderStatus.PartiallyShipped;
+        Record(new OrderShipped(Id, Number, CustomerId, [.. perLine.Select(p => new ShippedLine(p.Line.Id, p.Line.ProductId, p.Quantity))],
+            next == OrderStatus.Shipped, by));
         if (next != Status)
         {
             MoveTo(next, at, by, null);
@@ -263,14 +276,25 @@ public sealed class SalesOrder : IVersioned
         }
 
         MoveTo(OrderStatus.Delivered, at, by, null);
+        Record(new OrderDelivered(Id, Number, CustomerId, by));
     }
 
     public bool Can(OrderAction action) => OrderTransitions.IsAllowed(Status, action);
+
+    public IReadOnlyList<IDomainEvent> TakeEvents()
+    {
+        var taken = (IReadOnlyList<IDomainEvent>?)_events ?? [];
+        _events = null;
+        return taken;
+    }
+
+    private void Record(IDomainEvent e) => (_events ??= []).Add(e);
 
     private void ConfirmNow(DateTimeOffset at, Guid? by, string? reason)
     {
         ConfirmedAt = at;
         MoveTo(OrderStatus.Confirmed, at, by, reason);
+        Record(new OrderConfirmed(Id, Number, CustomerId, Total.Amount, Currency, by));
     }
 
     private void Ensure(OrderAction action)

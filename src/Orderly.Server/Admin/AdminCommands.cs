@@ -9,11 +9,11 @@ namespace Orderly.Server.Admin;
 /// <summary>
 /// Verbs of the server executable: <c>migrate</c>, <c>seed-demo [--orders N] [--seed S]</c>,
 /// <c>create-user --email E --password P [--name N] [--roles A,B]</c>, <c>verify-audit</c>,
-/// <c>rebuild-analytics</c>.
+/// <c>rebuild-analytics</c>, <c>permissions</c> (the permission table as Markdown, as docs/security.md shows it).
 /// </summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "rebuild-analytics", "help"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "rebuild-analytics", "permissions", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -22,7 +22,7 @@ public static class AdminCommands
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var options = ParseOptions(args.Skip(1));
-        services.GetRequiredService<Audit.AuditActor>().ActAsSystem($"cli:{args[0]}");
+        services.GetRequiredService<Identity.Caller>().ActAsSystem($"cli:{args[0]}");
         try
         {
             switch (args[0])
@@ -45,6 +45,9 @@ public static class AdminCommands
                     var user = await services.GetRequiredService<UserAccounts>().CreateAsync(
                         Required(options, "email"), Required(options, "password"), options.GetValueOrDefault("name"), roles);
                     Console.WriteLine($"Created user {user.Email} ({user.Id}) with roles {string.Join(", ", roles)}.");
+                    return 0;
+                case "permissions":
+                    Console.Write(services.GetRequiredService<Platform.PermissionTable>().ToMarkdown());
                     return 0;
                 case "verify-audit":
                     var verification = await Audit.AuditVerifier.VerifyAsync(services.GetRequiredService<OrderlyDbContext>(), CancellationToken.None);

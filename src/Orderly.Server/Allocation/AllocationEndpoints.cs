@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Allocation;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Orders;
+using Orderly.Server.Purchasing;
 
 namespace Orderly.Server.Allocation;
 
@@ -58,8 +61,8 @@ public static class AllocationEndpoints
         }
 
         var rows = await query
-            .Join(db.Products, r => r.ProductId, p => p.Id, (r, p) => new { r, p.Sku })
-            .Join(db.SalesOrders, x => x.r.OrderId, o => o.Id, (x, o) => new { x.r, x.Sku, o.Number })
+            .Join(db.ProductRefs(), r => r.ProductId, p => p.Id, (r, p) => new { r, p.Sku })
+            .Join(db.OrderRefs(), x => x.r.OrderId, o => o.Id, (x, o) => new { x.r, x.Sku, o.Number })
             .OrderByDescending(x => x.r.Id).Take(Paging.MaxLimit)
             .ToListAsync(ct);
         return TypedResults.Ok(rows.ConvertAll(x => new ReplenishmentRequestDto(x.r.Id, x.r.ProductId, x.Sku, x.r.OrderId, x.Number, x.r.OrderLineId, x.r.Quantity, x.r.Status, x.r.CreatedAt)));
@@ -80,9 +83,9 @@ public static class AllocationEndpoints
         }
 
         var rows = await query
-            .Join(db.Products, r => r.ProductId, p => p.Id, (r, p) => new { r, p.Sku })
-            .Join(db.Suppliers, x => x.r.SupplierId, s => s.Id, (x, s) => new { x.r, x.Sku, s.Name })
-            .Join(db.SalesOrders, x => x.r.OrderId, o => o.Id, (x, o) => new { x.r, x.Sku, x.Name, o.Number })
+            .Join(db.ProductRefs(), r => r.ProductId, p => p.Id, (r, p) => new { r, p.Sku })
+            .Join(db.SupplierRefs(), x => x.r.SupplierId, s => s.Id, (x, s) => new { x.r, x.Sku, s.Name })
+            .Join(db.OrderRefs(), x => x.r.OrderId, o => o.Id, (x, o) => new { x.r, x.Sku, x.Name, o.Number })
             .OrderByDescending(x => x.r.Id).Take(Paging.MaxLimit)
             .ToListAsync(ct);
         return TypedResults.Ok(rows.ConvertAll(x => new DropShipRequestDto(x.r.Id, x.r.SupplierId, x.Name, x.r.ProductId, x.Sku, x.r.OrderId, x.Number,

@@ -8,15 +8,12 @@ namespace Orderly.Server.Analytics;
 /// Whose numbers the caller sees on the dashboards: admins, sales managers and finance watch the whole company's
 /// figures; a sales rep sees the sums of the customers they own, read from the per-customer rollup.
 /// </summary>
-public sealed class AnalyticsScope(IHttpContextAccessor http, OrderlyDbContext db, DataScope scope)
+public sealed class AnalyticsScope(Caller caller, OrderlyDbContext db, DataScope scope, Platform.PermissionTable permissions)
 {
-    private static readonly string[] SeeCompany = [Roles.Admin, Roles.SalesManager, Roles.Finance];
-
     /// <summary>The customers whose sums the caller sees, or null for the whole company.</summary>
     public IQueryable<Guid>? Customers()
     {
-        var user = http.HttpContext?.User;
-        if (user is null || SeeCompany.Any(user.IsInRole))
+        if (caller.IsSystem || permissions.Allows(caller, Policies.ReadCompanyAnalytics))
         {
             return null;
         }

@@ -2,14 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Orderly.Domain.Catalog;
-using Orderly.Domain.Customers;
-using Orderly.Domain.Fulfillment;
-using Orderly.Domain.Inventory;
-using Orderly.Domain.Orders;
 using Orderly.Server.Identity;
 
 namespace Orderly.Server.Audit;
@@ -31,17 +25,28 @@ public static class AuditTrail
         "KeyHash", "LastUsedAt", "AccessFailedCount", "LockoutEnd",
     };
 
-    public static List<AuditRecord> Collect(DbContext db, AuditActor? actor, DateTimeOffset now)
+    public static List<AuditRecord> Collect(DbContext db, AuditMap map, Caller? actor, DateTimeOffset now)
     {
         var byRoot = new Dictionary<(string Type, string Id), (EntityState State, List<AuditChange> Changes)>();
+        var customers = new Dictionary<(string Type, string Id), Guid>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
-            if (entry.State is EntityState.Unchanged or EntityState.Detached || RootOf(entry) is not { } root)
+            if (entry.State is EntityState.Detached || map.RootOf(entry) is not { } root)
             {
                 continue;
             }
 
             var key = (root.Type, root.Id);
+            if (root.CustomerId is { } customer)
+            {
+                customers[key] = customer;
+            }
+
+            if (entry.State is EntityState.Unchanged)
+            {
+                continue;
+            }
+
             if (!byRoot.TryGetValue(key, out var collected))
             {
                 collected = (EntityState.Modified, []);
@@ -57,22 +62,12 @@ public static class AuditTrail
         }
 
         var at = TruncateToMicroseconds(now);
-        var orderCustomers = db.ChangeTracker.Entries<SalesOrder>().ToDictionary(e => e.Entity.Id.ToString(), e => e.Entity.CustomerId);
-        Guid? CustomerOf(string type, string id) => type switch
-        {
-            "Customer" => Guid.Parse(id),
-            "SalesOrder" => orderCustomers.TryGetValue(id, out var customer) ? customer : null,
-            "Shipment" => db.ChangeTracker.Entries<Shipment>().FirstOrDefault(e => e.Entity.Id.ToString() == id)?.Entity.OrderId.ToString() is { } order
-                && orderCustomers.TryGetValue(order, out var owner) ? owner : null,
-            _ => null,
-        };
-
         return [.. byRoot
             .Where(pair => pair.Value.Changes.Count > 0 || pair.Value.State != EntityState.Modified)
             .Select(pair => new AuditRecord
             {
                 At = at,
-                ActorId = actor?.Id,
+                ActorId = actor?.UserId,
                 ActorName = actor?.Name,
                 OnBehalfOf = actor?.OnBehalfOf,
                 SourceAddress = actor?.SourceAddress,
@@ -82,18 +77,18 @@ public static class AuditTrail
                 Operation = actor?.Operation,
                 EntityType = pair.Key.Type,
                 EntityId = pair.Key.Id,
-                CustomerId = CustomerOf(pair.Key.Type, pair.Key.Id),
+                CustomerId = customers.TryGetValue(pair.Key, out var customer) ? customer : null,
                 Changes = JsonSerializer.Serialize(pair.Value.Changes, Json),
                 PreviousHash = "",
                 Hash = "",
             })];
     }
 
-    public static AuditRecord Denial(AuditActor? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()
+    public static AuditRecord Denial(Caller? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()
     {
         CustomerId = customerId,
         At = TruncateToMicroseconds(now),
-        ActorId = actor?.Id,
+        ActorId = actor?.UserId,
         ActorName = actor?.Name,
         OnBehalfOf = actor?.OnBehalfOf,
         SourceAddress = actor?.SourceAddress,
@@ -131,34 +126,6 @@ public static class AuditTrail
     /// <summary>PostgreSQL keeps microseconds; hashing the stored precision keeps verification exact on both providers.</summary>
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
-
-    private static (string Type, string Id, string? Prefix)? RootOf(EntityEntry entry) => entry.Entity switch
-    {
-        SalesOrder o => ("SalesOrder", o.Id.ToString(), null),
-        OrderLine l => ("SalesOrder", l.OrderId.ToString(), $"lines[{l.LineNumber}]."),
-        Customer c => ("Customer", c.Id.ToString(), null),
-        Contact => OwnerOf(entry, "Customer", "customer_id", "contacts[{0}]."),
-        Product p => ("Product", p.Id.ToString(), null),
-        Warehouse w => ("Warehouse", w.Id.ToString(), null),
-        StockPolicy sp => ("StockPolicy", sp.Id.ToString(), null),
-        StockReceipt r => ("StockReceipt", r.Id.ToString(), null),
-        StockReceiptLine => OwnerOf(entry, "StockReceipt", "receipt_id", "lines[{0}]."),
-        StockAdjustment a => ("StockAdjustment", a.Id.ToString(), null),
-        StockAdjustmentLine => OwnerOf(entry, "StockAdjustment", "adjustment_id", "lines[{0}]."),
-        StockTransfer t => ("StockTransfer", t.Id.ToString(), null),
-        StockTransferLine => OwnerOf(entry, "StockTransfer", "transfer_id", "lines[{0}]."),
-        Shipment s => ("Shipment", s.Id.ToString(), null),
-        ShipmentLine => OwnerOf(entry, "Shipment", "shipment_id", "lines[{0}]."),
-        AppUser u => ("User", u.Id.ToString(), null),
-        IdentityUserRole<Guid> ur => ("User", ur.UserId.ToString(), "roles."),
-        ApiKey k => ("ApiKey", k.Id.ToString(), null),
-        Domain.Purchasing.Supplier s => ("Supplier", s.Id.ToString(), null),
-        Domain.Purchasing.SupplierProduct => OwnerOf(entry, "Supplier", "supplier_id", "products[{0}]."),
-        _ => null,
-    };
-
-    private static (string Type, string Id, string? Prefix)? OwnerOf(EntityEntry entry, string type, string foreignKey, string prefix) =>
-        (type, entry.Property(foreignKey).CurrentValue?.ToString() ?? "", string.Format(CultureInfo.InvariantCulture, prefix, entry.Property("id").CurrentValue));
 
     private static IEnumerable<AuditChange> ChangesOf(EntityEntry entry, string? prefix)
     {

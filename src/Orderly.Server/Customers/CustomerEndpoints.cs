@@ -6,6 +6,7 @@ using Orderly.Domain.Orders;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Orders;
 
 namespace Orderly.Server.Customers;
 
@@ -146,17 +147,5 @@ public static class CustomerEndpoints
         }, ct);
         ETags.Write(http, customer.Version);
         return TypedResults.Ok(CustomerDto.From(customer));
-    }
-}
-
-/// <summary>A customer's credit exposure is a query over open orders, never state held on the customer.</summary>
-public static class CreditExposure
-{
-    public static async Task<long> OpenOrdersMinorAsync(OrderlyDbContext db, Guid customerId, string currency, Guid? excludeOrderId, CancellationToken ct)
-    {
-        var open = OrderTransitions.OpenForCredit;
-        return await db.SalesOrders
-            .Where(o => o.CustomerId == customerId && o.Currency == currency && open.Contains(o.Status) && o.Id != excludeOrderId)
-            .SumAsync(o => (long?)o.TotalMinor, ct) ?? 0;
     }
 }

@@ -8,10 +8,10 @@ using Orderly.Domain.Customers;
 using Orderly.Domain.Fulfillment;
 using Orderly.Domain.Inventory;
 using Orderly.Domain.Orders;
-using Orderly.Server.Analytics;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Platform.Events;
 
 namespace Orderly.Server.Data;
 
@@ -19,13 +19,11 @@ namespace Orderly.Server.Data;
 /// The one context of Orderly. Provider-specific subclasses exist only so that each provider keeps its own
 /// migration set (<see cref="SqliteOrderlyDbContext"/>, <see cref="PostgresOrderlyDbContext"/>).
 /// </summary>
-public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null, TimeProvider? time = null, BusinessCalendar? calendar = null)
+public class OrderlyDbContext(
+    DbContextOptions options, Caller? caller = null, TimeProvider? time = null, BusinessCalendar? calendar = null, EventBuffer? events = null)
     : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     private static readonly TimeZoneInfo DefaultZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    /// <summary>Any constant: the transaction-scoped PostgreSQL lock that serialises appends to the audit chain.</summary>
-    private const long AuditChainLock = 74_280_001;
 
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Customer> Customers => Set<Customer>();
@@ -52,74 +50,33 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
     public DbSet<StockPolicy> StockPolicies => Set<StockPolicy>();
     public DbSet<StockAlert> StockAlerts => Set<StockAlert>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<InboxEntry> Inbox => Set<InboxEntry>();
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+    /// <summary>Who the changes of this unit of work are made by: the audit trail and the events record it.</summary>
+    public Caller? Caller => caller;
 
-    /// <summary>
-    /// Saves with the version bumps and, in the same transaction, one chained audit record per changed aggregate
-    /// and the analytics rollups of every order status change: a rolled-back change leaves no audit record and no
-    /// rollup change, a committed one exactly one of each.
-    /// </summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        BumpVersions();
-        ChangeTracker.DetectChanges();
-        var records = AuditTrail.Collect(this, actor, (time ?? TimeProvider.System).GetUtcNow());
-        var rollups = await Rollups.CollectAsync(this, BusinessDate, cancellationToken);
-        if (records.Count == 0 && rollups is null)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
+    public DateTimeOffset Now => (time ?? TimeProvider.System).GetUtcNow();
 
-        var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        await using (transaction)
-        {
-            if (records.Count > 0)
-            {
-                await AppendAuditAsync(records, cancellationToken);
-            }
+    /// <summary>Events raised by services in this unit of work, written to the outbox with its next save.</summary>
+    public EventBuffer Events { get; } = events ?? new EventBuffer();
 
-            if (rollups is not null)
-            {
-                await Rollups.ApplyAsync(this, rollups, cancellationToken);
-            }
+    /// <summary>The transaction the save pipeline opened for a save that had none (committed when the save ends).</summary>
+    internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? OwnedSaveTransaction { get; set; }
 
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
+    /// <summary>Set when this context wrote outbox rows in its current transaction; the commit then wakes the dispatcher.</summary>
+    internal bool WroteEvents { get; set; }
 
-            return saved;
-        }
-    }
-
-    private DateOnly BusinessDate(DateTimeOffset instant) =>
+    public DateOnly BusinessDate(DateTimeOffset instant) =>
         calendar?.DateOf(instant) ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, DefaultZone).DateTime);
 
     /// <summary>Writes a refused attempt (e.g. approving one's own order) to the audit trail in its own transaction.</summary>
     public async Task AuditDenialAsync(string entityType, string entityId, string reason, CancellationToken ct, Guid? customerId = null)
     {
         ChangeTracker.Clear();
-        await using var transaction = await Database.BeginTransactionAsync(ct);
-        var record = AuditTrail.Denial(actor, (time ?? TimeProvider.System).GetUtcNow(), entityType, entityId, reason, customerId);
-        await AppendAuditAsync([record], ct);
-        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
-        await transaction.CommitAsync(ct);
+        AuditRecords.Add(AuditTrail.Denial(caller, Now, entityType, entityId, reason, customerId));
+        await SaveChangesAsync(ct);
         ChangeTracker.Clear();
-    }
-
-    private async Task AppendAuditAsync(List<AuditRecord> records, CancellationToken ct)
-    {
-        if (Database.IsNpgsql())
-        {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditChainLock})", ct);
-        }
-
-        var head = await AuditRecords.AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct);
-        AuditTrail.Link(records, head);
-        AuditRecords.AddRange(records);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -155,23 +112,4 @@ public class OrderlyDbContext(DbContextOptions options, AuditActor? actor = null
             }
         }
     }
-
-    private void BumpVersions()
-    {
-        foreach (var entry in ChangeTracker.Entries<IVersioned>())
-        {
-            if (entry.State == EntityState.Modified || (entry.State == EntityState.Unchanged && HasChangedChildren(entry.Entity)))
-            {
-                entry.Entity.Version++;
-                entry.State = EntityState.Modified;
-            }
-        }
-    }
-
-    /// <summary>An order whose lines changed is itself a new version, even if no column of its own row did.</summary>
-    private bool HasChangedChildren(IVersioned entity) => entity switch
-    {
-        SalesOrder order => order.Lines.Any(l => Entry(l).State is EntityState.Modified or EntityState.Added or EntityState.Deleted),
-        _ => false,
-    };
 }

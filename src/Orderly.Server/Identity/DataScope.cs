@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
@@ -9,20 +8,16 @@ namespace Orderly.Server.Identity;
 /// <summary>
 /// Which customers (and so which orders) the caller may see: a sales rep their own customers, a sales manager
 /// those of their team and their own, every other role all of them. Anything outside the scope is answered
-/// as if it did not exist (404), in gets, lists, filters and searches alike.
+/// as if it did not exist (404), in gets, lists, filters and searches alike. A named system actor (jobs, the event
+/// dispatcher) sees everything; a scope without a caller sees nothing.
 /// </summary>
-public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
+public sealed class DataScope(Caller caller, OrderlyDbContext db, Platform.PermissionTable permissions)
 {
-    private static readonly string[] SeeEverything =
-        [Roles.Admin, Roles.OrderClerk, Roles.Warehouse, Roles.Finance, Roles.Purchasing, Roles.Viewer];
-
     private bool _resolved;
     private Guid[]? _owners;
 
     /// <summary>The user whose customers a rep-only caller sees: the user, or for an API key the user who issued it.</summary>
-    public Guid? Self => User is { } user
-        ? (Guid.TryParse(user.FindFirstValue("on_behalf_of"), out var onBehalf) ? onBehalf : CurrentUser.IdOf(user))
-        : null;
+    public Guid? Self => caller.PersonId;
 
     /// <summary>The owners whose customers are visible, or null when everything is.</summary>
     public async Task<Guid[]?> OwnersAsync(CancellationToken ct)
@@ -33,14 +28,19 @@ public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
         }
 
         _resolved = true;
-        var user = User;
-        if (user is null || SeeEverything.Any(user.IsInRole))
+        if (caller.IsSystem || permissions.Allows(caller, Policies.SeeAllCustomers))
         {
             return _owners = null;
         }
 
+        if (!caller.IsUser)
+        {
+            // Nobody: a scope without a caller refuses everything instead of granting it.
+            return _owners = [];
+        }
+
         var self = Self ?? Guid.Empty;
-        if (user.IsInRole(Roles.SalesManager))
+        if (caller.IsInRole(Roles.SalesManager))
         {
             var team = await db.Users.AsNoTracking().Where(u => u.ManagerId == self).Select(u => u.Id).ToListAsync(ct);
             return _owners = [self, .. team];
@@ -83,6 +83,4 @@ public sealed class DataScope(IHttpContextAccessor http, OrderlyDbContext db)
 
     public async Task<bool> CanSeeCustomerAsync(Guid customerId, CancellationToken ct) =>
         await (await CustomersAsync(db.Customers.AsNoTracking(), ct)).AnyAsync(c => c.Id == customerId, ct);
-
-    private ClaimsPrincipal? User => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
 }

@@ -14,7 +14,10 @@ public static class Roles
     public static readonly string[] All = [Admin, SalesManager, SalesRep, OrderClerk, Warehouse, Purchasing, Finance, Viewer];
 }
 
-/// <summary>Named authorization policies; every endpoint names one (the fallback policy requires a login).</summary>
+/// <summary>
+/// The names of the authorization policies; which roles hold each is declared by the capability that owns it
+/// (<see cref="Platform.IOrderlyModule.Permissions"/>), and an endpoint that names none is refused to everybody.
+/// </summary>
 public static class Policies
 {
     public const string Read = "Read";
@@ -28,17 +31,5 @@ public static class Policies
     public const string ReadAudit = "ReadAudit";
     public const string ReadAnalytics = "ReadAnalytics";
     public const string ReadCompanyAnalytics = "ReadCompanyAnalytics";
-
-    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
-        .AddPolicy(Read, p => p.RequireAuthenticatedUser())
-        .AddPolicy(EnterOrders, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk))
-        .AddPolicy(ApproveOrders, p => p.RequireRole(Roles.Admin, Roles.SalesManager))
-        .AddPolicy(Fulfil, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Warehouse))
-        .AddPolicy(ManageCustomers, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance))
-        .AddPolicy(ManageCatalog, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Purchasing))
-        .AddPolicy(ManageStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse, Roles.Purchasing))
-        .AddPolicy(ManageUsers, p => p.RequireRole(Roles.Admin))
-        .AddPolicy(ReadAudit, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance))
-        .AddPolicy(ReadAnalytics, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance))
-        .AddPolicy(ReadCompanyAnalytics, p => p.RequireRole(Roles.Admin, Roles.SalesManager, Roles.Finance));
+    public const string SeeAllCustomers = "SeeAllCustomers";
 }

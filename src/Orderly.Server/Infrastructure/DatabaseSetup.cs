@@ -41,8 +41,9 @@ public static class DatabaseSetup
             }
 
             var pragmas = new SqlitePragmas(groupCommit is null ? "FULL" : "NORMAL");
-            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>(options =>
+            services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>((sp, options) =>
             {
+                options.AddInterceptors(sp.GetServices<IInterceptor>());
                 options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__ef_migrations"))
                     .UseSnakeCaseNamingConvention()
                     .AddInterceptors(pragmas);
@@ -54,7 +55,8 @@ public static class DatabaseSetup
         }
         else
         {
-            services.AddDbContext<OrderlyDbContext, PostgresOrderlyDbContext>(options => options
+            services.AddDbContext<OrderlyDbContext, PostgresOrderlyDbContext>((sp, options) => options
+                .AddInterceptors(sp.GetServices<IInterceptor>())
                 .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))
                 .UseSnakeCaseNamingConvention());
         }

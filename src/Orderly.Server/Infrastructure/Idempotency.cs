@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Server.Data;
 
@@ -39,6 +41,50 @@ public sealed class Idempotency(OrderlyDbContext db, WriteGate gate, TimeProvide
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
     public static string HashOf(ReadOnlySpan<byte> body) => Convert.ToHexString(SHA256.HashData(body));
+
+    /// <summary>
+    /// A creating POST that honours an Idempotency-Key. <paramref name="create"/> receives, when a key was sent, a
+    /// callback to run inside its transaction: it stores the response with what was created, so a replay returns it
+    /// byte for byte. A failed request frees the key. <paramref name="created"/> sees the new resource (e.g. its ETag).
+    /// </summary>
+    public async Task<IResult> CreateAsync<TRequest, TDto>(
+        HttpContext http, JsonSerializerOptions json, string resource, Guid? actor, TRequest request,
+        Func<Func<TDto, CancellationToken, Task>?, Task<TDto>> create, Func<TDto, string> locationOf, Action<TDto>? created = null)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length == 0)
+        {
+            var made = await create(null);
+            created?.Invoke(made);
+            return TypedResults.Created(locationOf(made), made);
+        }
+
+        var scope = $"{resource}:{actor}";
+        if (await ClaimAsync(scope, key, HashOf(JsonSerializer.SerializeToUtf8Bytes(request, json)), http.RequestAborted) is { } replay)
+        {
+            http.Response.Headers.Location = replay.Location;
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Results.Text(replay.Body, "application/json", Encoding.UTF8, replay.StatusCode);
+        }
+
+        try
+        {
+            var body = "";
+            var dto = await create(async (dto, token) =>
+            {
+                body = JsonSerializer.Serialize(dto, json);
+                await CompleteAsync(scope, key, StatusCodes.Status201Created, locationOf(dto), body, token);
+            });
+            created?.Invoke(dto);
+            http.Response.Headers.Location = locationOf(dto);
+            return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+        }
+        catch
+        {
+            await ReleaseAsync(scope, key);
+            throw;
+        }
+    }
 
     /// <summary>Claims the key; returns the stored response when the request was already completed.</summary>
     public async Task<IdempotentReplay?> ClaimAsync(string scope, string key, string requestHash, CancellationToken ct)

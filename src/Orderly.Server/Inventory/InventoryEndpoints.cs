@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Orderly.Domain.Common;
 using Orderly.Domain.Inventory;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -31,8 +31,6 @@ public sealed record LedgerEntryDto(
 
 public static class InventoryEndpoints
 {
-    public const int MaxReceiptLines = 1000;
-
     public static void MapInventoryEndpoints(this IEndpointRouteBuilder app)
     {
         var warehouses = app.MapGroup("/api/warehouses").WithTags("Inventory").RequireAuthorization(Policies.Read);
@@ -47,28 +45,11 @@ public static class InventoryEndpoints
         inventory.MapGet("/ledger", LedgerAsync).WithName("GetStockLedger");
     }
 
-    private static async Task<Created<WarehouseDto>> CreateWarehouseAsync(WarehouseRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Created<WarehouseDto>> CreateWarehouseAsync(WarehouseRequest request, WarehouseService warehouses, HttpContext http, CancellationToken ct)
     {
-        var warehouse = await AddWarehouseAsync(request, db, writes, time, ct);
+        var warehouse = await warehouses.AddAsync(request, ct);
         ETags.Write(http, warehouse.Version);
         return TypedResults.Created($"/api/warehouses/{warehouse.Id}", WarehouseDto.From(warehouse));
-    }
-
-    /// <summary>Creates a warehouse with a code nobody else has (the API's and the UI's).</summary>
-    public static async Task<Warehouse> AddWarehouseAsync(WarehouseRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, CancellationToken ct)
-    {
-        var warehouse = new Warehouse(request.Code, request.Name, request.Region, time.GetUtcNow());
-        if (request.IsActive == false)
-        {
-            warehouse.Update(request.Code, request.Name, request.Region, isActive: false);
-        }
-
-        await writes.RunAsync(async token =>
-        {
-            await Uniqueness.EnsureFreeAsync(db.Warehouses.AnyAsync(w => w.Code == warehouse.Code, token), "code", $"Warehouse code '{warehouse.Code}' is taken.");
-            db.Warehouses.Add(warehouse);
-        }, ct);
-        return warehouse;
     }
 
     private static async Task<Ok<Page<WarehouseDto>>> ListWarehousesAsync(OrderlyDbContext db, int? limit, string? cursor, CancellationToken ct)
@@ -105,54 +86,9 @@ public static class InventoryEndpoints
         return TypedResults.Ok(WarehouseDto.From(warehouse));
     }
 
-    private static async Task<Created<ReceiptDto>> ReceiveAsync(
-        ReceiptRequest request, OrderlyDbContext db, Writes writes, StockService stock, BackorderService backorders, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Created<ReceiptDto>> ReceiveAsync(ReceiptRequest request, StockReceiving receiving, HttpContext http, CancellationToken ct)
     {
-        var violations = new List<RuleViolation>();
-        if (request.Lines.Length is 0 or > MaxReceiptLines)
-        {
-            violations.Add(new("lines", "LineCount", $"A receipt has 1 to {MaxReceiptLines} lines."));
-        }
-
-        var reference = Text.Optional(request.Reference, "reference", 64, violations);
-        var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id))
-            .Select(p => new { p.Id, p.Sku, p.IsWholeUnit }).ToDictionaryAsync(p => p.Id, ct);
-        if (!await db.Warehouses.AnyAsync(w => w.Id == request.WarehouseId, ct))
-        {
-            violations.Add(new("warehouseId", "UnknownWarehouse", $"Warehouse {request.WarehouseId} does not exist."));
-        }
-
-        for (var i = 0; i < request.Lines.Length; i++)
-        {
-            var line = request.Lines[i];
-            if (!products.TryGetValue(line.ProductId, out var product))
-            {
-                violations.Add(new($"lines[{i}].productId", "UnknownProduct", $"Product {line.ProductId} does not exist."));
-            }
-            else if (line.Quantity <= 0 || line.Quantity > Quantity.Max || !Quantity.HasAtMostMaxDecimals(line.Quantity))
-            {
-                violations.Add(new($"lines[{i}].quantity", "InvalidQuantity", $"A received quantity is positive, at most {Quantity.Max} with {Quantity.MaxDecimals} decimals."));
-            }
-            else if (product.IsWholeUnit && !Quantity.IsWhole(line.Quantity))
-            {
-                violations.Add(new($"lines[{i}].quantity", "FractionalQuantity", $"{product.Sku} is counted in whole pieces."));
-            }
-        }
-
-        if (violations.Count > 0)
-        {
-            throw new RuleViolationException(violations);
-        }
-
-        var receipt = new StockReceipt(request.WarehouseId, reference,
-            request.Lines.Select(l => new StockReceiptLine(l.ProductId, l.Quantity)), time.GetUtcNow(), CurrentUser.IdOf(http.User));
-        await writes.RunAsync(async token =>
-        {
-            db.StockReceipts.Add(receipt);
-            await stock.ReceiveAsync(receipt, token);
-            await backorders.FillAsync([.. productIds], receipt.ReceivedAt, receipt.ActorId, token);
-        }, ct);
+        var receipt = await receiving.ReceiveAsync(request, CurrentUser.IdOf(http.User), ct);
         return TypedResults.Created($"/api/inventory/receipts/{receipt.Id}",
             new ReceiptDto(receipt.Id, receipt.WarehouseId, receipt.Reference, receipt.ReceivedAt, [.. receipt.Lines.Select(l => new ReceiptLineRequest(l.ProductId, l.Quantity))]));
     }
@@ -171,7 +107,7 @@ public static class InventoryEndpoints
         }
 
         var rows = await balances
-            .Join(db.Products, b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name })
+            .Join(db.ProductRefs(), b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name })
             .Join(db.Warehouses, x => x.b.WarehouseId, w => w.Id, (x, w) => new { x.b, x.Sku, x.Name, w.Code })
             .OrderBy(x => x.Sku).ThenBy(x => x.Code)
             .Take(5000)
@@ -187,7 +123,7 @@ public static class InventoryEndpoints
         int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Clamp(limit);
-        var query = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
+        var query = StockOperations.FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
 
         if (Paging.ParseCursor(cursor) is { } before)
         {

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Orderly.Domain.Common;
 using Orderly.Domain.Inventory;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -49,8 +49,6 @@ public sealed record ReorderSuggestions(IReadOnlyList<ReorderSuggestionDto> Item
 /// <summary>Safety stock and reorder point per product and warehouse, their recomputation, and what to reorder.</summary>
 public static class ReplenishmentEndpoints
 {
-    private const int MaxSuggestions = 5000;
-
     public static void MapReplenishmentEndpoints(this IEndpointRouteBuilder app)
     {
         var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
@@ -87,7 +85,7 @@ public static class ReplenishmentEndpoints
         }
 
         var rows = await query.OrderBy(x => x.Id).Take(take + 1)
-            .Join(db.Products, x => x.ProductId, pr => pr.Id, (x, pr) => new { x, pr.Sku, pr.Name })
+            .Join(db.ProductRefs(), x => x.ProductId, pr => pr.Id, (x, pr) => new { x, pr.Sku, pr.Name })
             .Join(db.Warehouses, y => y.x.WarehouseId, wh => wh.Id, (y, wh) => new { y.x, y.Sku, y.Name, wh.Code })
             .OrderBy(y => y.x.Id)
             .ToListAsync(ct);
@@ -146,70 +144,8 @@ public static class ReplenishmentEndpoints
         TypedResults.Ok(await replenishment.TryRecomputeAsync(request?.Items, ct)
             ?? throw new ConflictException("JobAlreadyRunning", "Stock policies are being recomputed right now (on this or another node); try again in a moment."));
 
-    /// <summary>
-    /// Below the reorder point: order enough to reach the reorder point plus the demand of one review period, less
-    /// what is available and incoming. Reads stored policies and balances only, never the ledger.
-    /// </summary>
-    private static async Task<Ok<ReorderSuggestions>> SuggestionsAsync(
-        OrderlyDbContext db, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options, Guid? productId, Guid? warehouseId, CancellationToken ct) =>
-        TypedResults.Ok(await SuggestAsync(db, replenishment, options.Value, productId, warehouseId, ct));
-
-    /// <summary>The reorder suggestions, for the API and the web UI's alert board.</summary>
-    public static async Task<ReorderSuggestions> SuggestAsync(
-        OrderlyDbContext db, ReplenishmentService replenishment, ReplenishmentOptions options, Guid? productId, Guid? warehouseId, CancellationToken ct)
-    {
-        var review = options.ReviewPeriodDays;
-        var balances = db.StockBalances.AsNoTracking();
-        if (productId is { } p)
-        {
-            balances = balances.Where(b => b.ProductId == p);
-        }
-
-        if (warehouseId is { } w)
-        {
-            balances = balances.Where(b => b.WarehouseId == w);
-        }
-
-        var rows = await (
-                from b in balances
-                join sp in db.StockPolicies.AsNoTracking() on new { b.ProductId, b.WarehouseId } equals new { sp.ProductId, sp.WarehouseId }
-                join pr in db.Products on b.ProductId equals pr.Id
-                join wh in db.Warehouses on b.WarehouseId equals wh.Id
-                select new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved, Policy = sp, pr.Sku, pr.Name, pr.IsWholeUnit, wh.Code })
-            .ToListAsync(ct);
-        var suppliers = await replenishment.SuppliersAsync(ct);
-        var incomingStock = await Availability.IncomingAsync(db, productId, warehouseId, ct);
-        var items = new List<ReorderSuggestionDto>();
-        foreach (var r in rows.OrderBy(r => r.Sku, StringComparer.Ordinal).ThenBy(r => r.Code, StringComparer.Ordinal))
-        {
-            var available = r.OnHand - r.Reserved;
-            if (r.Policy.ReorderPoint is not { } reorderPoint || available >= reorderPoint)
-            {
-                continue;
-            }
-
-            // Transfers in transit count as incoming; purchase orders will too once they exist.
-            var incoming = incomingStock.GetValueOrDefault((r.ProductId, r.WarehouseId));
-            var mean = r.Policy.LastComputation?.MeanDailyDemand ?? 0m;
-            var raw = reorderPoint + (mean * review) - (available + incoming);
-            var suggested = r.IsWholeUnit ? decimal.Ceiling(raw) : decimal.Ceiling(raw * Quantity.Scale) / Quantity.Scale;
-            if (suggested <= 0)
-            {
-                continue;
-            }
-
-            var supplier = suppliers.GetValueOrDefault(r.ProductId);
-            items.Add(new ReorderSuggestionDto(r.ProductId, r.Sku, r.Name, r.WarehouseId, r.Code, r.OnHand, available, incoming,
-                r.Policy.SafetyStock, reorderPoint, mean, review, suggested, supplier?.SupplierId, supplier?.Code, supplier?.Name,
-                supplier?.LeadTimeDays ?? options.DefaultLeadTimeDays));
-            if (items.Count == MaxSuggestions)
-            {
-                break;
-            }
-        }
-
-        return new ReorderSuggestions(items);
-    }
+    private static async Task<Ok<ReorderSuggestions>> SuggestionsAsync(Reordering reordering, Guid? productId, Guid? warehouseId, CancellationToken ct) =>
+        TypedResults.Ok(await reordering.SuggestAsync(productId, warehouseId, ct));
 
     private static void CheckShape(StockPolicyRequest request)
     {
@@ -247,7 +183,7 @@ public static class ReplenishmentEndpoints
 
     private static async Task<(string Sku, string Name, bool WholeUnits)> ProductAsync(OrderlyDbContext db, Guid productId, CancellationToken ct)
     {
-        var product = await db.Products.AsNoTracking().Where(p => p.Id == productId).Select(p => new { p.Sku, p.Name, p.IsWholeUnit }).FirstOrDefaultAsync(ct)
+        var product = await db.ProductRefs().Where(p => p.Id == productId).Select(p => new { p.Sku, p.Name, p.IsWholeUnit }).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("Product", productId);
         return (product.Sku, product.Name, product.IsWholeUnit);
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Common;
 using Orderly.Domain.Inventory;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -74,7 +75,7 @@ public static class StockAlertsEndpoints
         var rows = await query
             .OrderByDescending(a => a.Id)
             .Take(take + 1)
-            .Join(db.Products, a => a.ProductId, pr => pr.Id, (a, pr) => new { a, pr.Sku, pr.Name })
+            .Join(db.ProductRefs(), a => a.ProductId, pr => pr.Id, (a, pr) => new { a, pr.Sku, pr.Name })
             .Join(db.Warehouses, x => x.a.WarehouseId, wh => wh.Id, (x, wh) => new { x.a, x.Sku, x.Name, wh.Code })
             .OrderByDescending(x => x.a.Id)
             .ToListAsync(ct);

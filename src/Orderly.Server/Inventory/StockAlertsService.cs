@@ -94,6 +94,11 @@ public sealed class StockAlertsService(
                 .Select(h => new StockAlert(h.Key.Item2, h.Key.Item3, h.Value, now))
                 .ToList();
             db.StockAlerts.AddRange(added);
+            foreach (var alert in added)
+            {
+                db.Events.Raise(new StockAlertRaised(alert.Id, alert.Kind, alert.ProductId, alert.WarehouseId, alert.OnHand, alert.Available, alert.ReorderPoint));
+            }
+
             return (added.Count, cleared);
         }, ct);
         return new AlertEvaluation(stock.Count, raised, cleared, holding.Count, now);

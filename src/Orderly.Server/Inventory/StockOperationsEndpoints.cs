@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orderly.Domain.Common;
 using Orderly.Domain.Inventory;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -78,87 +78,13 @@ public static class StockOperationsEndpoints
         inventory.MapGet("/availability", AvailabilityAsync).WithName("GetAvailability");
     }
 
-    /// <summary>The ledger filters shared by the ledger page and its export: kind, and the period [from, to).</summary>
-    public static IQueryable<StockLedgerEntry> FilterLedger(
-        IQueryable<StockLedgerEntry> query, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        if (productId is { } p)
-        {
-            query = query.Where(e => e.ProductId == p);
-        }
-
-        if (warehouseId is { } w)
-        {
-            query = query.Where(e => e.WarehouseId == w);
-        }
-
-        if (from is { } start && to is { } end && end < start)
-        {
-            throw new RuleViolationException("to", "InvalidPeriod", "'to' comes after 'from'.");
-        }
-
-        if (kind is { } k)
-        {
-            query = query.Where(e => e.Kind == k);
-        }
-
-        if (from is { } f)
-        {
-            query = query.Where(e => e.At >= f);
-        }
-
-        if (to is { } t)
-        {
-            query = query.Where(e => e.At < t);
-        }
-
-        return query;
-    }
-
-    /// <summary>The checks of an adjustment before anything is written (the API's and the UI's); returns its lines.</summary>
-    public static async Task<List<(Guid ProductId, decimal Quantity)>> CheckAdjustmentAsync(OrderlyDbContext db, AdjustmentRequest request, CancellationToken ct)
-    {
-        var lines = request.Lines.Select(l => (l.ProductId, l.Quantity)).ToList();
-        var violations = new List<RuleViolation>();
-        StockAdjustment.Validate(request.Reason, request.Note, lines, violations);
-        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
-        await CheckProductsAsync(db, lines, "quantity", violations, ct);
-        ThrowIfAny(violations);
-        return lines;
-    }
-
-    /// <summary>The checks of a cycle count before anything is written; returns its lines.</summary>
-    public static async Task<List<(Guid ProductId, decimal CountedQuantity)>> CheckCountAsync(OrderlyDbContext db, CountRequest request, CancellationToken ct)
-    {
-        var lines = request.Lines.Select(l => (l.ProductId, l.CountedQuantity)).ToList();
-        var violations = new List<RuleViolation>();
-        StockAdjustment.ValidateCount(request.Note, lines, violations);
-        await CheckWarehouseAsync(db, request.WarehouseId, "warehouseId", mustBeActive: false, violations, ct);
-        await CheckProductsAsync(db, lines, "countedQuantity", violations, ct);
-        ThrowIfAny(violations);
-        return lines;
-    }
-
-    /// <summary>The checks of a transfer before anything is written; returns its lines.</summary>
-    public static async Task<List<StockTransferLine>> CheckTransferAsync(OrderlyDbContext db, BusinessCalendar calendar, TransferRequest request, CancellationToken ct)
-    {
-        var lines = request.Lines.Select(l => new StockTransferLine(l.ProductId, l.Quantity)).ToList();
-        var violations = new List<RuleViolation>();
-        StockTransfer.Validate(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival, request.Note, lines, calendar.Today, violations);
-        await CheckWarehouseAsync(db, request.FromWarehouseId, "fromWarehouseId", mustBeActive: false, violations, ct);
-        await CheckWarehouseAsync(db, request.ToWarehouseId, "toWarehouseId", mustBeActive: true, violations, ct);
-        await CheckProductsAsync(db, [.. lines.Select(l => (l.ProductId, l.Quantity))], "quantity", violations, ct);
-        ThrowIfAny(violations);
-        return lines;
-    }
-
     private static async Task<IResult> AdjustAsync(
-        AdjustmentRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
+        AdjustmentRequest request, StockOperations operations, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
         CancellationToken ct)
     {
-        var lines = await CheckAdjustmentAsync(db, request, ct);
+        var lines = await operations.CheckAdjustmentAsync(request, ct);
         var actor = CurrentUser.IdOf(http.User);
-        return await CreateAsync<AdjustmentRequest, AdjustmentDto>(http, idempotency, json.Value.SerializerOptions, "inventory-adjustments", request,
+        return await idempotency.CreateAsync<AdjustmentRequest, AdjustmentDto>(http, json.Value.SerializerOptions, "inventory-adjustments", actor, request,
             async beforeCommit => AdjustmentDto.From(await movements.AdjustAsync(request.WarehouseId, request.Reason, request.Note, lines, actor,
                 Map<StockAdjustment, AdjustmentDto>(beforeCommit, AdjustmentDto.From), ct)),
             dto => $"/api/inventory/adjustments/{dto.Id}");
@@ -198,12 +124,12 @@ public static class StockOperationsEndpoints
             ?? throw new NotFoundException("Stock adjustment", id)));
 
     private static async Task<IResult> CountAsync(
-        CountRequest request, OrderlyDbContext db, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
+        CountRequest request, StockOperations operations, StockMovements movements, Idempotency idempotency, IOptions<JsonOptions> json, HttpContext http,
         CancellationToken ct)
     {
-        var lines = await CheckCountAsync(db, request, ct);
+        var lines = await operations.CheckCountAsync(request, ct);
         var actor = CurrentUser.IdOf(http.User);
-        return await CreateAsync<CountRequest, CountDto>(http, idempotency, json.Value.SerializerOptions, "inventory-counts", request,
+        return await idempotency.CreateAsync<CountRequest, CountDto>(http, json.Value.SerializerOptions, "inventory-counts", actor, request,
             async beforeCommit => CountDto.From(await movements.CountAsync(request.WarehouseId, request.Note, lines, actor, Map<StockAdjustment, CountDto>(beforeCommit, CountDto.From), ct)),
             dto => $"/api/inventory/counts/{dto.Id}");
     }
@@ -213,12 +139,12 @@ public static class StockOperationsEndpoints
             ?? throw new NotFoundException("Stock count", id)));
 
     private static async Task<IResult> SendAsync(
-        TransferRequest request, OrderlyDbContext db, StockMovements movements, BusinessCalendar calendar, Idempotency idempotency,
+        TransferRequest request, StockOperations operations, StockMovements movements, Idempotency idempotency,
         IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
-        var lines = await CheckTransferAsync(db, calendar, request, ct);
+        var lines = await operations.CheckTransferAsync(request, ct);
         var actor = CurrentUser.IdOf(http.User);
-        return await CreateAsync<TransferRequest, TransferDto>(http, idempotency, json.Value.SerializerOptions, "inventory-transfers", request,
+        return await idempotency.CreateAsync<TransferRequest, TransferDto>(http, json.Value.SerializerOptions, "inventory-transfers", actor, request,
             async beforeCommit => TransferDto.From(await movements.SendAsync(request.FromWarehouseId, request.ToWarehouseId, request.ExpectedArrival,
                 request.Note, lines, actor, Map<StockTransfer, TransferDto>(beforeCommit, TransferDto.From), ct)),
             dto => $"/api/inventory/transfers/{dto.Id}");
@@ -285,7 +211,7 @@ public static class StockOperationsEndpoints
         OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, Guid? productId, Guid? warehouseId, StockMovementKind? kind, DateTimeOffset? from,
         DateTimeOffset? to, CancellationToken ct)
     {
-        var entries = FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
+        var entries = StockOperations.FilterLedger(db.StockLedger.AsNoTracking(), productId, warehouseId, kind, from, to);
 
         if (await entries.OrderBy(e => e.Id).Skip(MaxExportRows).AnyAsync(ct))
         {
@@ -297,7 +223,7 @@ public static class StockOperationsEndpoints
         var hidden = await scope.HiddenOrderCausesAsync(
             await entries.Where(e => e.CauseType == StockService.OrderCause).Select(e => e.CauseId).Distinct().ToListAsync(ct), ct);
         var rows = entries
-            .Join(db.Products, e => e.ProductId, pr => pr.Id, (e, pr) => new { e, pr.Sku, ProductName = pr.Name })
+            .Join(db.ProductRefs(), e => e.ProductId, pr => pr.Id, (e, pr) => new { e, pr.Sku, ProductName = pr.Name })
             .Join(db.Warehouses, x => x.e.WarehouseId, wh => wh.Id, (x, wh) => new { x.e, x.Sku, x.ProductName, wh.Code, WarehouseName = wh.Name })
             .OrderBy(x => x.e.Id)
             .Take(MaxExportRows)
@@ -355,48 +281,6 @@ public static class StockOperationsEndpoints
 
     private static string CsvNumber(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Creates through <paramref name="create"/>, honouring an Idempotency-Key: the response is stored in the same
-    /// transaction as what it created, and a replay returns it byte for byte.
-    /// </summary>
-    private static async Task<IResult> CreateAsync<TRequest, TDto>(
-        HttpContext http, Idempotency idempotency, JsonSerializerOptions json, string resource, TRequest request,
-        Func<Func<TDto, CancellationToken, Task>?, Task<TDto>> create, Func<TDto, string> locationOf)
-    {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length == 0)
-        {
-            var created = await create(null);
-            return TypedResults.Created(locationOf(created), created);
-        }
-
-        var scope = $"{resource}:{CurrentUser.IdOf(http.User)}";
-        var hash = Idempotency.HashOf(JsonSerializer.SerializeToUtf8Bytes(request, json));
-        if (await idempotency.ClaimAsync(scope, key, hash, http.RequestAborted) is { } replay)
-        {
-            http.Response.Headers.Location = replay.Location;
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Text(replay.Body, "application/json", Encoding.UTF8, replay.StatusCode);
-        }
-
-        try
-        {
-            var body = "";
-            var dto = await create(async (dto, token) =>
-            {
-                body = JsonSerializer.Serialize(dto, json);
-                await idempotency.CompleteAsync(scope, key, StatusCodes.Status201Created, locationOf(dto), body, token);
-            });
-            http.Response.Headers.Location = locationOf(dto);
-            return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
-        }
-        catch
-        {
-            await idempotency.ReleaseAsync(scope, key);
-            throw;
-        }
-    }
-
     private static Func<T, CancellationToken, Task>? Map<T, TDto>(Func<TDto, CancellationToken, Task>? beforeCommit, Func<T, TDto> toDto) =>
         beforeCommit is null ? null : (value, token) => beforeCommit(toDto(value), token);
 
@@ -409,44 +293,4 @@ public static class StockOperationsEndpoints
     /// <summary>Transitions honour If-Match when the client sends it; the status check guards them either way.</summary>
     private static Action<StockTransfer>? IfMatch(HttpContext http) =>
         http.Request.Headers.IfMatch.Count > 0 ? transfer => ETags.RequireMatch(http, transfer) : null;
-
-    private static async Task CheckWarehouseAsync(OrderlyDbContext db, Guid id, string field, bool mustBeActive, List<RuleViolation> violations, CancellationToken ct)
-    {
-        var warehouse = await db.Warehouses.AsNoTracking().Where(w => w.Id == id).Select(w => new { w.IsActive }).FirstOrDefaultAsync(ct);
-        if (warehouse is null)
-        {
-            violations.Add(new(field, "UnknownWarehouse", $"Warehouse {id} does not exist."));
-        }
-        else if (mustBeActive && !warehouse.IsActive)
-        {
-            violations.Add(new(field, "WarehouseInactive", "Stock cannot be sent to an inactive warehouse."));
-        }
-    }
-
-    private static async Task CheckProductsAsync(
-        OrderlyDbContext db, IReadOnlyList<(Guid ProductId, decimal Quantity)> lines, string quantityField, List<RuleViolation> violations, CancellationToken ct)
-    {
-        var ids = lines.Select(l => l.ProductId).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
-            .Select(p => new { p.Id, p.Sku, p.IsWholeUnit }).ToDictionaryAsync(p => p.Id, ct);
-        for (var i = 0; i < lines.Count; i++)
-        {
-            if (!products.TryGetValue(lines[i].ProductId, out var product))
-            {
-                violations.Add(new($"lines[{i}].productId", "UnknownProduct", $"Product {lines[i].ProductId} does not exist."));
-            }
-            else if (product.IsWholeUnit && !Quantity.IsWhole(lines[i].Quantity))
-            {
-                violations.Add(new($"lines[{i}].{quantityField}", "FractionalQuantity", $"{product.Sku} is counted in whole pieces."));
-            }
-        }
-    }
-
-    private static void ThrowIfAny(List<RuleViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            throw new RuleViolationException(violations);
-        }
-    }
 }

@@ -127,6 +127,14 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
         }
 
         await SyncReplenishmentRequestsAsync(order, at, ct);
+        var reservedNow = db.ChangeTracker.Entries<StockReservation>()
+            .Where(e => e.State == EntityState.Added && e.Entity.OrderId == order.Id)
+            .Select(e => new ReservedStock(e.Entity.OrderLineId, e.Entity.ProductId, e.Entity.WarehouseId, e.Entity.Quantity)).ToList();
+        var backordered = order.Lines.Where(l => l.Backordered > 0).Select(l => new BackorderedStock(l.Id, l.ProductId, l.Backordered)).ToList();
+        if (reservedNow.Count > 0 || backordered.Count > 0)
+        {
+            db.Events.Raise(new StockReserved(order.Id, order.Number, order.CustomerId, reservedNow, backordered));
+        }
     }
 
     /// <summary>One open replenishment request per backordered line, following its backordered quantity; closed when it is served.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,8 +24,8 @@ public static class OrderEndpoints
 
         orders.MapPost("/{id:guid}/submit", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").RequireAuthorization(Policies.EnterOrders);
-        orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
+        orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, Platform.PermissionTable t, CancellationToken ct) =>
+            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h, t), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/reject", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
             Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/hold", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
@@ -46,48 +44,20 @@ public static class OrderEndpoints
         IOptions<JsonOptions> json, CancellationToken ct)
     {
         var actor = Actor(http);
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        var scope = $"orders:{actor}";
-        string? body = null;
-        if (key.Length > 0)
-        {
-            var hash = Idempotency.HashOf(JsonSerializer.SerializeToUtf8Bytes(input, json.Value.SerializerOptions));
-            if (await idempotency.ClaimAsync(scope, key, hash, ct) is { } replay)
+        return await idempotency.CreateAsync<OrderInput, OrderDto>(http, json.Value.SerializerOptions, "orders", actor, input,
+            async beforeCommit =>
             {
-                http.Response.Headers.Location = replay.Location;
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Text(replay.Body, "application/json", Encoding.UTF8, replay.StatusCode);
-            }
-        }
-
-        try
-        {
-            var order = await orders.CreateAsync(input, actor, async (order, token) =>
-            {
-                if (key.Length > 0)
+                // The stored reply is the order as read back inside the transaction, so a replay equals the first answer.
+                OrderDto? stored = null;
+                var order = await orders.CreateAsync(input, actor, beforeCommit is null ? null : async (order, token) =>
                 {
                     await http.RequestServices.GetRequiredService<Data.OrderlyDbContext>().SaveChangesAsync(token);
-                    body = JsonSerializer.Serialize(await queries.GetAsync(order.Id, token), json.Value.SerializerOptions);
-                    await idempotency.CompleteAsync(scope, key, StatusCodes.Status201Created, $"/api/orders/{order.Id}", body, token);
-                }
-            }, ct);
-            var location = $"/api/orders/{order.Id}";
-            if (body is null)
-            {
-                var dto = await queries.GetAsync(order.Id, ct);
-                ETags.Write(http, dto.Version);
-                return TypedResults.Created(location, dto);
-            }
-
-            http.Response.Headers.Location = location;
-            ETags.Write(http, order.Version);
-            return Results.Text(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
-        }
-        catch when (key.Length > 0)
-        {
-            await idempotency.ReleaseAsync(scope, key);
-            throw;
-        }
+                    stored = await queries.GetAsync(order.Id, token);
+                    await beforeCommit(stored, token);
+                }, ct);
+                return stored ?? await queries.GetAsync(order.Id, ct);
+            },
+            dto => $"/api/orders/{dto.Id}", dto => ETags.Write(http, dto.Version));
     }
 
     private static async Task<Ok<EntryCheckDto>> CheckAsync(OrderInput input, OrderService orders, Inventory.Availability availability, CancellationToken ct)
@@ -156,5 +126,7 @@ public static class OrderEndpoints
 
     private static Guid? Actor(HttpContext http) => CurrentUser.PersonOf(http.User);
 
-    private static string[] ApproverRoles(HttpContext http) => [.. new[] { Roles.Admin, Roles.SalesManager }.Where(http.User.IsInRole)];
+    /// <summary>The caller's roles that hold the approval policy: approval limits are per role.</summary>
+    private static string[] ApproverRoles(HttpContext http, Platform.PermissionTable permissions) =>
+        [.. permissions.RolesFor(Policies.ApproveOrders).Where(http.User.IsInRole)];
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Orderly.Domain.Catalog;
 using Orderly.Domain.Common;
 using Orderly.Domain.Purchasing;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
@@ -89,7 +90,7 @@ public static class SupplierEndpoints
     {
         var given = request.Products ?? [];
         var ids = given.Select(p => p.ProductId).Distinct().ToList();
-        var known = await db.Products.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
+        var known = await db.ProductRefs().Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
         var violations = given.Select((p, i) => (p, i)).Where(x => !known.Contains(x.p.ProductId))
             .Select(x => new RuleViolation($"products[{x.i}].productId", "UnknownProduct", $"Product {x.p.ProductId} does not exist.")).ToList();
         if (violations.Count > 0)

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Orderly.Domain.Inventory;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
@@ -26,11 +25,11 @@ public sealed record WarehouseRow(Guid Id, string Code, string Name, string? Reg
 
 /// <summary>
 /// The inventory pages' reads: offset pages and names for people, the same filters, redaction and numbers as the API
-/// (<see cref="StockOperationsEndpoints.FilterLedger"/>, <see cref="DataScope.HiddenOrderCausesAsync"/>,
-/// <see cref="ReplenishmentEndpoints.SuggestAsync"/>).
+/// (<see cref="StockOperations.FilterLedger"/>, <see cref="DataScope.HiddenOrderCausesAsync"/>,
+/// <see cref="Reordering.SuggestAsync"/>).
 /// </summary>
 public sealed class InventoryQueries(
-    OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options)
+    OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, Reordering reordering)
 {
     private const int MaxRows = 500;
 
@@ -41,7 +40,7 @@ public sealed class InventoryQueries(
     public async Task<PageOf<LedgerRow>> LedgerAsync(LedgerFilter filter, int skip, int take, CancellationToken ct)
     {
         var (from, to) = Period(filter, calendar.Zone);
-        var entries = StockOperationsEndpoints.FilterLedger(db.StockLedger.AsNoTracking(), filter.ProductId, filter.WarehouseId, filter.Kind, from, to);
+        var entries = StockOperations.FilterLedger(db.StockLedger.AsNoTracking(), filter.ProductId, filter.WarehouseId, filter.Kind, from, to);
         var total = await entries.CountAsync(ct);
         var rows = await entries
             .OrderByDescending(e => e.Id)
@@ -90,7 +89,7 @@ public sealed class InventoryQueries(
     }
 
     public async Task<IReadOnlyList<ReorderSuggestionDto>> SuggestionsAsync(CancellationToken ct) =>
-        [.. (await ReplenishmentEndpoints.SuggestAsync(db, replenishment, options.Value, null, null, ct)).Items.Take(MaxRows)];
+        [.. (await reordering.SuggestAsync(null, null, ct)).Items.Take(MaxRows)];
 
     public async Task<IReadOnlyList<TransferRow>> TransfersAsync(StockTransferStatus? status, CancellationToken ct)
     {

@@ -1,14 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Ui;
 
 /// <summary>
 /// The UI's door to the application services. A Blazor circuit has no HTTP request, so each call runs in a DI
-/// scope of its own with a stand-in HttpContext carrying the circuit's user: <see cref="Identity.DataScope"/>,
-/// the audit trail and the policies then see exactly the caller the API would see.
+/// scope of its own whose <see cref="Caller"/> is the circuit's user: <see cref="DataScope"/>, the audit trail and
+/// the policies then see exactly the caller the API would see.
 /// </summary>
 public sealed class UiApi(AuthenticationStateProvider authentication, IServiceScopeFactory scopes, IAuthorizationService authorization)
 {
@@ -25,14 +26,9 @@ public sealed class UiApi(AuthenticationStateProvider authentication, IServiceSc
             throw new ForbiddenException("Forbidden", $"Your roles do not allow this ({policy}).");
         }
 
-        Task<T> task;
-        // A fresh execution context, so the stand-in HttpContext never leaks into (or clears) the circuit's own.
-        using (ExecutionContext.SuppressFlow())
-        {
-            task = Task.Run(() => InScopeAsync(user, work, ct), ct);
-        }
-
-        return await task;
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(user);
+        return await work(scope.ServiceProvider, user, ct);
     }
 
     public Task RunAsync(string policy, Func<IServiceProvider, ClaimsPrincipal, CancellationToken, Task> work, CancellationToken ct = default) =>
@@ -41,19 +37,4 @@ public sealed class UiApi(AuthenticationStateProvider authentication, IServiceSc
             await work(services, user, token);
             return true;
         }, ct);
-
-    private async Task<T> InScopeAsync<T>(ClaimsPrincipal user, Func<IServiceProvider, ClaimsPrincipal, CancellationToken, Task<T>> work, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var accessor = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
-        accessor.HttpContext = new DefaultHttpContext { User = user, RequestServices = scope.ServiceProvider };
-        try
-        {
-            return await work(scope.ServiceProvider, user, ct);
-        }
-        finally
-        {
-            accessor.HttpContext = null;
-        }
-    }
 }

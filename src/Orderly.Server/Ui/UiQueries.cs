@@ -6,6 +6,7 @@ using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Inventory;
+using Orderly.Server.Orders;
 
 namespace Orderly.Server.Ui;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Server.Identity;
+using Orderly.Server.Platform;
 
 namespace Orderly.Server.Tests.Security;
 
@@ -15,21 +16,11 @@ namespace Orderly.Server.Tests.Security;
 /// </summary>
 public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
 {
-    /// <summary>docs/security.md, "Roles and policies", as written there: policy -> roles that hold it.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> PolicyRoles = new Dictionary<string, string[]>
-    {
-        ["Read"] = ["Admin", "SalesManager", "SalesRep", "OrderClerk", "Warehouse", "Purchasing", "Finance", "Viewer"],
-        ["EnterOrders"] = ["Admin", "SalesManager", "SalesRep", "OrderClerk"],
-        ["ApproveOrders"] = ["Admin", "SalesManager"],
-        ["Fulfil"] = ["Admin", "SalesManager", "Warehouse"],
-        ["ManageCustomers"] = ["Admin", "SalesManager", "SalesRep", "Finance"],
-        ["ManageCatalog"] = ["Admin", "SalesManager", "Purchasing"],
-        ["ManageStock"] = ["Admin", "Warehouse", "Purchasing"],
-        ["ManageUsers"] = ["Admin"],
-        ["ReadAudit"] = ["Admin", "SalesManager", "Finance"],
-        ["ReadAnalytics"] = ["Admin", "SalesManager", "SalesRep", "Finance"],
-        ["ReadCompanyAnalytics"] = ["Admin", "SalesManager", "Finance"],
-    };
+    /// <summary>The permission table the capabilities declare (policy -> roles that hold it), as the server builds it.</summary>
+    public static readonly PermissionTable Table = new(OrderlyModules.All.SelectMany(m => m.Permissions));
+
+    public static readonly IReadOnlyDictionary<string, string[]> PolicyRoles =
+        Table.All.ToDictionary(p => p.Policy, p => Table.RolesFor(p.Policy).ToArray());
 
     private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login"];
 
@@ -102,7 +93,7 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
                 }
                 else if (!PolicyRoles.ContainsKey(data.Policy))
                 {
-                    wrong.Add($"{e.Key}: policy '{data.Policy}' is not in the permission table of docs/security.md");
+                    wrong.Add($"{e.Key}: policy '{data.Policy}' is declared by no capability's permission table");
                 }
 
                 if (data.Roles is not null || data.AuthenticationSchemes is not null)
@@ -142,16 +133,13 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
     public async Task PolicyTable_OfTheDocs_IsWhatTheRegisteredPoliciesEnforce()
     {
         var declared = typeof(Policies).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
-        Assert.Equal(PolicyRoles.Keys.Order(), declared);
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.All(declared, name => Assert.True(PolicyRoles.ContainsKey(name), $"{name} is named in Policies but no capability declares it"));
+        Assert.Equal(Table.All.Select(p => p.Policy), app.Services.GetRequiredService<PermissionTable>().All.Select(p => p.Policy));
 
         var documented = DocumentedPolicyTable();
-        Assert.Equal(PolicyRoles.Keys.Order(), documented.Keys.Order());
-        foreach (var (policy, roles) in PolicyRoles)
-        {
-            Assert.True(roles.Order().SequenceEqual(documented[policy].Order()),
-                $"{policy}: test table [{string.Join(", ", roles)}] but docs/security.md [{string.Join(", ", documented[policy])}]");
-        }
+        Assert.True(documented == Table.ToMarkdown(),
+            "docs/security.md's permission table differs from the capabilities' declarations; between its markers it should read:\n" + Table.ToMarkdown());
 
         var authorization = app.Services.GetRequiredService<IAuthorizationService>();
         var wrong = new List<string>();
@@ -426,7 +414,8 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
         [new Claim(ClaimTypes.NameIdentifier, Guid.NewGuid().ToString()), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test"));
 
     /// <summary>The permission table of docs/security.md, read from the file.</summary>
-    private static Dictionary<string, string[]> DocumentedPolicyTable()
+    /// <summary>The text of docs/security.md between its permission-table markers.</summary>
+    private static string DocumentedPolicyTable()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "security.md")))
@@ -435,22 +424,15 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
         }
 
         Assert.NotNull(directory);
-        var lines = File.ReadAllLines(Path.Combine(directory.FullName, "docs", "security.md"));
-        var header = Array.FindIndex(lines, l => l.StartsWith("| policy |", StringComparison.Ordinal));
-        Assert.True(header >= 0, "docs/security.md has no '| policy |' table");
-        var roles = Cells(lines[header]).Skip(1).ToArray();
-        var table = new Dictionary<string, string[]>();
-        foreach (var row in lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')))
-        {
-            var cells = Cells(row);
-            var name = PolicyName().Match(cells[0]).Groups["name"].Value;
-            table[name] = [.. roles.Where((_, i) => i + 1 < cells.Length && cells[i + 1].Contains('✓', StringComparison.Ordinal))];
-        }
-
-        return table;
-
-        static string[] Cells(string row) => [.. row.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+        var text = File.ReadAllText(Path.Combine(directory.FullName, "docs", "security.md")).ReplaceLineEndings("\n");
+        var start = text.IndexOf(TableStart, StringComparison.Ordinal);
+        var end = text.IndexOf(TableEnd, StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, $"docs/security.md has no {TableStart} ... {TableEnd} section");
+        return text[(start + TableStart.Length)..end].TrimStart('\n');
     }
+
+    private const string TableStart = "<!-- permission-table:start (generated from the modules; AuthorizationMatrixTests checks it) -->";
+    private const string TableEnd = "<!-- permission-table:end -->";
 
     private static string Short(JsonNode? body)
     {
@@ -460,9 +442,6 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
 
     [GeneratedRegex(@"\{\**(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<constraint>(:[^}?=]+)*)(=[^}]*)?\??\}")]
     private static partial Regex RouteParameter();
-
-    [GeneratedRegex(@"`(?<name>[A-Za-z]+)`")]
-    private static partial Regex PolicyName();
 
     private sealed record ApiEndpoint(string Method, string Pattern, IReadOnlyList<IAuthorizeData> AuthorizeData, bool AllowsAnonymous)
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Orderly.Server.Audit;
+using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure.Telemetry;
 
 namespace Orderly.Server.Infrastructure.Scheduling;
@@ -18,7 +18,7 @@ public static class JobRun
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<AuditActor>().ActAsSystem($"job:{name}");
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem($"job:{name}");
             var ran = await work(scope.ServiceProvider, ct);
             outcome = ran ? "succeeded" : "skipped";
             return ran;

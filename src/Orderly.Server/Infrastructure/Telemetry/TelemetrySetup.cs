@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry.Exporter;
@@ -18,7 +16,7 @@ namespace Orderly.Server.Infrastructure.Telemetry;
 /// OpenTelemetry for the server: metrics (Orderly's own <see cref="OrderlyMetrics"/>, ASP.NET Core, HttpClient, .NET
 /// runtime, Npgsql, Quartz) scraped from <c>/metrics</c>; when a collector is configured, metrics, traces (ASP.NET Core,
 /// HttpClient, Npgsql, Quartz, Orderly's jobs) and logs pushed over OTLP; the W3C trace id in every log scope and in
-/// every problem+json body.
+/// every problem+json body (set by the platform's problem details, from the request Activity).
 /// </summary>
 public static class TelemetrySetup
 {
@@ -65,20 +63,6 @@ public static class TelemetrySetup
         services.Configure<LoggerFactoryOptions>(o =>
             o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
-        // The W3C trace id, which a collector, the logs and the problem+json body then share.
-        services.PostConfigure<ProblemDetailsOptions>(o =>
-        {
-            var customize = o.CustomizeProblemDetails;
-            o.CustomizeProblemDetails = c =>
-            {
-                customize?.Invoke(c);
-                if (Activity.Current is { } activity)
-                {
-                    c.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
-                }
-            };
-        });
-
         services.AddSingleton<IAuthorizationHandler, MetricsScrapeAuthorization>();
         services.AddAuthorizationBuilder().AddPolicy(MetricsScrapeAuthorization.Policy, p => p
             // Bearer tokens and API keys only: a cookie challenge would redirect a scraper to the login page instead of a 401.

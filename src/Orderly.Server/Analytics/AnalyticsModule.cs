@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Orderly.Server.Audit;
+using Orderly.Server.Platform;
+
+namespace Orderly.Server.Analytics;
+
+/// <summary>Rollups kept in the order transaction and the dashboards read from them.</summary>
+public sealed class AnalyticsModule : IOrderlyModule
+{
+    public string Name => "Analytics";
+
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(Identity.Policies.ReadAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Finance],
+            "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`); a rep's figures cover their customers"),
+        new(Identity.Policies.ReadCompanyAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Finance],
+            "company-wide figures: top products and the order funnel (`/api/analytics/top-products`, `/funnel`)"),
+    ];
+
+    public void AddServices(ModuleServices capability)
+    {
+        capability.Services.AddScoped<AnalyticsQueries>();
+        capability.Services.AddScoped<AnalyticsScope>();
+        capability.Services.AddScoped<RollupRebuild>();
+        capability.Services.AddSingleton<IInterceptor, RollupInterceptor>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAnalyticsEndpoints();
+
+    public void ConfigureAudit(AuditMap audit) => audit
+        .Exclude<DailySalesRow>("rollup derived from audited orders; rebuildable")
+        .Exclude<DailyProductSalesRow>("rollup derived from audited orders; rebuildable")
+        .Exclude<DailyCustomerSalesRow>("rollup derived from audited orders; rebuildable")
+        .Exclude<StatusCountRow>("rollup derived from audited orders; rebuildable")
+        .Exclude<StageTimeRow>("rollup derived from audited orders; rebuildable");
+}

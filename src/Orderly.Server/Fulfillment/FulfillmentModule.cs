@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Fulfillment;
+using Orderly.Domain.Orders;
+using Orderly.Server.Audit;
+using Orderly.Server.Platform;
+
+namespace Orderly.Server.Fulfillment;
+
+/// <summary>Shipments and deliveries.</summary>
+public sealed class FulfillmentModule : IOrderlyModule
+{
+    public string Name => "Fulfillment";
+
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(Identity.Policies.Fulfil, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Warehouse],
+            "record shipments and deliveries"),
+    ];
+
+    public void ConfigureAudit(AuditMap audit) => audit
+        .Root<Shipment>("Shipment", s => s.Id, CustomerOf)
+        .Owned<ShipmentLine>("Shipment", "lines[{0}].");
+
+    private static Guid? CustomerOf(Shipment shipment, DbContext db) =>
+        db.ChangeTracker.Entries<SalesOrder>().FirstOrDefault(o => o.Entity.Id == shipment.OrderId)?.Entity.CustomerId;
+}

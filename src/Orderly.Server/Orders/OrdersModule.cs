@@ -1,0 +1,35 @@
+using Orderly.Domain.Orders;
+using Orderly.Server.Audit;
+using Orderly.Server.Platform;
+
+namespace Orderly.Server.Orders;
+
+/// <summary>Order entry and its checks, approval and the order's life until delivery.</summary>
+public sealed class OrdersModule : IOrderlyModule
+{
+    public string Name => "Orders";
+
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(Identity.Policies.EnterOrders, Name,
+            [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.OrderClerk],
+            "enter, check, edit drafts, submit and cancel orders"),
+        new(Identity.Policies.ApproveOrders, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager],
+            "approve, reject, hold and release orders (never one's own), re-allocate"),
+    ];
+
+    public void AddServices(ModuleServices capability)
+    {
+        capability.Services.Configure<ApprovalRules>(capability.Configuration.GetSection("Orderly:Approval"));
+        capability.Services.AddScoped<EntryContextLoader>();
+        capability.Services.AddScoped<OrderService>();
+        capability.Services.AddScoped<OrderQueries>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapOrderEndpoints();
+
+    public void ConfigureAudit(AuditMap audit) => audit
+        .Root<SalesOrder>("SalesOrder", o => o.Id, (o, _) => o.CustomerId)
+        .Part<OrderLine>("SalesOrder", e => ((OrderLine)e.Entity).OrderId, e => $"lines[{((OrderLine)e.Entity).LineNumber}].")
+        .Exclude<OrderStatusChange>("the status history is itself a record (who, when, from, to, why); the order's status change is audited");
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Orderly.Server.Platform.Events;
+
+/// <summary>An event as stored and delivered: its id, type, aggregate, payload (JSON) and who caused it.</summary>
+public sealed record EventEnvelope(
+    Guid Id,
+    long Position,
+    string Type,
+    string AggregateType,
+    string AggregateId,
+    Guid? CustomerId,
+    int PayloadVersion,
+    string Payload,
+    DateTimeOffset OccurredAt,
+    Guid? ActorId,
+    string? ActorName,
+    string? CorrelationId,
+    int Attempt)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public T Data<T>() => JsonSerializer.Deserialize<T>(Payload, Json) ?? throw new InvalidOperationException($"Event {Id} has an empty payload.");
+}
+
+/// <summary>
+/// An in-process receiver of events, registered by a capability's module. The dispatcher calls it at least once
+/// per matching event and records in the inbox that it did; a handler that writes to the database applies the
+/// event exactly once by doing so through <see cref="EventInbox.ApplyOnceAsync"/>, and one that calls out
+/// (e-mail, webhooks) sends the event id so the receiver can drop repeats.
+/// </summary>
+public interface IEventSubscriber
+{
+    /// <summary>A stable name: the inbox remembers what this handler applied under it.</summary>
+    string Name { get; }
+
+    bool Wants(EventEnvelope e);
+
+    Task HandleAsync(EventEnvelope e, CancellationToken ct);
+}

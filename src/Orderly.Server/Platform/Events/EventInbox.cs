@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Platform.Events;
+
+/// <summary>What each handler has applied: one row per (handler, event id), so a redelivered event is applied once.</summary>
+public sealed class EventInbox(OrderlyDbContext db, Writes writes, TimeProvider time)
+{
+    /// <summary>Records that the handler applied the event (a no-op when it is recorded already).</summary>
+    public Task MarkAsync(string handler, Guid eventId, CancellationToken ct) =>
+        writes.RunAsync(token => TryInsertAsync(handler, eventId, token), ct);
+
+    /// <summary>
+    /// Applies an event's database work exactly once: the inbox row and the work commit in one transaction, and a
+    /// second delivery finds the row and does nothing. Returns false when the event was applied before.
+    /// </summary>
+    public Task<bool> ApplyOnceAsync(string handler, Guid eventId, Func<CancellationToken, Task> work, CancellationToken ct) =>
+        writes.RunAsync(async token =>
+        {
+            if (!await TryInsertAsync(handler, eventId, token))
+            {
+                return false;
+            }
+
+            await work(token);
+            return true;
+        }, ct);
+
+    private async Task<bool> TryInsertAsync(string handler, Guid eventId, CancellationToken ct) =>
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO outbox_inbox (handler, event_id, handled_at) VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING",
+            [handler, eventId, time.GetUtcNow().UtcDateTime], ct) == 1;
+}

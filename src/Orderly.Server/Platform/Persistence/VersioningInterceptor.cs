@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Orderly.Domain.Common;
+using Orderly.Server.Audit;
+
+namespace Orderly.Server.Platform.Persistence;
+
+/// <summary>
+/// Bumps the version (the ETag) of every aggregate that changed, including one whose own row did not change but
+/// a part of it did (an order whose line changed): the parts are known from the <see cref="AuditMap"/>.
+/// </summary>
+public sealed class VersioningInterceptor(AuditMap map) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Bump(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Bump(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Bump(DbContext? db)
+    {
+        if (db is null)
+        {
+            return;
+        }
+
+        db.ChangeTracker.DetectChanges();
+        HashSet<(string, string)>? changedParts = null;
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && entry.Entity is not IVersioned && map.RootOf(entry) is { Prefix: not null } part)
+            {
+                (changedParts ??= []).Add((part.Type, part.Id));
+            }
+        }
+
+        foreach (var entry in db.ChangeTracker.Entries<IVersioned>())
+        {
+            var changed = entry.State == EntityState.Modified
+                || (entry.State == EntityState.Unchanged && changedParts is not null
+                    && map.RootOf(entry) is { } root && changedParts.Contains((root.Type, root.Id)));
+            if (changed)
+            {
+                entry.Entity.Version++;
+                entry.State = EntityState.Modified;
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Orderly.Server.Audit;
+using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
+using Orderly.Server.Platform.Persistence;
+using Scalar.AspNetCore;
+
+namespace Orderly.Server.Platform;
+
+/// <summary>
+/// What every capability stands on: the database and its save pipeline, time and the business calendar, JSON and
+/// problem details, rate limits, idempotency, the OpenAPI document and health checks.
+/// </summary>
+public sealed class PlatformModule : IOrderlyModule
+{
+    public string Name => "Platform";
+
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(Identity.Policies.Read, Name, [], "every GET of the capabilities below unless they name a stricter policy; logout"),
+    ];
+
+    public void AddServices(ModuleServices capability)
+    {
+        var services = capability.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BusinessCalendar>();
+        // The save pipeline, one concern each, in this order: versions, the transaction, then (registered by their
+        // modules) audit, rollups and the outbox inside it.
+        services.AddSingleton<IInterceptor, VersioningInterceptor>();
+        services.AddSingleton<IInterceptor, SaveTransactionInterceptor>();
+        services.AddOrderlyDatabase(capability.Configuration, capability.Environment.ContentRootPath);
+        services.ConfigureHttpJsonOptions(options => OrderlyHost.Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOrderlyRateLimits(capability.Configuration);
+        services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddScoped<Idempotency>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        // Liveness: the process answers HTTP, no database round trip (for load balancers and the bench's HTTP ceiling).
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+    }
+
+    public void ConfigureAudit(AuditMap audit) => audit
+        .Exclude<NumberSequence>("document counters; each number is audited on the document that took it")
+        .Exclude<IdempotencyRecord>("stored replies of retried requests; the change itself is audited")
+        .Exclude<JobLease>("scheduler bookkeeping");
+}

@@ -1,0 +1,13 @@
+using Orderly.Server.Platform;
+
+namespace Orderly.Server.Ui;
+
+/// <summary>The web UI: Blazor (interactive server) with MudBlazor, in Chinese and English.</summary>
+public sealed class UiModule : IOrderlyModule
+{
+    public string Name => "Ui";
+
+    public void AddServices(ModuleServices capability) => capability.Services.AddOrderlyUi();
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => ((WebApplication)app).MapOrderlyUi();
+}

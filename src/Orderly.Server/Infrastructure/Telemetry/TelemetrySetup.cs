@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry.Exporter;
@@ -16,7 +19,7 @@ namespace Orderly.Server.Infrastructure.Telemetry;
 /// OpenTelemetry for the server: metrics (Orderly's own <see cref="OrderlyMetrics"/>, ASP.NET Core, HttpClient, .NET
 /// runtime, Npgsql, Quartz) scraped from <c>/metrics</c>; when a collector is configured, metrics, traces (ASP.NET Core,
 /// HttpClient, Npgsql, Quartz, Orderly's jobs) and logs pushed over OTLP; the W3C trace id in every log scope and in
-/// every problem+json body (set by the platform's problem details, from the request Activity).
+/// every problem+json body.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -63,6 +66,20 @@ public static class TelemetrySetup
         services.Configure<LoggerFactoryOptions>(o =>
             o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        // The W3C trace id of the request's Activity (the feature holds it even where Activity.Current does not flow),
+        // which a collector, the logs and the problem+json body then share.
+        services.PostConfigure<ProblemDetailsOptions>(o =>
+        {
+            var customize = o.CustomizeProblemDetails;
+            o.CustomizeProblemDetails = c =>
+            {
+                customize?.Invoke(c);
+                if ((c.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current) is { } activity)
+                {
+                    c.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
+                }
+            };
+        });
         services.AddSingleton<IAuthorizationHandler, MetricsScrapeAuthorization>();
         services.AddAuthorizationBuilder().AddPolicy(MetricsScrapeAuthorization.Policy, p => p
             // Bearer tokens and API keys only: a cookie challenge would redirect a scraper to the login page instead of a 401.

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Server.Inventory;
 
 namespace Orderly.Server.Tests.Observability;
 
@@ -53,6 +55,19 @@ public sealed partial class MetricsTests(MetricsApp app) : IClassFixture<Metrics
         Assert.NotEqual(new string('0', 32), refused["traceId"].Str());
 
         double Moved(string series) => after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
+    }
+
+    [Fact]
+    public async Task AScheduledJobRun_IsCountedByJobAndOutcome()
+    {
+        var before = Parse(await ScrapeTextAsync());
+
+        Assert.True(await app.Services.GetRequiredService<ReplenishmentJob>().RunAsync(CancellationToken.None));
+
+        var after = Parse(await ScrapeTextAsync());
+        var series = "orderly_jobs_runs_total{job=\"replenishment\",outcome=\"succeeded\"}";
+        Assert.True(after.GetValueOrDefault(series) - before.GetValueOrDefault(series) >= 1, $"{series} did not move");
+        Assert.Contains(after.Keys, k => k.StartsWith("orderly_jobs_duration_seconds_count", StringComparison.Ordinal));
     }
 
     private async Task<HttpResponseMessage> ScrapeAsync(Action<HttpRequestHeaders> credentials)

@@ -92,7 +92,7 @@ public static class OrderlyHost
         Policies.Add(authorization);
 
         services.AddOrderlyRateLimits(configuration);
-        services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
+        services.AddOrderlyOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddScoped<UserAccounts>();

@@ -91,8 +91,11 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
 
         var document = context.Document!;
         EnsureProblemSchemas(document);
-        foreach (var (code, response) in operation.Responses.ToList())
+        var responses = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (code, response) in responses)
         {
+            operation.Responses[code] = response;
             if (int.TryParse(code, CultureInfo.InvariantCulture, out var status) && status >= 400)
             {
                 operation.Responses[code] = new OpenApiResponse

@@ -9,7 +9,8 @@ namespace Orderly.Server.Infrastructure;
 /// custom converter, and System.Text.Json's schema exporter describes any custom converter as <c>{}</c> ("anything"),
 /// so <c>lines</c>, <c>contacts</c>, <c>roles</c> and <c>items</c> came out empty. Decimals are marked
 /// <c>format: decimal</c> so generated clients do not carry prices and quantities in a <c>double</c>, and numbers
-/// are described as numbers only: the string form the server also reads is a leniency, not the contract.
+/// are described as numbers only: the string form the server also reads is a leniency, not the contract. Enums,
+/// written by name, say they are strings, or generators make integer enums of them.
 /// </summary>
 public sealed class OrderlySchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -28,6 +29,11 @@ public sealed class OrderlySchemaTransformer : IOpenApiSchemaTransformer
         {
             schema.Type = kinds & ~JsonSchemaType.String;
             schema.Pattern = null;
+        }
+
+        if (numeric.IsEnum && schema.Enum is { Count: > 0 } && schema.Type is null)
+        {
+            schema.Type = JsonSchemaType.String;
         }
 
         if (numeric == typeof(decimal))

@@ -19,6 +19,7 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
 {
     public const string ProblemSchema = "ProblemDetails";
     public const string RuleProblemSchema = "RuleViolationProblemDetails";
+    public const string ViolationSchema = "ProblemViolation";
     public const string ProblemMediaType = "application/problem+json";
 
     private static readonly Dictionary<int, string> Descriptions = new()
@@ -177,21 +178,19 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
         schemas[ProblemSchema] = Problem("An RFC 9457 problem: `code` names the rule or failure, `traceId` finds it in the server log.");
         var rules = Problem("A 422 problem: `violations` lists every broken rule; `errors` groups their messages by field.");
         rules.Required = new HashSet<string> { "violations" };
-        rules.Properties!["violations"] = new OpenApiSchema
+        schemas[ViolationSchema] = new OpenApiSchema
         {
-            Type = JsonSchemaType.Array,
-            Items = new OpenApiSchema
+            Type = JsonSchemaType.Object,
+            Description = "One broken rule.",
+            Required = new HashSet<string> { "field", "code", "message" },
+            Properties = new Dictionary<string, IOpenApiSchema>
             {
-                Type = JsonSchemaType.Object,
-                Required = new HashSet<string> { "field", "code", "message" },
-                Properties = new Dictionary<string, IOpenApiSchema>
-                {
-                    ["field"] = Text("The request field, e.g. lines[0].quantity."),
-                    ["code"] = Text("The rule, e.g. WholeUnitQuantity."),
-                    ["message"] = Text("What is wrong, for people."),
-                },
+                ["field"] = Text("The request field, e.g. lines[0].quantity."),
+                ["code"] = Text("The rule, e.g. WholeUnitQuantity."),
+                ["message"] = Text("What is wrong, for people."),
             },
         };
+        rules.Properties!["violations"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(ViolationSchema, document) };
         rules.Properties["errors"] = new OpenApiSchema
         {
             Type = JsonSchemaType.Object,

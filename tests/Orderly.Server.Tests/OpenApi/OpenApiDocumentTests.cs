@@ -86,7 +86,8 @@ public abstract class OpenApiDocumentTests(OrderlyApp app)
         var problem = schemas["ProblemDetails"]!["properties"]!.AsObject();
         Assert.All(ProblemMembers, p => Assert.True(problem.ContainsKey(p), $"ProblemDetails lacks {p}"));
         var rules = schemas["RuleViolationProblemDetails"]!;
-        var violation = rules["properties"]!["violations"]!["items"]!["properties"]!.AsObject();
+        Assert.Equal("#/components/schemas/ProblemViolation", rules["properties"]!["violations"]!["items"]!["$ref"]!.GetValue<string>());
+        var violation = schemas["ProblemViolation"]!["properties"]!.AsObject();
         Assert.Equal(ViolationMembers, violation.Select(p => p.Key));
 
         // The 422 the API really answers carries what the schema says.

@@ -12,7 +12,7 @@ namespace Orderly.Server.Tests.WebApi;
 /// strings), and every read route junk query strings. No 5xx, every refusal is problem+json, and not one row is
 /// written. A route added to the API is fuzzed without anyone touching this test.
 /// </summary>
-public abstract class OpenApiFuzzTests(OrderlyApp app)
+public abstract class OpenApiFuzzTests(OrderlyApp app, Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Seed = 20_261_204;
     private const int MalformedPerRoute = 85;
@@ -59,12 +59,18 @@ public abstract class OpenApiFuzzTests(OrderlyApp app)
         }
 
         var before = await RowCountsAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var wrong = await SendAllAsync(admin, plain);
+        output.WriteLine($"{plain.Count} requests on {routes} routes in {clock.Elapsed.TotalSeconds:0.0} s; per kind: {Timings}");
         var afterPlain = await RowCountsAsync();
         // One at a time: accepted known cases change stock, and what the next one meets must not depend on timing.
         var knownLog = new ConcurrentQueue<string>();
         var knownWrong = await SendAllAsync(admin, known, parallel: 1, log: knownLog);
         var afterKnown = await RowCountsAsync();
+        foreach (var group in knownWrong.GroupBy(w => $"{w.Route} [{w.Case.Kind}] -> {w.Complaint.Split(' ')[0]}").OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"known gap: {group.Key} x{group.Count()}, e.g. {group.First().Case.Label}");
+        }
 
         Assert.True(routes >= 30, $"only {routes} write routes fuzzed");
         Assert.True(plain.Count >= routes * 80, $"only {plain.Count} requests for {routes} routes");
@@ -165,14 +171,15 @@ public abstract class OpenApiFuzzTests(OrderlyApp app)
         }
     }
 
-    /// <summary>The label's first words name the kind of breakage MalformedBodies made.</summary>
-    private static string Kind(string label) => label switch
-    {
-        _ when label.StartsWith("number literal", StringComparison.Ordinal) => "number literal",
-        _ when label.StartsWith("invalid UTF-8", StringComparison.Ordinal) => "invalid UTF-8",
-        _ when label.StartsWith("huge string", StringComparison.Ordinal) => "huge string",
-        _ => string.Join(' ', label.Split(' ').Take(2)),
-    };
+    private static readonly string[] MalformedKinds =
+    [
+        "shape", "array of the valid body", "BOM then truncated", "nesting", "null for required", "required", "truncated", "wrong type",
+        "number literal", "duplicate key", "unknown member", "invalid UTF-8", "huge string",
+    ];
+
+    /// <summary>The kind of breakage MalformedBodies made, from the start of its label.</summary>
+    private static string Kind(string label) =>
+        MalformedKinds.FirstOrDefault(k => label.StartsWith(k, StringComparison.Ordinal)) ?? label;
 
     private static HttpRequestMessage Request(string method, string url, FuzzCase fuzz, bool ifMatch)
     {
@@ -195,20 +202,27 @@ public abstract class OpenApiFuzzTests(OrderlyApp app)
         return request;
     }
 
-    private static async Task<List<Wrong>> SendAllAsync(HttpClient client, List<(string Route, HttpRequestMessage Request, FuzzCase Case)> requests, bool acceptSuccess = false, int parallel = 4, ConcurrentQueue<string>? log = null)
+    /// <summary>Time spent per kind of case in the last batch (summed over parallel requests), for the test output.</summary>
+    private string Timings { get; set; } = "";
+
+    private async Task<List<Wrong>> SendAllAsync(HttpClient client, List<(string Route, HttpRequestMessage Request, FuzzCase Case)> requests, bool acceptSuccess = false, int parallel = 4, ConcurrentQueue<string>? log = null)
     {
         var wrong = new ConcurrentBag<Wrong>();
+        var spent = new ConcurrentDictionary<string, long>();
         await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (item, ct) =>
         {
             using var request = item.Request;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var response = await client.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
+            spent.AddOrUpdate(item.Case.Kind, _ => System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks, (_, t) => t + System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
             log?.Enqueue($"{item.Route} [{item.Case}] -> {(int)response.StatusCode} {(text.Length > 200 ? text[..200] : text)}");
             if (Complaint(response, text, acceptSuccess || AnswersWithFindings.Contains(item.Route)) is { } complaint)
             {
                 wrong.Add(new Wrong(item.Route, item.Case, complaint));
             }
         });
+        Timings = string.Join(", ", spent.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {TimeSpan.FromTicks(p.Value).TotalSeconds:0.0} s"));
         return [.. wrong.OrderBy(w => w.ToString(), StringComparer.Ordinal)];
     }
 
@@ -316,6 +330,8 @@ internal sealed record Wrong(string Route, FuzzCase Case, string Complaint)
     public override string ToString() => $"{Route} [{Case}] -> {Complaint}";
 }
 
-public sealed class OpenApiFuzzTests_Sqlite(QuietSqliteApp app) : OpenApiFuzzTests(app), IClassFixture<QuietSqliteApp>;
+public sealed class OpenApiFuzzTests_Sqlite(QuietSqliteApp app, Xunit.Abstractions.ITestOutputHelper output)
+    : OpenApiFuzzTests(app, output), IClassFixture<QuietSqliteApp>;
 
-public sealed class OpenApiFuzzTests_Postgres(QuietPostgresApp app) : OpenApiFuzzTests(app), IClassFixture<QuietPostgresApp>;
+public sealed class OpenApiFuzzTests_Postgres(QuietPostgresApp app, Xunit.Abstractions.ITestOutputHelper output)
+    : OpenApiFuzzTests(app, output), IClassFixture<QuietPostgresApp>;

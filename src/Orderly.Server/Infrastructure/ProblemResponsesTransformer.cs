@@ -81,7 +81,7 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
         if (ifMatch is not null)
         {
             AddHeader(operation, "If-Match", ifMatch.Required,
-                ifMatch.Required ? "The ETag of the version this update was made from." : "When sent, the change is refused with 412 unless the order is still at this ETag.");
+                ifMatch.Required ? "The ETag of the version this update was made from." : "When sent, the change is refused with 412 unless the record is still at this ETag.");
         }
 
         operation.Responses ??= [];

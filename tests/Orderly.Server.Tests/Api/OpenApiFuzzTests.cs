@@ -289,11 +289,19 @@ public abstract class OpenApiFuzzTests(OrderlyApp app, Xunit.Abstractions.ITestO
         return (ids, routeIds);
     }
 
+    /// <summary>Route parameters by name (productId, warehouseId), an {id} by the route's prefix, else a random id.</summary>
     private static string Url(string path, Dictionary<string, Guid> routeIds) =>
         System.Text.RegularExpressions.Regex.Replace(path, @"\{(\w+)\}", m =>
-            routeIds.TryGetValue(m.Groups[1].Value, out var named) ? named.ToString()
-            : routeIds.FirstOrDefault(r => path.StartsWith(r.Key, StringComparison.Ordinal) && m.Groups[1].Value == "id").Value is var id && id != Guid.Empty ? id.ToString()
-            : Guid.NewGuid().ToString());
+        {
+            var name = m.Groups[1].Value;
+            if (routeIds.TryGetValue(name, out var id))
+            {
+                return id.ToString();
+            }
+
+            var byPrefix = routeIds.Where(r => name == "id" && path.StartsWith(r.Key, StringComparison.Ordinal)).Select(r => (Guid?)r.Value).FirstOrDefault();
+            return (byPrefix ?? Guid.NewGuid()).ToString();
+        });
 
     private static IEnumerable<(string Path, string Method, JsonNode Operation)> Operations(JsonNode document) =>
         document["paths"]!.AsObject()

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Orderly.Server.Tests.WebApi;
 
 namespace Orderly.Server.Tests.OpenApi;
@@ -77,6 +81,41 @@ public abstract class OpenApiDocumentTests(OrderlyApp app)
         }
 
         Assert.True(wrong.Count == 0, "Undeclared or non-problem failures:\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task RateLimitedRoutes_Declare429_AndRoleRestrictedRoutes_Declare403()
+    {
+        var paths = (await DocumentAsync())["paths"]!.AsObject();
+        var policies = app.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var wrong = new List<string>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true))
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, @"\{(\w+)(:[^}]*)?\}", "{$1}").TrimEnd('/');
+            foreach (var method in endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                var responses = paths[path]?[method.ToLowerInvariant()]?["responses"];
+                var needsRole = false;
+                foreach (var data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
+                {
+                    var policy = data.Policy is { } name ? await policies.GetPolicyAsync(name) : null;
+                    needsRole |= policy?.Requirements.Any(r => r is Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement) == true;
+                }
+
+                if (needsRole && responses?["403"] is null)
+                {
+                    wrong.Add($"{method} {path}: needs a role but declares no 403");
+                }
+
+                if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>() is not null && responses?["429"] is null)
+                {
+                    wrong.Add($"{method} {path}: rate-limited but declares no 429");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
     [Fact]

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Orderly.Server.Analytics;
-using Orderly.Server.Audit;
 using Orderly.Server.Data;
-using Orderly.Server.Demo;
 using Orderly.Server.Identity;
+using Orderly.Server.Audit;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Infrastructure.Telemetry;
@@ -76,10 +74,9 @@ public static class OrderlyHost
         app.MapOrderlyMetrics();
     }
 
-    /// <summary>Applies migrations, creates the admin login and seeds demo data on an empty database.</summary>
+    /// <summary>Applies pending migrations, then lets each module prepare what it needs (admin login, rollups, demo data...).</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
-        var configuration = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orderly.Startup");
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("startup");
@@ -93,29 +90,9 @@ public static class OrderlyHost
 
         await QuartzSchema.EnsureAsync(db, CancellationToken.None);
 
-        await scope.ServiceProvider.GetRequiredService<RollupRebuild>().EnsureAsync(CancellationToken.None);
-
-        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
-        var adminEmail = configuration["Orderly:AdminEmail"] ?? "admin@orderly.local";
-        if (await accounts.EnsureAdminAsync(adminEmail, configuration["Orderly:AdminPassword"]) is { } created)
+        foreach (var capability in OrderlyModules.All)
         {
-            if (created.GeneratedPassword is { } password)
-            {
-                // Printed once, to the console only, on the first start; it is never stored in clear or logged.
-                Console.WriteLine($"Orderly admin login: {adminEmail} / {password}  (shown once; set Orderly:AdminPassword to choose it)");
-            }
-            else
-            {
-                log.LogInformation("Created the admin login {Email}", adminEmail);
-            }
-        }
-
-        var seedSetting = configuration["Orderly:SeedDemoData"];
-        var seed = seedSetting is null || bool.Parse(seedSetting);
-        if (seed && !await db.SalesOrders.AnyAsync() && !await db.Products.AnyAsync())
-        {
-            log.LogInformation("Empty database: seeding demo data");
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(new DemoSeedOptions(), progress: null, CancellationToken.None);
+            await capability.PrepareAsync(new ModuleStart(scope.ServiceProvider, app.Configuration, log), CancellationToken.None);
         }
     }
 }

@@ -28,10 +28,10 @@ public static class AllocationEndpoints
         var allocation = app.MapGroup("/api/allocation").WithTags("Allocation").RequireAuthorization(Policies.Read);
         allocation.MapGet("/reallocation", PreviewAsync).WithName("PreviewReallocation").RequireAuthorization(Policies.ApproveOrders)
             .WithSummary("What a re-allocation run would move, from which order to which, without changing anything.");
-        allocation.MapPost("/reallocation", ApplyAsync).WithName("ApplyReallocation").RequireAuthorization(Policies.ApproveOrders)
+        allocation.MapPost("/reallocation", ApplyAsync).WithName("ApplyReallocation").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ApproveOrders)
             .WithSummary("Applies the previewed plan; 409 PlanChanged when orders or stock moved since the preview.");
-        allocation.MapGet("/replenishment-requests", ReplenishmentAsync).WithName("ListReplenishmentRequests");
-        allocation.MapGet("/drop-ship-requests", DropShipAsync).WithName("ListDropShipRequests");
+        allocation.MapGet("/replenishment-requests", ReplenishmentAsync).WithName("ListReplenishmentRequests").WithSummary("Requests to replenish a warehouse raised by allocation for backordered lines.");
+        allocation.MapGet("/drop-ship-requests", DropShipAsync).WithName("ListDropShipRequests").WithSummary("Lines allocated to a supplier for drop shipping, with what is still to ship.");
     }
 
     private static async Task<Ok<ReallocationPreview>> PreviewAsync(ReallocationService reallocation, Guid? productId, CancellationToken ct)

@@ -9,6 +9,11 @@ public sealed class AllocationModule : IOrderlyModule
 {
     public string Name => "Allocation";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/allocation/reallocation", "Reallocation", Identity.Policies.ApproveOrders, 140, NavigationGroups.SalesOrders),
+    ];
+
     public void AddServices(ModuleServices capability)
     {
         capability.Services.Configure<AllocationOptions>(capability.Configuration.GetSection("Orderly:Allocation"));

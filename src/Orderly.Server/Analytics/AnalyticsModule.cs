@@ -27,6 +27,9 @@ public sealed class AnalyticsModule : IOrderlyModule
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAnalyticsEndpoints();
 
+    /// <summary>Builds the rollups once for a database that has orders but none yet (e.g. after an upgrade).</summary>
+    public Task PrepareAsync(ModuleStart start, CancellationToken ct) => start.Services.GetRequiredService<RollupRebuild>().EnsureAsync(ct);
+
     public void ConfigureAudit(AuditMap audit) => audit
         .Exclude<DailySalesRow>("rollup derived from audited orders; rebuildable")
         .Exclude<DailyProductSalesRow>("rollup derived from audited orders; rebuildable")

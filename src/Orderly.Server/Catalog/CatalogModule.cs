@@ -9,6 +9,11 @@ public sealed class CatalogModule : IOrderlyModule
 {
     public string Name => "Catalog";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/products", "Products", Identity.Policies.Read, 320, NavigationGroups.MasterData),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ManageCatalog, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing],

@@ -29,10 +29,10 @@ public static class ProductEndpoints
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var products = app.MapGroup("/api/products").WithTags("Catalog").RequireAuthorization(Policies.Read);
-        products.MapPost("/", CreateAsync).WithName("CreateProduct").RequireAuthorization(Policies.ManageCatalog);
-        products.MapGet("/{id:guid}", GetAsync).WithName("GetProduct");
-        products.MapGet("/", ListAsync).WithName("ListProducts");
-        products.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateProduct").RequireAuthorization(Policies.ManageCatalog);
+        products.MapPost("/", CreateAsync).WithName("CreateProduct").WithSummary("Adds a product to the catalog; the SKU must be unused.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageCatalog);
+        products.MapGet("/{id:guid}", GetAsync).WithName("GetProduct").WithSummary("One product, with its ETag for updates.");
+        products.MapGet("/", ListAsync).WithName("ListProducts").WithSummary("Products, filtered by text, category and status, a page at a time.");
+        products.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateProduct").WithSummary("Changes a product; send the ETag you read in If-Match.").RequiresIfMatch().RequireAuthorization(Policies.ManageCatalog);
     }
 
     private static async Task<Created<ProductDto>> CreateAsync(ProductRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)

@@ -43,10 +43,10 @@ public static class CustomerEndpoints
     public static void MapCustomerEndpoints(this IEndpointRouteBuilder app)
     {
         var customers = app.MapGroup("/api/customers").WithTags("Customers").RequireAuthorization(Policies.Read);
-        customers.MapPost("/", CreateAsync).WithName("CreateCustomer").RequireAuthorization(Policies.ManageCustomers);
-        customers.MapGet("/{id:guid}", GetAsync).WithName("GetCustomer");
-        customers.MapGet("/", ListAsync).WithName("ListCustomers");
-        customers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCustomer").RequireAuthorization(Policies.ManageCustomers);
+        customers.MapPost("/", CreateAsync).WithName("CreateCustomer").WithSummary("Creates a customer account with its contacts; the code must be unused.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageCustomers);
+        customers.MapGet("/{id:guid}", GetAsync).WithName("GetCustomer").WithSummary("One customer, with contacts, credit exposure and its ETag for updates.");
+        customers.MapGet("/", ListAsync).WithName("ListCustomers").WithSummary("Customers, filtered by text, region and owner, a page at a time; a sales rep sees their own.");
+        customers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCustomer").WithSummary("Changes a customer and replaces its contacts; send the ETag you read in If-Match.").RequiresIfMatch().RequireAuthorization(Policies.ManageCustomers);
     }
 
     private static async Task<Created<CustomerDto>> CreateAsync(

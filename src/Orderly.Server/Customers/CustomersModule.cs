@@ -9,6 +9,11 @@ public sealed class CustomersModule : IOrderlyModule
 {
     public string Name => "Customers";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/customers", "Customers", Identity.Policies.Read, 310, NavigationGroups.MasterData, MatchPrefix: true),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ManageCustomers, Name,

@@ -21,22 +21,22 @@ public static class AuthEndpoints
         app.MapPost("/api/auth/token", IssueTokenAsync)
             .AllowAnonymous()
             .RequireRateLimiting(Infrastructure.Hardening.LoginLimit)
-            .WithName("IssueToken")
+            .WithName("IssueToken").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithTags("Auth")
             .WithSummary("Exchanges an e-mail and password for a bearer token.");
 
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.ManageUsers);
-        users.MapPost("/", CreateUserAsync).WithName("CreateUser");
-        users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser");
+        users.MapPost("/", CreateUserAsync).WithName("CreateUser").WithSummary("Creates a login with roles; the e-mail must be unused.").ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser").WithSummary("One login, with its roles.");
         users.MapUserAdministration(app);
 
-        app.MapPost("/api/auth/login", CookieLoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).WithName("CookieLogin").WithTags("Auth")
+        app.MapPost("/api/auth/login", CookieLoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).WithName("CookieLogin").ProducesProblem(StatusCodes.Status401Unauthorized).WithTags("Auth")
             .WithSummary("Signs in with a cookie, for the web UI.");
         app.MapPost("/api/auth/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(IdentityConstants.ApplicationScheme);
             return TypedResults.NoContent();
-        }).WithName("Logout").WithTags("Auth").RequireAuthorization(Policies.Read);
+        }).WithName("Logout").WithSummary("Ends the cookie session of the web UI.").WithTags("Auth").RequireAuthorization(Policies.Read);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(

@@ -16,6 +16,11 @@ public sealed class IdentityModule : IOrderlyModule
 
     public string Name => "Identity";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/admin/users", "UsersAndRoles", Policies.ManageUsers, 900, Icon: MudBlazor.Icons.Material.Filled.ManageAccounts),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Policies.ManageUsers, Name, [Roles.Admin], "users, roles and API keys: create, list, read, update, disable, reset passwords, revoke keys"),
@@ -66,6 +71,25 @@ public sealed class IdentityModule : IOrderlyModule
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapIdentityEndpoints();
+
+    /// <summary>Creates the admin login on the first start; a generated password is printed once, to the console only.</summary>
+    public async Task PrepareAsync(ModuleStart start, CancellationToken ct)
+    {
+        var accounts = start.Services.GetRequiredService<UserAccounts>();
+        var adminEmail = start.Configuration["Orderly:AdminEmail"] ?? "admin@orderly.local";
+        if (await accounts.EnsureAdminAsync(adminEmail, start.Configuration["Orderly:AdminPassword"]) is { } created)
+        {
+            if (created.GeneratedPassword is { } password)
+            {
+                // Never stored in clear or logged.
+                Console.WriteLine($"Orderly admin login: {adminEmail} / {password}  (shown once; set Orderly:AdminPassword to choose it)");
+            }
+            else
+            {
+                start.Log.LogInformation("Created the admin login {Email}", adminEmail);
+            }
+        }
+    }
 
     public void ConfigureAudit(AuditMap audit) => audit
         .Root<AppUser>("User", u => u.Id)

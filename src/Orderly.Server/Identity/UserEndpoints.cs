@@ -26,16 +26,16 @@ public static class UserEndpoints
 {
     public static void MapUserAdministration(this RouteGroupBuilder users, IEndpointRouteBuilder app)
     {
-        users.MapGet("/", ListAsync).WithName("ListUsers");
-        users.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateUser");
-        users.MapPost("/{id:guid}/disable", (Guid id, UserAccounts a) => SetDisabledAsync(id, true, a)).WithName("DisableUser");
-        users.MapPost("/{id:guid}/enable", (Guid id, UserAccounts a) => SetDisabledAsync(id, false, a)).WithName("EnableUser");
-        users.MapPost("/{id:guid}/reset-password", ResetPasswordAsync).WithName("ResetUserPassword");
+        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Logins, filtered by text and role, a page at a time.");
+        users.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Changes a login's display name, roles and manager.");
+        users.MapPost("/{id:guid}/disable", (Guid id, UserAccounts a) => SetDisabledAsync(id, true, a)).WithName("DisableUser").WithSummary("Disables a login; its sessions end at their next request.");
+        users.MapPost("/{id:guid}/enable", (Guid id, UserAccounts a) => SetDisabledAsync(id, false, a)).WithName("EnableUser").WithSummary("Enables a disabled login again.");
+        users.MapPost("/{id:guid}/reset-password", ResetPasswordAsync).WithName("ResetUserPassword").WithSummary("Sets a login's password, or generates one and returns it once.");
 
         var keys = app.MapGroup("/api/api-keys").WithTags("Users").RequireAuthorization(Policies.ManageUsers);
-        keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey");
-        keys.MapGet("/", ListKeysAsync).WithName("ListApiKeys");
-        keys.MapPost("/{id:guid}/revoke", RevokeKeyAsync).WithName("RevokeApiKey");
+        keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey").WithSummary("Creates an API key for a machine client; the key is shown in this response only.");
+        keys.MapGet("/", ListKeysAsync).WithName("ListApiKeys").WithSummary("API keys, with their roles, expiry, revocation and last use (never the key itself).");
+        keys.MapPost("/{id:guid}/revoke", RevokeKeyAsync).WithName("RevokeApiKey").WithSummary("Revokes an API key at once.");
     }
 
     private static async Task<Ok<Page<UserSummaryDto>>> ListAsync(

@@ -34,15 +34,15 @@ public static class InventoryEndpoints
     public static void MapInventoryEndpoints(this IEndpointRouteBuilder app)
     {
         var warehouses = app.MapGroup("/api/warehouses").WithTags("Inventory").RequireAuthorization(Policies.Read);
-        warehouses.MapPost("/", CreateWarehouseAsync).WithName("CreateWarehouse").RequireAuthorization(Policies.ManageStock);
-        warehouses.MapGet("/", ListWarehousesAsync).WithName("ListWarehouses");
-        warehouses.MapGet("/{id:guid}", GetWarehouseAsync).WithName("GetWarehouse");
-        warehouses.MapPut("/{id:guid}", UpdateWarehouseAsync).WithName("UpdateWarehouse").RequireAuthorization(Policies.ManageStock);
+        warehouses.MapPost("/", CreateWarehouseAsync).WithName("CreateWarehouse").WithSummary("Creates a warehouse; the code must be unused.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageStock);
+        warehouses.MapGet("/", ListWarehousesAsync).WithName("ListWarehouses").WithSummary("Warehouses, a page at a time.");
+        warehouses.MapGet("/{id:guid}", GetWarehouseAsync).WithName("GetWarehouse").WithSummary("One warehouse.");
+        warehouses.MapPut("/{id:guid}", UpdateWarehouseAsync).WithName("UpdateWarehouse").WithSummary("Changes a warehouse's name, region, priority or active flag.").RequireAuthorization(Policies.ManageStock);
 
         var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
-        inventory.MapPost("/receipts", ReceiveAsync).WithName("ReceiveStock").RequireAuthorization(Policies.ManageStock);
-        inventory.MapGet("/stock", StockAsync).WithName("GetStock");
-        inventory.MapGet("/ledger", LedgerAsync).WithName("GetStockLedger");
+        inventory.MapPost("/receipts", ReceiveAsync).WithName("ReceiveStock").WithSummary("Books goods received into a warehouse: on hand goes up and backorders may be filled.").RequireAuthorization(Policies.ManageStock);
+        inventory.MapGet("/stock", StockAsync).WithName("GetStock").WithSummary("On hand, reserved and available per product and warehouse.");
+        inventory.MapGet("/ledger", LedgerAsync).WithName("GetStockLedger").WithSummary("The immutable stock movements (receipts, reservations, shipments, adjustments, transfers), newest first.");
     }
 
     private static async Task<Created<WarehouseDto>> CreateWarehouseAsync(WarehouseRequest request, WarehouseService warehouses, HttpContext http, CancellationToken ct)

@@ -9,6 +9,17 @@ public sealed class InventoryModule : IOrderlyModule
 {
     public string Name => "Inventory";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/inventory", "StockByWarehouse", Identity.Policies.Read, 210, NavigationGroups.Inventory),
+        new("/inventory/ledger", "StockLedger", Identity.Policies.Read, 220, NavigationGroups.Inventory),
+        new("/inventory/alerts", "AlertBoard", Identity.Policies.Read, 230, NavigationGroups.Inventory),
+        new("/inventory/receipts", "Receipts", Identity.Policies.ManageStock, 240, NavigationGroups.Inventory),
+        new("/inventory/adjustments", "Adjustments", Identity.Policies.ManageStock, 250, NavigationGroups.Inventory),
+        new("/inventory/transfers", "Transfers", Identity.Policies.Read, 260, NavigationGroups.Inventory),
+        new("/warehouses", "Warehouses", Identity.Policies.Read, 330, NavigationGroups.MasterData),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ManageStock, Name, [Identity.Roles.Admin, Identity.Roles.Warehouse, Identity.Roles.Purchasing],

@@ -52,11 +52,11 @@ public static class ReplenishmentEndpoints
     public static void MapReplenishmentEndpoints(this IEndpointRouteBuilder app)
     {
         var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
-        inventory.MapGet("/policies", ListAsync).WithName("ListStockPolicies");
-        inventory.MapGet("/policies/{productId:guid}/{warehouseId:guid}", GetAsync).WithName("GetStockPolicy");
-        inventory.MapPut("/policies/{productId:guid}/{warehouseId:guid}", PutAsync).WithName("SetStockPolicy").RequireAuthorization(Policies.ManageStock);
-        inventory.MapPost("/policies/recompute", RecomputeAsync).WithName("RecomputeStockPolicies").RequireAuthorization(Policies.ManageStock);
-        inventory.MapGet("/reorder-suggestions", SuggestionsAsync).WithName("GetReorderSuggestions");
+        inventory.MapGet("/policies", ListAsync).WithName("ListStockPolicies").WithSummary("Safety stock and reorder points per product and warehouse, a page at a time.");
+        inventory.MapGet("/policies/{productId:guid}/{warehouseId:guid}", GetAsync).WithName("GetStockPolicy").WithSummary("The stock policy of one product in one warehouse (the computed default when none was saved).");
+        inventory.MapPut("/policies/{productId:guid}/{warehouseId:guid}", PutAsync).WithName("SetStockPolicy").WithSummary("Sets a manual policy or returns to a computed one; send the ETag you read in If-Match.").RequiresIfMatch().RequireAuthorization(Policies.ManageStock);
+        inventory.MapPost("/policies/recompute", RecomputeAsync).WithName("RecomputeStockPolicies").WithSummary("Recomputes computed policies from recent demand and lead times; 409 while a run is in progress.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageStock);
+        inventory.MapGet("/reorder-suggestions", SuggestionsAsync).WithName("GetReorderSuggestions").WithSummary("What to reorder: products below their reorder point, with the quantity to reach it.");
     }
 
     private static async Task<Ok<Page<StockPolicyDto>>> ListAsync(

@@ -20,8 +20,8 @@ public static class StockAlertsEndpoints
     public static void MapStockAlertEndpoints(this IEndpointRouteBuilder app)
     {
         var alerts = app.MapGroup("/api/inventory/alerts").WithTags("Inventory").RequireAuthorization(Policies.Read);
-        alerts.MapGet("/", ListAsync).WithName("ListStockAlerts");
-        alerts.MapPost("/evaluate", EvaluateAsync).WithName("EvaluateStockAlerts").RequireAuthorization(Policies.ManageStock);
+        alerts.MapGet("/", ListAsync).WithName("ListStockAlerts").WithSummary("Low stock, stock-outs, excess and slow movers, open or cleared, a page at a time.");
+        alerts.MapPost("/evaluate", EvaluateAsync).WithName("EvaluateStockAlerts").WithSummary("Evaluates the stock alerts now instead of at the next scheduled run; 409 while a run is in progress.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageStock);
     }
 
     private static async Task<Ok<AlertEvaluation>> EvaluateAsync(StockAlertsService alerts, CancellationToken ct) =>

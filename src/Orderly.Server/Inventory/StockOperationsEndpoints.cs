@@ -61,21 +61,21 @@ public static class StockOperationsEndpoints
     public static void MapStockOperationsEndpoints(this IEndpointRouteBuilder app)
     {
         var inventory = app.MapGroup("/api/inventory").WithTags("Inventory").RequireAuthorization(Policies.Read);
-        inventory.MapPost("/adjustments", AdjustAsync).WithName("AdjustStock").RequireAuthorization(Policies.ManageStock)
+        inventory.MapPost("/adjustments", AdjustAsync).WithName("AdjustStock").WithSummary("Corrects stock up or down with a reason; send an Idempotency-Key to make retries safe.").AcceptsIdempotencyKey().RequireAuthorization(Policies.ManageStock)
             .Produces<AdjustmentDto>(StatusCodes.Status201Created);
-        inventory.MapGet("/adjustments", ListAdjustmentsAsync).WithName("ListStockAdjustments");
-        inventory.MapGet("/adjustments/{id:guid}", GetAdjustmentAsync).WithName("GetStockAdjustment");
-        inventory.MapPost("/counts", CountAsync).WithName("CountStock").RequireAuthorization(Policies.ManageStock)
+        inventory.MapGet("/adjustments", ListAdjustmentsAsync).WithName("ListStockAdjustments").WithSummary("Stock adjustments, newest first, a page at a time.");
+        inventory.MapGet("/adjustments/{id:guid}", GetAdjustmentAsync).WithName("GetStockAdjustment").WithSummary("One stock adjustment with its lines.");
+        inventory.MapPost("/counts", CountAsync).WithName("CountStock").WithSummary("Books a cycle count: the counted quantity becomes on hand, the difference is a ledger entry.").AcceptsIdempotencyKey().ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageStock)
             .Produces<CountDto>(StatusCodes.Status201Created);
-        inventory.MapGet("/counts/{id:guid}", GetCountAsync).WithName("GetStockCount");
-        inventory.MapPost("/transfers", SendAsync).WithName("TransferStock").RequireAuthorization(Policies.ManageStock)
+        inventory.MapGet("/counts/{id:guid}", GetCountAsync).WithName("GetStockCount").WithSummary("One cycle count with its counted and booked quantities.");
+        inventory.MapPost("/transfers", SendAsync).WithName("TransferStock").WithSummary("Sends stock from one warehouse to another; it is in transit until received.").AcceptsIdempotencyKey().RequireAuthorization(Policies.ManageStock)
             .Produces<TransferDto>(StatusCodes.Status201Created);
-        inventory.MapGet("/transfers", ListTransfersAsync).WithName("ListStockTransfers");
-        inventory.MapGet("/transfers/{id:guid}", GetTransferAsync).WithName("GetStockTransfer");
-        inventory.MapPost("/transfers/{id:guid}/receive", ReceiveAsync).WithName("ReceiveStockTransfer").RequireAuthorization(Policies.ManageStock);
-        inventory.MapPost("/transfers/{id:guid}/cancel", CancelAsync).WithName("CancelStockTransfer").RequireAuthorization(Policies.ManageStock);
-        inventory.MapGet("/ledger/export", ExportLedgerAsync).WithName("ExportStockLedger").Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        inventory.MapGet("/availability", AvailabilityAsync).WithName("GetAvailability");
+        inventory.MapGet("/transfers", ListTransfersAsync).WithName("ListStockTransfers").WithSummary("Transfers between warehouses, by status, a page at a time.");
+        inventory.MapGet("/transfers/{id:guid}", GetTransferAsync).WithName("GetStockTransfer").WithSummary("One transfer with its lines and status.");
+        inventory.MapPost("/transfers/{id:guid}/receive", ReceiveAsync).WithName("ReceiveStockTransfer").WithSummary("Receives a transfer at its destination; 409 when it is no longer in transit.").HonoursIfMatch().RequireAuthorization(Policies.ManageStock);
+        inventory.MapPost("/transfers/{id:guid}/cancel", CancelAsync).WithName("CancelStockTransfer").WithSummary("Cancels a transfer in transit and returns its stock to the source; 409 when already received.").HonoursIfMatch().RequireAuthorization(Policies.ManageStock);
+        inventory.MapGet("/ledger/export", ExportLedgerAsync).WithName("ExportStockLedger").WithSummary("The stock ledger of a period as CSV; a period too large to export is refused, never cut short.").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        inventory.MapGet("/availability", AvailabilityAsync).WithName("GetAvailability").WithSummary("Available-to-promise for a product: per warehouse now, and the earliest date the quantity can be had.");
     }
 
     private static async Task<IResult> AdjustAsync(

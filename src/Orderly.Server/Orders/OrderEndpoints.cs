@@ -12,31 +12,31 @@ public static class OrderEndpoints
     public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization(Policies.Read);
-        orders.MapPost("/", CreateAsync).WithName("CreateOrder").RequireAuthorization(Policies.EnterOrders)
+        orders.MapPost("/", CreateAsync).WithName("CreateOrder").AcceptsIdempotencyKey().RequireAuthorization(Policies.EnterOrders)
             .RequireRateLimiting(Hardening.OrderEntryLimit)
             .Produces<OrderDto>(StatusCodes.Status201Created)
             .WithSummary("Enters a draft order; send an Idempotency-Key to make retries safe.");
         orders.MapPost("/check", CheckAsync).WithName("CheckOrder").RequireAuthorization(Policies.EnterOrders)
             .WithSummary("Runs the entry checks on an order as typed, without saving it.");
-        orders.MapGet("/{id:guid}", GetAsync).WithName("GetOrder");
-        orders.MapGet("/", ListAsync).WithName("ListOrders");
-        orders.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateDraftOrder").RequireAuthorization(Policies.EnterOrders);
+        orders.MapGet("/{id:guid}", GetAsync).WithName("GetOrder").WithSummary("One order with lines, reservations, status history, allowed actions and its ETag.");
+        orders.MapGet("/", ListAsync).WithName("ListOrders").WithSummary("Orders, filtered by status, customer, date and text, newest first, a page at a time; a sales rep sees their own.");
+        orders.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateDraftOrder").WithSummary("Replaces the lines and header of a draft order; send the ETag you read in If-Match.").RequiresIfMatch().RequireAuthorization(Policies.EnterOrders);
 
         orders.MapPost("/{id:guid}/submit", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").RequireAuthorization(Policies.EnterOrders);
+            Transition(h, q, id, p => s.SubmitAsync(id, Actor(h), p, ct), ct)).WithName("SubmitOrder").WithSummary("Submits a draft: confirmed and reserved at once, or sent for approval when a rule asks for it.").HonoursIfMatch().RequireAuthorization(Policies.EnterOrders);
         orders.MapPost("/{id:guid}/approve", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, Platform.PermissionTable t, CancellationToken ct) =>
-            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h, t), p, ct), ct)).WithName("ApproveOrder").RequireAuthorization(Policies.ApproveOrders);
+            Transition(h, q, id, p => s.ApproveAsync(id, input?.Reason, Actor(h), ApproverRoles(h, t), p, ct), ct)).WithName("ApproveOrder").WithSummary("Approves an order pending approval; it is then confirmed and its stock reserved.").HonoursIfMatch().RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/reject", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").RequireAuthorization(Policies.ApproveOrders);
+            Transition(h, q, id, p => s.RejectAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("RejectOrder").WithSummary("Rejects an order pending approval, with a reason.").HonoursIfMatch().RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/hold", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.HoldAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("HoldOrder").RequireAuthorization(Policies.ApproveOrders);
+            Transition(h, q, id, p => s.HoldAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("HoldOrder").WithSummary("Puts a confirmed order on hold, with a reason; nothing ships while it is held.").HonoursIfMatch().RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/release", (Guid id, ReasonInput? input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.ReleaseAsync(id, input?.Reason, Actor(h), p, ct), ct)).WithName("ReleaseOrder").RequireAuthorization(Policies.ApproveOrders);
+            Transition(h, q, id, p => s.ReleaseAsync(id, input?.Reason, Actor(h), p, ct), ct)).WithName("ReleaseOrder").WithSummary("Releases an order from hold back to the status it had.").HonoursIfMatch().RequireAuthorization(Policies.ApproveOrders);
         orders.MapPost("/{id:guid}/cancel", (Guid id, ReasonInput input, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.CancelAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("CancelOrder").RequireAuthorization(Policies.EnterOrders);
+            Transition(h, q, id, p => s.CancelAsync(id, input.Reason, Actor(h), p, ct), ct)).WithName("CancelOrder").WithSummary("Cancels an order that has not shipped, with a reason; its reservations are released.").HonoursIfMatch().RequireAuthorization(Policies.EnterOrders);
         orders.MapPost("/{id:guid}/deliver", (Guid id, OrderService s, OrderQueries q, HttpContext h, CancellationToken ct) =>
-            Transition(h, q, id, p => s.DeliverAsync(id, Actor(h), p, ct), ct)).WithName("DeliverOrder").RequireAuthorization(Policies.Fulfil);
-        orders.MapPost("/{id:guid}/shipments", ShipAsync).WithName("ShipOrder").RequireAuthorization(Policies.Fulfil);
+            Transition(h, q, id, p => s.DeliverAsync(id, Actor(h), p, ct), ct)).WithName("DeliverOrder").WithSummary("Records that a shipped order was delivered.").HonoursIfMatch().RequireAuthorization(Policies.Fulfil);
+        orders.MapPost("/{id:guid}/shipments", ShipAsync).WithName("ShipOrder").WithSummary("Records a shipment of some or all reserved quantities, with carrier and tracking number.").HonoursIfMatch().RequireAuthorization(Policies.Fulfil);
     }
 
     private static async Task<IResult> CreateAsync(

@@ -9,6 +9,13 @@ public sealed class OrdersModule : IOrderlyModule
 {
     public string Name => "Orders";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/orders", "OrderList", Identity.Policies.Read, 110, NavigationGroups.SalesOrders),
+        new("/orders/new", "NewOrder", Identity.Policies.EnterOrders, 120, NavigationGroups.SalesOrders),
+        new("/orders/approvals", "ApprovalQueue", Identity.Policies.ApproveOrders, 130, NavigationGroups.SalesOrders),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.EnterOrders, Name,

@@ -31,6 +31,9 @@ public interface IOrderlyModule
     {
     }
 
+    /// <summary>Runs once at start, after the migrations, as the system actor <c>startup</c> (seed what must exist).</summary>
+    Task PrepareAsync(ModuleStart start, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>The capability's pages in the navigation menu.</summary>
     IEnumerable<NavigationEntry> Navigation => [];
 }
@@ -55,10 +58,30 @@ public sealed class ModuleServices(IServiceCollection services, IConfiguration c
         Services.AddScoped<Events.IEventSubscriber, THandler>();
 }
 
+/// <summary>What a module's start-up work gets: a scope acting as the system, the configuration and the start-up log.</summary>
+public sealed record ModuleStart(IServiceProvider Services, IConfiguration Configuration, ILogger Log);
+
 /// <summary>A page in the navigation menu: shown to callers who hold <paramref name="Policy"/>.</summary>
 /// <param name="Href">The page's route.</param>
 /// <param name="Label">The resource key of its label.</param>
-/// <param name="Icon">A MudBlazor icon.</param>
 /// <param name="Policy">The policy the caller needs to see it.</param>
-/// <param name="Order">Position in the menu, ascending.</param>
-public sealed record NavigationEntry(string Href, string Label, string Icon, string Policy, int Order);
+/// <param name="Order">Position in its group (or among the top-level entries), ascending.</param>
+/// <param name="Group">The menu group (<see cref="NavigationGroups"/>), or null for a top-level entry.</param>
+/// <param name="Icon">A MudBlazor icon, for top-level entries.</param>
+/// <param name="MatchPrefix">Highlighted on sub-pages too (e.g. a customer's detail under /customers).</param>
+public sealed record NavigationEntry(string Href, string Label, string Policy, int Order, string? Group = null, string? Icon = null, bool MatchPrefix = false);
+
+/// <summary>The menu's groups: resource key of the title, icon and position.</summary>
+public static class NavigationGroups
+{
+    public const string SalesOrders = "SalesOrders";
+    public const string Inventory = "Inventory";
+    public const string MasterData = "MasterData";
+
+    public static readonly IReadOnlyList<(string Key, string Icon, int Order)> All =
+    [
+        (SalesOrders, MudBlazor.Icons.Material.Filled.ReceiptLong, 100),
+        (Inventory, MudBlazor.Icons.Material.Filled.Warehouse, 200),
+        (MasterData, MudBlazor.Icons.Material.Filled.Business, 300),
+    ];
+}

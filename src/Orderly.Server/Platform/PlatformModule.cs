@@ -36,7 +36,7 @@ public sealed class PlatformModule : IOrderlyModule
             c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOrderlyRateLimits(capability.Configuration);
-        services.AddOpenApi(o => o.AddDocumentTransformer<OrderlyDocumentTransformer>());
+        services.AddOrderlyOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddScoped<Idempotency>();
     }

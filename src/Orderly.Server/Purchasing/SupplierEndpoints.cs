@@ -27,10 +27,10 @@ public static class SupplierEndpoints
     public static void MapSupplierEndpoints(this IEndpointRouteBuilder app)
     {
         var suppliers = app.MapGroup("/api/suppliers").WithTags("Purchasing").RequireAuthorization(Policies.Read);
-        suppliers.MapPost("/", CreateAsync).WithName("CreateSupplier").RequireAuthorization(Policies.ManageCatalog);
-        suppliers.MapGet("/", ListAsync).WithName("ListSuppliers");
-        suppliers.MapGet("/{id:guid}", GetAsync).WithName("GetSupplier");
-        suppliers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateSupplier").RequireAuthorization(Policies.ManageCatalog);
+        suppliers.MapPost("/", CreateAsync).WithName("CreateSupplier").WithSummary("Creates a supplier with its lead time and drop-ship products; the code must be unused.").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.ManageCatalog);
+        suppliers.MapGet("/", ListAsync).WithName("ListSuppliers").WithSummary("Suppliers, a page at a time.");
+        suppliers.MapGet("/{id:guid}", GetAsync).WithName("GetSupplier").WithSummary("One supplier, with its ETag for updates.");
+        suppliers.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateSupplier").WithSummary("Changes a supplier; send the ETag you read in If-Match.").RequiresIfMatch().RequireAuthorization(Policies.ManageCatalog);
     }
 
     private static async Task<Created<SupplierDto>> CreateAsync(SupplierRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)

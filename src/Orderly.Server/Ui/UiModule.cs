@@ -7,6 +7,11 @@ public sealed class UiModule : IOrderlyModule
 {
     public string Name => "Ui";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/", "Home", Identity.Policies.Read, 0, Icon: MudBlazor.Icons.Material.Filled.Dashboard),
+    ];
+
     public void AddServices(ModuleServices capability) => capability.Services.AddOrderlyUi();
 
     public void MapEndpoints(IEndpointRouteBuilder app) => ((WebApplication)app).MapOrderlyUi();

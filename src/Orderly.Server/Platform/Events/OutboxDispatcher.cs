@@ -140,7 +140,7 @@ public sealed class OutboxDispatcher(
                 ORDER BY position LIMIT @limit{(postgres ? " FOR UPDATE SKIP LOCKED" : "")})
             RETURNING position, id, type, aggregate_type, aggregate_id, customer_id, payload_version, payload, occurred_at, actor_id, actor_name, correlation_id, attempts
             """;
-        using var entered = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct, urgent: true);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -180,7 +180,7 @@ public sealed class OutboxDispatcher(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        using var entered = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct, urgent: true);
         await db.Outbox.Where(m => positions.Contains(m.Position) && m.LockedBy == Node).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.State, OutboxState.Done)
             .SetProperty(m => m.ProcessedAt, new DateTimeOffset(now))
@@ -193,7 +193,7 @@ public sealed class OutboxDispatcher(
     {
         var dead = e.Attempt >= settings.MaxAttempts;
         var next = time.GetUtcNow() + settings.RetryDelay(e.Attempt, _jitter);
-        using var entered = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct, urgent: true);
         await db.Outbox.Where(m => m.Position == e.Position && m.LockedBy == Node).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.State, dead ? OutboxState.Dead : OutboxState.Pending)
             .SetProperty(m => m.AvailableAt, next)
@@ -220,7 +220,7 @@ public sealed class OutboxDispatcher(
         var before = now - options.Value.KeepDelivered;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
-        using var entered = await gate.EnterAsync(ct);
+        using var entered = await gate.EnterAsync(ct, urgent: true);
         var ids = db.Outbox.Where(m => m.State == OutboxState.Done && m.OccurredAt < before).Select(m => m.Id);
         await db.Inbox.Where(i => ids.Contains(i.EventId)).ExecuteDeleteAsync(ct);
         await db.Outbox.Where(m => m.State == OutboxState.Done && m.OccurredAt < before).ExecuteDeleteAsync(ct);

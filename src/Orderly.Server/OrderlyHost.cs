@@ -6,7 +6,6 @@ using Orderly.Server.Identity;
 using Orderly.Server.Audit;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Infrastructure.Scheduling;
-using Orderly.Server.Infrastructure.Telemetry;
 using Orderly.Server.Platform;
 
 namespace Orderly.Server;
@@ -30,9 +29,6 @@ public static class OrderlyHost
             capability.AddServices(module);
             capability.ConfigureAudit(audit);
         }
-
-        services.AddOrderlyScheduling(builder.Configuration);
-        services.AddOrderlyTelemetry(builder.Configuration);
 
         var permissions = new PermissionTable(OrderlyModules.All.SelectMany(m => m.Permissions));
         services.AddSingleton(permissions);
@@ -70,8 +66,6 @@ public static class OrderlyHost
         {
             capability.MapEndpoints(app);
         }
-
-        app.MapOrderlyMetrics();
     }
 
     /// <summary>Applies pending migrations, then lets each module prepare what it needs (admin login, rollups, demo data...).</summary>

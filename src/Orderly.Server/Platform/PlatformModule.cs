@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Orderly.Server.Audit;
 using Orderly.Server.Data;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Scheduling;
+using Orderly.Server.Infrastructure.Telemetry;
 using Orderly.Server.Platform.Persistence;
 using Scalar.AspNetCore;
 
@@ -9,7 +11,7 @@ namespace Orderly.Server.Platform;
 
 /// <summary>
 /// What every capability stands on: the database and its save pipeline, time and the business calendar, JSON and
-/// problem details, rate limits, idempotency, the OpenAPI document and health checks.
+/// problem details, rate limits, idempotency, the OpenAPI document, health checks, the job scheduler and telemetry.
 /// </summary>
 public sealed class PlatformModule : IOrderlyModule
 {
@@ -39,6 +41,8 @@ public sealed class PlatformModule : IOrderlyModule
         services.AddOrderlyOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddScoped<Idempotency>();
+        services.AddOrderlyScheduling(capability.Configuration);
+        services.AddOrderlyTelemetry(capability.Configuration);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -46,6 +50,7 @@ public sealed class PlatformModule : IOrderlyModule
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("Orderly API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapOrderlyMetrics();
         // Liveness: the process answers HTTP, no database round trip (for load balancers and the bench's HTTP ceiling).
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
     }

@@ -35,6 +35,7 @@ public static class OrderlyHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.AddInputGuards();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessCalendar>();
@@ -62,6 +63,7 @@ public static class OrderlyHost
             .AddDefaultTokenProviders();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActor>();
+        services.AddSessionValidation();
         services.AddDataProtection().SetApplicationName("Orderly").PersistKeysToDbContext<OrderlyDbContext>();
         services.AddAuthentication(SchemeSelector)
             .AddPolicyScheme(SchemeSelector, "Bearer token, API key or cookie", o => o.ForwardDefaultSelector = http =>
@@ -155,8 +157,10 @@ public static class OrderlyHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseInputGuards();
         app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseCrossSiteRequestGuard();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -78,7 +78,7 @@ public static class UserEndpoints
             throw new RuleViolationException(violations);
         }
 
-        var (key, secret) = ApiKey.Issue(name, request.Roles, CurrentUser.IdOf(http.User) ?? Guid.Empty, time.GetUtcNow(), request.ExpiresAt);
+        var (key, secret) = ApiKey.Issue(name, request.Roles, CurrentUser.PersonOf(http.User) ?? Guid.Empty, time.GetUtcNow(), request.ExpiresAt);
         await writes.RunAsync(_ => { db.ApiKeys.Add(key); return Task.CompletedTask; }, ct);
         return TypedResults.Created($"/api/api-keys/{key.Id}", new CreatedApiKeyDto(ToDto(key), secret));
     }

@@ -41,6 +41,7 @@ public static class OrderlyHost
         services.AddSingleton<BusinessCalendar>();
         services.AddOrderlyDatabase(configuration, builder.Environment.ContentRootPath);
         services.Configure<ApprovalRules>(configuration.GetSection("Orderly:Approval"));
+        services.Configure<CreditTermsOptions>(configuration.GetSection("Orderly:CreditTerms"));
         services.Configure<Orderly.Domain.Allocation.AllocationOptions>(configuration.GetSection("Orderly:Allocation"));
 
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));

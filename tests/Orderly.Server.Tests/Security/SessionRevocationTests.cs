@@ -46,7 +46,7 @@ public abstract class SessionRevocationTests(OrderlyApp app)
     {
         var (client, id) = await WorkingManagerAsync("revoke-demote@orderly.test");
         using var admin = await app.AdminAsync();
-        (await admin.PutAsync($"/api/users/{id}", new { displayName = "降级", roles = SecurityKit.Roles("Viewer") }, null)).Expect(HttpStatusCode.OK);
+        (await admin.PutAsync($"/api/users/{id}", new { displayName = "降级", roles = SecurityKit.Roles("Viewer"), managerId = (Guid?)null }, null)).Expect(HttpStatusCode.OK);
         await AssertRefusedAsync(client);
     }
 
@@ -105,7 +105,7 @@ public abstract class SessionRevocationTests(OrderlyApp app)
         var adminKey = (await issuer.PostAsync("/api/api-keys", new { name = "全权", roles = SecurityKit.Roles("Admin") })).Expect(HttpStatusCode.Created)["apiKey"].Str();
         var viewerKey = (await issuer.PostAsync("/api/api-keys", new { name = "只读", roles = SecurityKit.Roles("Viewer") })).Expect(HttpStatusCode.Created)["apiKey"].Str();
         using var admin = await app.AdminAsync();
-        (await admin.PutAsync($"/api/users/{issuerId}", new { displayName = "降级", roles = SecurityKit.Roles("Viewer") }, null)).Expect(HttpStatusCode.OK);
+        (await admin.PutAsync($"/api/users/{issuerId}", new { displayName = "降级", roles = SecurityKit.Roles("Viewer"), managerId = (Guid?)null }, null)).Expect(HttpStatusCode.OK);
 
         using var full = app.Anonymous();
         full.DefaultRequestHeaders.Add("X-Api-Key", adminKey);

@@ -127,7 +127,7 @@ public abstract class InputGuardTests(OrderlyApp app)
         var customer = await data.CustomerAsync();
         var before = await app.WithDbAsync(db => db.SalesOrders.CountAsync());
         var body = $"{{\"customerId\":\"{customer}\",\"lines\":[{{\"productId\":\"{product}\",\"quantity\":1,\"discountPercent\":{number}}}]}}";
-        AssertProblem(await admin.PostAsync("/api/orders", body), HttpStatusCode.BadRequest, "discountPercent");
+        AssertProblem(await admin.PostAsync("/api/orders", body), HttpStatusCode.BadRequest, "$.lines[0].discountPercent");
         Assert.Equal(before, await app.WithDbAsync(db => db.SalesOrders.CountAsync()));
     }
 

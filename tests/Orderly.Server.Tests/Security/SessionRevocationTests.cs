@@ -1,4 +1,9 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
 
 namespace Orderly.Server.Tests.Security;
 
@@ -74,6 +79,28 @@ public abstract class SessionRevocationTests(OrderlyApp app)
         var adminId = await app.UserIdAsync(OrderlyApp.AdminEmail);
         await SecurityKit.SetManagerAsync(admin, id, adminId, "同组", "SalesManager");
         (await client.GetJsonAsync("/api/audit?limit=1")).Expect(HttpStatusCode.OK);
+    }
+
+    /// <summary>A node that did not make the change learns of it when its cached standing is 30 s old.</summary>
+    [Fact]
+    public async Task AnotherNode_SeesADisabledUser_Within30Seconds()
+    {
+        var (_, id) = await WorkingManagerAsync("revoke-other-node@orderly.test");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var otherNode = new SessionCache(clock, new ConfigurationBuilder().Build());
+        async Task<bool> EnabledAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return (await otherNode.GetAsync(id, scope.ServiceProvider.GetRequiredService<OrderlyDbContext>(), default)).IsEnabled;
+        }
+
+        Assert.True(await EnabledAsync());
+        using var admin = await app.AdminAsync();
+        (await admin.PostAsync($"/api/users/{id}/disable")).Expect(HttpStatusCode.NoContent);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.True(await EnabledAsync());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(await EnabledAsync());
     }
 
     [Fact]

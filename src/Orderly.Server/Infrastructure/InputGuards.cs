@@ -9,7 +9,7 @@ namespace Orderly.Server.Infrastructure;
 /// <summary>
 /// Refuses, as problem+json, what would otherwise reach a handler and break it or be stored silently changed: control
 /// characters in query strings and JSON text, dates outside the supported range, numbers a decimal(18,4) column
-/// cannot hold, over-long request targets; and lets routing's own 405/415 answers through instead of the 403 of
+/// cannot hold (<see cref="JsonBodyGuard"/>), over-long request targets; and lets routing's own 405/415 answers through instead of the 403 of
 /// the closed fallback policy.
 /// </summary>
 public static class InputGuards
@@ -26,11 +26,6 @@ public static class InputGuards
     public static void AddInputGuards(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = KestrelMaxRequestLine);
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Converters.Add(new PlainTextConverter());
-            o.SerializerOptions.Converters.Add(new ScaledDecimalConverter());
-        });
     }
 
     public static IApplicationBuilder UseInputGuards(this IApplicationBuilder app) => app.Use(async (http, next) =>
@@ -55,6 +50,13 @@ public static class InputGuards
         if (QueryProblem(http, endpoint) is { } problem)
         {
             await WriteAsync(http, StatusCodes.Status400BadRequest, problem.Title, problem.Code, problem.Detail, problem.Parameter);
+            return;
+        }
+
+        if (await BodyProblemAsync(http) is { } bodyProblem)
+        {
+            await WriteAsync(http, StatusCodes.Status400BadRequest, bodyProblem.Title, bodyProblem.Code,
+                $"{bodyProblem.Detail} (at {bodyProblem.Path})", bodyProblem.Path);
             return;
         }
 
@@ -92,6 +94,21 @@ public static class InputGuards
         }
 
         return null;
+    }
+
+    /// <summary>Buffers a JSON body (within the body size limit, which reading enforces) and checks its tokens.</summary>
+    private static async Task<(string Path, string Title, string Code, string Detail)?> BodyProblemAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (request.ContentLength == 0 || !request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, http.RequestAborted);
+        request.Body = new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false);
+        return JsonBodyGuard.Check(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private static bool IsDate(ParameterInfo parameter)

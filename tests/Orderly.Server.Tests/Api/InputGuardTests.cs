@@ -66,6 +66,8 @@ public abstract class InputGuardTests(OrderlyApp app)
     [InlineData("code", "A\\u0000B")]
     [InlineData("name", "上海\\u0001华联")]
     [InlineData("region", "East\\u001b[31m")]
+    [InlineData("name", "tab\\there")]
+    [InlineData("code", "C-1\\n2")]
     public async Task ControlCharactersInJsonText_Answer400NamingTheField(string field, string escaped)
     {
         using var admin = await app.AdminAsync();

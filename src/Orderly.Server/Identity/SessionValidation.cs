@@ -179,6 +179,8 @@ public static class SessionValidationSetup
         .AddSingleton<SessionCache>()
         .AddScoped<SessionValidator>()
         .AddScoped<Sessions>()
+        // Registered before the UI's components, whose own provider is added only when none is.
+        .AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitRevalidation>()
         .PostConfigure<BearerTokenOptions>(IdentityConstants.BearerScheme, SessionValidator.Hook)
         .PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, SessionValidator.Hook);
 }

@@ -30,10 +30,25 @@ public static class UiSetup
         });
     }
 
+    /// <summary>
+    /// A server run from its build output (`dotnet run`, any environment) serves the package assets (MudBlazor's CSS
+    /// and JS, blazor.web.js) from where the build manifest points, as Development does by default; without this a
+    /// Production run answers 500 for them and the UI is blank. A published server has no such manifest and serves
+    /// its own wwwroot.
+    /// </summary>
+    private static void UseBuildOutputAssets(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
+    }
+
     /// <summary>Maps the pages, the Blazor hub and the static files; each endpoint names its policy or is open on purpose.</summary>
     public static void MapOrderlyUi(this WebApplication app)
     {
         app.MapUiEndpoints();
+        UseBuildOutputAssets(app);
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()

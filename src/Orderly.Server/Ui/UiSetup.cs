@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 using MudBlazor.Services;
 using Orderly.Server.Components;
 using Orderly.Server.Identity;
@@ -14,19 +16,23 @@ public static class UiSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
+        services.Replace(ServiceDescriptor.Transient<MudLocalizer, OrderlyMudLocalizer>());
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddScoped<UiApi>();
         services.AddScoped<DashboardQueries>();
         services.AddScoped<UiQueries>();
         services.AddScoped<InventoryQueries>();
         services.AddScoped<StockReceipts>();
+        services.AddScoped<ShipmentQueries>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
-            o.SetDefaultCulture(UiEndpoints.Cultures[0]).AddSupportedCultures(UiEndpoints.Cultures).AddSupportedUICultures(UiEndpoints.Cultures);
+            o.DefaultRequestCulture = new RequestCulture(UiEndpoints.Cultures[0]);
+            o.SupportedCultures = UiCultures.Formatting;
+            o.SupportedUICultures = UiCultures.Languages;
             o.FallBackToParentCultures = true;
             o.FallBackToParentUICultures = true;
             // The remembered choice first, then the browser's languages; no query-string switch.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.RequestCultureProviders = [new EnglishFormatsCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
     }
 
@@ -43,6 +49,11 @@ public static class UiSetup
             Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
         }
     }
+
+    private static IResult NotFound(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API route.")
+            : new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<App> { StatusCode = StatusCodes.Status404NotFound };
 
     /// <summary>Maps the pages, the Blazor hub and the static files; each endpoint names its policy or is open on purpose.</summary>
     public static void MapOrderlyUi(this WebApplication app)
@@ -64,5 +75,9 @@ public static class UiSetup
                     endpoint.Metadata.Add(new AuthorizeAttribute(Policies.Read));
                 }
             });
+
+        // Any other address: the app's "page not found" with a 404. Without an endpoint the fallback authorization
+        // policy refused it, and everyone, even an administrator, read "your roles do not allow this page".
+        app.MapFallback("{**path:nonfile}", NotFound).RequireAuthorization(Policies.Read).ExcludeFromDescription();
     }
 }

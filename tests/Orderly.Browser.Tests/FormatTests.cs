@@ -51,7 +51,7 @@ public sealed partial class FormatTests(OrderlyServer server)
         var page = await server.LoginAsync("manager@orderly.local", language: "zh-CN");
         var labels = page.GetByTestId("revenue-chart").Locator("svg text");
         await labels.First.WaitForAsync();
-        var texts = await labels.AllInnerTextsAsync();
+        var texts = await labels.AllTextContentsAsync();
         Assert.Contains(texts, t => GroupedNumber().IsMatch(t.Trim()));
         Assert.DoesNotContain(texts, t => Regex.IsMatch(t.Trim(), @"^\d{4,}$"));
         await page.Context.CloseAsync();

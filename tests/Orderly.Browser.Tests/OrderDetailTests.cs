@@ -87,14 +87,17 @@ public sealed partial class OrderDetailTests(OrderlyServer server)
         await Assertions.Expect(manager.GetByTestId("approval-reasons")).ToContainTextAsync("a discount above the limit");
 
         await manager.GotoAsync("/orders/approvals");
+        await manager.GetByTestId("approval-table").Locator("tbody tr a").First.WaitForAsync();
+        await manager.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var row = manager.GetByTestId("approval-table").Locator("tbody tr").Filter(new() { HasText = number });
         // Oldest first: the new order may sit on a later page.
         while (await row.CountAsync() == 0)
         {
             var next = manager.Locator("button[aria-label='Next page']");
             Assert.True(await next.IsEnabledAsync(), $"{number} is not in the approval queue");
+            var first = await manager.GetByTestId("approval-table").Locator("tbody tr a").First.InnerTextAsync();
             await next.ClickAsync();
-            await manager.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await Assertions.Expect(manager.GetByTestId("approval-table").Locator("tbody tr a").First).Not.ToHaveTextAsync(first);
         }
 
         await Assertions.Expect(row.GetByTestId("approval-reasons")).ToHaveTextAsync("a discount above the limit");

@@ -35,10 +35,13 @@ public sealed partial class NavigationTests(OrderlyServer server)
     [Fact]
     public async Task Dashboard_AlertCount_IsTheAlertBoardsCount()
     {
+        await Ui.EnsureStockAlertsAsync(server);
         var page = await server.LoginAsync("manager@orderly.local");
         var kpi = page.GetByTestId("kpi-open-alerts");
         await kpi.WaitForAsync();
         var count = int.Parse((await kpi.InnerTextAsync()).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        // More than one page of the board, which once counted only the 500 rows it had loaded.
+        Assert.True(count > 25, $"only {count} open alerts");
 
         await page.GotoAsync("/inventory/alerts");
         await Assertions.Expect(page.GetByTestId("alerts-all")).ToContainTextAsync($"({count.ToString("N0", CultureInfo.InvariantCulture)})");

@@ -71,6 +71,18 @@ public sealed partial class ChineseTextTests(OrderlyServer server)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task LoginPage_LanguageSwitch_KeepsTheWayBack()
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/orders/new");
+        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.Ordinal);
+        await page.GetByTestId("login-lang-zh").ClickAsync();
+        await Assertions.Expect(page.GetByLabel("电子邮箱")).ToBeVisibleAsync();
+        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
     [GeneratedRegex("[A-Za-z]{3,}")]
     private static partial Regex Latin();
 }

@@ -76,10 +76,10 @@ public sealed partial class ChineseTextTests(OrderlyServer server)
     {
         var page = await server.NewPageAsync();
         await page.GotoAsync("/orders/new");
-        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.Ordinal);
+        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.OrdinalIgnoreCase);
         await page.GetByTestId("login-lang-zh").ClickAsync();
         await Assertions.Expect(page.GetByLabel("电子邮箱")).ToBeVisibleAsync();
-        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.Ordinal);
+        Assert.Contains("returnUrl=%2Forders%2Fnew", page.Url, StringComparison.OrdinalIgnoreCase);
         await page.Context.CloseAsync();
     }
 

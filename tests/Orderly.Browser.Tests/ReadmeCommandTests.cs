@@ -127,6 +127,34 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task PublishedServer_StartedFromAnotherDirectory_ServesItsAssets()
+    {
+        var clone = Path.Combine(_folder, "repo");
+        await RunToEndAsync("git", ["clone", "--quiet", OrderlyServer.RepositoryRoot, clone], _folder);
+        var published = Path.Combine(_folder, "published");
+        await RunToEndAsync("dotnet", ["publish", "src/Orderly.Server", "-c", "Release", "-o", published, "--nologo", "-v", "q"], clone);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder, "elsewhere")).FullName;
+
+        var port = FreePort();
+        _server = Start(["dotnet", Path.Combine(published, "Orderly.Server.dll")], ["--urls", $"http://127.0.0.1:{port}"], elsewhere,
+            new() { ["Orderly__SeedDemoData"] = "false" });
+        await WaitForOutputAsync($"Now listening on: http://127.0.0.1:{port}", TimeSpan.FromMinutes(3));
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var login = await http.GetStringAsync("/login");
+        var assets = AssetLink().Matches(login).Select(m => m.Groups[1].Value).Append("_framework/blazor.web.js").Distinct().ToList();
+        Assert.Contains(assets, a => a.StartsWith("_content/MudBlazor/", StringComparison.Ordinal));
+        foreach (var asset in assets)
+        {
+            using var response = await http.GetAsync(asset);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK && body.Length > 100, $"{asset}: {(int)response.StatusCode}, {body.Length} bytes\n{Output()}");
+            var type = response.Content.Headers.ContentType?.MediaType ?? "";
+            Assert.True(type is "text/css" or "text/javascript" or "application/javascript" or "image/svg+xml", $"{asset}: content type '{type}'");
+        }
+    }
+
     /// <summary>Computed styles that only MudBlazor's stylesheet and theme give: a fixed, coloured app bar and a drawer.</summary>
     private static async Task AssertMudLayoutAsync(IPage page)
     {
@@ -148,7 +176,7 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
         return line.Split('#')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private Process Start(string[] command, string[] extra, string folder)
+    private Process Start(string[] command, string[] extra, string folder, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(command[0]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in command.Skip(1).Concat(extra))
@@ -156,10 +184,10 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
-        // A newcomer's shell: none of the settings this test run may have in its environment.
-        foreach (var key in start.Environment.Keys.Where(k => OurEnvironment.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
+        Isolate(start);
+        foreach (var (key, value) in environment ?? [])
         {
-            start.Environment.Remove(key);
+            start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start");
@@ -229,10 +257,20 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
+        Isolate(start);
         using var process = Process.Start(start) ?? throw new InvalidOperationException(file + " did not start");
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
+    }
+
+    /// <summary>A newcomer's shell: none of the settings this test run may have in its environment.</summary>
+    private static void Isolate(ProcessStartInfo start)
+    {
+        foreach (var key in start.Environment.Keys.Where(k => OurEnvironment.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
+        {
+            start.Environment.Remove(key);
+        }
     }
 
     private static int FreePort()
@@ -241,6 +279,9 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [GeneratedRegex(@"(?:href|src)=""([^""]+\.(?:css|js|svg))""")]
+    private static partial Regex AssetLink();
 
     [GeneratedRegex(@"Orderly admin login: (\S+) / (\S+)")]
     private static partial Regex AdminLogin();

@@ -40,13 +40,22 @@ public static class UiSetup
     /// A server run from its build output (`dotnet run`, any environment) serves the package assets (MudBlazor's CSS
     /// and JS, blazor.web.js) from where the build manifest points, as Development does by default; without this a
     /// Production run answers 500 for them and the UI is blank. A published server has no such manifest and serves
-    /// its own wwwroot.
+    /// the wwwroot published beside it.
     /// </summary>
     private static void UseBuildOutputAssets(WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
         {
             Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
+
+        // A published server started from another directory has its content root there, without a wwwroot: the
+        // assets are served from the wwwroot published beside the executable (else they answered 200 with no body).
+        var published = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (!Directory.Exists(app.Environment.WebRootPath) && Directory.Exists(published))
+        {
+            app.Environment.WebRootPath = published;
+            app.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published);
         }
     }
 

@@ -24,6 +24,7 @@ public static class UiSetup
         services.AddScoped<InventoryQueries>();
         services.AddScoped<StockReceipts>();
         services.AddScoped<ShipmentQueries>();
+        services.Configure<RouteOptions>(o => o.ConstraintMap["page"] = typeof(PagePathConstraint));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(UiEndpoints.Cultures[0]);
@@ -59,10 +60,7 @@ public static class UiSetup
         }
     }
 
-    private static IResult NotFound(HttpContext http) =>
-        http.Request.Path.StartsWithSegments("/api")
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API route.")
-            : new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<App> { StatusCode = StatusCodes.Status404NotFound };
+    private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<App> NotFound() => new() { StatusCode = StatusCodes.Status404NotFound };
 
     /// <summary>Maps the pages, the Blazor hub and the static files; each endpoint names its policy or is open on purpose.</summary>
     public static void MapOrderlyUi(this WebApplication app)
@@ -87,6 +85,6 @@ public static class UiSetup
 
         // Any other address: the app's "page not found" with a 404. Without an endpoint the fallback authorization
         // policy refused it, and everyone, even an administrator, read "your roles do not allow this page".
-        app.MapFallback("{**path:nonfile}", NotFound).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("{**path:nonfile:page}", NotFound).WithOrder(int.MaxValue).RequireAuthorization(Policies.Read).ExcludeFromDescription();
     }
 }

@@ -22,6 +22,7 @@ public static class OrderlyHost
     {
         var services = builder.Services;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.AddInputGuards();
         var module = new ModuleServices(services, builder.Configuration, builder.Environment);
         var audit = new AuditMap();
         foreach (var capability in OrderlyModules.All)
@@ -56,9 +57,11 @@ public static class OrderlyHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseInputGuards();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseCaller();
+        app.UseCrossSiteRequestGuard();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -77,6 +77,6 @@ public sealed partial class MasterDataTests(OrderlyServer server)
         await manager.Context.CloseAsync();
     }
 
-    [GeneratedRegex(@"^CNY [\d,]+\.\d{2}$")]
+    [GeneratedRegex(@"^CN¥[\d,]+\.\d{2}$")]
     private static partial Regex Money();
 }

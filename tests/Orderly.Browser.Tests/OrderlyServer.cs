@@ -134,8 +134,9 @@ public sealed partial class OrderlyServer : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
-        // Development serves the static web assets (MudBlazor's CSS and JS) from the build output without a publish.
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // No ASPNETCORE_ENVIRONMENT: Production, like the README's command, so assets that only Development serves show up here.
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment["Database__Provider"] = "sqlite";
         start.Environment["ConnectionStrings__Orderly"] = $"Data Source={Path.Combine(_folder, "orderly.db")}";
         start.Environment["Orderly__AdminPassword"] = AdminPassword;

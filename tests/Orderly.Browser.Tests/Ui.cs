@@ -32,4 +32,20 @@ internal static class Ui
         await input.PressSequentiallyAsync(value);
         await input.PressAsync("Tab");
     }
+
+    /// <summary>Evaluates the stock alerts once (as the warehouse) when none are open, so alert pages have rows to show.</summary>
+    public static async Task EnsureStockAlertsAsync(OrderlyServer server)
+    {
+        var page = await server.LoginAsync("warehouse@orderly.local");
+        await page.GotoAsync("/inventory/alerts");
+        await page.GetByTestId("alerts-table").WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if ((await page.GetByTestId("alerts-all").InnerTextAsync()).Contains("(0)", StringComparison.Ordinal))
+        {
+            await page.GetByTestId("evaluate").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("job-progress")).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 60_000 });
+        }
+
+        await page.Context.CloseAsync();
+    }
 }

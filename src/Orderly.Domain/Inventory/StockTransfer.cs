@@ -21,6 +21,9 @@ public sealed record StockTransferLine(Guid ProductId, decimal Quantity);
 /// </summary>
 public sealed class StockTransfer : IVersioned
 {
+    /// <summary>A goods transfer takes days or weeks; a date years ahead is a typing mistake.</summary>
+    public const int MaxArrivalYears = 2;
+
     public const int MaxLines = 1000;
     public const int TextMaxLength = 200;
 
@@ -104,6 +107,10 @@ public sealed class StockTransfer : IVersioned
         if (expectedArrival is { } arrival && arrival < today)
         {
             violations.Add(new("expectedArrival", "ExpectedArrivalInPast", $"The expected arrival is today ({today:yyyy-MM-dd}) or later."));
+        }
+        else if (expectedArrival is { } later && later > today.AddYears(MaxArrivalYears))
+        {
+            violations.Add(new("expectedArrival", "ExpectedArrivalTooLate", $"The expected arrival is at most {MaxArrivalYears} years ahead ({today.AddYears(MaxArrivalYears):yyyy-MM-dd})."));
         }
 
         if (lines.Count is 0 or > MaxLines)

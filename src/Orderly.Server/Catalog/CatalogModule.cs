@@ -17,7 +17,7 @@ public sealed class CatalogModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ManageCatalog, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing],
-            "create and update products; create and update suppliers"),
+            "create, update products and suppliers"),
     ];
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapCatalogEndpoints();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orderly.Domain.Allocation;
 using Orderly.Domain.Customers;
 using Orderly.Domain.Orders;
@@ -50,10 +51,12 @@ public static class CustomerEndpoints
     }
 
     private static async Task<Created<CustomerDto>> CreateAsync(
-        CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http, CancellationToken ct)
+        CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http,
+        IOptions<CreditTermsOptions> creditTerms, CancellationToken ct)
     {
         var owner = await OwnerWithinScopeAsync(request.OwnerUserId, scope, ct);
-        var customer = new Customer(request.ToDetails() with { OwnerUserId = owner }, time.GetUtcNow());
+        var details = CreditTerms.Apply(request.ToDetails() with { OwnerUserId = owner }, request, null, http.User, creditTerms.Value);
+        var customer = new Customer(details, time.GetUtcNow());
         await writes.RunAsync(async token =>
         {
             await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code, token), "code", $"Customer code '{customer.Code}' is taken.");
@@ -133,7 +136,8 @@ public static class CustomerEndpoints
     }
 
     private static async Task<Ok<CustomerDto>> UpdateAsync(
-        Guid id, CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http, CancellationToken ct)
+        Guid id, CustomerRequest request, OrderlyDbContext db, Writes writes, DataScope scope, TimeProvider time, HttpContext http,
+        IOptions<CreditTermsOptions> creditTerms, CancellationToken ct)
     {
         var owner = await OwnerWithinScopeAsync(request.OwnerUserId, scope, ct);
         var customer = await writes.RunAsync(async token =>
@@ -141,7 +145,7 @@ public static class CustomerEndpoints
             var customer = await (await scope.CustomersAsync(db.Customers, token)).FirstOrDefaultAsync(c => c.Id == id, token)
                 ?? throw new NotFoundException("Customer", id);
             ETags.RequireMatch(http, customer);
-            customer.Update(request.ToDetails() with { OwnerUserId = owner }, time.GetUtcNow());
+            customer.Update(CreditTerms.Apply(request.ToDetails() with { OwnerUserId = owner }, request, customer, http.User, creditTerms.Value), time.GetUtcNow());
             await Uniqueness.EnsureFreeAsync(db.Customers.AnyAsync(c => c.Code == customer.Code && c.Id != id, token), "code", $"Customer code '{customer.Code}' is taken.");
             return customer;
         }, ct);

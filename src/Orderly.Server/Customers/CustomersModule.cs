@@ -18,11 +18,14 @@ public sealed class CustomersModule : IOrderlyModule
     [
         new(Identity.Policies.ManageCustomers, Name,
             [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Finance],
-            "create and update customers and their contacts (reps and managers within their scope)"),
+            "create, update customers and their contacts within one's scope; credit terms further limited, see below"),
         new(Identity.Policies.SeeAllCustomers, Name,
             [Identity.Roles.Admin, Identity.Roles.OrderClerk, Identity.Roles.Warehouse, Identity.Roles.Purchasing, Identity.Roles.Finance, Identity.Roles.Viewer],
             "see every customer and their orders; without it a sales manager sees their team's, a rep their own (data scope, not an endpoint policy)"),
     ];
+
+    public void AddServices(ModuleServices capability) =>
+        capability.Services.Configure<CreditTermsOptions>(capability.Configuration.GetSection("Orderly:CreditTerms"));
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapCustomerEndpoints();
 

@@ -14,7 +14,7 @@ public sealed class FulfillmentModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.Fulfil, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Warehouse],
-            "record shipments and deliveries"),
+            "shipments, deliver"),
     ];
 
     public void ConfigureAudit(AuditMap audit) => audit

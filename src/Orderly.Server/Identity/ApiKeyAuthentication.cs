@@ -7,9 +7,13 @@ using Orderly.Server.Data;
 
 namespace Orderly.Server.Identity;
 
-/// <summary>Authenticates <c>X-Api-Key</c> requests; the key's roles become the caller's roles.</summary>
+/// <summary>
+/// Authenticates <c>X-Api-Key</c> requests. A key acts for the user who issued it: it stops when that user is
+/// disabled, and carries only those of its roles the user still holds (an admin's key any role).
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OrderlyDbContext db, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OrderlyDbContext db, TimeProvider time,
+    SessionCache sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -35,6 +39,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
         }
 
+        var issuer = await sessions.GetAsync(key.CreatedBy, db, Context.RequestAborted);
+        var roles = key.RoleList.Where(r => issuer.Roles.Contains(Roles.Admin) || issuer.Roles.Contains(r)).ToList();
+        if (!issuer.IsEnabled || roles.Count == 0)
+        {
+            return AuthenticateResult.Fail("The API key's issuer is disabled or no longer holds its roles.");
+        }
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, key.Id.ToString()),
@@ -42,7 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new("on_behalf_of", key.CreatedBy.ToString()),
             new("auth_kind", "api-key"),
         };
-        claims.AddRange(key.RoleList.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

@@ -32,18 +32,20 @@ public static class AuthEndpoints
 
         app.MapPost("/api/auth/login", CookieLoginAsync).AllowAnonymous().RequireRateLimiting(Infrastructure.Hardening.LoginLimit).WithName("CookieLogin").ProducesProblem(StatusCodes.Status401Unauthorized).WithTags("Auth")
             .WithSummary("Signs in with a cookie, for the web UI.");
-        app.MapPost("/api/auth/logout", async (HttpContext http) =>
+        app.MapPost("/api/auth/logout", async (HttpContext http, Sessions sessions, CancellationToken ct) =>
         {
+            // Ends this token's or cookie's session, so a copy of it is refused from now on.
+            await sessions.EndAsync(http.User, ct);
             await http.SignOutAsync(IdentityConstants.ApplicationScheme);
             return TypedResults.NoContent();
         }).WithName("Logout").WithSummary("Ends the cookie session of the web UI.").WithTags("Auth").RequireAuthorization(Policies.Read);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users,
+        TokenRequest request, SignInManager<AppUser> signIn, LoginCheck logins,
         IOptionsMonitor<BearerTokenOptions> bearerOptions, TimeProvider time)
     {
-        var (user, refusal) = await CheckCredentialsAsync(request, signIn, users);
+        var (user, refusal) = await CheckCredentialsAsync(request, logins);
         if (user is null)
         {
             return refusal!;
@@ -51,7 +53,7 @@ public static class AuthEndpoints
 
         var options = bearerOptions.Get(IdentityConstants.BearerScheme);
         var expiresAt = time.GetUtcNow() + options.BearerTokenExpiration;
-        var principal = await signIn.CreateUserPrincipalAsync(user);
+        var principal = await Sessions.PrincipalAsync(signIn, user);
         var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = expiresAt }, IdentityConstants.BearerScheme);
         return TypedResults.Ok(new TokenResponse(options.BearerTokenProtector.Protect(ticket), expiresAt));
     }
@@ -76,36 +78,29 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CookieLoginAsync(
-        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users, HttpContext http)
+        TokenRequest request, SignInManager<AppUser> signIn, LoginCheck logins, HttpContext http)
     {
-        var (user, refusal) = await CheckCredentialsAsync(request, signIn, users);
+        var (user, refusal) = await CheckCredentialsAsync(request, logins);
         if (user is null)
         {
             return refusal!;
         }
 
-        await http.SignInAsync(IdentityConstants.ApplicationScheme, await signIn.CreateUserPrincipalAsync(user));
+        await http.SignInAsync(IdentityConstants.ApplicationScheme, await Sessions.PrincipalAsync(signIn, user));
         return TypedResults.NoContent();
     }
 
     /// <summary>One answer for an unknown e-mail, a disabled user and a wrong password, so logins reveal nothing; lockout after repeated failures.</summary>
-    private static async Task<(AppUser? User, ProblemHttpResult? Refusal)> CheckCredentialsAsync(
-        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users)
+    private static async Task<(AppUser? User, ProblemHttpResult? Refusal)> CheckCredentialsAsync(TokenRequest request, LoginCheck logins)
     {
-        var user = await users.FindByEmailAsync(request.Email ?? "");
-        if (user is null || user.IsDisabled)
+        var (user, outcome) = await logins.CheckAsync(request.Email, request.Password);
+        return outcome switch
         {
-            return (null, Unauthorized());
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-        if (check.IsLockedOut)
-        {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked",
-                detail: "Too many failed logins; try again later.", extensions: new Dictionary<string, object?> { ["code"] = "LockedOut" }));
-        }
-
-        return check.Succeeded ? (user, null) : (null, Unauthorized());
+            LoginOutcome.Success => (user, null),
+            LoginOutcome.LockedOut => (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Account locked",
+                detail: "Too many failed logins; try again later.", extensions: new Dictionary<string, object?> { ["code"] = "LockedOut" })),
+            _ => (null, Unauthorized()),
+        };
     }
 
     private static ProblemHttpResult Unauthorized() =>

@@ -23,7 +23,7 @@ public sealed class IdentityModule : IOrderlyModule
 
     public IEnumerable<AccessPolicy> Permissions =>
     [
-        new(Policies.ManageUsers, Name, [Roles.Admin], "users, roles and API keys: create, list, read, update, disable, reset passwords, revoke keys"),
+        new(Policies.ManageUsers, Name, [Roles.Admin], "every `/api/users` and `/api/api-keys` route, the reads included"),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -68,6 +68,8 @@ public sealed class IdentityModule : IOrderlyModule
             });
         services.AddScoped<UserAccounts>();
         services.AddScoped<DataScope>();
+        // Before the UI module: it registers the UI's revalidating authentication state provider.
+        services.AddSessionValidation();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapIdentityEndpoints();

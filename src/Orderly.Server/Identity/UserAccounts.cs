@@ -8,7 +8,8 @@ namespace Orderly.Server.Identity;
 
 /// <summary>Creates users and the first admin; shared by the API, the admin CLI and the demo seed.</summary>
 public sealed class UserAccounts(
-    UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, IUserStore<AppUser> store, Data.OrderlyDbContext db, TimeProvider time)
+    UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, IUserStore<AppUser> store, Data.OrderlyDbContext db, TimeProvider time,
+    SessionCache sessions)
 {
     /// <summary>
     /// Runs several UserManager calls as one save, so that a user and their roles are created (or changed)
@@ -148,9 +149,18 @@ public sealed class UserAccounts(
         var wanted = roleNames.Select(r => r.ToUpperInvariant()).Distinct().ToList();
         var roleIds = await db.Roles.Where(r => wanted.Contains(r.NormalizedName!)).Select(r => r.Id).ToListAsync(ct);
         var current = await db.UserRoles.Where(ur => ur.UserId == id).ToListAsync(ct);
-        db.UserRoles.RemoveRange(current.Where(ur => !roleIds.Contains(ur.RoleId)));
-        db.UserRoles.AddRange(roleIds.Where(r => current.All(ur => ur.RoleId != r)).Select(r => new IdentityUserRole<Guid> { UserId = id, RoleId = r }));
+        var removed = current.Where(ur => !roleIds.Contains(ur.RoleId)).ToList();
+        var added = roleIds.Where(r => current.All(ur => ur.RoleId != r)).Select(r => new IdentityUserRole<Guid> { UserId = id, RoleId = r }).ToList();
+        if (removed.Count > 0 || added.Count > 0)
+        {
+            // Tokens and cookies carry the roles they were issued with: a new stamp ends them, so nobody keeps a lost role.
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+        }
+
+        db.UserRoles.RemoveRange(removed);
+        db.UserRoles.AddRange(added);
         await db.SaveChangesAsync(ct);
+        sessions.Evict(id);
         return new UserSummaryDto(user.Id, user.Email!, user.DisplayName, [.. roleNames.Distinct()], user.IsDisabled, false, user.ManagerId);
     }
 
@@ -161,6 +171,7 @@ public sealed class UserAccounts(
         // A new security stamp ends the user's cookie sessions at their next request.
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         ThrowIfFailed(await users.UpdateAsync(user), "user");
+        sessions.Evict(id);
     }
 
     /// <summary>Sets <paramref name="newPassword"/>, or a generated one that is returned; lifts a lockout in the same save.</summary>
@@ -172,6 +183,7 @@ public sealed class UserAccounts(
         user.LockoutEnd = null;
         user.AccessFailedCount = 0;
         ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword ?? generated!), "user");
+        sessions.Evict(id);
         return generated;
     }
 

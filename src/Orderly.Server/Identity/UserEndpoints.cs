@@ -64,6 +64,9 @@ public static class UserEndpoints
     private static async Task<Ok<ResetPasswordResponse>> ResetPasswordAsync(Guid id, ResetPasswordRequest? request, UserAccounts accounts) =>
         TypedResults.Ok(new ResetPasswordResponse(await accounts.ResetPasswordAsync(id, request?.NewPassword)));
 
+    /// <summary>Keys are rotated; one that would outlive its purpose by decades is a mistake.</summary>
+    private const int MaxKeyYears = 5;
+
     private static async Task<Created<CreatedApiKeyDto>> CreateKeyAsync(CreateApiKeyRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
@@ -73,12 +76,18 @@ public static class UserEndpoints
             violations.Add(new("roles", "UnknownRole", $"An API key needs one or more of: {string.Join(", ", Roles.All)}."));
         }
 
+        var now = time.GetUtcNow();
+        if (request.ExpiresAt is { } expires && (expires <= now || expires > now.AddYears(MaxKeyYears)))
+        {
+            violations.Add(new("expiresAt", "ExpiryOutOfRange", $"An API key expires after now and at most {MaxKeyYears} years ahead."));
+        }
+
         if (violations.Count > 0)
         {
             throw new RuleViolationException(violations);
         }
 
-        var (key, secret) = ApiKey.Issue(name, request.Roles, CurrentUser.IdOf(http.User) ?? Guid.Empty, time.GetUtcNow(), request.ExpiresAt);
+        var (key, secret) = ApiKey.Issue(name, request.Roles, CurrentUser.PersonOf(http.User) ?? Guid.Empty, time.GetUtcNow(), request.ExpiresAt);
         await writes.RunAsync(_ => { db.ApiKeys.Add(key); return Task.CompletedTask; }, ct);
         return TypedResults.Created($"/api/api-keys/{key.Id}", new CreatedApiKeyDto(ToDto(key), secret));
     }

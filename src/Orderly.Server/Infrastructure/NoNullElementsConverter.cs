@@ -20,7 +20,17 @@ public sealed class NoNullElementsConverterFactory : JsonConverterFactory
     {
         public override T[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var items = JsonSerializer.Deserialize<List<T?>>(ref reader, options);
+            List<T?>? items;
+            try
+            {
+                items = JsonSerializer.Deserialize<List<T?>>(ref reader, options);
+            }
+            catch (JsonException inner) when (inner.Path is { Length: > 1 })
+            {
+                // The nested read knows the path only from this array on; wrapped, the answer names the whole path.
+                throw new JsonException(ProblemExceptionHandler.ReasonOf(inner), inner);
+            }
+
             if (items is null)
             {
                 return null;

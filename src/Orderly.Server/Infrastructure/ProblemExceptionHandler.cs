@@ -99,10 +99,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static string Describe(JsonException json)
     {
+        var path = json.Path;
+        if (path is { Length: > 0 } && json.InnerException is JsonException { Path: { Length: > 1 } rest })
+        {
+            path += rest[1..];
+        }
+
+        var reason = ReasonOf(json);
+        return path is { Length: > 0 } ? $"{reason} (at {path})" : reason;
+    }
+
+    /// <summary>The message without the position System.Text.Json appends to it.</summary>
+    public static string ReasonOf(JsonException json)
+    {
         var message = json.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var reason = cut > 0 ? message[..cut] : message;
-        return json.Path is { Length: > 0 } path ? $"{reason} (at {path})" : reason;
+        return cut > 0 ? message[..cut] : message;
     }
 
     private static ProblemDetails Problem(int status, string title, string detail, string code) => new()

@@ -23,7 +23,7 @@ public sealed class InventoryModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ManageStock, Name, [Identity.Roles.Admin, Identity.Roles.Warehouse, Identity.Roles.Purchasing],
-            "warehouses, receipts, adjustments and counts, transfers, stock policies, recomputing safety stock, evaluating alerts"),
+            "warehouses, receipts, adjustments, counts, transfers and their receive/cancel, stock policies and their recompute, alert evaluation"),
     ];
 
     public void AddServices(ModuleServices capability)

@@ -20,9 +20,9 @@ public sealed class OrdersModule : IOrderlyModule
     [
         new(Identity.Policies.EnterOrders, Name,
             [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.OrderClerk],
-            "enter, check, edit drafts, submit and cancel orders"),
+            "create, check, edit draft, submit, cancel orders"),
         new(Identity.Policies.ApproveOrders, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager],
-            "approve, reject, hold and release orders (never one's own), re-allocate"),
+            "approve, reject, hold, release (never one's own order); re-allocation preview `GET` and apply `POST /api/allocation/reallocation`"),
     ];
 
     public void AddServices(ModuleServices capability)

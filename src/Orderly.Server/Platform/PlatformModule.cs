@@ -19,7 +19,7 @@ public sealed class PlatformModule : IOrderlyModule
 
     public IEnumerable<AccessPolicy> Permissions =>
     [
-        new(Identity.Policies.Read, Name, [], "every GET of the capabilities below unless they name a stricter policy; logout"),
+        new(Identity.Policies.Read, Name, [], "every GET not named below, logout"),
     ];
 
     public void AddServices(ModuleServices capability)

@@ -69,19 +69,36 @@ public sealed class InventoryQueries(
         return balance is null ? (0m, 0m) : (balance.OnHand, balance.Reserved);
     }
 
-    public async Task<IReadOnlyList<StockAlertDto>> AlertsAsync(StockAlertKind? kind, CancellationToken ct)
+    public Task<IReadOnlyList<StockAlertDto>> AlertsAsync(StockAlertKind? kind, CancellationToken ct) =>
+        AlertRowsAsync(kind, 0, MaxRows, ct);
+
+    /// <summary>Open alerts per kind, counted in the database: the board's buttons and the dashboard agree.</summary>
+    public async Task<IReadOnlyDictionary<StockAlertKind, int>> AlertCountsAsync(CancellationToken ct) =>
+        await db.StockAlerts.AsNoTracking().Where(a => a.ClearedAt == null)
+            .GroupBy(a => a.Kind).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+    /// <summary>One page of open alerts, paged in the database.</summary>
+    public async Task<PageOf<StockAlertDto>> AlertPageAsync(StockAlertKind? kind, int skip, int take, CancellationToken ct)
+    {
+        var total = await OpenAlerts(kind).CountAsync(ct);
+        return new(await AlertRowsAsync(kind, skip, Math.Clamp(take, 1, 200), ct), total);
+    }
+
+    private IQueryable<Domain.Inventory.StockAlert> OpenAlerts(StockAlertKind? kind)
     {
         var alerts = db.StockAlerts.AsNoTracking().Where(a => a.ClearedAt == null);
-        if (kind is { } k)
-        {
-            alerts = alerts.Where(a => a.Kind == k);
-        }
+        return kind is { } k ? alerts.Where(a => a.Kind == k) : alerts;
+    }
 
-        var rows = await alerts
+    private async Task<IReadOnlyList<StockAlertDto>> AlertRowsAsync(StockAlertKind? kind, int skip, int take, CancellationToken ct)
+    {
+        var rows = await OpenAlerts(kind)
             .Join(db.Products, a => a.ProductId, p => p.Id, (a, p) => new { a, p.Sku, p.Name })
             .Join(db.Warehouses, x => x.a.WarehouseId, w => w.Id, (x, w) => new { x.a, x.Sku, x.Name, w.Code })
-            .OrderBy(x => x.a.Kind).ThenBy(x => x.Sku).ThenBy(x => x.Code)
-            .Take(MaxRows)
+            .OrderBy(x => x.a.Kind).ThenBy(x => x.Sku).ThenBy(x => x.Code).ThenBy(x => x.a.Id)
+            .Skip(skip)
+            .Take(take)
             .ToListAsync(ct);
         return rows.ConvertAll(x => new StockAlertDto(
             x.a.Id, x.a.Kind, "Open", x.a.ProductId, x.Sku, x.Name, x.a.WarehouseId, x.Code, x.a.RaisedAt, x.a.ClearedAt,

@@ -23,27 +23,21 @@ public static class UiEndpoints
 
     private static async Task<IResult> LoginAsync(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        SignInManager<AppUser> signIn, UserManager<AppUser> users, UserAccounts accounts, HttpContext http)
+        SignInManager<AppUser> signIn, LoginCheck logins, UserAccounts accounts, HttpContext http)
     {
         var back = LocalOrHome(returnUrl);
-        var user = await users.FindByEmailAsync(email?.Trim() ?? "");
-        if (user is null || user.IsDisabled)
-        {
-            return Refused("invalid", back);
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true);
-        if (check.IsLockedOut)
+        var (user, outcome) = await logins.CheckAsync(email, password);
+        if (outcome == LoginOutcome.LockedOut)
         {
             return Refused("locked", back);
         }
 
-        if (!check.Succeeded)
+        if (user is null)
         {
             return Refused("invalid", back);
         }
 
-        await http.SignInAsync(IdentityConstants.ApplicationScheme, await signIn.CreateUserPrincipalAsync(user));
+        await http.SignInAsync(IdentityConstants.ApplicationScheme, await Sessions.PrincipalAsync(signIn, user));
         // The language the user chose last time, on whatever browser; without a choice the browser's languages decide.
         if (await accounts.PreferredCultureAsync(user) is { } culture && Supported(culture) is { } chosen)
         {
@@ -53,8 +47,9 @@ public static class UiEndpoints
         return Results.LocalRedirect(back);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http)
+    private static async Task<IResult> LogoutAsync(HttpContext http, Sessions sessions)
     {
+        await sessions.EndAsync(http.User, http.RequestAborted);
         await http.SignOutAsync(IdentityConstants.ApplicationScheme);
         return Results.LocalRedirect("/login");
     }
@@ -92,6 +87,7 @@ public static class UiEndpoints
     /// <summary>Only paths of this site, so a crafted link cannot bounce a user to another site after login.</summary>
     private static string LocalOrHome(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl)
             ? url
             : "/";
 }

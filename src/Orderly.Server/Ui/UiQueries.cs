@@ -30,7 +30,7 @@ public sealed record OrderFilter(OrderStatus? Status, Guid? CustomerId, DateOnly
 
 public sealed record OrderRow(
     Guid Id, string Number, string CustomerCode, string CustomerName, OrderStatus Status, string Currency, decimal Total,
-    DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo);
+    DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, IReadOnlyList<string>? ApprovalReasons = null);
 
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Total);
 
@@ -193,11 +193,12 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             _ => rows.OrderByDescending(x => x.o.Id),
         };
         var page = await rows.Skip(skip).Take(take)
-            .Select(x => new { x.o.Id, x.o.Number, x.Code, x.Name, x.o.Status, x.o.Currency, x.o.TotalMinor, x.o.OrderDate, x.o.RequestedDeliveryDate, x.o.CustomerPo })
+            .Select(x => new { x.o.Id, x.o.Number, x.Code, x.Name, x.o.Status, x.o.Currency, x.o.TotalMinor, x.o.OrderDate, x.o.RequestedDeliveryDate, x.o.CustomerPo, x.o.ApprovalReasons })
             .ToListAsync(ct);
         return new(page.ConvertAll(x => new OrderRow(
             x.Id, x.Number, x.Code, x.Name, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
-            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo)), total);
+            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo,
+            x.ApprovalReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])), total);
     }
 
     public async Task<IReadOnlyList<StockItemDto>> StockAsync(string? text, CancellationToken ct)

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 using MudBlazor.Services;
 using Orderly.Server.Components;
 using Orderly.Server.Identity;
@@ -14,26 +16,57 @@ public static class UiSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
+        services.Replace(ServiceDescriptor.Transient<MudLocalizer, OrderlyMudLocalizer>());
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddScoped<UiApi>();
         services.AddScoped<DashboardQueries>();
         services.AddScoped<UiQueries>();
         services.AddScoped<InventoryQueries>();
         services.AddScoped<StockReceipts>();
+        services.AddScoped<ShipmentQueries>();
+        services.Configure<RouteOptions>(o => o.ConstraintMap["page"] = typeof(PagePathConstraint));
         services.Configure<RequestLocalizationOptions>(o =>
         {
-            o.SetDefaultCulture(UiEndpoints.Cultures[0]).AddSupportedCultures(UiEndpoints.Cultures).AddSupportedUICultures(UiEndpoints.Cultures);
+            o.DefaultRequestCulture = new RequestCulture(UiEndpoints.Cultures[0]);
+            o.SupportedCultures = UiCultures.Formatting;
+            o.SupportedUICultures = UiCultures.Languages;
             o.FallBackToParentCultures = true;
             o.FallBackToParentUICultures = true;
             // The remembered choice first, then the browser's languages; no query-string switch.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.RequestCultureProviders = [new EnglishFormatsCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
     }
+
+    /// <summary>
+    /// A server run from its build output (`dotnet run`, any environment) serves the package assets (MudBlazor's CSS
+    /// and JS, blazor.web.js) from where the build manifest points, as Development does by default; without this a
+    /// Production run answers 500 for them and the UI is blank. A published server has no such manifest and serves
+    /// the wwwroot published beside it.
+    /// </summary>
+    private static void UseBuildOutputAssets(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
+
+        // A published server started from another directory has its content root there, without a wwwroot: the
+        // assets are served from the wwwroot published beside the executable (else they answered 200 with no body).
+        var published = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (!Directory.Exists(app.Environment.WebRootPath) && Directory.Exists(published))
+        {
+            app.Environment.WebRootPath = published;
+            app.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published);
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<App> NotFound() => new() { StatusCode = StatusCodes.Status404NotFound };
 
     /// <summary>Maps the pages, the Blazor hub and the static files; each endpoint names its policy or is open on purpose.</summary>
     public static void MapOrderlyUi(this WebApplication app)
     {
         app.MapUiEndpoints();
+        UseBuildOutputAssets(app);
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
@@ -49,5 +82,9 @@ public static class UiSetup
                     endpoint.Metadata.Add(new AuthorizeAttribute(Policies.Read));
                 }
             });
+
+        // Any other address: the app's "page not found" with a 404. Without an endpoint the fallback authorization
+        // policy refused it, and everyone, even an administrator, read "your roles do not allow this page".
+        app.MapGet("{**path:nonfile:page}", NotFound).WithOrder(int.MaxValue).RequireAuthorization(Policies.Read).ExcludeFromDescription();
     }
 }

@@ -148,8 +148,8 @@ public abstract partial class AuthenticationTests(OrderlyApp app)
     public async Task ExpiredGarbageOrTamperedBearerToken_Answers401()
     {
         var adminId = await app.WithDbAsync(db => db.Users.Where(u => u.Email == OrderlyApp.AdminEmail).Select(u => u.Id).SingleAsync());
-        var fresh = Token(adminId, DateTimeOffset.UtcNow.AddHours(1));
-        var expired = Token(adminId, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var fresh = await TokenAsync(adminId, DateTimeOffset.UtcNow.AddHours(1));
+        var expired = await TokenAsync(adminId, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(fresh));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(expired));
@@ -237,11 +237,14 @@ public abstract partial class AuthenticationTests(OrderlyApp app)
         return path.Length > 1 ? path.TrimEnd('/') : path;
     }
 
-    private string Token(Guid userId, DateTimeOffset expiresAt)
+    private async Task<string> TokenAsync(Guid userId, DateTimeOffset expiresAt)
     {
         var options = app.Services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);
+        // A token is honoured only while it carries its user's current security stamp (sessions end with it).
+        var stamp = (await app.WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.SecurityStamp).SingleAsync()))!;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim(ClaimTypes.Name, OrderlyApp.AdminEmail), new Claim(ClaimTypes.Role, "Admin")],
+            [new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim(ClaimTypes.Name, OrderlyApp.AdminEmail), new Claim(ClaimTypes.Role, "Admin"),
+                new Claim("AspNet.Identity.SecurityStamp", stamp)],
             IdentityConstants.BearerScheme);
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expiresAt }, IdentityConstants.BearerScheme);
         return options.BearerTokenProtector.Protect(ticket);

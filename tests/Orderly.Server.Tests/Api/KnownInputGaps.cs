@@ -12,13 +12,6 @@ public static class KnownInputGaps
     /// <summary>(case kind, "METHOD /route/pattern" or "*" for every route, why it is accepted today).</summary>
     public static readonly (string Kind, string Route, string Why)[] Cases =
     [
-        (HostileInputs.ControlCharacters, "*",
-            "C0 control characters (U+0000-U+001F) in codes, names, notes and references are stored as sent; to be 400."),
-        (HostileInputs.DateRange, "POST /api/api-keys", "expiresAt 0001-01-01 or 9999-12-31 is accepted and stored; to be 400."),
-        (HostileInputs.DateRange, "POST /api/inventory/transfers", "expectedArrival 9999-12-31 is accepted and stored; to be 400."),
-        (HostileInputs.DateRange, "GET /api/orders",
-            "from=0001-01-01 or to=9999-12-31: the id range of the period (OrderQueries.ListAsync, AddDays) overflows: 500; to be 400."),
-        (HostileInputs.DateRange, "GET /api/analytics/revenue", "to=0001-01-01: the default period start before it underflows: 500; to be 400."),
     ];
 
     public static bool Covers(string kind, string route) => Cases.Any(c => Matches(c, kind, route));

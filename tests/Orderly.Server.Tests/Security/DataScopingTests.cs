@@ -312,6 +312,7 @@ public abstract class DataScopingTests(OrderlyApp app)
 
         var aCustomer = await SecurityKit.CustomerAsync(repA, $"甲方独有客户 {TestData.Unique(prefix)}");
         Assert.Equal(repAId, aCustomer["ownerUserId"]!.GetValue<Guid>());
+        aCustomer = await SecurityKit.GrantCreditAsync(admin, aCustomer, 1_000_000m);
         var aOrders = new List<OrderFacts>();
         foreach (var (discount, submit) in new[] { ((decimal?)null, false), (null, true), (15m, true) })
         {

@@ -27,6 +27,17 @@ public static class SecurityKit
             ? new { code = TestData.Unique("C"), name, ownerUserId = (Guid?)owner }
             : (object)new { code = TestData.Unique("C"), name })).Expect(HttpStatusCode.Created);
 
+    /// <summary>
+    /// Gives a customer a credit limit as someone allowed to (a rep's new customer starts at the configured default,
+    /// 0), keeping its owner, code and name; returns the updated body.
+    /// </summary>
+    public static async Task<JsonNode> GrantCreditAsync(HttpClient finance, JsonNode customer, decimal creditLimit) =>
+        (await finance.PutAsync($"/api/customers/{customer.Id()}", new
+        {
+            code = customer["code"]!.GetValue<string>(), name = customer["name"]!.GetValue<string>(), creditLimit,
+            ownerUserId = customer["ownerUserId"]?.GetValue<Guid?>(),
+        }, "*")).Expect(HttpStatusCode.OK);
+
     public static async Task<JsonNode> OrderAsync(HttpClient caller, Guid customerId, Guid productId, decimal quantity = 1, decimal? discountPercent = null, string? customerPo = null) =>
         (await caller.PostAsync("/api/orders", new
         {

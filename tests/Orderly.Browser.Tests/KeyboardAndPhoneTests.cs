@@ -1,0 +1,117 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+
+namespace Orderly.Browser.Tests;
+
+/// <summary>A phone-sized window, a keyboard-only user, and axe-core's WCAG 2.2 AA rules on the pages of issue #11.</summary>
+[Collection(BrowserTests.Name)]
+public sealed class KeyboardAndPhoneTests(OrderlyServer server)
+{
+    [Fact]
+    public async Task Phone_AppBarStaysOneLine_AndLogoutIsReadable()
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: "zh-CN");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/orders");
+        await page.Locator("h1").First.WaitForAsync();
+        var bar = await page.Locator("header.mud-appbar").BoundingBoxAsync();
+        Assert.True(bar!.Height <= 64, $"the app bar is {bar.Height}px high: it wrapped");
+        var logout = page.GetByTestId("logout");
+        await Assertions.Expect(logout).ToContainTextAsync("退出登录");
+        var box = await logout.BoundingBoxAsync();
+        Assert.True(box!.Height <= 48 && box.Width >= 60, $"the logout button is {box.Width}x{box.Height}: its text stacks");
+        Assert.True(box.X + box.Width <= 390, "the logout button is off screen");
+        await OrderlyServer.ScreenshotAsync(page, "phone-orders");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SkipLink_IsTheFirstStop_AndMovesFocusIntoThePage()
+    {
+        var page = await server.LoginAsync("manager@orderly.local");
+        await page.GotoAsync("/orders");
+        await page.GetByTestId("orders-table").Locator("tbody tr").First.WaitForAsync();
+        // The skip link comes before everything else: one step back from the app bar's first button.
+        await page.Locator("header.mud-appbar button").First.FocusAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        var skip = page.GetByTestId("skip-link");
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        var box = await skip.BoundingBoxAsync();
+        Assert.True(box!.Y >= 0 && box.Height >= 24, "the focused skip link is not visible");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#main-content")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('main-content').contains(document.activeElement)"),
+            "Tab after the skip link left the page content");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task KeyboardFocus_IsVisible()
+    {
+        var page = await server.LoginAsync("manager@orderly.local");
+        await page.Locator("h1").First.WaitForAsync();
+        await page.GetByTestId("lang-zh").FocusAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Tab");
+        var style = await page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth; }");
+        Assert.DoesNotContain("none", style, StringComparison.Ordinal);
+        Assert.StartsWith("solid 2px", style, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("/", "[data-testid=revenue-chart]", "en-US")]
+    [InlineData("/", "[data-testid=revenue-chart]", "zh-CN")]
+    [InlineData("/orders/approvals", "[data-testid=approval-table] tbody tr", "zh-CN")]
+    [InlineData("/inventory/alerts", "[data-testid=alerts-table] tbody tr", "en-US")]
+    [InlineData("/orders/new", "[data-testid=new-line]", "zh-CN")]
+    [InlineData("/no-such-page", "[data-testid=page-not-found]", "en-US")]
+    [InlineData("/inventory/ledger", "[data-testid=ledger-table] tbody tr", "zh-CN")]
+    [InlineData("/customers", "[data-testid=customer-region]", "zh-CN")]
+    [InlineData("/products", "[data-testid=product-unit]", "zh-CN")]
+    [InlineData("/orders", "[data-testid=orders-table] tbody tr", "zh-CN")]
+    public async Task TouchedPages_HaveNoWcag22AaViolations(string path, string ready, string language)
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: language);
+        await page.GotoAsync(path);
+        await page.Locator(ready).First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AssertNoViolationsAsync(page, path);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.WaitForTimeoutAsync(300);
+        await AssertNoViolationsAsync(page, path + " at 390 px");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task OrderDetail_HasNoWcag22AaViolations()
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: "zh-CN");
+        await page.GotoAsync("/orders?status=PartiallyShipped");
+        await page.GetByTestId("orders-table").Locator("tbody a").First.ClickAsync();
+        await page.GetByTestId("detail-lines").Locator("tbody tr").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AssertNoViolationsAsync(page, "order detail");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task LoginPage_HasNoWcag22AaViolations()
+    {
+        var page = await server.NewPageAsync("zh-CN");
+        await page.GotoAsync("/login");
+        await AssertNoViolationsAsync(page, "login");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task AssertNoViolationsAsync(IPage page, string name)
+    {
+        var options = new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } };
+        var results = await page.RunAxe(options);
+        var bad = results.Violations
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} -> {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")
+            .ToList();
+        Assert.True(bad.Count == 0, $"axe-core on {name}:\n" + string.Join("\n", bad));
+    }
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
+using Orderly.Server.Infrastructure.Telemetry;
 
 namespace Orderly.Server.Platform.Events;
 
@@ -23,6 +24,8 @@ public sealed class OutboxDispatcher(
 
     private readonly Random _jitter = new();
     private DateTimeOffset _nextCleanup;
+    private DateTimeOffset _nextBacklog;
+    private OrderlyMetrics.OutboxBacklog _backlog;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,10 +43,13 @@ public sealed class OutboxDispatcher(
                 try
                 {
                     delivered = await DispatchOnceAsync(stoppingToken);
+                    OrderlyMetrics.DispatcherRun(delivered > 0 ? "delivered" : "idle");
                     await CleanUpIfDueAsync(stoppingToken);
+                    await MeasureBacklogIfDueAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    OrderlyMetrics.DispatcherRun("failed");
                     log.LogError(e, "The event dispatcher failed; it tries again after its poll interval");
                 }
 
@@ -95,7 +101,6 @@ public sealed class OutboxDispatcher(
                 try
                 {
                     await HandleAsync(handler.GetType(), handler.Name, e, ct);
-                    OrderlyEventMetrics.Handled(e, handler.Name, time.GetUtcNow());
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -107,6 +112,7 @@ public sealed class OutboxDispatcher(
             if (error is null)
             {
                 done.Add(e.Position);
+                OrderlyMetrics.EventDispatched(e.Type, (time.GetUtcNow() - e.OccurredAt).TotalMilliseconds);
             }
             else
             {
@@ -202,9 +208,28 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), ct);
         if (dead)
         {
-            OrderlyEventMetrics.DeadLettered(e);
+            OrderlyMetrics.EventDeadLettered(e.Type);
             log.LogError("Event {EventId} ({Type}) is dead-lettered after {Attempts} attempts: {Error}", e.Id, e.Type, e.Attempt, error);
         }
+    }
+
+    /// <summary>Counts what waits in the outbox every 15 s, for the <c>orderly.outbox.pending</c> gauges (a scrape reads the last count).</summary>
+    private async Task MeasureBacklogIfDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextBacklog)
+        {
+            return;
+        }
+
+        _nextBacklog = now.AddSeconds(15);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
+        var pending = db.Outbox.AsNoTracking().Where(m => m.State == OutboxState.Pending);
+        var count = await pending.LongCountAsync(ct);
+        var oldest = count == 0 ? (DateTimeOffset?)null : await pending.OrderBy(m => m.Position).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(ct);
+        _backlog = new OrderlyMetrics.OutboxBacklog(count, oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0);
+        OrderlyMetrics.ObserveOutbox(() => _backlog);
     }
 
     /// <summary>Deletes delivered events older than <see cref="EventOptions.KeepDelivered"/>, at most hourly.</summary>

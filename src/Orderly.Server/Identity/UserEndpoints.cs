@@ -67,6 +67,8 @@ public static class UserEndpoints
     /// <summary>Keys are rotated; one that would outlive its purpose by decades is a mistake.</summary>
     private const int MaxKeyYears = 5;
 
+    private static readonly DateTime FirstSupported = Infrastructure.InputGuards.FirstSupportedDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
     private static async Task<Created<CreatedApiKeyDto>> CreateKeyAsync(CreateApiKeyRequest request, OrderlyDbContext db, Writes writes, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
@@ -77,9 +79,9 @@ public static class UserEndpoints
         }
 
         var now = time.GetUtcNow();
-        if (request.ExpiresAt is { } expires && (expires <= now || expires > now.AddYears(MaxKeyYears)))
+        if (request.ExpiresAt is { } expires && (expires.UtcDateTime < FirstSupported || expires > now.AddYears(MaxKeyYears)))
         {
-            violations.Add(new("expiresAt", "ExpiryOutOfRange", $"An API key expires after now and at most {MaxKeyYears} years ahead."));
+            violations.Add(new("expiresAt", "ExpiryOutOfRange", $"An API key expires at most {MaxKeyYears} years ahead."));
         }
 
         if (violations.Count > 0)

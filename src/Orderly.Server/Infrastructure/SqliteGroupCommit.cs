@@ -60,6 +60,28 @@ public sealed class SqliteGroupCommit
         }
     }
 
+    /// <summary>
+    /// Completes once an fsync that started after this call has finished, riding on the writers' next fsync and
+    /// asking for one only when none starts within <paramref name="maxWait"/> (the event dispatcher's wait: under
+    /// load it costs no fsync of its own).
+    /// </summary>
+    public async Task AfterNextFlushAsync(TimeSpan maxWait)
+    {
+        Task next;
+        lock (_lock)
+        {
+            next = _next.Task;
+        }
+
+        if (await Task.WhenAny(next, Task.Delay(maxWait)) != next)
+        {
+            await FlushAsync();
+            return;
+        }
+
+        await next;
+    }
+
     private void Loop()
     {
         while (true)

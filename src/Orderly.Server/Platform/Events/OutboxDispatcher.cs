@@ -69,18 +69,18 @@ public sealed class OutboxDispatcher(
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         var settings = options.Value;
-        if (group is not null)
-        {
-            // An event is delivered only once the commit that wrote it is durable.
-            await group.FlushAsync();
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
         var claimed = await ClaimAsync(db, settings, ct);
         if (claimed.Count == 0)
         {
             return 0;
+        }
+
+        if (group is not null)
+        {
+            // An event goes out only once the commit that wrote it is durable (the fsync after the claim covers it).
+            await group.AfterNextFlushAsync(TimeSpan.FromMilliseconds(20));
         }
 
         var handlers = scope.ServiceProvider.GetServices<IEventSubscriber>().ToList();

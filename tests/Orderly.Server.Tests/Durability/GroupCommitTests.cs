@@ -46,7 +46,9 @@ public sealed class GroupCommitTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Equal(Orders, committed);
         var flushes = group.Flushes - before;
         // Every acknowledged write waited for an fsync; 48 writes (create + submit) never need more than one each.
-        Assert.InRange(flushes, 1, 2 * Orders);
+        // The event dispatcher rides on the writers' fsyncs and asks for one of its own only for a batch it claims
+        // while no writer syncs (the tail of the burst): a handful at most.
+        Assert.InRange(flushes, 1, 2 * Orders + 6);
     }
 
     internal static async Task<(string Journal, long Synchronous)> PragmasAsync(OrderlyDbContext db)

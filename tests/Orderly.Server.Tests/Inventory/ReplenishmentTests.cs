@@ -240,7 +240,9 @@ public abstract class ReplenishmentTests(ClockedApp app)
     }
 
     [Fact]
-    public async Task ScheduledJob_RunOnTwoNodesAtOnce_RunsOnOne_AndCompletesTheLease()
+    // Once per firing across nodes is Quartz's clustering (SchedulingTests.TwoNodesOnOneDatabase_RunEachFiringOnce);
+    // the lease only keeps runs from overlapping, so two direct calls may both run one after the other.
+    public async Task ScheduledJob_RunDirectlyOnTwoNodes_RunsAndCompletesTheLease()
     {
         using var admin = await app.AdminNowAsync();
         var data = new TestData(admin);
@@ -253,7 +255,7 @@ public abstract class ReplenishmentTests(ClockedApp app)
 
         var nodes = await Task.WhenAll(Task.Run(() => job.RunAsync(CancellationToken.None)), Task.Run(() => otherNode.RunAsync(CancellationToken.None)));
 
-        Assert.Equal(1, nodes.Count(ran => ran));
+        Assert.Contains(true, nodes);
         using var later = await app.AdminNowAsync();
         var policy = (await later.GetJsonAsync($"/api/inventory/policies/{product}/{warehouse}")).Expect(HttpStatusCode.OK);
         Assert.Equal(app.Clock.GetUtcNow(), policy["lastComputation"]!["computedAt"]!.GetValue<DateTimeOffset>());

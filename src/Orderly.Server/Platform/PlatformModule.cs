@@ -34,8 +34,12 @@ public sealed class PlatformModule : IOrderlyModule
         services.AddOrderlyDatabase(capability.Configuration, capability.Environment.ContentRootPath);
         services.ConfigureHttpJsonOptions(options => OrderlyHost.Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // The W3C trace id of the request's Activity (the feature holds it where Activity.Current does not flow), which
+        // a collector, the logs and the problem+json body then share.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier));
+            c.ProblemDetails.Extensions["traceId"] =
+                (c.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity ?? System.Diagnostics.Activity.Current)
+                    ?.TraceId.ToHexString() ?? c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOrderlyRateLimits(capability.Configuration);
         services.AddOrderlyOpenApi();

@@ -66,20 +66,6 @@ public static class TelemetrySetup
         services.Configure<LoggerFactoryOptions>(o =>
             o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
-        // The W3C trace id of the request's Activity (the feature holds it even where Activity.Current does not flow),
-        // which a collector, the logs and the problem+json body then share.
-        services.PostConfigure<ProblemDetailsOptions>(o =>
-        {
-            var customize = o.CustomizeProblemDetails;
-            o.CustomizeProblemDetails = c =>
-            {
-                customize?.Invoke(c);
-                if ((c.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current) is { } activity)
-                {
-                    c.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
-                }
-            };
-        });
         services.AddSingleton<IAuthorizationHandler, MetricsScrapeAuthorization>();
         services.AddAuthorizationBuilder().AddPolicy(MetricsScrapeAuthorization.Policy, p => p
             // Bearer tokens and API keys only: a cookie challenge would redirect a scraper to the login page instead of a 401.

@@ -41,6 +41,11 @@ public sealed class SqliteGroupCommit
         return new Undefer();
     }
 
+    private long _unsharedRequests;
+
+    /// <summary>Fsyncs asked for by <see cref="AfterNextFlushAsync"/> because no writer's fsync came in time.</summary>
+    public long UnsharedRequests => Interlocked.Read(ref _unsharedRequests);
+
     /// <summary>How many fsyncs have run; with many concurrent writers far fewer than commits.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
@@ -75,6 +80,7 @@ public sealed class SqliteGroupCommit
 
         if (await Task.WhenAny(next, Task.Delay(maxWait)) != next)
         {
+            Interlocked.Increment(ref _unsharedRequests);
             await FlushAsync();
             return;
         }

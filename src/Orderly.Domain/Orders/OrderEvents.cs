@@ -41,8 +41,13 @@ public sealed record OrderReleased(Guid OrderId, string Number, Guid CustomerId,
 
 public sealed record OrderCancelled(Guid OrderId, string Number, Guid CustomerId, string Reason, Guid? By) : IOrderEvent;
 
-/// <summary>Goods left for the customer; <paramref name="Complete"/> when every line is now shipped in full.</summary>
-public sealed record OrderShipped(Guid OrderId, string Number, Guid CustomerId, IReadOnlyList<ShippedLine> Lines, bool Complete, Guid? By) : IOrderEvent;
+/// <summary>
+/// Goods left for the customer; <paramref name="Complete"/> when every line is now shipped in full. The carrier and
+/// tracking number are as entered on the shipment (null when none was given).
+/// </summary>
+public sealed record OrderShipped(
+    Guid OrderId, string Number, Guid CustomerId, IReadOnlyList<ShippedLine> Lines, bool Complete, Guid? By, string? Carrier = null, string? TrackingNumber = null)
+    : IOrderEvent;
 
 public sealed record ShippedLine(Guid LineId, Guid ProductId, decimal Quantity);
 

@@ -229,7 +229,8 @@ public sealed class SalesOrder : IVersioned, IHasDomainEvents
     }
 
     /// <summary>Records goods leaving the warehouse; each quantity must already be reserved.</summary>
-    public void RecordShipment(IReadOnlyList<(Guid LineId, decimal Quantity)> shipped, DateTimeOffset at, Guid? by)
+    public void RecordShipment(
+        IReadOnlyList<(Guid LineId, decimal Quantity)> shipped, DateTimeOffset at, Guid? by, string? carrier = null, string? trackingNumber = null)
     {
         Ensure(OrderAction.Ship);
         if (shipped.Count == 0)
@@ -256,7 +257,7 @@ public sealed class SalesOrder : IVersioned, IHasDomainEvents
 
         var next = _lines.All(l => l.Shipped >= l.Quantity) ? OrderStatus.Shipped : OrderStatus.PartiallyShipped;
         Record(new OrderShipped(Id, Number, CustomerId, [.. perLine.Select(p => new ShippedLine(p.Line.Id, p.Line.ProductId, p.Quantity))],
-            next == OrderStatus.Shipped, by));
+            next == OrderStatus.Shipped, by, carrier, trackingNumber));
         if (next != Status)
         {
             MoveTo(next, at, by, null);

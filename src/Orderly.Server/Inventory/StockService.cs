@@ -276,7 +276,7 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
             }
         }
 
-        order.RecordShipment(lines, at, actor);
+        order.RecordShipment(lines, at, actor, carrier, trackingNumber);
         var shipments = shipped
             .GroupBy(s => s.WarehouseId)
             .Select(g => new Shipment(order.Id, g.Key, carrier, trackingNumber, g.Select(s => s.Line), at, actor))

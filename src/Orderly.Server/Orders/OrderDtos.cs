@@ -6,9 +6,13 @@ namespace Orderly.Server.Orders;
 
 public sealed record OrderLineInput(Guid ProductId, decimal Quantity, decimal? UnitPrice = null, decimal? DiscountPercent = null);
 
+/// <param name="Submit">
+/// Only on create: place and submit in one request and one transaction, answered with the submitted order
+/// (<c>PendingApproval</c> or <c>Confirmed</c>); when the submit is refused, no draft is left behind.
+/// </param>
 public sealed record OrderInput(
     Guid CustomerId, OrderLineInput[] Lines, string? Currency = null, DateOnly? RequestedDeliveryDate = null, string? CustomerPo = null,
-    ReservationPolicy? ReservationPolicy = null)
+    ReservationPolicy? ReservationPolicy = null, bool Submit = false)
 {
     public OrderRequest ToRequest() => new(
         CustomerId, Currency, RequestedDeliveryDate, CustomerPo,

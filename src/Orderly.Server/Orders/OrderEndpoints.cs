@@ -15,7 +15,7 @@ public static class OrderEndpoints
         orders.MapPost("/", CreateAsync).WithName("CreateOrder").AcceptsIdempotencyKey().RequireAuthorization(Policies.EnterOrders)
             .RequireRateLimiting(Hardening.OrderEntryLimit)
             .Produces<OrderDto>(StatusCodes.Status201Created)
-            .WithSummary("Enters a draft order; send an Idempotency-Key to make retries safe.");
+            .WithSummary("Enters a draft order, or with \"submit\": true places and submits it in one transaction; send an Idempotency-Key to make retries safe.");
         orders.MapPost("/check", CheckAsync).WithName("CheckOrder").RequireAuthorization(Policies.EnterOrders)
             .WithSummary("Runs the entry checks on an order as typed, without saving it.");
         orders.MapGet("/{id:guid}", GetAsync).WithName("GetOrder").WithSummary("One order with lines, reservations, status history, allowed actions and its ETag.");

@@ -38,6 +38,11 @@ public sealed class OrderService(
             order.RecordEntryWarnings(check.Warnings);
             order.ChangeReservationPolicy(input.ReservationPolicy);
             db.SalesOrders.Add(order);
+            if (input.Submit)
+            {
+                await SubmitLoadedAsync(order, actor, token);
+            }
+
             if (beforeCommit is not null)
             {
                 await beforeCommit(order, token);
@@ -46,11 +51,21 @@ public sealed class OrderService(
             return order;
         }, ct);
         OrderlyMetrics.OrderPlaced();
+        if (input.Submit)
+        {
+            OrderlyMetrics.OrderSubmitted(created.Status.ToString());
+        }
+
         return created;
     }
 
     public async Task UpdateDraftAsync(Guid id, OrderInput input, Action<SalesOrder> precondition, CancellationToken ct)
     {
+        if (input.Submit)
+        {
+            throw new RuleViolationException("submit", "SubmitOnlyOnCreate", "\"submit\": true places and submits a new order; submit a saved draft with POST /api/orders/{id}/submit.");
+        }
+
         var check = await CheckAsync(input, id, ct);
         await writes.RunAsync(async token =>
         {
@@ -71,20 +86,26 @@ public sealed class OrderService(
     public async Task SubmitAsync(Guid id, Guid? actor, Action<SalesOrder>? precondition, CancellationToken ct)
     {
         var reached = OrderStatus.Draft;
-        await ChangeAsync(id, precondition, async (order, token) =>
-        {
-            var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
-            var otherExposure = await CreditExposure.OpenOrdersMinorAsync(db, order.CustomerId, order.Currency, order.Id, token);
-            var reasons = ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit);
-            order.Submit(reasons, calendar.Now, actor);
-            if (order.Status == OrderStatus.Confirmed)
-            {
-                await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
-            }
-
-            reached = order.Status;
-        }, ct);
+        await ChangeAsync(id, precondition, async (order, token) => reached = await SubmitLoadedAsync(order, actor, token), ct);
         OrderlyMetrics.OrderSubmitted(reached.ToString());
+    }
+
+    /// <summary>
+    /// Submits an order inside the caller's transaction: the approval rules read the customer's exposure under that
+    /// transaction, and a confirmed order reserves its stock there too.
+    /// </summary>
+    private async Task<OrderStatus> SubmitLoadedAsync(SalesOrder order, Guid? actor, CancellationToken token)
+    {
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
+        var otherExposure = await CreditExposure.OpenOrdersMinorAsync(db, order.CustomerId, order.Currency, order.Id, token);
+        var reasons = ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit);
+        order.Submit(reasons, calendar.Now, actor);
+        if (order.Status == OrderStatus.Confirmed)
+        {
+            await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
+        }
+
+        return order.Status;
     }
 
     /// <summary>

@@ -23,6 +23,8 @@ public sealed class AuditConfiguration : IEntityTypeConfiguration<AuditRecord>
         builder.HasIndex(a => new { a.EntityType, a.EntityId, a.Id });
         builder.HasIndex(a => new { a.ActorId, a.Id });
         builder.HasIndex(a => a.At);
+        builder.Property(a => a.Chain).HasDefaultValue(0);
+        builder.HasIndex(a => new { a.Chain, a.Id });
         builder.HasIndex(a => new { a.CustomerId, a.Id });
     }
 }

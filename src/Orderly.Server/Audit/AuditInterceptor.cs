@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Orderly.Server.Data;
 
 namespace Orderly.Server.Audit;
@@ -7,11 +8,13 @@ namespace Orderly.Server.Audit;
 /// <summary>
 /// Writes one chained audit record per changed aggregate in the save's own transaction (a rolled-back change
 /// leaves none), and links refused attempts added by <see cref="OrderlyDbContext.AuditDenialAsync"/> to the chain.
+/// Each record goes to its aggregate's chain (<see cref="AuditChains"/>); on PostgreSQL a transaction-scoped lock per
+/// chain, taken in ascending chain order, serialises appends to that chain only.
 /// </summary>
-public sealed class AuditInterceptor(AuditMap map) : SaveChangesInterceptor
+public sealed class AuditInterceptor(AuditMap map, IOptions<AuditOptions> options) : SaveChangesInterceptor
 {
-    /// <summary>Any constant: the transaction-scoped PostgreSQL lock that serialises appends to the audit chain.</summary>
-    private const long AuditChainLock = 74_280_001;
+    /// <summary>Any constant: the first key of the transaction-scoped PostgreSQL locks, one per chain (the second key).</summary>
+    private const int AuditChainLock = 74_280_001;
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -32,18 +35,32 @@ public sealed class AuditInterceptor(AuditMap map) : SaveChangesInterceptor
         }
 
         var records = Collect(db);
-        if (records.Count > 0)
+        if (records.Count == 0)
         {
-            if (db.Database.IsNpgsql())
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditChainLock})", cancellationToken);
-            }
-
-            var head = await db.AuditRecords.AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(cancellationToken);
-            AuditTrail.Link(records, head);
-            db.AuditRecords.AddRange(records.Where(r => db.Entry(r).State == EntityState.Detached));
+            return result;
         }
 
+        var postgres = db.Database.IsNpgsql();
+        var chains = postgres ? options.Value.Chains : 1;
+        foreach (var record in records)
+        {
+            record.Chain = AuditChains.Of(record.EntityType, record.EntityId, chains);
+        }
+
+        foreach (var chain in records.GroupBy(r => r.Chain).OrderBy(g => g.Key))
+        {
+            var number = chain.Key;
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditChainLock}, {number})", cancellationToken);
+            }
+
+            var head = await db.AuditRecords.AsNoTracking().Where(a => a.Chain == number).OrderByDescending(a => a.Id).Select(a => a.Hash)
+                .FirstOrDefaultAsync(cancellationToken);
+            AuditTrail.Link([.. chain], head);
+        }
+
+        db.AuditRecords.AddRange(records.Where(r => db.Entry(r).State == EntityState.Detached));
         return result;
     }
 

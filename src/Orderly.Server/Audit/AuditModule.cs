@@ -14,7 +14,11 @@ public sealed class AuditModule : IOrderlyModule
             "read the audit trail (`GET /api/audit`); sales managers only for their team's customers"),
     ];
 
-    public void AddServices(ModuleServices capability) => capability.Services.AddSingleton<IInterceptor, AuditInterceptor>();
+    public void AddServices(ModuleServices capability)
+    {
+        capability.AddOptions<AuditOptions>("Orderly:Audit");
+        capability.Services.AddSingleton<IInterceptor, AuditInterceptor>();
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAuditEndpoints();
 

@@ -2,11 +2,14 @@ namespace Orderly.Server.Audit;
 
 /// <summary>
 /// One committed change to one aggregate: who (and on whose behalf), when, from where, what changed field by
-/// field. Append-only (database triggers refuse UPDATE and DELETE) and hash-chained in id order.
+/// field. Append-only (database triggers refuse UPDATE and DELETE) and hash-chained in id order within its
+/// <see cref="Chain"/>: records of one aggregate always share a chain (see <see cref="AuditChains"/>).
 /// </summary>
 public sealed class AuditRecord
 {
     public long Id { get; set; }
+    /// <summary>The chain this record links into: each record names the hash of the chain's record before it.</summary>
+    public int Chain { get; set; }
     public DateTimeOffset At { get; set; }
     public Guid? ActorId { get; set; }
     public string? ActorName { get; set; }

@@ -8,14 +8,17 @@ public sealed record AuditVerification(long Checked, long? BrokenAtId, string? P
     public bool IsIntact => BrokenAtId is null;
 }
 
-/// <summary>Walks the audit chain in id order: every record's hash must match its content and name its predecessor's hash.</summary>
+/// <summary>
+/// Walks the audit trail in id order, following each chain: every record's hash must match its content and name
+/// the hash of the record before it in the same chain (the first of a chain names the genesis hash).
+/// </summary>
 public static class AuditVerifier
 {
     private const int Batch = 5000;
 
     public static async Task<AuditVerification> VerifyAsync(OrderlyDbContext db, CancellationToken ct)
     {
-        var previous = AuditTrail.Genesis;
+        var heads = new Dictionary<int, string>();
         long lastId = 0;
         long count = 0;
         while (true)
@@ -28,9 +31,11 @@ public static class AuditVerifier
 
             foreach (var record in batch)
             {
+                var previous = heads.GetValueOrDefault(record.Chain, AuditTrail.Genesis);
                 if (record.PreviousHash != previous)
                 {
-                    return new AuditVerification(count, record.Id, $"Record {record.Id} does not follow the record before it: one was removed or altered.");
+                    return new AuditVerification(count, record.Id,
+                        $"Record {record.Id} does not follow the record before it in chain {record.Chain}: one was removed, moved or altered.");
                 }
 
                 if (AuditTrail.HashOf(record) != record.Hash)
@@ -38,7 +43,7 @@ public static class AuditVerifier
                     return new AuditVerification(count, record.Id, $"Record {record.Id} was altered after it was written.");
                 }
 
-                previous = record.Hash;
+                heads[record.Chain] = record.Hash;
                 lastId = record.Id;
                 count++;
             }

@@ -20,9 +20,22 @@ public abstract class AuditTamperTests(OrderlyApp app)
             await data.CustomerAsync(name: $"链条客户 {i}");
         }
 
+        // One customer changed three times: its records follow each other in its aggregate's chain.
+        var customer = await data.CustomerAsync(name: "链条客户");
+        for (var i = 1; i <= 3; i++)
+        {
+            var read = await admin.GetJsonAsync($"/api/customers/{customer}");
+            var etag = read.Response.Headers.ETag!.ToString();
+            var current = read.Expect(HttpStatusCode.OK);
+            var body = new { code = current["code"].Str(), name = $"链条客户 第{i}版", creditLimit = current["creditLimit"]?.GetValue<decimal?>(), region = current["region"]?.GetValue<string?>() };
+            (await admin.PutAsync($"/api/customers/{customer}", body, etag)).Expect(HttpStatusCode.OK);
+        }
+
         Assert.True((await VerifyAsync()).IsIntact);
-        var records = await app.WithDbAsync(db => db.AuditRecords.AsNoTracking().OrderBy(a => a.Id).ToListAsync());
-        Assert.True(records.Count >= 4);
+        var all = await app.WithDbAsync(db => db.AuditRecords.AsNoTracking().OrderBy(a => a.Id).ToListAsync());
+        var records = all.Where(r => r.EntityType == "Customer" && r.EntityId == customer.ToString()).ToList();
+        Assert.Equal(4, records.Count);
+        Assert.Single(records.Select(r => r.Chain).Distinct());
         var altered = records[^3];
         var deleted = records[^2];
         var afterDeleted = records[^1];
@@ -64,7 +77,7 @@ public abstract class AuditTamperTests(OrderlyApp app)
         var gap = await VerifyAsync();
         Assert.False(gap.IsIntact);
         Assert.Equal(afterDeleted.Id, gap.BrokenAtId);
-        Assert.Equal(records.Count(r => r.Id < deleted.Id), gap.Checked);
+        Assert.Equal(all.Count(r => r.Id < afterDeleted.Id && r.Id != deleted.Id), gap.Checked);
     }
 
     private Task<AuditVerification> VerifyAsync() => app.WithDbAsync(db => AuditVerifier.VerifyAsync(db, CancellationToken.None));

@@ -1549,6 +1549,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
+                    b.Property<int>("Chain")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("chain");
+
                     b.Property<string>("Changes")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1606,6 +1612,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.HasIndex("ActorId", "Id")
                         .HasDatabaseName("ix_audit_records_actor_id_id");
+
+                    b.HasIndex("Chain", "Id")
+                        .HasDatabaseName("ix_audit_records_chain_id");
 
                     b.HasIndex("CustomerId", "Id")
                         .HasDatabaseName("ix_audit_records_customer_id_id");

@@ -1581,6 +1581,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("at");
 
+                    b.Property<int>("Chain")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0)
+                        .HasColumnName("chain");
+
                     b.Property<string>("Changes")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1646,6 +1652,9 @@ namespace Orderly.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("ActorId", "Id")
                         .HasDatabaseName("ix_audit_records_actor_id_id");
+
+                    b.HasIndex("Chain", "Id")
+                        .HasDatabaseName("ix_audit_records_chain_id");
 
                     b.HasIndex("CustomerId", "Id")
                         .HasDatabaseName("ix_audit_records_customer_id_id");

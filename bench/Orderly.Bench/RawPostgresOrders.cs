@@ -4,14 +4,16 @@ using Npgsql;
 namespace Orderly.Bench;
 
 /// <summary>
-/// The PostgreSQL limit for the API's order writes: the same rows as <see cref="RawSqliteOrders"/> (order, lines,
-/// number counter, conditional reservations, reservation and ledger rows, allocation decisions, status changes,
-/// two hash-chained audit records appended under the same advisory lock the server takes), one transaction and
-/// one round trip per order (an Npgsql batch runs as one implicit transaction), from many connections at once.
+/// The PostgreSQL limit for the API's order writes on the place path: the same rows as <see cref="RawSqliteOrders"/>
+/// (order, lines, conditional reservations, reservation and ledger rows, allocation decisions, status changes) with
+/// the order number from a sequence and one hash-chained audit record appended to the order's chain under the
+/// same per-chain advisory lock the server takes; one transaction and one round trip per order (an Npgsql batch
+/// runs as one implicit transaction), from many connections at once.
 /// </summary>
 public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IReadOnlyList<Guid> products, IReadOnlyList<Guid> customers)
 {
-    private const long AuditChainLock = 0x4F52444552;
+    private const int AuditChainLock = 74_280_001;
+    private const int AuditChains = 64;
 
     public async Task<(double PerSecond, long Orders)> RunAsync(int clients, TimeSpan duration, int seed, CancellationToken ct)
     {
@@ -24,6 +26,11 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
             {
                 info.Add((rows.GetGuid(0), rows.GetString(1), rows.GetString(2), rows.GetInt64(3)));
             }
+        }
+
+        await using (var sequence = data.CreateCommand("CREATE SEQUENCE IF NOT EXISTS raw_order_numbers"))
+        {
+            await sequence.ExecuteNonQueryAsync(ct);
         }
 
         long orders = 0;
@@ -68,11 +75,8 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
         var lines = picked.Select((p, n) => (Id: Guid.CreateVersion7(), Number: n + 1, Product: info[p], Quantity: random.Next(1, 6) * 1000L)).OrderBy(l => l.Product.Id).ToList();
         var total = lines.Sum(l => l.Product.Price * l.Quantity / 1000);
         Add("""
-            WITH n AS (
-                INSERT INTO number_sequences (name, last_value) VALUES ('RAW', 1)
-                ON CONFLICT (name) DO UPDATE SET last_value = number_sequences.last_value + 1 RETURNING last_value)
             INSERT INTO sales_orders (id, number, customer_id, currency, status, order_date, total_minor, created_at, updated_at, submitted_at, confirmed_at, version, entry_warnings)
-            SELECT $1, 'RAW-' || n.last_value, $2, 'CNY', 'Confirmed', $3, $4, $5, $5, $5, $5, 2, '[]' FROM n
+            SELECT $1, 'RAW-' || nextval('raw_order_numbers'), $2, 'CNY', 'Confirmed', $3, $4, $5, $5, $5, $5, 2, '[]'
             """, order, customers[random.Next(customers.Count)], DateOnly.FromDateTime(now), total, now);
         foreach (var line in lines)
         {
@@ -102,17 +106,27 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
             Add("INSERT INTO order_status_changes (id, order_id, \"from\", \"to\", at) VALUES ($1, $2, $3, $4, $5)", Guid.CreateVersion7(), order, from, to, now);
         }
 
-        // The audit chain: under the server's advisory lock, each record hashes the previous head, in SQL.
-        Add("SELECT pg_advisory_xact_lock($1)", AuditChainLock);
-        foreach (var (from, to) in new[] { ("", "Draft"), ("Draft", "Confirmed") })
-        {
-            Add("""
-                INSERT INTO audit_records (at, action, entity_type, entity_id, changes, previous_hash, hash)
-                SELECT $1, 'Updated', 'SalesOrder', $2, $3, h.hash, encode(sha256(convert_to(h.hash || '|' || $2 || '|' || $3, 'UTF8')), 'hex')
-                FROM (SELECT coalesce((SELECT hash FROM audit_records ORDER BY id DESC LIMIT 1), repeat('0', 64)) AS hash) AS h
-                """, now, order.ToString(), $$"""[{"field":"status","old":"{{from}}","new":"{{to}}"}]""");
-        }
+        // The order's audit chain: under the server's lock of that chain, the record hashes the chain's head, in SQL.
+        var chain = ChainOf("SalesOrder", order.ToString());
+        Add("SELECT pg_advisory_xact_lock($1, $2)", AuditChainLock, chain);
+        Add("""
+            INSERT INTO audit_records (at, action, entity_type, entity_id, changes, previous_hash, hash, chain)
+            SELECT $1, 'Create', 'SalesOrder', $2, $3, h.hash, encode(sha256(convert_to(h.hash || '|' || $2 || '|' || $3, 'UTF8')), 'hex'), $4
+            FROM (SELECT coalesce((SELECT hash FROM audit_records WHERE chain = $4 ORDER BY id DESC LIMIT 1), repeat('0', 64)) AS hash) AS h
+            """, now, order.ToString(), """[{"field":"status","old":null,"new":"Confirmed"}]""", chain);
 
         return batch;
+    }
+
+    /// <summary>The server's chain of an aggregate (Audit/AuditChains.cs): FNV-1a of "type/id" modulo the chain count.</summary>
+    private static int ChainOf(string type, string id)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes($"{type}/{id}"))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % AuditChains);
     }
 }

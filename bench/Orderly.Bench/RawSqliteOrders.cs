@@ -9,7 +9,8 @@ namespace Orderly.Bench;
 /// <summary>
 /// The physical limit for the API's order writes: the same rows Orderly writes to place and confirm a 10-line
 /// order (order, lines, number counter, conditional stock reservation per line, reservation and ledger rows,
-/// allocation decisions, two status changes, two hash-chained audit records), written with prepared statements
+/// allocation decisions, two status changes, one hash-chained audit record: the place path's one transaction),
+/// written with prepared statements
 /// on one connection in the same database file format, WAL with synchronous=FULL. Either one commit per order or
 /// group commit: many orders per commit, each in its own savepoint.
 /// </summary>
@@ -139,14 +140,15 @@ public sealed class RawSqliteOrders : IDisposable
         {
             Run("status", "INSERT INTO order_status_changes (id, order_id, \"from\", \"to\", at) VALUES ($id, $o, $f, $t, $at)",
                 ("$id", Text(Guid.CreateVersion7(now))), ("$o", orderId), ("$f", (object?)from ?? DBNull.Value), ("$t", to), ("$at", at));
-            var changes = $$"""[{"field":"status","old":"{{from}}","new":"{{to}}"}]""";
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_previousHash + "|" + at + "|SalesOrder|" + orderId + "|" + changes)));
-            Run("audit", """
-                INSERT INTO audit_records (at, action, entity_type, entity_id, customer_id, changes, previous_hash, hash)
-                VALUES ($at, $action, 'SalesOrder', $o, NULL, $c, $prev, $hash)
-                """, ("$at", at), ("$action", from is null ? "Created" : "Updated"), ("$o", orderId), ("$c", changes), ("$prev", _previousHash), ("$hash", hash));
-            _previousHash = hash;
         }
+
+        var changes = """[{"field":"status","old":null,"new":"Confirmed"}]""";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_previousHash + "|" + at + "|SalesOrder|" + orderId + "|" + changes)));
+        Run("audit", """
+            INSERT INTO audit_records (at, action, entity_type, entity_id, customer_id, changes, previous_hash, hash)
+            VALUES ($at, 'Create', 'SalesOrder', $o, NULL, $c, $prev, $hash)
+            """, ("$at", at), ("$o", orderId), ("$c", changes), ("$prev", _previousHash), ("$hash", hash));
+        _previousHash = hash;
 
         _sequence++;
     }

@@ -7,14 +7,16 @@ namespace Orderly.Bench.Phases;
 /// </summary>
 public sealed class DesignChoicesPhase : IPhase
 {
-    private static readonly (string Name, string Without, string With, Dictionary<string, string> A, Dictionary<string, string> B)[] Choices =
+    private static readonly (string Name, string Without, string With, Dictionary<string, string> A, Dictionary<string, string> B, bool TwoRequestsA)[] Choices =
     [
+        ("place path", "create + submit (2 requests, 2 transactions)", "\"submit\": true (1 request, 1 transaction)",
+            new(), new(), true),
         ("SQLite group commit", "synchronous=FULL, one fsync per commit", "group commit (one fsync for many commits)",
-            new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }),
+            new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }, false),
         ("thread-pool spinning off", "idle workers spin (.NET default)", "no spinning (UnfairSemaphoreSpinLimit=0)",
-            new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" }, new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }),
+            new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" }, new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, false),
         ("workstation GC", "server GC", "workstation GC",
-            new() { ["DOTNET_gcServer"] = "1" }, new() { ["DOTNET_gcServer"] = "0" }),
+            new() { ["DOTNET_gcServer"] = "1" }, new() { ["DOTNET_gcServer"] = "0" }, false),
     ];
 
     public string Name => "design-choices";
@@ -23,7 +25,7 @@ public sealed class DesignChoicesPhase : IPhase
 
     public async Task RunAsync(BenchRun run, CancellationToken ct)
     {
-        foreach (var (choice, without, with, a, b) in Choices)
+        foreach (var (choice, without, with, a, b, twoRequestsA) in Choices)
         {
             var slug = choice.Replace(' ', '-').ToLowerInvariant();
             await using var serverA = await ServerProcess.StartAsync(run.Options, run.NewSqlite(slug + "-a"), run.LogFile(slug + "-a"), a);
@@ -36,8 +38,9 @@ public sealed class DesignChoicesPhase : IPhase
             async Task<double> Measure(ServerProcess server, BenchApi api, byte[][] bodies, string side)
             {
                 var before = server.CpuTime();
+                var oneRequest = !(twoRequestsA && server == serverA);
                 var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
-                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token, oneRequest)).Outcome, ct);
                 var perOrder = (server.CpuTime() - before).TotalMilliseconds / Math.Max(1, result.Ok);
                 (cpu.TryGetValue(side, out var list) ? list : cpu[side] = []).Add(perOrder);
                 run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}; server CPU {perOrder:N1} ms per order");

@@ -24,10 +24,79 @@ public sealed class PostgresPhase : IPhase
 
         var admin = run.PostgresAdmin ?? throw new InvalidOperationException("--postgres needs ORDERLY_BENCH_POSTGRES (bench.sh starts a cluster).");
         var (throughput, ratio) = await ThroughputAsync(run, admin, ct);
+        var perNodes = await NodeScalingAsync(run, admin, ct);
+        var chains = await AuditChainsAsync(run, admin, ct);
         var (sold, oversold, duplicates, failures) = await ThreeNodesAsync(run, admin, ct);
         var met = throughput >= 5000 && sold == LastUnits && oversold == 0 && duplicates == 0 && failures == 0;
         run.Report.Bar("P8", throughput, "orders/s", 5000, met,
-            $"PostgreSQL, API at 64 clients ({ratio:N3} of the raw-SQL limit); 3 nodes racing for {LastUnits} units: {sold} sold, {oversold} oversold, {duplicates} duplicate order numbers, {failures} other errors");
+            $"PostgreSQL, API at 64 clients ({ratio:N3} of the raw-SQL limit); by node count {string.Join(", ", perNodes.Select((r, i) => $"{i + 1}: {r:N0}/s"))}; "
+            + $"64 audit chains / 1 chain {chains:N2}x; 3 nodes racing for {LastUnits} units: {sold} sold, {oversold} oversold, {duplicates} duplicate order numbers, {failures} other errors");
+    }
+
+    /// <summary>Order entry at 64 clients spread over 1, 2 and 3 server processes on one database.</summary>
+    private async Task<double[]> NodeScalingAsync(BenchRun run, string admin, CancellationToken ct)
+    {
+        var database = await CreateDatabaseAsync(admin, "scale", ct);
+        var nodes = new List<ServerProcess>();
+        var apis = new List<BenchApi>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                nodes.Add(await ServerProcess.StartAsync(run.Options, database, run.LogFile($"pg-scale{i + 1}")));
+                apis.Add(await BenchApi.ConnectAsync(nodes[i].Address, 64));
+            }
+
+            var bodies = (await Fixture.CreateAsync(apis[0], "S")).OrderBodies(20_000, run.Options.Seed);
+            var rates = new double[3];
+            for (var count = 1; count <= 3; count++)
+            {
+                var used = count;
+                var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
+                    async (client, n, token) => (await OrderCalls.PlaceAndConfirmAsync(apis[client % used].Http, bodies[n % bodies.Length], token)).Outcome, ct);
+                run.Report.Line(Name, $"{count} node(s) on one database, 64 clients: {result.Describe()}");
+                if (result.Failed > 0)
+                {
+                    run.Report.Fail(Name, $"{result.Failed} orders failed with {count} nodes: {string.Join("; ", result.Failures.Keys)}");
+                }
+
+                rates[count - 1] = result.PerSecond;
+            }
+
+            return rates;
+        }
+        finally
+        {
+            apis.ForEach(a => a.Dispose());
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>What splitting the audit trail into chains buys: one chain (every writer in line) against 64, alternated.</summary>
+    private async Task<double> AuditChainsAsync(BenchRun run, string admin, CancellationToken ct)
+    {
+        var databaseA = await CreateDatabaseAsync(admin, "chain1", ct);
+        var databaseB = await CreateDatabaseAsync(admin, "chain64", ct);
+        await using var serverA = await ServerProcess.StartAsync(run.Options, databaseA, run.LogFile("pg-chain1"), new Dictionary<string, string> { ["Orderly__Audit__Chains"] = "1" });
+        await using var serverB = await ServerProcess.StartAsync(run.Options, databaseB, run.LogFile("pg-chain64"), new Dictionary<string, string> { ["Orderly__Audit__Chains"] = "64" });
+        using var apiA = await BenchApi.ConnectAsync(serverA.Address, 64);
+        using var apiB = await BenchApi.ConnectAsync(serverB.Address, 64);
+        var bodiesA = (await Fixture.CreateAsync(apiA, "A")).OrderBodies(10_000, run.Options.Seed);
+        var bodiesB = (await Fixture.CreateAsync(apiB, "B")).OrderBodies(10_000, run.Options.Seed);
+        async Task<double> Measure(BenchApi api, byte[][] bodies, string side)
+        {
+            var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
+                async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+            run.Report.Line(Name, $"audit chains, {side}: {result.Describe()}");
+            return result.PerSecond;
+        }
+
+        var comparison = await Comparison.AlternateAsync("1 chain", () => Measure(apiA, bodiesA, "1 chain"), "64 chains", () => Measure(apiB, bodiesB, "64 chains"), run.Options.Pairs);
+        run.Report.Line(Name, $"**audit chains on PostgreSQL**: 64 / 1 = {comparison.MedianRatio:N2}x orders/s (medians {comparison.MedianB:N0} vs {comparison.MedianA:N0}/s)");
+        return comparison.MedianRatio;
     }
 
     private async Task<(double Api, double Ratio)> ThroughputAsync(BenchRun run, string admin, CancellationToken ct)

@@ -34,6 +34,18 @@ public sealed record OrderRow(
 
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Total);
 
+/// <summary>How the order list groups its filter's orders: by status, customer or month of the order date.</summary>
+public enum OrderGrouping
+{
+    None,
+    Status,
+    Customer,
+    Month,
+}
+
+/// <summary>One group of the order list's filter: its key (a status, a customer id, a yyyy-MM month), label, count and totals per currency.</summary>
+public sealed record OrderGroup(string Key, string Label, int Orders, IReadOnlyList<(string Currency, decimal Total)> Totals);
+
 /// <summary>
 /// Reads the UI needs beyond the API's own queries (searches as you type, offset pages with sorting), always
 /// through <see cref="DataScope"/> so a rep sees exactly what the API would show them.
@@ -148,6 +160,64 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
 
     public async Task<PageOf<OrderRow>> OrdersAsync(OrderFilter filter, string? sortBy, bool descending, int skip, int take, CancellationToken ct)
     {
+        var rows = await FilteredOrdersAsync(filter, ct);
+        var total = await rows.CountAsync(ct);
+        rows = (sortBy, descending) switch
+        {
+            ("number", false) => rows.OrderBy(x => x.Order.Number),
+            ("number", true) => rows.OrderByDescending(x => x.Order.Number),
+            ("customer", false) => rows.OrderBy(x => x.Name).ThenByDescending(x => x.Order.Id),
+            ("customer", true) => rows.OrderByDescending(x => x.Name).ThenByDescending(x => x.Order.Id),
+            ("total", false) => rows.OrderBy(x => x.Order.TotalMinor).ThenByDescending(x => x.Order.Id),
+            ("total", true) => rows.OrderByDescending(x => x.Order.TotalMinor).ThenByDescending(x => x.Order.Id),
+            ("status", false) => rows.OrderBy(x => x.Order.Status).ThenByDescending(x => x.Order.Id),
+            ("status", true) => rows.OrderByDescending(x => x.Order.Status).ThenByDescending(x => x.Order.Id),
+            ("date", false) => rows.OrderBy(x => x.Order.OrderDate).ThenBy(x => x.Order.Id),
+            _ => rows.OrderByDescending(x => x.Order.Id),
+        };
+        var page = await rows.Skip(skip).Take(take)
+            .Select(x => new { x.Order.Id, x.Order.Number, x.Code, x.Name, x.Order.Status, x.Order.Currency, x.Order.TotalMinor, x.Order.OrderDate, x.Order.RequestedDeliveryDate, x.Order.CustomerPo, x.Order.ApprovalReasons })
+            .ToListAsync(ct);
+        return new(page.ConvertAll(x => new OrderRow(
+            x.Id, x.Number, x.Code, x.Name, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
+            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo,
+            x.ApprovalReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])), total);
+    }
+
+    /// <summary>
+    /// The filter's orders grouped for the list's group-by view: count and totals per currency of every group, over
+    /// the whole filter (not one page), largest groups first.
+    /// </summary>
+    public async Task<IReadOnlyList<OrderGroup>> OrderGroupsAsync(OrderFilter filter, OrderGrouping grouping, CancellationToken ct)
+    {
+        var rows = await FilteredOrdersAsync(filter, ct);
+        switch (grouping)
+        {
+            case OrderGrouping.Status:
+                var byStatus = await rows.GroupBy(x => new { x.Order.Status, x.Order.Currency })
+                    .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
+                return Groups(byStatus.Select(g => (g.Status.ToString(), g.Status.ToString(), g.Currency, g.Count, g.Sum)));
+            case OrderGrouping.Customer:
+                var byCustomer = await rows.GroupBy(x => new { x.Order.CustomerId, x.Code, x.Name, x.Order.Currency })
+                    .Select(g => new { g.Key.CustomerId, g.Key.Code, g.Key.Name, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
+                return Groups(byCustomer.Select(g => (g.CustomerId.ToString(), $"{g.Code} · {g.Name}", g.Currency, g.Count, g.Sum)));
+            case OrderGrouping.Month:
+                var byMonth = await rows.GroupBy(x => new { x.Order.OrderDate.Year, x.Order.OrderDate.Month, x.Order.Currency })
+                    .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
+                return Groups(byMonth.Select(g => ($"{g.Year:0000}-{g.Month:00}", $"{g.Year:0000}-{g.Month:00}", g.Currency, g.Count, g.Sum)));
+            default:
+                return [];
+        }
+    }
+
+    private static List<OrderGroup> Groups(IEnumerable<(string Key, string Label, string Currency, int Count, long SumMinor)> parts) =>
+        [.. parts.GroupBy(p => (p.Key, p.Label))
+            .Select(g => new OrderGroup(g.Key.Key, g.Key.Label, g.Sum(p => p.Count),
+                [.. g.OrderBy(p => p.Currency, StringComparer.Ordinal).Select(p => (p.Currency, Money.FromMinor(p.SumMinor, p.Currency).Amount))]))
+            .OrderByDescending(g => g.Orders).ThenBy(g => g.Label, StringComparer.Ordinal)];
+
+    private async Task<IQueryable<FilteredOrder>> FilteredOrdersAsync(OrderFilter filter, CancellationToken ct)
+    {
         var orders = await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct);
         if (filter.Status is { } status)
         {
@@ -169,36 +239,17 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             orders = orders.Where(o => o.OrderDate <= to);
         }
 
-        var rows = orders.Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new { o, c.Code, c.Name });
+        var rows = orders.Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new FilteredOrder { Order = o, Code = c.Code, Name = c.Name });
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var term = Text.Normalize(filter.Text).ToLower();
-            rows = rows.Where(x => x.o.Number.ToLower().Contains(term)
-                || (x.o.CustomerPo != null && x.o.CustomerPo.ToLower().Contains(term))
+            rows = rows.Where(x => x.Order.Number.ToLower().Contains(term)
+                || (x.Order.CustomerPo != null && x.Order.CustomerPo.ToLower().Contains(term))
                 || x.Name.ToLower().Contains(term) || x.Code.ToLower().Contains(term));
         }
 
-        var total = await rows.CountAsync(ct);
-        rows = (sortBy, descending) switch
-        {
-            ("number", false) => rows.OrderBy(x => x.o.Number),
-            ("number", true) => rows.OrderByDescending(x => x.o.Number),
-            ("customer", false) => rows.OrderBy(x => x.Name).ThenByDescending(x => x.o.Id),
-            ("customer", true) => rows.OrderByDescending(x => x.Name).ThenByDescending(x => x.o.Id),
-            ("total", false) => rows.OrderBy(x => x.o.TotalMinor).ThenByDescending(x => x.o.Id),
-            ("total", true) => rows.OrderByDescending(x => x.o.TotalMinor).ThenByDescending(x => x.o.Id),
-            ("status", false) => rows.OrderBy(x => x.o.Status).ThenByDescending(x => x.o.Id),
-            ("status", true) => rows.OrderByDescending(x => x.o.Status).ThenByDescending(x => x.o.Id),
-            ("date", false) => rows.OrderBy(x => x.o.OrderDate).ThenBy(x => x.o.Id),
-            _ => rows.OrderByDescending(x => x.o.Id),
-        };
-        var page = await rows.Skip(skip).Take(take)
-            .Select(x => new { x.o.Id, x.o.Number, x.Code, x.Name, x.o.Status, x.o.Currency, x.o.TotalMinor, x.o.OrderDate, x.o.RequestedDeliveryDate, x.o.CustomerPo, x.o.ApprovalReasons })
-            .ToListAsync(ct);
-        return new(page.ConvertAll(x => new OrderRow(
-            x.Id, x.Number, x.Code, x.Name, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
-            x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo,
-            x.ApprovalReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])), total);
+
+        return rows;
     }
 
     public async Task<IReadOnlyList<StockItemDto>> StockAsync(string? text, CancellationToken ct)
@@ -218,4 +269,14 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             .ToListAsync(ct);
         return rows.ConvertAll(x => new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available));
     }
+}
+
+/// <summary>An order of the list's filter with its customer's code and name.</summary>
+public sealed class FilteredOrder
+{
+    public required SalesOrder Order { get; init; }
+
+    public required string Code { get; init; }
+
+    public required string Name { get; init; }
 }

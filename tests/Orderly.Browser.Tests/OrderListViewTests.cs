@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+
+namespace Orderly.Browser.Tests;
+
+/// <summary>
+/// The order list as a clerk's working view: filters live in the URL (a reload keeps them), a group-by view counts
+/// and totals the whole filter and narrows to a group on click, the columns shown are chosen and remembered, and
+/// a filter saved under a name comes back from the menu.
+/// </summary>
+[Collection(BrowserTests.Name)]
+public sealed partial class OrderListViewTests(OrderlyServer server)
+{
+    [Fact]
+    public async Task Filters_AreInTheUrl_AndSurviveAReload()
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: "zh-CN");
+        await page.GotoAsync("/orders?status=Confirmed&from=2026-01-01");
+        var table = page.GetByTestId("orders-table");
+        await table.Locator("tbody tr").First.WaitForAsync();
+        await Assertions.Expect(Ui.Input(page, "from-date")).ToHaveValueAsync("2026-01-01");
+        var statuses = await table.Locator("tbody tr .mud-chip").AllInnerTextsAsync();
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, s => Assert.Equal("已确认", s.Trim()));
+
+        await Ui.ReplaceAsync(Ui.Input(page, "order-search"), "SO-");
+        await Assertions.Expect(page).ToHaveURLAsync(QueryHasText());
+        await page.ReloadAsync();
+        await table.Locator("tbody tr").First.WaitForAsync();
+        await Assertions.Expect(Ui.Input(page, "order-search")).ToHaveValueAsync("SO-");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Confirmed"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task GroupByStatus_CountsTheWholeFilter_AndAGroupNarrowsTheList()
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: "en");
+        await page.GotoAsync("/orders?group=status");
+        var groups = page.GetByTestId("order-group");
+        await groups.First.WaitForAsync();
+        var counts = (await page.GetByTestId("group-count").AllInnerTextsAsync()).Select(c => int.Parse(c.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(counts.Count >= 2, "the demo data has orders in several statuses");
+
+        // The pager's total for the unfiltered list equals the sum of the groups.
+        var pager = await page.Locator(".mud-table-pagination-caption").Last.InnerTextAsync();
+        var all = int.Parse(AllItems().Match(pager).Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(all, counts.Sum());
+
+        var firstCount = counts[0];
+        await groups.First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status="));
+        await Assertions.Expect(page.GetByTestId("order-groups")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-table-pagination-caption").Last).ToContainTextAsync($"of {firstCount:N0}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task HiddenColumns_AndSavedViews_AreRemembered()
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: "en");
+        await page.GotoAsync("/orders");
+        var table = page.GetByTestId("orders-table");
+        await table.Locator("tbody tr").First.WaitForAsync();
+        await Assertions.Expect(table.GetByTestId("row-po").First).ToBeAttachedAsync();
+
+        await page.GetByTestId("column-chooser").Locator("button").First.ClickAsync();
+        await page.GetByTestId("column-CustomerPo").ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(table.GetByTestId("row-po")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/orders?status=Delivered");
+        await table.Locator("tbody tr").First.WaitForAsync();
+        await page.GetByTestId("saved-views").Locator("button").First.ClickAsync();
+        await page.GetByTestId("save-view").ClickAsync();
+        await Ui.Input(page, "view-name").FillAsync("Delivered only");
+        await page.GetByTestId("view-save").ClickAsync();
+
+        await page.GotoAsync("/orders");
+        await table.Locator("tbody tr").First.WaitForAsync();
+        await Assertions.Expect(table.GetByTestId("row-po")).ToHaveCountAsync(0);
+        await page.GetByTestId("saved-views").Locator("button").First.ClickAsync();
+        await page.GetByTestId("saved-view").Filter(new() { HasText = "Delivered only" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Delivered"));
+        await page.Context.CloseAsync();
+    }
+
+    [GeneratedRegex("[?&]q=SO-")]
+    private static partial Regex QueryHasText();
+
+    [GeneratedRegex(@"of ([\d,]+)")]
+    private static partial Regex AllItems();
+}

@@ -55,7 +55,7 @@ public static class InteractionEndpoints
     private static async Task<Ok<CommunicationPreferencesDto>> GetPreferencesAsync(Guid id, PreferencesService preferences, CancellationToken ct) =>
         TypedResults.Ok(await preferences.GetAsync(id, ct));
 
-    private static async Task<Ok<CommunicationPreferencesDto>> SetPreferencesAsync(Guid id, CommunicationPreferencesDto request, PreferencesService preferences, CancellationToken ct) =>
+    private static async Task<Ok<CommunicationPreferencesDto>> SetPreferencesAsync(Guid id, CommunicationPreferencesRequest request, PreferencesService preferences, CancellationToken ct) =>
         TypedResults.Ok(await preferences.SetAsync(id, request, ct));
 
     private static async Task<Created<StatusLinkDto>> CreateStatusLinkAsync(Guid id, PublicPages pages, CancellationToken ct)

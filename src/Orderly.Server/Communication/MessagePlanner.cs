@@ -79,8 +79,9 @@ public sealed class MessagePlanner(
         foreach (var to in CustomerDirectory.AddresseesFor(customer, preferences, e.Type))
         {
             var rendered = MessageTemplates.Render(e.Type, to.Language, values);
+            var email = to.Channel == MessageChannel.Email;
             var message = new OutgoingMessage(e.Id, e.Type, to.Channel, to.Address, mailbox, customer.Id, orderId, to.Language,
-                rendered.Subject, rendered.Text, to.Channel == MessageChannel.Email ? rendered.Html : null, now, notBefore);
+                rendered.Subject, email ? rendered.Text : SmsParameters(values), email ? rendered.Html : null, now, notBefore);
             AttachDocument(e, values, orderId, message);
             Add(message, customer.Id);
         }
@@ -141,6 +142,14 @@ public sealed class MessagePlanner(
             db.Add(new OutgoingMessage(e.Id, e.Type, MessageChannel.Robot, robot.Name, robot.Kind.ToString(), null, EventValues.OrderOf(e, values),
                 robot.Language, rendered.Subject, rendered.Subject + "\n" + rendered.Text, null, now, now));
         }
+    }
+
+    /// <summary>An SMS is an approved template filled with named values (Aliyun's TemplateParam JSON); these are the ones we give.</summary>
+    private static string SmsParameters(Dictionary<string, string> values)
+    {
+        string[] names = ["number", "carrier", "trackingNumber", "eta", "status", "total", "due", "amount", "currency", "dueDate", "statusUrl"];
+        var picked = names.Where(n => values.TryGetValue(n, out var v) && v.Length > 0).ToDictionary(n => n, n => values[n].Length > 35 && n != "statusUrl" ? values[n][..35] : values[n]);
+        return System.Text.Json.JsonSerializer.Serialize(picked);
     }
 
     private static void AttachDocument(EventEnvelope e, Dictionary<string, string> values, Guid? orderId, OutgoingMessage message)

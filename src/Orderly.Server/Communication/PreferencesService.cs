@@ -18,7 +18,7 @@ public sealed class PreferencesService(OrderlyDbContext db, Writes writes, DataS
             : ToDto(p);
     }
 
-    public async Task<CommunicationPreferencesDto> SetAsync(Guid customerId, CommunicationPreferencesDto request, CancellationToken ct)
+    public async Task<CommunicationPreferencesDto> SetAsync(Guid customerId, CommunicationPreferencesRequest request, CancellationToken ct)
     {
         await RequireAsync(customerId, ct);
         var recipients = (request.Recipients ?? []).Select(r => new NotificationRecipient(r.Name, r.Email, r.Phone, r.Language, r.Events ?? [], r.Channels ?? [])).ToList();

@@ -36,8 +36,12 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
         var visible = await scope.VisibleCustomerIdsAsync(ct);
         await writes.RunAsync(async token =>
         {
-            var query = db.Set<StatusLink>().Where(l => l.Id == linkId);
-            var link = await (visible is null ? query : query.Where(l => visible.Contains(l.CustomerId))).FirstOrDefaultAsync(token) ?? throw new NotFoundException("StatusLink", linkId);
+            if (visible is not null && !await db.Set<StatusLink>().AnyAsync(l => l.Id == linkId && visible.Contains(l.CustomerId), token))
+            {
+                throw new NotFoundException("StatusLink", linkId);
+            }
+
+            var link = await db.Set<StatusLink>().FirstOrDefaultAsync(l => l.Id == linkId, token) ?? throw new NotFoundException("StatusLink", linkId);
             link.Revoke(time.GetUtcNow());
         }, ct);
     }

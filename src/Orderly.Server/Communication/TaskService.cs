@@ -70,13 +70,13 @@ public sealed class TaskService(OrderlyDbContext db, Writes writes, DataScope sc
         var self = caller.PersonId;
         return await writes.RunAsync(async token =>
         {
-            var query = db.Set<FollowUpTask>().Where(t => t.Id == id);
-            if (visible is not null)
+            // The scope's subquery is no-tracking, which would make the whole query so: check it apart, then load to change.
+            if (visible is not null && !await db.Set<FollowUpTask>().AnyAsync(t => t.Id == id && (t.AssigneeId == self || (t.CustomerId != null && visible.Contains(t.CustomerId.Value))), token))
             {
-                query = query.Where(t => t.AssigneeId == self || (t.CustomerId != null && visible.Contains(t.CustomerId.Value)));
+                throw new NotFoundException("Task", id);
             }
 
-            var task = await query.FirstOrDefaultAsync(token) ?? throw new NotFoundException("Task", id);
+            var task = await db.Set<FollowUpTask>().FirstOrDefaultAsync(t => t.Id == id, token) ?? throw new NotFoundException("Task", id);
             task.Complete(self, now);
             return TaskDto.From(task, now);
         }, ct);

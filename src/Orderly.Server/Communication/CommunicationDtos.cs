@@ -41,7 +41,7 @@ public sealed record RecipientDto(IReadOnlyList<string> Events, IReadOnlyList<Me
 
 public sealed record CommunicationPreferencesDto(string Language, QuietHoursDto? QuietHours, IReadOnlyList<RecipientDto> Recipients);
 
-public sealed record CommunicationPreferencesRequest(string? Language = null, QuietHoursDto? QuietHours = null, RecipientDto[]? Recipients = null);
+public sealed record CommunicationPreferencesRequest(string Language, QuietHoursDto? QuietHours = null, RecipientDto[]? Recipients = null);
 
 public sealed record StatusLinkDto(Guid Id, string Url, string Token);
 

@@ -24,9 +24,9 @@ public sealed class CommunicationModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(CommunicationPolicies.Communicate, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Finance],
-            "log interactions and notes, read timelines, manage tasks, customers' notification preferences and order status links (own customers for reps)"),
-        new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "register, stop and replay webhooks; read their delivery log"),
-        new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read survey answers and the CSAT/NPS report (own customers for reps)"),
+            "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create, read and complete `/api/tasks`; reps only on their own customers"),
+        new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "`/api/webhooks`: register, read, stop; read the `deliveries` log and `replay` one"),
+        new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read `/api/surveys` `responses` and the CSAT/NPS `summary`; reps only their own customers'"),
     ];
 
     public IEnumerable<NavigationEntry> Navigation =>

@@ -17,7 +17,7 @@ public sealed class SurveyReports(OrderlyDbContext db, DataScope scope)
 
     public async Task<SurveySummaryDto> SummaryAsync(DateOnly? from, DateOnly? to, string? groupBy, CancellationToken ct)
     {
-        var rows = await (await QueryAsync(from, to, ct)).Select(r => new { r.Id, r.OrderId, r.Score, r.Nps, r.OwnerUserId, r.Region, r.AnsweredAt }).Take(100_000).ToListAsync(ct);
+        var rows = await (await QueryAsync(from, to, ct)).OrderBy(r => r.AnsweredAt).Select(r => new { r.Id, r.OrderId, r.Score, r.Nps, r.OwnerUserId, r.Region, r.AnsweredAt }).Take(100_000).ToListAsync(ct);
         var groups = new List<SurveyGroupDto>();
         IEnumerable<(string Key, int Score, int? Nps)> keyed = groupBy?.ToLowerInvariant() switch
         {

@@ -25,6 +25,8 @@ public abstract class OpenApiFuzzTests(OrderlyApp app, Xunit.Abstractions.ITestO
         ["POST /api/auth/logout"] = "no body; ends the caller's cookie session",
         ["POST /api/inventory/alerts/evaluate"] = "no body; evaluates every stock alert",
         ["POST /api/inventory/policies/recompute"] = "an empty or absent body recomputes every policy",
+        ["POST /api/notifications/read-all"] = "no body; marks the caller's own notifications read",
+        ["POST /api/orders/{id}/status-link"] = "no body; every call makes a new public link to the order",
     };
 
     /// <summary>Routes that answer a well-formed request with 200 and a list of what is wrong with it, and write nothing.</summary>

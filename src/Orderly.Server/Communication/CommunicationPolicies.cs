@@ -1,0 +1,17 @@
+namespace Orderly.Server.Communication;
+
+/// <summary>The policies of customer communication.</summary>
+public static class CommunicationPolicies
+{
+    /// <summary>Log interactions, notes and tasks on customers one may see.</summary>
+    public const string Communicate = "Communicate";
+
+    /// <summary>Customers' notification preferences.</summary>
+    public const string ManageCommunication = "ManageCommunication";
+
+    /// <summary>Webhook subscriptions, their deliveries and replays.</summary>
+    public const string ManageWebhooks = "ManageWebhooks";
+
+    /// <summary>Survey answers and the CSAT/NPS report.</summary>
+    public const string ReadSurveys = "ReadSurveys";
+}

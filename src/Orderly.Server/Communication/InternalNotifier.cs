@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Data;
+using Orderly.Server.Platform;
+using Orderly.Server.Platform.Events;
+
+namespace Orderly.Server.Communication;
+
+/// <summary>
+/// Tells the company's own people in the app: the approvers when an order needs approval, the order's clerk when it is
+/// approved or rejected, the rep when their customer's shipment is delayed, the assignee of a task someone else made.
+/// </summary>
+public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Notifier notifier, PermissionTable permissions) : IEventSubscriber
+{
+    public string Name => "communication:notify";
+
+    public bool Wants(EventEnvelope e) => e.Type is "OrderSubmitted" or "OrderApproved" or "OrderRejected" or "ShipmentDelayed" or "FollowUpTaskCreated";
+
+    public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
+    {
+        var v = MessageTemplates.ValuesOf(e.Payload);
+        await inbox.ApplyOnceAsync(Name, e.Id, async token =>
+        {
+            var orderId = EventValues.OrderOf(e, v);
+            var link = orderId is { } o ? $"/orders/{o}" : null;
+            var number = v.GetValueOrDefault("number") ?? "";
+            var key = e.Id.ToString();
+            switch (e.Type)
+            {
+                case "OrderSubmitted" when v.GetValueOrDefault("approvalReasons") is { Length: > 0 } reasons:
+                    var roles = permissions.All.FirstOrDefault(p => p.Policy == Identity.Policies.ApproveOrders)?.Roles ?? [];
+                    var approvers = (await notifier.UsersInRolesAsync([.. roles], token)).Where(u => u != e.ActorId);
+                    await notifier.NotifyAsync(approvers, "ApprovalNeeded", $"{number} needs approval", reasons, link, key, token);
+                    break;
+                case "OrderApproved" when v.GetValueOrDefault("final") != "false":
+                case "OrderRejected":
+                    if (orderId is { } order && await db.SalesOrders.AsNoTracking().Where(x => x.Id == order).Select(x => x.CreatedBy).FirstOrDefaultAsync(token) is { } clerk)
+                    {
+                        var approved = e.Type == "OrderApproved";
+                        await notifier.NotifyAsync([clerk], e.Type, approved ? $"{number} approved" : $"{number} rejected", v.GetValueOrDefault("reason"), link, key, token);
+                    }
+
+                    break;
+                case "ShipmentDelayed":
+                    if (EventValues.CustomerOf(e, v) is { } customerId
+                        && await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => c.OwnerUserId).FirstOrDefaultAsync(token) is { } rep)
+                    {
+                        await notifier.NotifyAsync([rep], "ShipmentDelayed", $"Shipment delayed {v.GetValueOrDefault("trackingNumber")}", v.GetValueOrDefault("reason"), link, key, token);
+                    }
+
+                    break;
+                case "FollowUpTaskCreated":
+                    if (EventValues.GuidOf(v, "assigneeId") is { } assignee && assignee != e.ActorId)
+                    {
+                        await notifier.NotifyAsync([assignee], "TaskAssigned", v.GetValueOrDefault("subject") ?? "Task", v.GetValueOrDefault("dueAt"), "/tasks", key, token);
+                    }
+
+                    break;
+            }
+        }, ct);
+    }
+}

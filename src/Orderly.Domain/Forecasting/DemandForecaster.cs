@@ -111,7 +111,13 @@ public static class DemandForecaster
             high[i] = forecast[i] + (z * sigma);
         }
 
-        return new SeriesForecast(chosen.Method, forecast, low, high, intermittent, accuracy, Math.Sqrt(stepSquares[index * h] / origins));
+        var oneStep = Math.Sqrt(stepSquares[index * h] / origins);
+        Span<double> last = stackalloc double[1];
+        Predict(chosen.Method, history[..^1], last, settings);
+        return new SeriesForecast(chosen.Method, forecast, low, high, intermittent, accuracy, oneStep)
+        {
+            LastPeriod = new PeriodCheck(history[^1], last[0], last[0] + (z * oneStep)),
+        };
     }
 
     /// <summary>Forecasts <paramref name="output"/>.Length periods ahead with one method.</summary>

@@ -13,4 +13,14 @@ public sealed record SeriesForecast(
     IReadOnlyList<MethodAccuracy> Accuracy, double OneStepSigma)
 {
     public MethodAccuracy? Chosen => Accuracy.FirstOrDefault(a => a.Method == Method);
+
+    /// <summary>The latest period against what the chosen method expected of it the period before; null without a backtest.</summary>
+    public PeriodCheck? LastPeriod { get; init; }
+}
+
+/// <summary>One period's actual demand against its one-step-ahead forecast and the interval's upper end.</summary>
+public sealed record PeriodCheck(double Actual, double Expected, double High)
+{
+    /// <summary>Demand above the prediction interval: a spike worth a look (a big order, a promotion, a data error).</summary>
+    public bool IsSpike => Actual > High && Actual > Expected;
 }

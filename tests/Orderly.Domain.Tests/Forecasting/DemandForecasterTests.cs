@@ -142,3 +142,20 @@ public sealed class DemandForecasterTests
         Assert.Equal(1.5, forecast[0], 9);
     }
 }
+
+public sealed class SpikeTests
+{
+    [Fact]
+    public void Forecast_FlagsTheLatestWeekWhenFarAboveItsInterval()
+    {
+        var steady = Series.Seasonal(60, level: 100, trend: 0, amplitude: 0, noise: 5, seed: 11);
+        var spiked = steady.ToArray();
+        spiked[^1] = 200;
+
+        Assert.False(DemandForecaster.Forecast(steady, 4).LastPeriod!.IsSpike);
+        var check = DemandForecaster.Forecast(spiked, 4).LastPeriod!;
+        Assert.True(check.IsSpike);
+        Assert.Equal(200, check.Actual);
+        Assert.InRange(check.Expected, 90, 110);
+    }
+}

@@ -15,6 +15,8 @@ public sealed class AnalyticsModule : IOrderlyModule
             "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`); a rep's figures cover their customers"),
         new(Identity.Policies.ReadCompanyAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Finance],
             "company-wide figures: top products and the order funnel (`/api/analytics/top-products`, `/funnel`)"),
+        new(AnalyticsPolicies.ReadDemand, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing, Identity.Roles.Warehouse, Identity.Roles.Finance],
+            "demand forecasts and their accuracy, inventory analysis (`/api/forecasts`, `/api/analytics/inventory`); product-level, company-wide"),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -23,9 +25,25 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddScoped<AnalyticsScope>();
         capability.Services.AddScoped<RollupRebuild>();
         capability.Services.AddSingleton<IInterceptor, RollupInterceptor>();
+        capability.AddOptions<AnalyticsOptions>(AnalyticsOptions.Section);
+        capability.AddOptions<ForecastOptions>(ForecastOptions.Section);
+        capability.Services.AddSingleton<OrderFacts>();
+        capability.Services.AddSingleton<ForecastCache>();
+        capability.Services.AddSingleton<InventoryCache>();
+        capability.Services.AddScoped<OrdersAnalysis>();
+        capability.Services.AddScoped<Bottlenecks>();
+        capability.Services.AddScoped<CustomerAnalysis>();
+        capability.Services.AddScoped<InventoryAnalysis>();
+        capability.Services.AddScoped<WeeklyDemand>();
+        capability.Services.AddScoped<ForecastService>();
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAnalyticsEndpoints();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapAnalyticsEndpoints();
+        app.MapAnalysisEndpoints();
+        app.MapForecastEndpoints();
+    }
 
     /// <summary>Builds the rollups once for a database that has orders but none yet (e.g. after an upgrade).</summary>
     public Task PrepareAsync(ModuleStart start, CancellationToken ct) => start.Services.GetRequiredService<RollupRebuild>().EnsureAsync(ct);

@@ -11,6 +11,10 @@ public sealed class AnalyticsOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RefreshEvery { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an inventory analysis (a GROUP BY over the stock ledger) is reused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan InventoryCacheFor { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Yearly cost of holding stock as a share of its value (capital, storage, insurance, shrinkage).</summary>
     [Range(0.0, 2.0)]
     public double CarryingCostRate { get; set; } = 0.25;

@@ -141,15 +141,15 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
         var (lineFilter, parameters) = DayFilter(days);
         // Only constants of this class and numbered parameters go into the SQL.
         var linesSql = $"""
-            SELECT l.order_id AS "OrderId", COUNT(*) AS "Lines", SUM(l.quantity * p.cost_minor) AS "CostThousandths"
+            SELECT l.order_id, COUNT(*) AS lines, SUM(l.quantity * p.cost_minor) AS cost_thousandths
             FROM order_lines l JOIN sales_orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
             {lineFilter} GROUP BY l.order_id
             """;
         var lines = await db.Database.SqlQueryRaw<OrderLineSums>(linesSql, parameters).ToListAsync(ct);
         var counted = string.Join(", ", Rollups.Counted.Select(s => $"'{s}'"));
         var productsSql = $"""
-            SELECT o.order_date AS "Day", l.product_id AS "ProductId", o.currency AS "Currency", COUNT(*) AS "Lines",
-                SUM(l.quantity) AS "Quantity", SUM(l.line_total_minor) AS "ValueMinor", SUM(l.quantity * p.cost_minor) AS "CostThousandths"
+            SELECT o.order_date AS day, l.product_id, o.currency, COUNT(*) AS lines,
+                SUM(l.quantity) AS quantity, SUM(l.line_total_minor) AS value_minor, SUM(l.quantity * p.cost_minor) AS cost_thousandths
             FROM order_lines l JOIN sales_orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
             {(lineFilter.Length == 0 ? "WHERE" : lineFilter + " AND")} o.status IN ({counted})
             GROUP BY o.order_date, l.product_id, o.currency

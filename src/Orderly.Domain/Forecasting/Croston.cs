@@ -3,7 +3,9 @@ namespace Orderly.Domain.Forecasting;
 /// <summary>
 /// Croston's method for intermittent demand: the size of the non-zero demands and the number of weeks between them
 /// are smoothed separately and the forecast rate is size / interval. Croston's rate is biased upwards;
-/// Syntetos and Boylan's approximation multiplies it by (1 - alpha / 2).
+/// Syntetos and Boylan's approximation multiplies it by (1 - alpha / 2). Size and interval start at their averages
+/// over the history: starting from the first demand alone (an interval of 1 when the history begins with it) made
+/// the rate several times too high for many periods on sparse demand.
 /// </summary>
 public static class Croston
 {
@@ -11,25 +13,32 @@ public static class Croston
 
     public static void Forecast(ReadOnlySpan<double> history, double alpha, bool syntetosBoylan, Span<double> forecast)
     {
-        double size = 0, interval = 0;
-        var seen = false;
+        double total = 0;
+        var demands = 0;
+        foreach (var y in history)
+        {
+            if (y > 0)
+            {
+                total += y;
+                demands++;
+            }
+        }
+
+        if (demands == 0)
+        {
+            forecast.Clear();
+            return;
+        }
+
+        var size = total / demands;
+        var interval = history.Length / (double)demands;
         var sinceLast = 1;
         foreach (var y in history)
         {
             if (y > 0)
             {
-                if (!seen)
-                {
-                    size = y;
-                    interval = sinceLast;
-                    seen = true;
-                }
-                else
-                {
-                    size += alpha * (y - size);
-                    interval += alpha * (sinceLast - interval);
-                }
-
+                size += alpha * (y - size);
+                interval += alpha * (sinceLast - interval);
                 sinceLast = 1;
             }
             else
@@ -38,7 +47,7 @@ public static class Croston
             }
         }
 
-        var rate = seen ? size / interval : 0;
+        var rate = size / interval;
         forecast.Fill(syntetosBoylan ? rate * (1 - (alpha / 2)) : rate);
     }
 }

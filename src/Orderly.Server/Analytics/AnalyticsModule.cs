@@ -9,6 +9,14 @@ public sealed class AnalyticsModule : IOrderlyModule
 {
     public string Name => "Analytics";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/analytics/orders", "AnalyticsOrders", Identity.Policies.ReadAnalytics, 410, Icon: MudBlazor.Icons.Material.Filled.Insights),
+        new("/analytics/bottlenecks", "AnalyticsBottlenecks", Identity.Policies.ReadAnalytics, 420, Icon: MudBlazor.Icons.Material.Filled.Timer),
+        new("/analytics/customers", "AnalyticsCustomers", Identity.Policies.ReadAnalytics, 430, Icon: MudBlazor.Icons.Material.Filled.Groups),
+        new("/analytics/demand", "AnalyticsDemand", AnalyticsPolicies.ReadDemand, 440, Icon: MudBlazor.Icons.Material.Filled.ShowChart),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ReadAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Finance],

@@ -135,11 +135,12 @@ public sealed class DemandForecasterTests
     {
         Span<double> forecast = stackalloc double[1];
 
-        // Demands 6 (after 2 periods), 4 (after 3): size 6 -> 6 + 0.5(4-6) = 5; interval 2 -> 2 + 0.5(3-2) = 2.5; rate 2.
+        // Start: size 5 (mean of 6 and 4), interval 3 (6 periods / 2 demands). Demand 6 after 2 periods: size 5.5,
+        // interval 2.5; demand 4 after 3: size 4.75, interval 2.75. Rate 4.75 / 2.75; SBA x (1 - 0.25).
         Croston.Forecast([0, 6, 0, 0, 4, 0], 0.5, syntetosBoylan: false, forecast);
-        Assert.Equal(2, forecast[0], 9);
+        Assert.Equal(4.75 / 2.75, forecast[0], 9);
         Croston.Forecast([0, 6, 0, 0, 4, 0], 0.5, syntetosBoylan: true, forecast);
-        Assert.Equal(1.5, forecast[0], 9);
+        Assert.Equal(0.75 * 4.75 / 2.75, forecast[0], 9);
     }
 }
 

@@ -20,7 +20,7 @@ public sealed class AnalyticsModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ReadAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Finance],
-            "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`); a rep's figures cover their customers"),
+            "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`), the order, bottleneck and customer (RFM) analyses (`/api/analytics/orders`, `/bottlenecks`, `/customers/rfm`, `/customers/{id}/preferences`); a rep's figures cover their customers"),
         new(Identity.Policies.ReadCompanyAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Finance],
             "company-wide figures: top products and the order funnel (`/api/analytics/top-products`, `/funnel`)"),
         new(AnalyticsPolicies.ReadDemand, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing, Identity.Roles.Warehouse, Identity.Roles.Finance],

@@ -9,12 +9,22 @@ public sealed class AnalyticsModule : IOrderlyModule
 {
     public string Name => "Analytics";
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/analytics/orders", "AnalyticsOrders", Identity.Policies.ReadAnalytics, 410, Icon: MudBlazor.Icons.Material.Filled.Insights),
+        new("/analytics/bottlenecks", "AnalyticsBottlenecks", Identity.Policies.ReadAnalytics, 420, Icon: MudBlazor.Icons.Material.Filled.Timer),
+        new("/analytics/customers", "AnalyticsCustomers", Identity.Policies.ReadAnalytics, 430, Icon: MudBlazor.Icons.Material.Filled.Groups),
+        new("/analytics/demand", "AnalyticsDemand", AnalyticsPolicies.ReadDemand, 440, Icon: MudBlazor.Icons.Material.Filled.ShowChart),
+    ];
+
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(Identity.Policies.ReadAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Finance],
-            "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`); a rep's figures cover their customers"),
+            "revenue by day and top customers (`/api/analytics/revenue`, `/top-customers`), the order, bottleneck and customer (RFM) analyses (`/api/analytics/orders`, `/bottlenecks`, `/customers/rfm`, `/customers/{id}/preferences`); a rep's figures cover their customers"),
         new(Identity.Policies.ReadCompanyAnalytics, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Finance],
             "company-wide figures: top products and the order funnel (`/api/analytics/top-products`, `/funnel`)"),
+        new(AnalyticsPolicies.ReadDemand, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing, Identity.Roles.Warehouse, Identity.Roles.Finance],
+            "demand forecasts and their accuracy, inventory analysis (`/api/forecasts`, `/api/analytics/inventory`); product-level, company-wide"),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -23,9 +33,25 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddScoped<AnalyticsScope>();
         capability.Services.AddScoped<RollupRebuild>();
         capability.Services.AddSingleton<IInterceptor, RollupInterceptor>();
+        capability.AddOptions<AnalyticsOptions>(AnalyticsOptions.Section);
+        capability.AddOptions<ForecastOptions>(ForecastOptions.Section);
+        capability.Services.AddSingleton<OrderFacts>();
+        capability.Services.AddSingleton<ForecastCache>();
+        capability.Services.AddSingleton<InventoryCache>();
+        capability.Services.AddScoped<OrdersAnalysis>();
+        capability.Services.AddScoped<Bottlenecks>();
+        capability.Services.AddScoped<CustomerAnalysis>();
+        capability.Services.AddScoped<InventoryAnalysis>();
+        capability.Services.AddScoped<WeeklyDemand>();
+        capability.Services.AddScoped<ForecastService>();
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAnalyticsEndpoints();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapAnalyticsEndpoints();
+        app.MapAnalysisEndpoints();
+        app.MapForecastEndpoints();
+    }
 
     /// <summary>Builds the rollups once for a database that has orders but none yet (e.g. after an upgrade).</summary>
     public Task PrepareAsync(ModuleStart start, CancellationToken ct) => start.Services.GetRequiredService<RollupRebuild>().EnsureAsync(ct);

@@ -21,4 +21,8 @@ public sealed class AnalyticsScope(Caller caller, OrderlyDbContext db, DataScope
         var self = scope.Self ?? Guid.Empty;
         return db.Customers.AsNoTracking().Where(c => c.OwnerUserId == self).Select(c => c.Id);
     }
+
+    /// <summary>The customers whose figures the caller sees, loaded, or null for the whole company.</summary>
+    public async Task<HashSet<Guid>?> CustomerSetAsync(CancellationToken ct) =>
+        Customers() is { } customers ? [.. await customers.ToListAsync(ct)] : null;
 }

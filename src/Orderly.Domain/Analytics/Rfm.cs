@@ -1,0 +1,100 @@
+namespace Orderly.Domain.Analytics;
+
+/// <summary>Named customer groups from the recency and frequency scores (the usual RFM segment map).</summary>
+public enum RfmSegment
+{
+    Champions,
+    Loyal,
+    PotentialLoyalists,
+    NewCustomers,
+    NeedAttention,
+    CannotLoseThem,
+    AtRisk,
+    Hibernating,
+    Lost,
+}
+
+/// <summary>One customer's recency (days since the last order), frequency (orders) and monetary value in a period.</summary>
+public readonly record struct RfmInput(int RecencyDays, int Frequency, double Monetary);
+
+public readonly record struct RfmScore(int R, int F, int M)
+{
+    public RfmSegment Segment => Rfm.SegmentOf(R, F);
+}
+
+/// <summary>
+/// RFM scores by quintiles: each score is 1 + 5 x (share of the customers strictly worse on that measure), rounded
+/// down, so equal values score alike and the best fifth scores 5. Fewer days since the last order is better.
+/// </summary>
+public static class Rfm
+{
+    public static RfmScore[] Score(IReadOnlyList<RfmInput> customers)
+    {
+        var n = customers.Count;
+        var recency = customers.Select(c => (double)-c.RecencyDays).OrderBy(v => v).ToArray();
+        var frequency = customers.Select(c => (double)c.Frequency).OrderBy(v => v).ToArray();
+        var monetary = customers.Select(c => c.Monetary).OrderBy(v => v).ToArray();
+        var scores = new RfmScore[n];
+        for (var i = 0; i < n; i++)
+        {
+            scores[i] = new RfmScore(
+                Quintile(recency, -customers[i].RecencyDays), Quintile(frequency, customers[i].Frequency), Quintile(monetary, customers[i].Monetary));
+        }
+
+        return scores;
+    }
+
+    public static RfmSegment SegmentOf(int r, int f) => (r, f) switch
+    {
+        ( >= 4, >= 4) => RfmSegment.Champions,
+        (3, >= 4) => RfmSegment.Loyal,
+        ( >= 4, >= 2) => RfmSegment.PotentialLoyalists,
+        ( >= 4, _) => RfmSegment.NewCustomers,
+        (3, _) => RfmSegment.NeedAttention,
+        ( <= 2, >= 4) => RfmSegment.CannotLoseThem,
+        ( <= 2, >= 2) => RfmSegment.AtRisk,
+        (2, _) => RfmSegment.Hibernating,
+        _ => RfmSegment.Lost,
+    };
+
+    /// <summary>
+    /// A customer's buying habit broken: at least three orders, and more days since the last one than their mean
+    /// interval plus twice its standard deviation (and at least 1.5 mean intervals).
+    /// </summary>
+    public static bool ChurnWarning(IReadOnlyList<int> intervalDays, int daysSinceLast)
+    {
+        if (intervalDays.Count < 2)
+        {
+            return false;
+        }
+
+        var mean = intervalDays.Average();
+        var sd = Math.Sqrt(intervalDays.Sum(d => (d - mean) * (d - mean)) / intervalDays.Count);
+        return daysSinceLast > Math.Max(mean + (2 * sd), 1.5 * mean);
+    }
+
+    private static int Quintile(double[] sorted, double value)
+    {
+        var worse = LowerBound(sorted, value);
+        return 1 + Math.Min(4, 5 * worse / sorted.Length);
+    }
+
+    private static int LowerBound(double[] sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Common;
+using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
+using Orderly.Server.Inventory;
+
+namespace Orderly.Server.Analytics;
+
+/// <summary>
+/// Weekly demand series (Monday to Sunday business weeks): company-wide from the ordered quantities of submitted
+/// orders (the daily product rollup: what customers asked for, not censored by stock-outs), per warehouse from the
+/// shipments in its stock ledger.
+/// </summary>
+public sealed class WeeklyDemand(OrderlyDbContext db, BusinessCalendar calendar, ReplenishmentDemand shipments)
+{
+    public static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>The first day of the oldest week and the first day of the current (incomplete) week.</summary>
+    public (DateOnly From, DateOnly To) Window(int weeks)
+    {
+        var to = WeekStart(calendar.Today);
+        return (to.AddDays(-7 * weeks), to);
+    }
+
+    /// <summary>Ordered quantity per product and week, every product with any demand in the window.</summary>
+    public async Task<Dictionary<Guid, double[]>> ByProductAsync(int weeks, Guid? productId, CancellationToken ct)
+    {
+        var (from, to) = Window(weeks);
+        var rows = db.Set<DailyProductSalesRow>().AsNoTracking().Where(r => r.Day >= from && r.Day < to);
+        if (productId is { } id)
+        {
+            rows = rows.Where(r => r.ProductId == id);
+        }
+
+        var days = await rows.GroupBy(r => new { r.ProductId, r.Day })
+            .Select(g => new { g.Key.ProductId, g.Key.Day, Quantity = g.Sum(r => r.QuantityThousandths) })
+            .ToListAsync(ct);
+        var series = new Dictionary<Guid, double[]>();
+        foreach (var d in days)
+        {
+            if (!series.TryGetValue(d.ProductId, out var weekly))
+            {
+                series[d.ProductId] = weekly = new double[weeks];
+            }
+
+            weekly[(d.Day.DayNumber - from.DayNumber) / 7] += (double)Quantity.FromStored(d.Quantity);
+        }
+
+        return series;
+    }
+
+    /// <summary>Shipped quantity of one product from one warehouse per week.</summary>
+    public async Task<double[]> ShippedAsync(Guid productId, Guid warehouseId, int weeks, CancellationToken ct)
+    {
+        var (from, to) = Window(weeks);
+        var daily = await shipments.DailyAsync(from, to, ct);
+        var weekly = new double[weeks];
+        if (daily.TryGetValue((productId, warehouseId), out var days))
+        {
+            for (var i = 0; i < days.Length; i++)
+            {
+                weekly[i / 7] += (double)days[i];
+            }
+        }
+
+        return weekly;
+    }
+}

@@ -231,7 +231,7 @@ public abstract class OutboxTests(EventsApp app)
         var order = created.Id();
         var line = created["lines"]![0]!["id"]!.GetValue<Guid>();
         (await admin.PostAsync($"/api/orders/{order}/submit")).Expect(HttpStatusCode.OK);
-        (await admin.PostAsync($"/api/orders/{order}/shipments", new { lines = new[] { new { lineId = line, quantity = 2 } }, carrier = "SF", trackingNumber = "SF1234567890" }))
+        (await admin.PostAsync($"/api/orders/{order}/shipments", new { lines = new[] { new { lineId = line, quantity = 2 } }, carrier = "SF", trackingNumber = "SF1234567890123" }))
             .Expect(HttpStatusCode.Created);
         (await admin.PostAsync($"/api/orders/{order}/deliver")).Expect(HttpStatusCode.OK);
         return (order, customer);

@@ -71,6 +71,12 @@ public static class Carriers
         var known = Find(name);
         if (number is not null && known?.Code != Own)
         {
+            if (known is { Validates: true })
+            {
+                // Carriers print their prefixes in capitals (SF, JD, YT, JT); a typed sf... is the same number.
+                number = number.ToUpperInvariant();
+            }
+
             if (known is { Validates: true } && !known.IsValidTrackingNumber(number))
             {
                 throw new RuleViolationException("trackingNumber", "InvalidTrackingNumber",
@@ -80,11 +86,6 @@ public static class Carriers
             if (!Regex.IsMatch(number, GenericPattern, RegexOptions.CultureInvariant))
             {
                 throw new RuleViolationException("trackingNumber", "InvalidTrackingNumber", "A tracking number is 8 to 32 letters and digits.");
-            }
-
-            if (known is { Validates: true } && known.Code is "SF" or "JD" or "YTO" or "JT")
-            {
-                number = number.ToUpperInvariant();
             }
         }
 

@@ -21,7 +21,7 @@ public static class LogisticsEndpoints
         app.MapGet("/api/carriers", Carriers).WithTags("Logistics").RequireAuthorization(Policies.Read).WithName("ListCarriers")
             .WithSummary("The carriers we know, with Chinese and English names and their Kuaidi100 codes.");
         app.MapPost("/api/integrations/kuaidi100/callback", CallbackAsync).WithTags("Logistics").AllowAnonymous().DisableAntiforgery()
-            .WithName("Kuaidi100Callback").Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .WithName("Kuaidi100Callback")
             .WithSummary("Kuaidi100's tracking push (form fields param and sign = upper(MD5(param + salt))); answers as Kuaidi100 expects; a repeated push is applied once.");
     }
 

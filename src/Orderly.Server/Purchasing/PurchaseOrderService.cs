@@ -311,6 +311,32 @@ public sealed class PurchaseOrderService(
         return shipment.Id;
     }
 
+    /// <summary>Makes the supplier the preferred one for a product in a warehouse (or all); replaces the previous choice.</summary>
+    public async Task SetPreferredAsync(Guid supplierId, PreferredSupplierRequest request, CancellationToken ct)
+    {
+        if (!await db.ProductRefs().AnyAsync(p => p.Id == request.ProductId, ct))
+        {
+            throw new RuleViolationException("productId", "UnknownProduct", $"Product {request.ProductId} does not exist.");
+        }
+
+        if (request.WarehouseId is { } w && !await db.Warehouses.AnyAsync(x => x.Id == w, ct))
+        {
+            throw new RuleViolationException("warehouseId", "UnknownWarehouse", $"Warehouse {w} does not exist.");
+        }
+
+        await writes.RunAsync(async token =>
+        {
+            var existing = await db.Set<PreferredSupplier>().Where(p => p.ProductId == request.ProductId && p.WarehouseId == request.WarehouseId).ToListAsync(token);
+            db.Set<PreferredSupplier>().RemoveRange(existing);
+            if (existing.Count > 0)
+            {
+                await db.SaveChangesAsync(token);
+            }
+
+            db.Set<PreferredSupplier>().Add(new PreferredSupplier(request.ProductId, request.WarehouseId, supplierId));
+        }, ct);
+    }
+
     private async Task<PurchaseOrder> ChangeAsync(Guid id, Guid? supplierScope, Func<PurchaseOrder, CancellationToken, Task> change, CancellationToken ct) =>
         await writes.RunAsync(async token =>
         {

@@ -20,7 +20,7 @@ public sealed class PurchasingModule : IOrderlyModule
         new(PurchasingPolicies.ReceivePurchaseOrders, Name, [Roles.Admin, Roles.Purchasing, Roles.Warehouse],
             "receive purchase orders (accepted goods enter stock, rejects do not)"),
         new(PurchasingPolicies.SupplierPortal, Name, [Roles.Supplier],
-            "the supplier portal (`/api/portal`): the caller's own supplier's purchase orders only"),
+            "the supplier portal (`/api/portal`): read, confirm, propose dates for and post shipping notices of the caller's own supplier's purchase orders only"),
     ];
 
     public void AddServices(ModuleServices capability)

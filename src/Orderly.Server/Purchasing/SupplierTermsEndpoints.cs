@@ -106,30 +106,10 @@ public static class SupplierTermsEndpoints
         return TypedResults.Ok(new ItemList<PreferredSupplierDto>(rows.ConvertAll(r => new PreferredSupplierDto(r.ProductId, r.WarehouseId, r.SupplierId))));
     }
 
-    private static async Task<Ok<PreferredSupplierDto>> SetPreferredAsync(Guid id, PreferredSupplierRequest request, OrderlyDbContext db, Writes writes, CancellationToken ct)
+    private static async Task<Ok<PreferredSupplierDto>> SetPreferredAsync(Guid id, PreferredSupplierRequest request, OrderlyDbContext db, PurchaseOrderService service, CancellationToken ct)
     {
         await ExistingAsync(db, id, ct);
-        if (!await db.ProductRefs().AnyAsync(p => p.Id == request.ProductId, ct))
-        {
-            throw new RuleViolationException("productId", "UnknownProduct", $"Product {request.ProductId} does not exist.");
-        }
-
-        if (request.WarehouseId is { } w && !await db.Warehouses.AnyAsync(x => x.Id == w, ct))
-        {
-            throw new RuleViolationException("warehouseId", "UnknownWarehouse", $"Warehouse {w} does not exist.");
-        }
-
-        await writes.RunAsync(async token =>
-        {
-            var existing = await db.Set<PreferredSupplier>().Where(p => p.ProductId == request.ProductId && p.WarehouseId == request.WarehouseId).ToListAsync(token);
-            db.Set<PreferredSupplier>().RemoveRange(existing);
-            if (existing.Count > 0)
-            {
-                await db.SaveChangesAsync(token);
-            }
-
-            db.Set<PreferredSupplier>().Add(new PreferredSupplier(request.ProductId, request.WarehouseId, id));
-        }, ct);
+        await service.SetPreferredAsync(id, request, ct);
         return TypedResults.Ok(new PreferredSupplierDto(request.ProductId, request.WarehouseId, id));
     }
 

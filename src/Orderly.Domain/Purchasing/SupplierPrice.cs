@@ -33,6 +33,9 @@ public sealed class SupplierPrice
     public DateOnly? ValidFrom { get; private set; }
     public DateOnly? ValidTo { get; private set; }
 
+    public static readonly DateOnly EarliestDate = new(2000, 1, 1);
+    public static readonly DateOnly LatestDate = new(2100, 12, 31);
+
     public bool ValidOn(DateOnly day) => (ValidFrom is null || ValidFrom <= day) && (ValidTo is null || day <= ValidTo);
 
     /// <summary>The unit price (minor units) of <paramref name="quantity"/> on <paramref name="day"/>, or null when no row applies.</summary>
@@ -56,6 +59,16 @@ public sealed class SupplierPrice
             if (r.UnitPriceMinor <= 0)
             {
                 violations.Add(new($"prices[{i}].unitPrice", "NotPositive", "A price is positive."));
+            }
+
+            if (r.ValidFrom is { } f && (f < EarliestDate || f > LatestDate))
+            {
+                violations.Add(new($"prices[{i}].validFrom", "OutOfRange", $"A date is between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}."));
+            }
+
+            if (r.ValidTo is { } t && (t < EarliestDate || t > LatestDate))
+            {
+                violations.Add(new($"prices[{i}].validTo", "OutOfRange", $"A date is between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}."));
             }
 
             if (r.ValidFrom is { } from && r.ValidTo is { } to && to < from)

@@ -159,6 +159,41 @@ public abstract class PortalAndDropShipTests(SupplyApp app)
         (await admin.GetJsonAsync($"/api/shipments/{Guid.NewGuid()}")).Expect(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task BadScorecard_BlocksNewPurchaseOrders_AndApprovalFollowsTheRolesLimit()
+    {
+        using var admin = await app.AdminNowAsync();
+        var data = new TestData(admin);
+        var warehouse = await data.WarehouseAsync();
+        var product = await data.ProductAsync();
+        var supplier = await SupplierAsync(admin, product);
+        var poId = await SentPoAsync(admin, supplier, warehouse, product, 11m);
+        var lineId = (await admin.GetJsonAsync($"/api/purchase-orders/{poId}")).Expect(HttpStatusCode.OK)["order"]!["lines"]![0]!.Id();
+        (await admin.PostAsync($"/api/purchase-orders/{poId}/confirm", new { lines = new[] { new { lineId, quantity = 10m, promisedDate = app.Today.AddDays(-1) } } }))
+            .Expect(HttpStatusCode.OK);
+        (await admin.PostAsync($"/api/purchase-orders/{poId}/receipts", new { lines = new[] { new { lineId, quantity = 10m, rejected = 9m, reason = "不合格" } } }))
+            .Expect(HttpStatusCode.Created);
+
+        // Late (0), 1 of 10 accepted (10), 900,000 ppm (0), list price (100): (0 + 30 x 10 + 0 + 10 x 100) / 100 = 13 -> Block.
+        var card = (await admin.GetJsonAsync($"/api/suppliers/{supplier}/scorecards")).Expect(HttpStatusCode.OK)["current"]!;
+        Assert.Equal((13m, "Block"), (card["score"].Dec(), card["standing"].Str()));
+        Assert.Equal("SupplierBlocked", (await admin.PostAsync("/api/purchase-orders", new { supplierId = supplier, warehouseId = warehouse, lines = new[] { new { productId = product, quantity = 1m } } }))
+            .Expect(HttpStatusCode.UnprocessableEntity)["code"].Str());
+
+        var other = await SupplierAsync(admin, product);
+        var big = (await admin.PostAsync("/api/purchase-orders", new { supplierId = other, warehouseId = warehouse, lines = new[] { new { productId = product, quantity = 1000m, unitPrice = 200m } } }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal((200_000m, 11m), (big["total"].Dec(), (await admin.PostAsync("/api/purchase-orders", new { supplierId = other, warehouseId = warehouse, lines = new[] { new { productId = product, quantity = 1m } } }))
+            .Expect(HttpStatusCode.Created)["lines"]![0]!["unitPrice"].Dec()));
+        var (_, buyer) = await app.PersonAsync($"{TestData.Unique("buyer")}@orderly.test", "Purchasing");
+        using (buyer)
+        {
+            Assert.Equal("ApprovalLimitExceeded", (await buyer.PostAsync($"/api/purchase-orders/{big.Id()}/approve")).Expect(HttpStatusCode.UnprocessableEntity)["code"].Str());
+        }
+
+        Assert.Equal("Approved", (await admin.PostAsync($"/api/purchase-orders/{big.Id()}/approve")).Expect(HttpStatusCode.OK)["status"].Str());
+    }
+
     private static async Task<Guid> SupplierAsync(HttpClient admin, Guid product)
     {
         var id = (await admin.PostAsync("/api/suppliers", new

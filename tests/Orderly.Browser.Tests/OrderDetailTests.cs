@@ -19,13 +19,13 @@ public sealed partial class OrderDetailTests(OrderlyServer server)
 
         await Ui.ReplaceAsync(Ui.Input(warehouse, "ship-1"), "5");
         await Ui.Input(warehouse, "carrier").FillAsync("顺丰速运");
-        await Ui.Input(warehouse, "tracking").FillAsync("SF1000000001");
+        await Ui.Input(warehouse, "tracking").FillAsync("SF1000000000001");
         await warehouse.GetByTestId("action-Ship").ClickAsync();
         await Assertions.Expect(warehouse.GetByTestId("order-status")).ToHaveTextAsync("Partially shipped");
         var shipments = warehouse.GetByTestId("shipments").GetByTestId("shipment");
         await Assertions.Expect(shipments).ToHaveCountAsync(1);
         await Assertions.Expect(shipments.First).ToContainTextAsync("顺丰速运");
-        await Assertions.Expect(shipments.First).ToContainTextAsync("SF1000000001");
+        await Assertions.Expect(shipments.First).ToContainTextAsync("SF1000000000001");
         await Assertions.Expect(shipments.First).ToContainTextAsync($"1. {Sku} × 5");
         await Assertions.Expect(shipments.First).ToContainTextAsync(DateTime.UtcNow.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

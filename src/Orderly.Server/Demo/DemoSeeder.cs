@@ -69,12 +69,7 @@ public sealed class DemoSeeder(
         var first = new Dictionary<int, long>();
         foreach (var year in entryTimes.GroupBy(t => timeline.LocalDate(t).Year).OrderBy(g => g.Key))
         {
-            var series = $"SO-{year.Key}";
-            var count = (long)year.Count();
-            var last = (await db.Database.SqlQuery<long>(
-                $"INSERT INTO number_sequences (name, last_value) VALUES ({series}, {count}) ON CONFLICT (name) DO UPDATE SET last_value = number_sequences.last_value + {count} RETURNING last_value AS \"Value\"")
-                .ToListAsync(ct)).Single();
-            first[year.Key] = last - count + 1;
+            first[year.Key] = await DocumentNumbers.ReserveOrderNumbersAsync(db, year.Key, year.Count(), ct);
         }
 
         return first;

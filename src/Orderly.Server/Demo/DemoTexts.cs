@@ -47,13 +47,13 @@ internal static class DemoTexts
         "价格未达成一致 / No agreement on price",
     ];
 
-    /// <summary>Carriers and the prefix of their tracking numbers.</summary>
+    /// <summary>Carriers (their codes in Logistics' carrier list) and the prefix of their tracking numbers; 12 digits follow.</summary>
     public static readonly (string Carrier, string Prefix)[] Carriers =
     [
-        ("顺丰速运 / SF Express", "SF"),
-        ("德邦快递 / Deppon Express", "DPK"),
-        ("京东物流 / JD Logistics", "JDX"),
-        ("中通快运 / ZTO Freight", "ZTO"),
-        ("跨越速运 / KYE Express", "KY"),
+        ("SF", "SF1"),
+        ("JD", "JDV"),
+        ("ZTO", "7"),
+        ("YTO", "YT1"),
+        ("JT", "JT"),
     ];
 }

@@ -17,9 +17,13 @@ public sealed class FulfillmentModule : IOrderlyModule
             "shipments, deliver"),
     ];
 
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapShipmentEndpoints();
+
     public void ConfigureAudit(AuditMap audit) => audit
         .Root<Shipment>("Shipment", s => s.Id, CustomerOf)
-        .Owned<ShipmentLine>("Shipment", "lines[{0}].");
+        .Owned<ShipmentLine>("Shipment", "lines[{0}].")
+        .Owned<ShipmentPackage>("Shipment", "packages[{0}].")
+        .Exclude<TrackingEvent>("carrier scans copied from the carrier; the shipment's tracking state change is audited");
 
     private static Guid? CustomerOf(Shipment shipment, DbContext db) =>
         db.ChangeTracker.Entries<SalesOrder>().FirstOrDefault(o => o.Entity.Id == shipment.OrderId)?.Entity.CustomerId;

@@ -11,7 +11,13 @@ public static class Roles
     public const string Finance = "Finance";
     public const string Viewer = "Viewer";
 
-    public static readonly string[] All = [Admin, SalesManager, SalesRep, OrderClerk, Warehouse, Purchasing, Finance, Viewer];
+    /// <summary>A supplier's login to the supplier portal: tied to one supplier (Purchasing's supplier users), sees nothing else.</summary>
+    public const string Supplier = "Supplier";
+
+    public static readonly string[] All = [Admin, SalesManager, SalesRep, OrderClerk, Warehouse, Purchasing, Finance, Viewer, Supplier];
+
+    /// <summary>Our own people: every role but outside parties (suppliers).</summary>
+    public static readonly string[] Staff = [.. All.Where(r => r != Supplier)];
 }
 
 /// <summary>

@@ -35,7 +35,38 @@ public static class DocumentNumbers
         return $"{series}-{value:000000}";
     }
 
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive sales order numbers of a year at once (the demo seeder's block) and
+    /// returns the first. On PostgreSQL the block comes from the year's sequence, so orders entered meanwhile continue
+    /// after it; a plain nextval on another node at the same instant could land inside the block (its insert would
+    /// then fail on the unique number and be retried by the client), which is why only seeding uses this.
+    /// </summary>
+    public static async Task<long> ReserveOrderNumbersAsync(OrderlyDbContext db, int year, long count, CancellationToken ct)
+    {
+        var series = $"SO-{year}";
+        if (!db.Database.IsNpgsql())
+        {
+            var last = (await db.Database.SqlQuery<long>(
+                $"INSERT INTO number_sequences (name, last_value) VALUES ({series}, {count}) ON CONFLICT (name) DO UPDATE SET last_value = number_sequences.last_value + {count} RETURNING last_value AS \"Value\"")
+                .ToListAsync(ct)).Single();
+            return last - count + 1;
+        }
+
+        var sequence = $"order_numbers_{year}";
+        await PrepareOnceAsync(db, series, sequence, ct);
+        var end = (await db.Database.SqlQuery<long>(
+            $"SELECT setval(CAST({sequence} AS regclass), nextval(CAST({sequence} AS regclass)) + {count} - 1) AS \"Value\"").ToListAsync(ct)).Single();
+        return end - count + 1;
+    }
+
     private static async Task<long> NextFromSequenceAsync(OrderlyDbContext db, string series, string sequence, CancellationToken ct)
+    {
+        await PrepareOnceAsync(db, series, sequence, ct);
+        var values = await db.Database.SqlQuery<long>($"SELECT nextval(CAST({sequence} AS regclass)) AS \"Value\"").ToListAsync(ct);
+        return values.Single();
+    }
+
+    private static async Task PrepareOnceAsync(OrderlyDbContext db, string series, string sequence, CancellationToken ct)
     {
         var connectionString = db.Database.GetConnectionString()!;
         var key = $"{new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString}|{sequence}";
@@ -49,9 +80,6 @@ public static class DocumentNumbers
             Prepared.TryRemove(key, out _);
             throw;
         }
-
-        var values = await db.Database.SqlQuery<long>($"SELECT nextval(CAST({sequence} AS regclass)) AS \"Value\"").ToListAsync(ct);
-        return values.Single();
     }
 
     /// <summary>

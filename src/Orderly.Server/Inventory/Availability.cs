@@ -6,7 +6,17 @@ using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Inventory;
 
-public sealed record ArrivalDto(Guid TransferId, string Number, Guid FromWarehouseId, decimal Quantity, DateOnly? ExpectedArrival);
+/// <summary>Stock on its way: a transfer (<see cref="TransferId"/> and its source warehouse) or a purchase order (<see cref="PurchaseOrderId"/>).</summary>
+public sealed record ArrivalDto(Guid? TransferId, string Number, Guid? FromWarehouseId, decimal Quantity, DateOnly? ExpectedArrival, Guid? PurchaseOrderId = null);
+
+/// <summary>Open supply from outside our warehouses (purchase orders, with their promised dates); the Purchasing capability provides it.</summary>
+public interface IIncomingSupply
+{
+    Task<IReadOnlyList<IncomingSupplyLine>> OpenAsync(Guid? productId, Guid? warehouseId, CancellationToken ct);
+}
+
+/// <summary>A quantity still expected on a purchase order for a warehouse, by its promised (else expected) date.</summary>
+public sealed record IncomingSupplyLine(Guid ProductId, Guid WarehouseId, Guid PurchaseOrderId, string Number, decimal Quantity, DateOnly? ExpectedArrival);
 
 public sealed record WarehouseAvailabilityDto(
     Guid WarehouseId, string Code, string Name, string? Region, decimal OnHand, decimal Reserved, decimal Available, decimal Incoming,
@@ -20,7 +30,7 @@ public sealed record AvailabilityDto(
 /// What a product has and will have, per active warehouse: on hand, reserved, available, incoming transfers, and
 /// the earliest date a quantity can be delivered from there (<see cref="AvailableToPromise"/>).
 /// </summary>
-public sealed class Availability(OrderlyDbContext db, BusinessCalendar calendar)
+public sealed class Availability(OrderlyDbContext db, BusinessCalendar calendar, IEnumerable<IIncomingSupply> supplies)
 {
     private static readonly OrderStatus[] Backordering = [OrderStatus.Confirmed, OrderStatus.PartiallyShipped];
 
@@ -32,7 +42,7 @@ public sealed class Availability(OrderlyDbContext db, BusinessCalendar calendar)
             .Select(w => new { w.Id, w.Code, w.Name, w.Region }).ToListAsync(ct);
         var balances = await db.StockBalances.AsNoTracking().Where(b => b.ProductId == productId)
             .ToDictionaryAsync(b => b.WarehouseId, ct);
-        var arrivals = (await ArrivalsAsync(db, productId, null, ct)).ToLookup(a => a.ToWarehouseId);
+        var arrivals = (await ArrivalsAsync(db, productId, null, ct)).Concat(await SupplyAsync(supplies, productId, null, ct)).ToLookup(a => a.ToWarehouseId);
         var backordered = (await db.OrderLines.AsNoTracking()
             .Where(l => l.ProductId == productId && l.Backordered > 0)
             .Join(db.SalesOrders.Where(o => Backordering.Contains(o.Status)), l => l.OrderId, o => o.Id, (l, o) => l.Backordered)
@@ -60,12 +70,25 @@ public sealed class Availability(OrderlyDbContext db, BusinessCalendar calendar)
             earliest.Date, earliest.Source, earliestWarehouse, rows);
     }
 
-    /// <summary>Incoming quantity per (product, destination warehouse) from transfers still in transit.</summary>
+    /// <summary>Incoming quantity per (product, destination warehouse) from transfers still in transit and open supply (purchase orders).</summary>
     public static async Task<Dictionary<(Guid ProductId, Guid WarehouseId), decimal>> IncomingAsync(
-        OrderlyDbContext db, Guid? productId, Guid? warehouseId, CancellationToken ct) =>
-        (await ArrivalsAsync(db, productId, warehouseId, ct))
+        OrderlyDbContext db, Guid? productId, Guid? warehouseId, CancellationToken ct, IEnumerable<IIncomingSupply>? supplies = null) =>
+        (await ArrivalsAsync(db, productId, warehouseId, ct)).Concat(await SupplyAsync(supplies ?? [], productId, warehouseId, ct))
             .GroupBy(a => (a.ProductId, a.ToWarehouseId))
             .ToDictionary(g => g.Key, g => g.Sum(a => a.Arrival.Quantity));
+
+    private static async Task<List<(Guid ProductId, Guid ToWarehouseId, ArrivalDto Arrival)>> SupplyAsync(
+        IEnumerable<IIncomingSupply> supplies, Guid? productId, Guid? warehouseId, CancellationToken ct)
+    {
+        var all = new List<(Guid, Guid, ArrivalDto)>();
+        foreach (var supply in supplies)
+        {
+            all.AddRange((await supply.OpenAsync(productId, warehouseId, ct))
+                .Select(l => (l.ProductId, l.WarehouseId, new ArrivalDto(null, l.Number, null, l.Quantity, l.ExpectedArrival, l.PurchaseOrderId))));
+        }
+
+        return all;
+    }
 
     private static async Task<List<(Guid ProductId, Guid ToWarehouseId, ArrivalDto Arrival)>> ArrivalsAsync(
         OrderlyDbContext db, Guid? productId, Guid? warehouseId, CancellationToken ct)

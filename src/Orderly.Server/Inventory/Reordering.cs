@@ -11,7 +11,7 @@ namespace Orderly.Server.Inventory;
 /// reorder point plus the demand of one review period, less what is available and incoming. Reads stored policies
 /// and balances only, never the ledger.
 /// </summary>
-public sealed class Reordering(OrderlyDbContext db, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options)
+public sealed class Reordering(OrderlyDbContext db, ReplenishmentService replenishment, IOptions<ReplenishmentOptions> options, IEnumerable<IIncomingSupply> supplies)
 {
     private const int MaxSuggestions = 5000;
 
@@ -38,7 +38,7 @@ public sealed class Reordering(OrderlyDbContext db, ReplenishmentService repleni
                 select new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved, Policy = sp, pr.Sku, pr.Name, pr.IsWholeUnit, wh.Code })
             .ToListAsync(ct);
         var suppliers = await replenishment.SuppliersAsync(ct);
-        var incomingStock = await Availability.IncomingAsync(db, productId, warehouseId, ct);
+        var incomingStock = await Availability.IncomingAsync(db, productId, warehouseId, ct, supplies);
         var items = new List<ReorderSuggestionDto>();
         foreach (var r in rows.OrderBy(r => r.Sku, StringComparer.Ordinal).ThenBy(r => r.Code, StringComparer.Ordinal))
         {
@@ -48,7 +48,7 @@ public sealed class Reordering(OrderlyDbContext db, ReplenishmentService repleni
                 continue;
             }
 
-            // Transfers in transit count as incoming; purchase orders will too once they exist.
+            // Transfers in transit and open purchase orders count as incoming.
             var incoming = incomingStock.GetValueOrDefault((r.ProductId, r.WarehouseId));
             var mean = r.Policy.LastComputation?.MeanDailyDemand ?? 0m;
             var raw = reorderPoint + (mean * review) - (available + incoming);

@@ -17,6 +17,31 @@ public sealed class StockReceiving(OrderlyDbContext db, Writes writes, StockServ
 
     public async Task<StockReceipt> ReceiveAsync(ReceiptRequest request, Guid? actor, CancellationToken ct)
     {
+        var receipt = await CheckAsync(request, actor, ct);
+        await writes.RunAsync(token => ApplyAsync(receipt, token), ct);
+        return receipt;
+    }
+
+    /// <summary>
+    /// The same receipt inside the caller's unit of work (a purchase order receipt): the caller's transaction commits
+    /// the receipt, the stock and the filled backorders together with its own changes.
+    /// </summary>
+    public async Task<StockReceipt> ReceiveWithinAsync(ReceiptRequest request, Guid? actor, CancellationToken ct)
+    {
+        var receipt = await CheckAsync(request, actor, ct);
+        await ApplyAsync(receipt, ct);
+        return receipt;
+    }
+
+    private async Task ApplyAsync(StockReceipt receipt, CancellationToken ct)
+    {
+        db.StockReceipts.Add(receipt);
+        await stock.ReceiveAsync(receipt, ct);
+        await backorders.FillAsync([.. receipt.Lines.Select(l => l.ProductId).Distinct()], receipt.ReceivedAt, receipt.ActorId, ct);
+    }
+
+    private async Task<StockReceipt> CheckAsync(ReceiptRequest request, Guid? actor, CancellationToken ct)
+    {
         var violations = new List<RuleViolation>();
         if (request.Lines.Length is 0 or > MaxLines)
         {
@@ -53,14 +78,7 @@ public sealed class StockReceiving(OrderlyDbContext db, Writes writes, StockServ
             throw new RuleViolationException(violations);
         }
 
-        var receipt = new StockReceipt(request.WarehouseId, reference,
+        return new StockReceipt(request.WarehouseId, reference,
             request.Lines.Select(l => new StockReceiptLine(l.ProductId, l.Quantity)), time.GetUtcNow(), actor);
-        await writes.RunAsync(async token =>
-        {
-            db.StockReceipts.Add(receipt);
-            await stock.ReceiveAsync(receipt, token);
-            await backorders.FillAsync([.. productIds], receipt.ReceivedAt, receipt.ActorId, token);
-        }, ct);
-        return receipt;
     }
 }

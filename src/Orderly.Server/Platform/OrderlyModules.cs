@@ -19,6 +19,7 @@ public static class OrderlyModules
         new Allocation.AllocationModule(),
         new Fulfillment.FulfillmentModule(),
         new Purchasing.PurchasingModule(),
+        new Logistics.LogisticsModule(),
         new Analytics.AnalyticsModule(),
         new Integration.IntegrationModule(),
         new Communication.CommunicationModule(),

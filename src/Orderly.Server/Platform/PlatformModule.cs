@@ -19,7 +19,7 @@ public sealed class PlatformModule : IOrderlyModule
 
     public IEnumerable<AccessPolicy> Permissions =>
     [
-        new(Identity.Policies.Read, Name, [], "every GET not named below, logout"),
+        new(Identity.Policies.Read, Name, Identity.Roles.Staff, "every GET not named below, logout"),
     ];
 
     public void AddServices(ModuleServices capability)

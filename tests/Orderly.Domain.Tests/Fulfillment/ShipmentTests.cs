@@ -15,7 +15,7 @@ public sealed class ShipmentTests
 
         var shipment = new Shipment(Guid.NewGuid(), WarehouseId, " 顺丰速运 ", "  ", [line], OrderBuilder.Start, OrderBuilder.Clerk);
 
-        Assert.Equal("顺丰速运", shipment.Carrier);
+        Assert.Equal(("SF", "SF"), (shipment.Carrier, shipment.CarrierCode));
         Assert.Null(shipment.TrackingNumber);
         Assert.Equal(line, Assert.Single(shipment.Lines));
         Assert.Equal((OrderBuilder.Start, OrderBuilder.Clerk), (shipment.ShippedAt, shipment.ShippedBy));

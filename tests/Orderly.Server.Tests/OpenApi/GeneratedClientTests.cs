@@ -44,7 +44,7 @@ public abstract class GeneratedClientTests(OrderlyApp app)
 
         var shipped = await admin.ShipOrderAsync(draft.Id, new ShipmentInput
         {
-            Lines = [new ShipmentLineInput { LineId = line.Id, Quantity = 4m }], Carrier = "顺丰", TrackingNumber = "SF1000",
+            Lines = [new ShipmentLineInput { LineId = line.Id, Quantity = 4m }], Carrier = "顺丰", TrackingNumber = "SF1000000000000",
         });
         Assert.Equal(OrderStatus.Shipped, shipped.Order.Status);
         var delivered = await admin.DeliverOrderAsync(draft.Id);

@@ -31,7 +31,7 @@ public abstract class OrderRoadTests(OrderlyApp app)
         Assert.Equal(70m, stock["available"].Dec());
 
         var lineId = line.Id();
-        var partly = (await admin.PostAsync($"/api/orders/{id}/shipments", new { lines = new[] { new { lineId, quantity = 10 } }, carrier = "顺丰", trackingNumber = "SF123" }))
+        var partly = (await admin.PostAsync($"/api/orders/{id}/shipments", new { lines = new[] { new { lineId, quantity = 10 } }, carrier = "顺丰", trackingNumber = "SF1234567890123" }))
             .Expect(HttpStatusCode.Created);
         Assert.Equal("PartiallyShipped", partly["order"]!["status"].Str());
         var rest = (await admin.PostAsync($"/api/orders/{id}/shipments", new { lines = new[] { new { lineId, quantity = 20 } } }))

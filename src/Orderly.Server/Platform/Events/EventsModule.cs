@@ -13,7 +13,7 @@ public sealed class EventsModule : IOrderlyModule
 
     public IEnumerable<AccessPolicy> Permissions =>
     [
-        new(ReadEvents, Name, [], "read the events feed (`GET /api/events`), scoped like the events' customers"),
+        new(ReadEvents, Name, Identity.Roles.Staff, "read the events feed (`GET /api/events`), scoped like the events' customers"),
         new(ManageEvents, Name, [Identity.Roles.Admin], "read the outbox (`GET /api/admin/outbox`) and retry dead-lettered events"),
     ];
 

@@ -1248,6 +1248,36 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("carrier");
 
+                    b.Property<string>("CarrierCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier_code");
+
+                    b.Property<string>("DelayReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delay_reason");
+
+                    b.Property<DateTime?>("DelayedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delayed_at");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<DateOnly?>("Eta")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("eta");
+
+                    b.Property<DateTime?>("LastEventAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_event_at");
+
+                    b.Property<DateTime?>("LastPolledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_polled_at");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
@@ -1269,6 +1299,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("tracking_number");
 
+                    b.Property<string>("TrackingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_state");
+
                     b.Property<Guid?>("WarehouseId")
                         .HasColumnType("TEXT")
                         .HasColumnName("warehouse_id");
@@ -1278,6 +1314,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("TrackingNumber")
+                        .HasDatabaseName("ix_shipments_tracking_number");
+
+                    b.HasIndex("DeliveredAt", "TrackingState")
+                        .HasDatabaseName("ix_shipments_delivered_at_tracking_state");
 
                     b.ToTable("shipments", (string)null);
                 });
@@ -2072,6 +2114,243 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("sales_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PreferredSupplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<Guid?>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_preferred_suppliers");
+
+                    b.HasIndex("SupplierId")
+                        .HasDatabaseName("ix_preferred_suppliers_supplier_id");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_preferred_suppliers_warehouse_id");
+
+                    b.HasIndex("ProductId", "WarehouseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_preferred_suppliers_product_id_warehouse_id");
+
+                    b.ToTable("preferred_suppliers", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PurchaseOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_at");
+
+                    b.Property<Guid?>("ApprovedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<bool>("DropShip")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drop_ship");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<Guid?>("SalesOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sales_order_id");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_reason");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_minor");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchase_orders");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_purchase_orders_number");
+
+                    b.HasIndex("SalesOrderId")
+                        .HasDatabaseName("ix_purchase_orders_sales_order_id");
+
+                    b.HasIndex("WarehouseId")
+                        .HasDatabaseName("ix_purchase_orders_warehouse_id");
+
+                    b.HasIndex("Status", "WarehouseId")
+                        .HasDatabaseName("ix_purchase_orders_status_warehouse_id");
+
+                    b.HasIndex("SupplierId", "Status")
+                        .HasDatabaseName("ix_purchase_orders_supplier_id_status");
+
+                    b.ToTable("purchase_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PurchaseReceipt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("PurchaseOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purchase_order_id");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid?>("ReceivedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_by");
+
+                    b.Property<DateOnly>("ReceivedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_on");
+
+                    b.Property<Guid?>("StockReceiptId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stock_receipt_id");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchase_receipts");
+
+                    b.HasIndex("PurchaseOrderId")
+                        .HasDatabaseName("ix_purchase_receipts_purchase_order_id");
+
+                    b.HasIndex("SupplierId", "ReceivedOn")
+                        .HasDatabaseName("ix_purchase_receipts_supplier_id_received_on");
+
+                    b.ToTable("purchase_receipts", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.ShippingNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("Eta")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("eta");
+
+                    b.Property<Guid>("PurchaseOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purchase_order_id");
+
+                    b.Property<DateOnly>("ShipDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ship_date");
+
+                    b.Property<Guid?>("ShipmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipping_notices");
+
+                    b.HasIndex("PurchaseOrderId")
+                        .HasDatabaseName("ix_shipping_notices_purchase_order_id");
+
+                    b.ToTable("shipping_notices", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Purchasing.Supplier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2088,6 +2367,17 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_active");
@@ -2102,6 +2392,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<int>("PaymentTermsDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payment_terms_days");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -2115,6 +2409,74 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_suppliers_code");
 
                     b.ToTable("suppliers", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.SupplierPrice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("MinQuantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("min_quantity");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<long>("UnitPriceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price_minor");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_supplier_prices");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_supplier_prices_product_id");
+
+                    b.HasIndex("SupplierId", "ProductId")
+                        .HasDatabaseName("ix_supplier_prices_supplier_id_product_id");
+
+                    b.ToTable("supplier_prices", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.SupplierUser", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_supplier_users");
+
+                    b.HasIndex("SupplierId")
+                        .HasDatabaseName("ix_supplier_users_supplier_id");
+
+                    b.ToTable("supplier_users", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Server.Analytics.DailyCustomerSalesRow", b =>
@@ -2966,7 +3328,98 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                                 .HasConstraintName("fk_shipment_lines_shipments_shipment_id");
                         });
 
+                    b.OwnsMany("Orderly.Domain.Fulfillment.ShipmentPackage", "Packages", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("Number")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("number");
+
+                            b1.Property<string>("TrackingNumber")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("tracking_number");
+
+                            b1.Property<decimal?>("WeightKg")
+                                .HasPrecision(12, 3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("weight_kg");
+
+                            b1.Property<Guid>("shipment_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("shipment_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_shipment_packages");
+
+                            b1.HasIndex("shipment_id")
+                                .HasDatabaseName("ix_shipment_packages_shipment_id");
+
+                            b1.ToTable("shipment_packages", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("shipment_id")
+                                .HasConstraintName("fk_shipment_packages_shipments_shipment_id");
+                        });
+
+                    b.OwnsMany("Orderly.Domain.Fulfillment.TrackingEvent", "TrackingEvents", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<DateTime>("At")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("at");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("description");
+
+                            b1.Property<string>("Location")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("location");
+
+                            b1.Property<string>("State")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("state");
+
+                            b1.Property<string>("Status")
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("status");
+
+                            b1.Property<Guid>("shipment_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("shipment_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_shipment_tracking_events");
+
+                            b1.HasIndex("shipment_id")
+                                .HasDatabaseName("ix_shipment_tracking_events_shipment_id");
+
+                            b1.ToTable("shipment_tracking_events", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("shipment_id")
+                                .HasConstraintName("fk_shipment_tracking_events_shipments_shipment_id");
+                        });
+
                     b.Navigation("Lines");
+
+                    b.Navigation("Packages");
+
+                    b.Navigation("TrackingEvents");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
@@ -3274,8 +3727,301 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_sales_orders_customers_customer_id");
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PreferredSupplier", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_preferred_suppliers_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Purchasing.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_preferred_suppliers_suppliers_supplier_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_preferred_suppliers_warehouses_warehouse_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PurchaseOrder", b =>
+                {
+                    b.HasOne("Orderly.Domain.Purchasing.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_suppliers_supplier_id");
+
+                    b.HasOne("Orderly.Domain.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_warehouses_warehouse_id");
+
+                    b.OwnsMany("Orderly.Domain.Purchasing.PurchaseOrderLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Arrived")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("arrived");
+
+                            b1.Property<long>("CancelledQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("cancelled_quantity");
+
+                            b1.Property<long?>("ConfirmedQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("confirmed_quantity");
+
+                            b1.Property<DateOnly?>("ExpectedDate")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("expected_date");
+
+                            b1.Property<int>("LineNumber")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("line_number");
+
+                            b1.Property<long?>("ListPriceMinor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("list_price_minor");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("product_id");
+
+                            b1.Property<DateOnly?>("PromisedDate")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("promised_date");
+
+                            b1.Property<DateOnly?>("ProposedDate")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("proposed_date");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<long>("Rejected")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("rejected");
+
+                            b1.Property<Guid?>("SalesOrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sales_order_line_id");
+
+                            b1.Property<long>("ShippedBySupplier")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("shipped_by_supplier");
+
+                            b1.Property<long>("UnitPriceMinor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("unit_price_minor");
+
+                            b1.Property<Guid>("purchase_order_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("purchase_order_id");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_purchase_order_lines");
+
+                            b1.HasIndex("ProductId")
+                                .HasDatabaseName("ix_purchase_order_lines_product_id");
+
+                            b1.HasIndex("SalesOrderLineId")
+                                .HasDatabaseName("ix_purchase_order_lines_sales_order_line_id");
+
+                            b1.HasIndex("purchase_order_id")
+                                .HasDatabaseName("ix_purchase_order_lines_purchase_order_id");
+
+                            b1.ToTable("purchase_order_lines", (string)null);
+
+                            b1.HasOne("Orderly.Domain.Catalog.Product", null)
+                                .WithMany()
+                                .HasForeignKey("ProductId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .IsRequired()
+                                .HasConstraintName("fk_purchase_order_lines_products_product_id");
+
+                            b1.WithOwner()
+                                .HasForeignKey("purchase_order_id")
+                                .HasConstraintName("fk_purchase_order_lines_purchase_orders_purchase_order_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.PurchaseReceipt", b =>
+                {
+                    b.HasOne("Orderly.Domain.Purchasing.PurchaseOrder", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_receipts_purchase_orders_purchase_order_id");
+
+                    b.OwnsMany("Orderly.Domain.Purchasing.PurchaseReceiptLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Arrived")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("arrived");
+
+                            b1.Property<DateOnly?>("DueDate")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("due_date");
+
+                            b1.Property<Guid>("ProductId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("product_id");
+
+                            b1.Property<Guid>("PurchaseOrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("purchase_order_line_id");
+
+                            b1.Property<string>("RejectReason")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("reject_reason");
+
+                            b1.Property<long>("Rejected")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("rejected");
+
+                            b1.Property<Guid>("receipt_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("receipt_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_purchase_receipt_lines");
+
+                            b1.HasIndex("receipt_id")
+                                .HasDatabaseName("ix_purchase_receipt_lines_receipt_id");
+
+                            b1.ToTable("purchase_receipt_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("receipt_id")
+                                .HasConstraintName("fk_purchase_receipt_lines_purchase_receipts_receipt_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.ShippingNotice", b =>
+                {
+                    b.HasOne("Orderly.Domain.Purchasing.PurchaseOrder", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipping_notices_purchase_orders_purchase_order_id");
+
+                    b.OwnsMany("Orderly.Domain.Purchasing.ShippingNoticeLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<Guid>("PurchaseOrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("purchase_order_line_id");
+
+                            b1.Property<long>("Quantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("quantity");
+
+                            b1.Property<Guid>("notice_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("notice_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_shipping_notice_lines");
+
+                            b1.HasIndex("notice_id")
+                                .HasDatabaseName("ix_shipping_notice_lines_notice_id");
+
+                            b1.ToTable("shipping_notice_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("notice_id")
+                                .HasConstraintName("fk_shipping_notice_lines_shipping_notices_notice_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
             modelBuilder.Entity("Orderly.Domain.Purchasing.Supplier", b =>
                 {
+                    b.OwnsMany("Orderly.Domain.Purchasing.SupplierContact", "Contacts", b1 =>
+                        {
+                            b1.Property<int>("id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Email")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("email");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("name");
+
+                            b1.Property<string>("Phone")
+                                .HasMaxLength(50)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("phone");
+
+                            b1.Property<string>("Role")
+                                .HasMaxLength(50)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("role");
+
+                            b1.Property<Guid>("supplier_id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("supplier_id");
+
+                            b1.HasKey("id")
+                                .HasName("pk_supplier_contacts");
+
+                            b1.HasIndex("supplier_id")
+                                .HasDatabaseName("ix_supplier_contacts_supplier_id");
+
+                            b1.ToTable("supplier_contacts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("supplier_id")
+                                .HasConstraintName("fk_supplier_contacts_suppliers_supplier_id");
+                        });
+
                     b.OwnsMany("Orderly.Domain.Purchasing.SupplierProduct", "Products", b1 =>
                         {
                             b1.Property<int>("id")
@@ -3294,6 +4040,16 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                             b1.Property<int?>("LeadTimeDays")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("lead_time_days");
+
+                            b1.Property<long?>("MinOrderQuantity")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("min_order_quantity");
+
+                            b1.Property<long?>("PackSize")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("bigint")
+                                .HasColumnName("pack_size");
 
                             b1.Property<Guid>("ProductId")
                                 .HasColumnType("TEXT")
@@ -3326,7 +4082,36 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                                 .HasConstraintName("fk_supplier_products_suppliers_supplier_id");
                         });
 
+                    b.Navigation("Contacts");
+
                     b.Navigation("Products");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.SupplierPrice", b =>
+                {
+                    b.HasOne("Orderly.Domain.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_supplier_prices_products_product_id");
+
+                    b.HasOne("Orderly.Domain.Purchasing.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_supplier_prices_suppliers_supplier_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Purchasing.SupplierUser", b =>
+                {
+                    b.HasOne("Orderly.Domain.Purchasing.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_supplier_users_suppliers_supplier_id");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Orders.SalesOrder", b =>

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Orderly.Server.Tests.Supply;
+
+/// <summary>
+/// A local Kuaidi100 on Kestrel (127.0.0.1, a free port) that behaves as shared/integrations.md D1 says: query
+/// <c>poll/query.do</c> checks <c>sign = upper(MD5(param + key + customer))</c> and answers HTTP 200 with either the
+/// track or <c>{"result":false,"returnCode":...}</c>; subscription <c>poll</c> records the request.
+/// </summary>
+public sealed class FakeKuaidi100 : IAsyncDisposable
+{
+    public const string Customer = "TESTCUSTOMER";
+    public const string Key = "TESTKEY123";
+
+    private readonly WebApplication _app;
+
+    public FakeKuaidi100()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/poll/query.do", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var param = form["param"].ToString();
+            Queries.Enqueue(param);
+            if (form["customer"] != Customer || Sign(param + Key + Customer) != form["sign"])
+            {
+                return Results.Json(new { result = false, returnCode = "503", message = "验证签名失败" });
+            }
+
+            var num = JsonNode.Parse(param)!["num"]!.GetValue<string>();
+            return Tracks.TryGetValue(num, out var track)
+                ? Results.Text(track, "application/json")
+                : Results.Json(new { result = false, returnCode = "500", message = "查询无结果，请隔段时间再查" });
+        });
+        _app.MapPost("/poll", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            Subscriptions.Enqueue(form["param"].ToString());
+            return Results.Json(new { result = true, returnCode = "200", message = "提交成功" });
+        });
+        _app.StartAsync().GetAwaiter().GetResult();
+        BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The query answer per tracking number (a JSON text as Kuaidi100 sends it).</summary>
+    public ConcurrentDictionary<string, string> Tracks { get; } = new();
+
+    public ConcurrentQueue<string> Queries { get; } = new();
+
+    public ConcurrentQueue<string> Subscriptions { get; } = new();
+
+#pragma warning disable CA5351 // Kuaidi100's signature scheme is MD5.
+    public static string Sign(string text) => Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+#pragma warning restore CA5351
+
+    /// <summary>A track in Kuaidi100's shape: rows of (Beijing time, status name, context).</summary>
+    public static string Track(string com, string number, string state, params (string Time, string Status, string Context)[] rows) =>
+        JsonSerializer.Serialize(new
+        {
+            message = "ok", nu = number, ischeck = state == "3" ? "1" : "0", com, status = "200", state, condition = "F00",
+            data = rows.Select(r => new { time = r.Time, ftime = r.Time, context = r.Context, location = "", areaName = "上海市", status = r.Status, statusCode = "0" }),
+        });
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

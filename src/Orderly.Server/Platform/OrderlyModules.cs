@@ -21,6 +21,7 @@ public static class OrderlyModules
         new Purchasing.PurchasingModule(),
         new Analytics.AnalyticsModule(),
         new Integration.IntegrationModule(),
+        new Billing.BillingModule(),
         new Demo.DemoModule(),
         new Ui.UiModule(),
     ];

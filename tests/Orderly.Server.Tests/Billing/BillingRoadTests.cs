@@ -89,6 +89,9 @@ public abstract partial class BillingRoadTests(OrderlyApp app)
         Assert.Equal(100m, refunded["unallocated"].Dec());
         (await admin.PostAsync($"/api/payments/{over.Id()}/refund", new { amount = 100.04m })).Expect(HttpStatusCode.UnprocessableEntity);
 
+        var events = await app.WithDbAsync(db => Task.FromResult(db.Outbox.Where(m => m.CustomerId == customer).Select(m => m.Type).ToList()));
+        Assert.Equal(2, events.Count(t => t == "InvoiceIssued"));
+        Assert.Equal(2, events.Count(t => t == "PaymentReceived"));
         var audited = await app.WithDbAsync(db => Task.FromResult(db.AuditRecords.Count(a => a.EntityType == "Invoice" || a.EntityType == "Payment")));
         Assert.True(audited >= 6, $"Expected audit records of invoices and payments, found {audited}.");
     }

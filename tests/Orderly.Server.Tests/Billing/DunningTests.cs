@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Tests.Inventory;
+
+namespace Orderly.Server.Tests.Billing;
+
+/// <summary>Dunning on a clock the test drives: overdue invoices, reminders, credit hold in the approval reasons, release by finance.</summary>
+public abstract class DunningTests(ClockedApp app)
+{
+    [Fact]
+    public async Task LongOverdueCustomer_IsHeld_NewOrdersWait_UntilFinanceReleases()
+    {
+        var admin = await app.AdminNowAsync();
+        var road = new BillingRoad(admin);
+        var product = await road.Data.ProductAsync(listPrice: 10m);
+        var customer = await road.Data.CustomerAsync();
+        var (orderId, lines) = await road.ConfirmedOrderAsync(customer, (product, 5));
+        await road.ShipAsync(orderId, (lines[0], 5));
+        var invoice = await road.IssueAsync((await road.InvoiceAsync(orderId)).Id());
+        var due = DateOnly.Parse(invoice["dueDate"].Str(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(app.Today.AddDays(30), due);
+
+        // Three days before the due date: the first reminder, nothing overdue.
+        app.Clock.Advance(TimeSpan.FromDays(27));
+        admin = await app.AdminNowAsync();
+        var run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
+        Assert.Equal((0, 1, 0), (run["overdue"]!.GetValue<int>(), run["reminders"]!.GetValue<int>(), run["held"]!.GetValue<int>()));
+
+        // 61 days past due: overdue, the 30-day reminder (the 7-day one was missed and is not sent late), and held.
+        app.Clock.Advance(TimeSpan.FromDays(64));
+        admin = await app.AdminNowAsync();
+        run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
+        Assert.Equal((1, 1, 1), (run["overdue"]!.GetValue<int>(), run["reminders"]!.GetValue<int>(), run["held"]!.GetValue<int>()));
+        Assert.Equal("Overdue", (await admin.GetJsonAsync($"/api/invoices/{invoice.Id()}")).Expect(HttpStatusCode.OK)["status"].Str());
+        var events = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.CustomerId == customer).Select(m => new { m.Type, m.Payload }).ToListAsync());
+        Assert.Equal(2, events.Count(e => e.Type == "InvoiceReminderDue"));
+        var overdue = JsonNode.Parse(Assert.Single(events, e => e.Type == "InvoiceOverdue").Payload)!;
+        Assert.Equal((61, 50m, due.ToString("yyyy-MM-dd")), (overdue["daysOverdue"]!.GetValue<int>(), overdue["due"].Dec(), overdue["dueDate"].Str()));
+        Assert.Single(events, e => e.Type == "CustomerCreditHeld");
+
+        var profile = (await admin.GetJsonAsync($"/api/customers/{customer}/billing-profile")).Expect(HttpStatusCode.OK);
+        Assert.True(profile["onCreditHold"]!.GetValue<bool>());
+        var next = await new TestData(admin).OrderAsync(customer, (product, 1));
+        var submitted = (await admin.PostAsync($"/api/orders/{next.Id()}/submit")).Expect(HttpStatusCode.OK);
+        Assert.Equal("PendingApproval", submitted["status"].Str());
+        Assert.Contains("CreditHold", submitted["approvalReasons"]!.AsArray().Select(r => r.Str()));
+
+        var finance = await app.UserNowAsync("finance@dunning.test", "Finance");
+        (await finance.PostAsync($"/api/customers/{customer}/credit-hold/release", new { note = "客户已承诺本周付款" })).Expect(HttpStatusCode.OK);
+        (await finance.PostAsync($"/api/customers/{customer}/credit-hold/release", new { })).Expect(HttpStatusCode.Conflict);
+        run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
+        Assert.Equal(0, run["held"]!.GetValue<int>());
+        var after = await new TestData(admin).OrderAsync(customer, (product, 1));
+        Assert.Equal("Confirmed", (await admin.PostAsync($"/api/orders/{after.Id()}/submit")).Expect(HttpStatusCode.OK)["status"].Str());
+        Assert.Contains("CustomerCreditReleased", await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.CustomerId == customer).Select(m => m.Type).ToListAsync()));
+    }
+}
+
+public sealed class DunningTests_Sqlite(ClockedSqliteApp app) : DunningTests(app), IClassFixture<ClockedSqliteApp>;

@@ -22,6 +22,7 @@ public static class OrderlyModules
         new Analytics.AnalyticsModule(),
         new Integration.IntegrationModule(),
         new Billing.BillingModule(),
+        new Documents.DocumentsModule(),
         new Demo.DemoModule(),
         new Ui.UiModule(),
     ];

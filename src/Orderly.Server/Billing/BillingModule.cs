@@ -34,6 +34,8 @@ public sealed class BillingModule : IOrderlyModule
         services.AddScoped<IOrderPaymentSource>(sp => sp.GetRequiredService<BillingFacts>());
         services.AddScoped<IReceivablesExposure>(sp => sp.GetRequiredService<BillingFacts>());
         services.AddOrderlyJob<DunningJob>(capability.Configuration, DunningJob.Name, DunningJob.DefaultSchedule);
+        services.AddScoped<QuotationService>();
+        services.AddOrderlyJob<QuotationReviewJob>(capability.Configuration, QuotationReviewJob.Name, QuotationReviewJob.DefaultSchedule);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -41,6 +43,7 @@ public sealed class BillingModule : IOrderlyModule
         app.MapInvoiceEndpoints();
         app.MapPaymentEndpoints();
         app.MapReceivableEndpoints();
+        app.MapQuotationEndpoints();
     }
 
     public void ConfigureAudit(AuditMap audit) => audit
@@ -51,5 +54,7 @@ public sealed class BillingModule : IOrderlyModule
         .Root<CustomerBillingProfile>("CustomerBillingProfile", p => p.CustomerId, (p, _) => p.CustomerId)
         .Root<ProductTaxRate>("ProductTaxRate", r => r.ProductId)
         .Root<CreditHold>("CreditHold", h => h.Id, (h, _) => h.CustomerId)
+        .Root<Quotation>("Quotation", q => q.Id, (q, _) => q.CustomerId)
+        .Part<QuotationLine>("Quotation", e => ((QuotationLine)e.Entity).QuotationId, e => $"lines[{((QuotationLine)e.Entity).LineNumber}].")
         .Exclude<OrderBillingState>("a lock row per order that serialises invoicing; the invoices it guards are audited");
 }

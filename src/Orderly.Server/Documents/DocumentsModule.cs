@@ -16,6 +16,8 @@ public sealed class DocumentsModule : IOrderlyModule
         services.AddScoped<StatementDocument>();
         services.AddScoped<OrderConfirmationDocument>();
         services.AddScoped<DeliveryNoteDocument>();
+        services.AddScoped<QuotationDocument>();
+        services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<QuotationDocument>());
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<InvoiceDocument>());
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<StatementDocument>());
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<OrderConfirmationDocument>());

@@ -20,6 +20,30 @@ public sealed class BillingRoad(HttpClient admin)
         return (order.Id(), [.. confirmed["lines"]!.AsArray().OrderBy(l => l!["lineNumber"]!.GetValue<int>()).Select(l => l!.Id())]);
     }
 
+    /// <summary>A quotation, sent and accepted: the order it creates, submitted and confirmed, with its line ids.</summary>
+    public async Task<(Guid QuotationId, Guid OrderId, Guid[] Lines)> QuotedOrderAsync(Guid customer, params (Guid Product, decimal Quantity)[] lines)
+    {
+        var warehouse = await Data.WarehouseAsync();
+        foreach (var (product, quantity) in lines)
+        {
+            await Data.ReceiveAsync(warehouse, product, quantity);
+        }
+
+        var quotation = (await admin.PostAsync("/api/quotations", new { customerId = customer, lines = lines.Select(l => new { productId = l.Product, quantity = l.Quantity }) }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("Draft", quotation["status"].Str());
+        Assert.Equal("Sent", (await admin.PostAsync($"/api/quotations/{quotation.Id()}/send")).Expect(HttpStatusCode.OK)["status"].Str());
+        var accepted = (await admin.PostAsync($"/api/quotations/{quotation.Id()}/accept")).Expect(HttpStatusCode.Created);
+        var orderId = accepted["orderId"]!.GetValue<Guid>();
+        Assert.Equal("Accepted", accepted["quotation"]!["status"].Str());
+        Assert.Equal(orderId, accepted["quotation"]!["orderId"]!.GetValue<Guid>());
+        (await admin.PostAsync($"/api/quotations/{quotation.Id()}/accept")).Expect(HttpStatusCode.Conflict);
+        var confirmed = (await admin.PostAsync($"/api/orders/{orderId}/submit")).Expect(HttpStatusCode.OK);
+        Assert.Equal("Confirmed", confirmed["status"].Str());
+        Assert.Equal(quotation["total"].Dec(), confirmed["total"].Dec());
+        return (quotation.Id(), orderId, [.. confirmed["lines"]!.AsArray().OrderBy(l => l!["lineNumber"]!.GetValue<int>()).Select(l => l!.Id())]);
+    }
+
     public async Task ShipAsync(Guid orderId, params (Guid LineId, decimal Quantity)[] lines) =>
         (await admin.PostAsync($"/api/orders/{orderId}/shipments", new { lines = lines.Select(l => new { lineId = l.LineId, quantity = l.Quantity }) }))
             .Expect(HttpStatusCode.Created);

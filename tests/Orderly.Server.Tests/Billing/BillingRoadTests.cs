@@ -10,7 +10,7 @@ namespace Orderly.Server.Tests.Billing;
 public abstract partial class BillingRoadTests(OrderlyApp app)
 {
     [Fact]
-    public async Task Road_TwoShipmentsTwoInvoices_PartialThenOverpayment_StatementShowsZeroDueAndCredit()
+    public async Task Road_QuotationToOrder_TwoShipmentsTwoInvoices_PartialThenOverpayment_StatementShowsZeroDueAndCredit()
     {
         using var admin = await app.AdminAsync();
         var road = new BillingRoad(admin);
@@ -18,7 +18,7 @@ public abstract partial class BillingRoadTests(OrderlyApp app)
         var food = await road.Data.ProductAsync(listPrice: 33.32m, minPrice: 26m);
         await road.SetVatAsync(food, 9m);
         var customer = await road.Data.CustomerAsync(name: "上海华联贸易有限公司 " + TestData.Unique("b"));
-        var (orderId, lines) = await road.ConfirmedOrderAsync(customer, (widget, 10), (food, 3));
+        var (_, orderId, lines) = await road.QuotedOrderAsync(customer, (widget, 10), (food, 3));
 
         (await admin.PostAsync("/api/invoices", new { orderId })).Expect(HttpStatusCode.UnprocessableEntity);
         await road.ShipAsync(orderId, (lines[0], 4), (lines[1], 3));

@@ -43,6 +43,11 @@ public sealed class DocumentTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Contains("收货人签字", delivery, StringComparison.Ordinal);
         Assert.Contains(name, delivery, StringComparison.Ordinal);
 
+        var (quotationId, _, _) = await road.QuotedOrderAsync(customer, (product, 1));
+        var quotation = await TextOfAsync(admin, $"/api/quotations/{quotationId}/document.pdf");
+        Assert.Contains("报价单", quotation, StringComparison.Ordinal);
+        Assert.Contains("壹仟贰佰叁拾肆元伍角陆分", quotation, StringComparison.Ordinal);
+
         var statement = await TextOfAsync(admin, $"/api/customers/{customer}/statement.pdf");
         Assert.Contains("对账单", statement, StringComparison.Ordinal);
         Assert.Contains("234.56", statement, StringComparison.Ordinal);

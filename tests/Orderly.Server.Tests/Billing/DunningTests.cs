@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Orderly.Server.Tests.Inventory;
 
 namespace Orderly.Server.Tests.Billing;
@@ -56,3 +57,41 @@ public abstract class DunningTests(ClockedApp app)
 }
 
 public sealed class DunningTests_Sqlite(ClockedSqliteApp app) : DunningTests(app), IClassFixture<ClockedSqliteApp>;
+
+/// <summary>Quotations on a driven clock: announced once before they expire, then expired, and an expired one cannot be accepted.</summary>
+public sealed class QuotationExpiryTests(ClockedSqliteApp app) : IClassFixture<ClockedSqliteApp>
+{
+    [Fact]
+    public async Task ExpiringQuotation_IsAnnouncedOnce_ThenExpires()
+    {
+        var admin = await app.AdminNowAsync();
+        var data = new TestData(admin);
+        var product = await data.ProductAsync(listPrice: 10m);
+        var customer = await data.CustomerAsync();
+        var quotation = (await admin.PostAsync("/api/quotations", new { customerId = customer, lines = new[] { new { productId = product, quantity = 3 } }, validUntil = app.Today.AddDays(5) }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(30m, quotation["total"].Dec());
+        (await admin.PostAsync($"/api/quotations/{quotation.Id()}/send")).Expect(HttpStatusCode.OK);
+
+        async Task<int> ReviewAsync() => await app.WithDbAsync(async _ =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Orderly.Server.Identity.Caller>().ActAsSystem("test");
+            return await scope.ServiceProvider.GetRequiredService<Orderly.Server.Billing.QuotationService>().ReviewAsync(3, CancellationToken.None);
+        });
+
+        await ReviewAsync();
+        Assert.Empty(await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == "QuotationExpiring" && m.CustomerId == customer).ToListAsync()));
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        await ReviewAsync();
+        await ReviewAsync();
+        var expiring = Assert.Single(await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Type == "QuotationExpiring" && m.CustomerId == customer).ToListAsync()));
+        Assert.Equal(app.Today.AddDays(2).ToString("yyyy-MM-dd"), JsonNode.Parse(expiring.Payload)!["validUntil"].Str());
+
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        await ReviewAsync();
+        admin = await app.AdminNowAsync();
+        Assert.Equal("Expired", (await admin.GetJsonAsync($"/api/quotations/{quotation.Id()}")).Expect(HttpStatusCode.OK)["status"].Str());
+        (await admin.PostAsync($"/api/quotations/{quotation.Id()}/accept")).Expect(HttpStatusCode.Conflict);
+    }
+}

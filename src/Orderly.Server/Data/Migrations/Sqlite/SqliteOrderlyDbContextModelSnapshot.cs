@@ -844,6 +844,153 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("product_tax_rates", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Billing.Quotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<bool>("ExpiryAnnounced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expiry_announced");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_minor");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("valid_until");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quotations");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_quotations_customer_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quotations_number");
+
+                    b.HasIndex("Status", "ValidUntil")
+                        .HasDatabaseName("ix_quotations_status_valid_until");
+
+                    b.ToTable("quotations", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Billing.QuotationLine", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("DiscountPercent")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discount_percent");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_number");
+
+                    b.Property<long>("LineTotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_total_minor");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("ProductName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_name");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<Guid>("QuotationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quotation_id");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<long>("UnitPriceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price_minor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quotation_lines");
+
+                    b.HasIndex("QuotationId")
+                        .HasDatabaseName("ix_quotation_lines_quotation_id");
+
+                    b.ToTable("quotation_lines", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2667,6 +2814,26 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_product_tax_rates_products_product_id");
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Billing.Quotation", b =>
+                {
+                    b.HasOne("Orderly.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_quotations_customers_customer_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Billing.QuotationLine", b =>
+                {
+                    b.HasOne("Orderly.Domain.Billing.Quotation", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("QuotationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quotation_lines_quotations_quotation_id");
+                });
+
             modelBuilder.Entity("Orderly.Domain.Customers.Customer", b =>
                 {
                     b.OwnsMany("Orderly.Domain.Customers.Contact", "Contacts", b1 =>
@@ -3138,6 +3305,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Orderly.Domain.Billing.Payment", b =>
                 {
                     b.Navigation("Allocations");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Billing.Quotation", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Orders.SalesOrder", b =>

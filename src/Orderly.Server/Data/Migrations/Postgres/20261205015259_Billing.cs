@@ -173,6 +173,36 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "quotations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    valid_until = table.Column<DateOnly>(type: "date", nullable: false),
+                    total_minor = table.Column<long>(type: "bigint", nullable: false),
+                    note = table.Column<string>(type: "text", nullable: true),
+                    decline_reason = table.Column<string>(type: "text", nullable: true),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    expiry_announced = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_quotations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_quotations_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invoice_lines",
                 columns: table => new
                 {
@@ -231,6 +261,34 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "quotation_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    quotation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    line_number = table.Column<int>(type: "integer", nullable: false),
+                    product_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "text", nullable: false),
+                    product_name = table.Column<string>(type: "text", nullable: false),
+                    unit = table.Column<string>(type: "text", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", precision: 18, scale: 4, nullable: false),
+                    unit_price_minor = table.Column<long>(type: "bigint", nullable: false),
+                    discount_percent = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
+                    line_total_minor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_quotation_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_quotation_lines_quotations_quotation_id",
+                        column: x => x.quotation_id,
+                        principalTable: "quotations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_credit_holds_customer_id",
                 table: "credit_holds",
@@ -276,6 +334,27 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "ix_payments_customer_id_received_on",
                 table: "payments",
                 columns: new[] { "customer_id", "received_on" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quotation_lines_quotation_id",
+                table: "quotation_lines",
+                column: "quotation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quotations_customer_id",
+                table: "quotations",
+                column: "customer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quotations_number",
+                table: "quotations",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_quotations_status_valid_until",
+                table: "quotations",
+                columns: new[] { "status", "valid_until" });
         }
 
         /// <inheritdoc />
@@ -300,10 +379,16 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "product_tax_rates");
 
             migrationBuilder.DropTable(
+                name: "quotation_lines");
+
+            migrationBuilder.DropTable(
                 name: "invoices");
 
             migrationBuilder.DropTable(
                 name: "payments");
+
+            migrationBuilder.DropTable(
+                name: "quotations");
         }
     }
 }

@@ -69,7 +69,7 @@ public sealed record StatementDto(
     decimal Invoiced, decimal Received, decimal Due, decimal Credit);
 
 public sealed record BillingProfileInput(
-    InvoicingPolicy Policy = InvoicingPolicy.OnShipment, bool TaxInclusive = true, FapiaoType FapiaoType = FapiaoType.Ordinary,
+    InvoicingPolicy Policy, bool TaxInclusive, FapiaoType FapiaoType,
     string? TaxId = null, string? Address = null, string? Phone = null, string? Bank = null, string? Account = null);
 
 public sealed record BillingProfileDto(

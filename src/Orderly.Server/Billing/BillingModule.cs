@@ -15,10 +15,12 @@ public sealed class BillingModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(BillingPolicies.ManageBilling, Name, [Roles.Admin, Roles.Finance],
-            "draft, issue, cancel, credit and write off invoices (never one whose payment one recorded), record, allocate and refund payments, billing profiles, release credit holds, run dunning"),
+            "draft, issue, cancel, credit, record the fapiao of and write off invoices (never one whose payment one recorded); record, allocate and refund payments; change customers' billing profiles; release credit holds"),
         new(BillingPolicies.ReadReceivables, Name, [Roles.Admin, Roles.Finance, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Viewer],
-            "invoices, payments, aging, DSO, statements, billing profiles, tax rates (reps: their own customers')"),
-        new(BillingPolicies.ManageTaxRates, Name, [Roles.Admin, Roles.Finance], "set a product's VAT rate"),
+            "read invoices (and their PDF), payments and allocation suggestions, receivables (aging, DSO), customers' statements (JSON, PDF) and billing profiles, billing tax rates; a rep reads their own customers'"),
+        new(BillingPolicies.EnterQuotations, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk],
+            "create, send, decline and accept quotations (accepting creates the order)"),
+        new(BillingPolicies.ManageTaxRates, Name, [Roles.Admin, Roles.Finance], "set a product's VAT rate (`PUT /api/billing/tax-rates/{productId}`)"),
     ];
 
     public void AddServices(ModuleServices capability)

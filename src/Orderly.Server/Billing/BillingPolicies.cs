@@ -9,6 +9,9 @@ public static class BillingPolicies
     /// <summary>Receivables (aging, DSO, statements): finance and management all customers, reps their own.</summary>
     public const string ReadReceivables = "ReadReceivables";
 
+    /// <summary>Quotations: entered, sent, declined and accepted by whoever enters orders.</summary>
+    public const string EnterQuotations = "EnterQuotations";
+
     /// <summary>VAT rates of products.</summary>
     public const string ManageTaxRates = "ManageTaxRates";
 }

@@ -14,9 +14,6 @@ public static class ReceivableEndpoints
         receivables.MapGet("/dso", async (BillingQueries q, DateOnly? asOf, int? days, string? currency, CancellationToken ct) =>
             TypedResults.Ok(await q.DsoAsync(asOf, days, currency, ct)))
             .WithName("DaysSalesOutstanding").WithSummary("Days sales outstanding: receivables on the day over the period's invoiced sales times the period's days.");
-        receivables.MapPost("/dunning", async (Dunning d, CancellationToken ct) => TypedResults.Ok(await d.RunAsync(ct)))
-            .WithName("RunDunning").WithSummary("Runs dunning now: overdue invoices marked, reminders raised, long-overdue customers put on credit hold.")
-            .RequireAuthorization(BillingPolicies.ManageBilling);
 
         var customers = app.MapGroup("/api/customers/{id:guid}").WithTags("Billing").RequireAuthorization(BillingPolicies.ReadReceivables);
         customers.MapGet("/statement", async (Guid id, BillingQueries q, DateOnly? from, DateOnly? to, CancellationToken ct) =>

@@ -7,6 +7,13 @@ namespace Orderly.Server.Tests.Billing;
 /// <summary>Dunning on a clock the test drives: overdue invoices, reminders, credit hold in the approval reasons, release by finance.</summary>
 public abstract class DunningTests(ClockedApp app)
 {
+    private async Task<Orderly.Server.Billing.DunningResult> RunDunningAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Orderly.Server.Identity.Caller>().ActAsSystem("job:dunning");
+        return await scope.ServiceProvider.GetRequiredService<Orderly.Server.Billing.Dunning>().RunAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task LongOverdueCustomer_IsHeld_NewOrdersWait_UntilFinanceReleases()
     {
@@ -23,14 +30,14 @@ public abstract class DunningTests(ClockedApp app)
         // Three days before the due date: the first reminder, nothing overdue.
         app.Clock.Advance(TimeSpan.FromDays(27));
         admin = await app.AdminNowAsync();
-        var run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
-        Assert.Equal((0, 1, 0), (run["overdue"]!.GetValue<int>(), run["reminders"]!.GetValue<int>(), run["held"]!.GetValue<int>()));
+        var run = await RunDunningAsync();
+        Assert.Equal((0, 1, 0), (run.Overdue, run.Reminders, run.Held));
 
         // 61 days past due: overdue, the 30-day reminder (the 7-day one was missed and is not sent late), and held.
         app.Clock.Advance(TimeSpan.FromDays(64));
         admin = await app.AdminNowAsync();
-        run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
-        Assert.Equal((1, 1, 1), (run["overdue"]!.GetValue<int>(), run["reminders"]!.GetValue<int>(), run["held"]!.GetValue<int>()));
+        run = await RunDunningAsync();
+        Assert.Equal((1, 1, 1), (run.Overdue, run.Reminders, run.Held));
         Assert.Equal("Overdue", (await admin.GetJsonAsync($"/api/invoices/{invoice.Id()}")).Expect(HttpStatusCode.OK)["status"].Str());
         var events = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.CustomerId == customer).Select(m => new { m.Type, m.Payload }).ToListAsync());
         Assert.Equal(2, events.Count(e => e.Type == "InvoiceReminderDue"));
@@ -48,8 +55,8 @@ public abstract class DunningTests(ClockedApp app)
         var finance = await app.UserNowAsync("finance@dunning.test", "Finance");
         (await finance.PostAsync($"/api/customers/{customer}/credit-hold/release", new { note = "客户已承诺本周付款" })).Expect(HttpStatusCode.OK);
         (await finance.PostAsync($"/api/customers/{customer}/credit-hold/release", new { })).Expect(HttpStatusCode.Conflict);
-        run = (await admin.PostAsync("/api/receivables/dunning")).Expect(HttpStatusCode.OK);
-        Assert.Equal(0, run["held"]!.GetValue<int>());
+        run = await RunDunningAsync();
+        Assert.Equal(0, run.Held);
         var after = await new TestData(admin).OrderAsync(customer, (product, 1));
         Assert.Equal("Confirmed", (await admin.PostAsync($"/api/orders/{after.Id()}/submit")).Expect(HttpStatusCode.OK)["status"].Str());
         Assert.Contains("CustomerCreditReleased", await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.CustomerId == customer).Select(m => m.Type).ToListAsync()));

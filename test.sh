@@ -107,6 +107,7 @@ main() {
     cd "$REPO_ROOT"
     [[ -f "$SOLUTION" ]] || die "solution $SOLUTION not found in $REPO_ROOT"
     ensure_chromium
+    [[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc && -x /usr/bin/pdftotext ]] || apt_install fonts-wqy-microhei poppler-utils  # PDF documents (Billing)
     provide_postgres
     build_solution
     run_tests "$@"

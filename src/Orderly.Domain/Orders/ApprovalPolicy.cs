@@ -43,6 +43,7 @@ public static class ApprovalPolicy
     public const string OrderTotalAboveThreshold = "OrderTotalAboveThreshold";
     public const string DiscountNeedsApproval = "DiscountNeedsApproval";
     public const string CreditLimitExceeded = "CreditLimitExceeded";
+    public const string CreditHold = "CreditHold";
 
     /// <param name="order">The order being submitted.</param>
     /// <param name="otherOpenExposureMinor">The customer's other open orders, in the order's currency.</param>

@@ -66,11 +66,11 @@ public static class CustomerEndpoints
         return TypedResults.Created($"/api/customers/{customer.Id}", CustomerDto.From(customer, 0m));
     }
 
-    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, OrderlyDbContext db, DataScope scope, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, OrderlyDbContext db, DataScope scope, CreditExposure credit, HttpContext http, CancellationToken ct)
     {
         var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == id, ct)
             ?? throw new NotFoundException("Customer", id);
-        var exposure = await CreditExposure.OpenOrdersMinorAsync(db, id, customer.Currency, excludeOrderId: null, ct);
+        var exposure = await credit.OpenOrdersMinorAsync(id, customer.Currency, excludeOrderId: null, ct);
         ETags.Write(http, customer.Version);
         return TypedResults.Ok(CustomerDto.From(customer, Domain.Common.Money.FromMinor(exposure, customer.Currency).Amount));
     }

@@ -49,9 +49,15 @@ public sealed class SqliteGroupCommit
     /// <summary>How many fsyncs have run; with many concurrent writers far fewer than commits.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
+    private long _requests;
+
+    /// <summary>How many committed writes have waited for an fsync (<see cref="FlushAsync"/> calls).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
     /// <summary>Completes once an fsync that started after this call has finished.</summary>
     public Task FlushAsync()
     {
+        Interlocked.Increment(ref _requests);
         lock (_lock)
         {
             _requested = true;

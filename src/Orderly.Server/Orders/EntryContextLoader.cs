@@ -6,7 +6,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Orders;
 
 /// <summary>Gathers what the entry checks need with a handful of set-based queries; nothing here loads an aggregate's history.</summary>
-public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, Infrastructure.BusinessCalendar calendar, Identity.DataScope scope)
+public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, Infrastructure.BusinessCalendar calendar, Identity.DataScope scope, CreditExposure credit)
 {
     private const int MinHistoryForUsual = 3;
     private const int HistoryOrders = 250;
@@ -60,7 +60,7 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
             .Select(g => new RecentOrder(g.Key, g.GroupBy(l => l.ProductId).ToDictionary(p => p.Key, p => p.Sum(l => l.Quantity))))
             .ToList();
 
-        var exposure = await CreditExposure.OpenOrdersMinorAsync(db, customer.Id, customer.Currency, editingOrderId, ct);
+        var exposure = await credit.OpenOrdersMinorAsync(customer.Id, customer.Currency, editingOrderId, ct);
         var available = await db.StockBalances.AsNoTracking()
             .Where(b => productIds.Contains(b.ProductId))
             .Select(b => new { b.ProductId, b.OnHand, b.Reserved })

@@ -44,11 +44,13 @@ public sealed record OrderDto(
     decimal Total, DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, IReadOnlyList<string> ApprovalReasons,
     string? StatusReason, DateTimeOffset CreatedAt, Guid? CreatedBy, DateTimeOffset? SubmittedAt, DateTimeOffset? ConfirmedAt,
     int Version, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<StatusChangeDto> StatusHistory, IReadOnlyList<EntryWarning> Warnings,
-    IReadOnlyList<OrderAction> AllowedActions, ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial);
+    IReadOnlyList<OrderAction> AllowedActions, ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial,
+    string PaymentStatus = "NotInvoiced", decimal Invoiced = 0, decimal Paid = 0, decimal Due = 0);
 
 public sealed record OrderSummaryDto(
     Guid Id, string Number, Guid CustomerId, string CustomerName, OrderStatus Status, string Currency, decimal Total,
-    DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, int LineCount, DateTimeOffset CreatedAt);
+    DateOnly OrderDate, DateOnly? RequestedDeliveryDate, string? CustomerPo, int LineCount, DateTimeOffset CreatedAt,
+    string PaymentStatus = "NotInvoiced", decimal Invoiced = 0, decimal Paid = 0, decimal Due = 0);
 
 public sealed record ShipmentDto(Guid Id, Guid? WarehouseId, Guid? SupplierId, string? Carrier, string? TrackingNumber, DateTimeOffset ShippedAt, IReadOnlyList<ShipmentLineInput> Lines);
 

@@ -10,7 +10,7 @@ using Orderly.Server.Infrastructure;
 namespace Orderly.Server.Orders;
 
 /// <summary>Read side of orders: no-tracking projections, keyset pages.</summary>
-public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope scope, BusinessCalendar calendar)
+public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope scope, BusinessCalendar calendar, IEnumerable<IOrderPaymentSource> payments)
 {
     public async Task<OrderDto> GetAsync(Guid id, CancellationToken ct)
     {
@@ -43,12 +43,30 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
         var history = order.StatusHistory.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new StatusChangeDto(
             h.From, h.To, h.At, h.By, h.By is { } by ? actors.GetValueOrDefault(by) : null, h.Reason)).ToList();
 
+        var paid = await PaymentFactsAsync([order.Id], ct);
         return new OrderDto(
             order.Id, order.Number, order.CustomerId, customer.Code, customer.Name, order.Status, order.Currency, order.Total.Amount,
             order.OrderDate, order.RequestedDeliveryDate, order.CustomerPo,
             order.ApprovalReasons is { } reasons ? reasons.Split(',') : [], order.StatusReason, order.CreatedAt, order.CreatedBy,
             order.SubmittedAt, order.ConfirmedAt, order.Version, lines, history, order.EntryWarnings,
-            OrderTransitions.AllowedActions(order.Status), policy);
+            OrderTransitions.AllowedActions(order.Status), policy) is var dto && paid.TryGetValue(order.Id, out var p)
+            ? dto with { PaymentStatus = p.PaymentStatus, Invoiced = p.Invoiced, Paid = p.Paid, Due = p.Due }
+            : dto;
+    }
+
+    /// <summary>Billing's payment facts of these orders (none without a billing capability).</summary>
+    public async Task<IReadOnlyDictionary<Guid, OrderPaymentFacts>> PaymentFactsAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
+    {
+        var facts = new Dictionary<Guid, OrderPaymentFacts>();
+        foreach (var source in payments)
+        {
+            foreach (var (id, fact) in await source.FactsAsync(orderIds, ct))
+            {
+                facts[id] = fact;
+            }
+        }
+
+        return facts;
     }
 
     private static AllocationDecisionDto ToDto(AllocationDecision d) => new(
@@ -145,6 +163,8 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
         var items = fetched.ConvertAll(x => new OrderSummaryDto(
             x.Id, x.Number, x.CustomerId, x.CustomerName, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
             x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo, x.LineCount, x.CreatedAt));
+        var paid = await PaymentFactsAsync([.. items.Select(o => o.Id)], ct);
+        items = items.ConvertAll(o => paid.TryGetValue(o.Id, out var p) ? o with { PaymentStatus = p.PaymentStatus, Invoiced = p.Invoiced, Paid = p.Paid, Due = p.Due } : o);
         return Paging.From(items, take, o => o.Id);
     }
 

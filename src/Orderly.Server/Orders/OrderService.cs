@@ -17,7 +17,7 @@ namespace Orderly.Server.Orders;
 /// </summary>
 public sealed class OrderService(
     OrderlyDbContext db, Writes writes, StockService stock, EntryContextLoader entry, BusinessCalendar calendar,
-    IOptionsMonitor<ApprovalRules> approvalRules, DataScope scope)
+    IOptionsMonitor<ApprovalRules> approvalRules, DataScope scope, CreditExposure credit)
 {
     public async Task<EntryCheck> CheckAsync(OrderInput input, Guid? editingOrderId, CancellationToken ct)
     {
@@ -97,8 +97,8 @@ public sealed class OrderService(
     private async Task<OrderStatus> SubmitLoadedAsync(SalesOrder order, Guid? actor, CancellationToken token)
     {
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
-        var otherExposure = await CreditExposure.OpenOrdersMinorAsync(db, order.CustomerId, order.Currency, order.Id, token);
-        var reasons = ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit);
+        var otherExposure = await credit.OpenOrdersMinorAsync(order.CustomerId, order.Currency, order.Id, token);
+        var reasons = await credit.WithHoldReasonsAsync(ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit), order.CustomerId, token);
         order.Submit(reasons, calendar.Now, actor);
         if (order.Status == OrderStatus.Confirmed)
         {

@@ -31,6 +31,7 @@ public sealed class OrdersModule : IOrderlyModule
         capability.Services.AddScoped<EntryContextLoader>();
         capability.Services.AddScoped<OrderService>();
         capability.Services.AddScoped<OrderQueries>();
+        capability.Services.AddScoped<CreditExposure>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapOrderEndpoints();

@@ -23,6 +23,8 @@ public static class OrderlyModules
         new Analytics.AnalyticsModule(),
         new Integration.IntegrationModule(),
         new Communication.CommunicationModule(),
+        new Billing.BillingModule(),
+        new Documents.DocumentsModule(),
         new Demo.DemoModule(),
         new Ui.UiModule(),
     ];

@@ -50,7 +50,7 @@ public sealed record OrderGroup(string Key, string Label, int Orders, IReadOnlyL
 /// Reads the UI needs beyond the API's own queries (searches as you type, offset pages with sorting), always
 /// through <see cref="DataScope"/> so a rep sees exactly what the API would show them.
 /// </summary>
-public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability availability)
+public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability availability, CreditExposure credit)
 {
     public async Task<IReadOnlyList<CustomerOption>> SearchCustomersAsync(string? text, int take, CancellationToken ct)
     {
@@ -92,7 +92,7 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             return null;
         }
 
-        var open = await CreditExposure.OpenOrdersMinorAsync(db, customerId, customer.Currency, excludeOrderId: null, ct);
+        var open = await credit.OpenOrdersMinorAsync(customerId, customer.Currency, excludeOrderId: null, ct);
         return new(customer.Currency, customer.CreditLimit?.Amount, Money.FromMinor(open, customer.Currency).Amount);
     }
 
@@ -101,7 +101,7 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
     {
         var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == id, ct)
             ?? throw new NotFoundException("Customer", id);
-        var exposure = await CreditExposure.OpenOrdersMinorAsync(db, id, customer.Currency, excludeOrderId: null, ct);
+        var exposure = await credit.OpenOrdersMinorAsync(id, customer.Currency, excludeOrderId: null, ct);
         var owner = customer.OwnerUserId is { } ownerId
             ? await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => u.DisplayName ?? u.Email).FirstOrDefaultAsync(ct)
             : null;

@@ -574,6 +574,162 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("shipments", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Integration.ImportFileChunk", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("ImportId", "Sequence")
+                        .HasName("pk_import_file_chunks");
+
+                    b.ToTable("import_file_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ImportJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Encoding")
+                        .HasColumnType("text")
+                        .HasColumnName("encoding");
+
+                    b.Property<string>("Failure")
+                        .HasColumnType("text")
+                        .HasColumnName("failure");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("format");
+
+                    b.Property<int>("Inserted")
+                        .HasColumnType("integer")
+                        .HasColumnName("inserted");
+
+                    b.Property<int>("Invalid")
+                        .HasColumnType("integer")
+                        .HasColumnName("invalid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<bool>("RejectExisting")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reject_existing");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Valid")
+                        .HasColumnType("integer")
+                        .HasColumnName("valid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_jobs");
+
+                    b.HasIndex("CreatedBy", "CreatedAt")
+                        .HasDatabaseName("ix_import_jobs_created_by_created_at");
+
+                    b.ToTable("import_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ImportRowError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("column");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer")
+                        .HasColumnName("row");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_row_errors");
+
+                    b.HasIndex("ImportId", "Row")
+                        .HasDatabaseName("ix_import_row_errors_import_id_row");
+
+                    b.ToTable("import_row_errors", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2134,6 +2290,26 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ImportFileChunk", b =>
+                {
+                    b.HasOne("Orderly.Domain.Integration.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_file_chunks_import_job_import_id");
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ImportRowError", b =>
+                {
+                    b.HasOne("Orderly.Domain.Integration.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_row_errors_import_jobs_import_id");
                 });
 
             modelBuilder.Entity("Orderly.Domain.Inventory.StockAdjustment", b =>

@@ -94,7 +94,8 @@ public sealed class ImportJob
 /// <summary>A piece of an uploaded file, kept in the database so that any node can process or commit it.</summary>
 public sealed class ImportFileChunk
 {
-    public const int Size = 1 << 20;
+    /// <summary>64 KB: below the large object heap, so storing and reading a file leaves no long-lived garbage.</summary>
+    public const int Size = 1 << 16;
 
     private ImportFileChunk()
     {

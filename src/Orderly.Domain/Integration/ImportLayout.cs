@@ -11,7 +11,8 @@ public enum ImportCellType
 }
 
 /// <summary>One column of an import file: its key, its header in English and in Chinese, and its rules.</summary>
-public sealed record ImportColumn(string Key, string English, string Chinese, ImportCellType Type, bool Required = false, int? MaxLength = null)
+/// <param name="MultiLine">Free text (an address) may hold line breaks; codes and names are one line, as in the API.</param>
+public sealed record ImportColumn(string Key, string English, string Chinese, ImportCellType Type, bool Required = false, int? MaxLength = null, bool MultiLine = false)
 {
     /// <summary>The template's header: both languages, either of which is accepted alone.</summary>
     public string TemplateHeader => $"{English} / {Chinese}";
@@ -90,4 +91,5 @@ public static class ImportCodes
     public const string TooLong = "TooLong";
     public const string MissingRequired = "MissingRequired";
     public const string Invalid = "Invalid";
+    public const string ControlCharacter = "ControlCharacter";
 }

@@ -37,7 +37,7 @@ public static class ImportLayouts
         new("code", "Customer code", "客户编码", ImportCellType.Code, Required: true, MaxLength: 32),
         new("name", "Name", "名称", ImportCellType.Text, Required: true, MaxLength: 200),
         new("region", "Region", "地区", ImportCellType.Text, MaxLength: 64),
-        new("address", "Address", "地址", ImportCellType.Text, MaxLength: 500),
+        new("address", "Address", "地址", ImportCellType.Text, MaxLength: 500, MultiLine: true),
         new("email", "E-mail", "邮箱", ImportCellType.Code, MaxLength: 254),
         new("phone", "Phone", "电话", ImportCellType.Code, MaxLength: 40),
         new("currency", "Currency", "币种", ImportCellType.Code, MaxLength: 3),

@@ -34,6 +34,12 @@ public sealed class ImportRow(ImportLayout layout, HeaderMap map, CsvRecord reco
             return null;
         }
 
+        if (ControlCharacterIn(value, column.MultiLine) is { } control)
+        {
+            Fail(column, ImportCodes.ControlCharacter, $"{column.English} contains the control character U+{(int)control:X4}{(column.MultiLine ? "" : " (a line break is allowed only in free text)")}.");
+            return null;
+        }
+
         if (column.MaxLength is { } max && Common.Text.LengthOf(value) > max)
         {
             Fail(column, ImportCodes.TooLong, $"{column.English} must be at most {max} characters.");
@@ -109,6 +115,20 @@ public sealed class ImportRow(ImportLayout layout, HeaderMap map, CsvRecord reco
             };
             Fail(Column(key), code, v.Message);
         }
+    }
+
+    /// <summary>The API's rule for text: no control characters; free text may hold tabs and line breaks.</summary>
+    private static char? ControlCharacterIn(string text, bool allowLineBreaks)
+    {
+        foreach (var c in text)
+        {
+            if ((c < ' ' || c == '\u007f') && !(allowLineBreaks && c is '\t' or '\n' or '\r'))
+            {
+                return c;
+            }
+        }
+
+        return null;
     }
 
     private void Fail(ImportColumn column, string code, string message) =>

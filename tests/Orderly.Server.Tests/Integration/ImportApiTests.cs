@@ -20,7 +20,7 @@ public abstract class ImportApiTests(OrderlyApp app)
             + $"{tag}-2,螺母,pcs,abc,五金,\r\n"                         // line 3: bad number
             + $"{tag}-1,螺丝重复,pcs,1,五金,\r\n"                        // line 4: duplicate in file
             + $"{tag}-3,{new string('长', 201)},pcs,1,,\r\n"            // line 5: too long
-            + $"{tag}-4,\"多行\r\n名称\",pcs,２０．５,,\r\n"                 // lines 6-7: quoted newline, full-width digits: good
+            + $"{tag}-4,\"多行\r\n名称\",pcs,２０．５,,\r\n"                 // lines 6-7: quoted line break in a one-line name
             + $",无编码,pcs,1,,\r\n"                                     // line 8: missing SKU
             + $"{tag}-5,好,pcs,3,,5\r\n";                               // line 9: min above list
         var before = await app.WithDbAsync(db => db.Products.CountAsync());
@@ -29,11 +29,11 @@ public abstract class ImportApiTests(OrderlyApp app)
 
         Assert.Equal("Validated", report["state"].Str());
         Assert.Equal(7, report["rows"]!.GetValue<int>());
-        Assert.Equal(2, report["valid"]!.GetValue<int>());
-        Assert.Equal(5, report["invalid"]!.GetValue<int>());
+        Assert.Equal(1, report["valid"]!.GetValue<int>());
+        Assert.Equal(6, report["invalid"]!.GetValue<int>());
         var errors = report["errors"]!.AsArray().Select(e => (e!["row"]!.GetValue<int>(), e["column"].Str(), e["code"].Str())).ToList();
         Assert.Equal(
-            [(3, "List price", "BadNumber"), (4, "SKU", "DuplicateInFile"), (5, "名称", "TooLong"), (8, "SKU", "MissingRequired"), (9, "最低价", "MinPriceAboveListPrice")],
+            [(3, "List price", "BadNumber"), (4, "SKU", "DuplicateInFile"), (5, "名称", "TooLong"), (6, "名称", "ControlCharacter"), (8, "SKU", "MissingRequired"), (9, "最低价", "MinPriceAboveListPrice")],
             errors);
         Assert.Equal(before, await app.WithDbAsync(db => db.Products.CountAsync()));
     }

@@ -97,7 +97,7 @@ public static class ImportEndpoints
 
     /// <summary>
     /// Streams the upload to a temporary file (refused past the limit), checks a workbook's zip directory before
-    /// anything is stored, then keeps the file in the database in 1 MB pieces so any node can run or commit it.
+    /// anything is stored, then keeps the file in the database in 64 KB pieces so any node can run or commit it.
     /// </summary>
     private static async Task StoreAsync(ImportJob job, Stream body, string format, long limit, OrderlyDbContext db, Writes writes, CancellationToken ct)
     {
@@ -155,8 +155,11 @@ public static class ImportEndpoints
 
                     await file.ReadExactlyAsync(chunk, token);
                     db.Set<ImportFileChunk>().Add(new ImportFileChunk(job.Id, sequence++, chunk));
-                    await db.SaveChangesAsync(token);
-                    db.ChangeTracker.Clear();
+                    if (sequence % 32 == 0)
+                    {
+                        await db.SaveChangesAsync(token);
+                        db.ChangeTracker.Clear();
+                    }
                 }
             }, ct);
         }

@@ -81,6 +81,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             }
 
             fresh.Finish(state, time.GetUtcNow(), failure);
+            if (state is ImportState.Completed or ImportState.Failed or ImportState.Cancelled)
+            {
+                // Only a validated or rejected import can still be committed; the others need their file no more.
+                await db.Set<ImportFileChunk>().Where(c => c.ImportId == job.Id).ExecuteDeleteAsync(token);
+            }
         }, stopping);
         log.LogInformation("Import {ImportId} ({Kind}, {Mode}) ended {State}: {Rows} rows, {Invalid} refused", job.Id, job.Kind, work.Mode, state, result?.Rows, result?.Invalid);
     }
@@ -280,11 +285,10 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
     private async Task CopyToFileAsync(Guid id, string path, CancellationToken ct)
     {
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        var count = await db.Set<ImportFileChunk>().CountAsync(c => c.ImportId == id, ct);
-        for (var i = 0; i < count; i++)
+        // Streamed: the reader holds one 64 KB piece at a time.
+        await foreach (var content in db.Set<ImportFileChunk>().AsNoTracking().Where(c => c.ImportId == id).OrderBy(c => c.Sequence).Select(c => c.Content)
+            .AsAsyncEnumerable().WithCancellation(ct))
         {
-            var sequence = i;
-            var content = await db.Set<ImportFileChunk>().AsNoTracking().Where(c => c.ImportId == id && c.Sequence == sequence).Select(c => c.Content).FirstAsync(ct);
             await file.WriteAsync(content, ct);
         }
     }

@@ -36,7 +36,7 @@ public static class ImportClient
 
     public static async Task<JsonNode> SettledAsync(HttpClient client, Guid id, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(600));
         while (true)
         {
             var body = (await client.GetJsonAsync($"/api/imports/{id}")).Expect(HttpStatusCode.OK);

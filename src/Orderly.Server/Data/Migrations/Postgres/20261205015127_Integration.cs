@@ -13,6 +13,42 @@ namespace Orderly.Server.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "connector_configs",
+                columns: table => new
+                {
+                    kind = table.Column<string>(type: "text", nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    settings_json = table.Column<string>(type: "text", nullable: false),
+                    protected_secrets = table.Column<string>(type: "text", nullable: true),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_sync_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    cursors_json = table.Column<string>(type: "text", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_connector_configs", x => x.kind);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "external_links",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    connector = table.Column<string>(type: "text", nullable: false),
+                    object_type = table.Column<string>(type: "text", nullable: false),
+                    external_id = table.Column<string>(type: "text", nullable: false),
+                    local_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    fingerprint = table.Column<string>(type: "text", nullable: false),
+                    synced_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_external_links", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "import_jobs",
                 columns: table => new
                 {
@@ -39,6 +75,27 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_import_jobs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sync_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    connector = table.Column<string>(type: "text", nullable: false),
+                    run_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    direction = table.Column<string>(type: "text", nullable: false),
+                    object_type = table.Column<string>(type: "text", nullable: false),
+                    external_id = table.Column<string>(type: "text", nullable: true),
+                    local_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    outcome = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    message = table.Column<string>(type: "text", nullable: true),
+                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sync_log", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -84,6 +141,18 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_external_links_connector_object_type_external_id",
+                table: "external_links",
+                columns: new[] { "connector", "object_type", "external_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_external_links_connector_object_type_local_id",
+                table: "external_links",
+                columns: new[] { "connector", "object_type", "local_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_import_jobs_created_by_created_at",
                 table: "import_jobs",
                 columns: new[] { "created_by", "created_at" });
@@ -92,16 +161,30 @@ namespace Orderly.Server.Data.Migrations.Postgres
                 name: "ix_import_row_errors_import_id_row",
                 table: "import_row_errors",
                 columns: new[] { "import_id", "row" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sync_log_connector_id",
+                table: "sync_log",
+                columns: new[] { "connector", "id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "connector_configs");
+
+            migrationBuilder.DropTable(
+                name: "external_links");
+
+            migrationBuilder.DropTable(
                 name: "import_file_chunks");
 
             migrationBuilder.DropTable(
                 name: "import_row_errors");
+
+            migrationBuilder.DropTable(
+                name: "sync_log");
 
             migrationBuilder.DropTable(
                 name: "import_jobs");

@@ -12,6 +12,42 @@ namespace Orderly.Server.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "connector_configs",
+                columns: table => new
+                {
+                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    settings_json = table.Column<string>(type: "TEXT", nullable: false),
+                    protected_secrets = table.Column<string>(type: "TEXT", nullable: true),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_sync_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    cursors_json = table.Column<string>(type: "TEXT", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_connector_configs", x => x.kind);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "external_links",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    connector = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    object_type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    local_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    synced_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_external_links", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "import_jobs",
                 columns: table => new
                 {
@@ -38,6 +74,27 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_import_jobs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sync_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    connector = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    run_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    direction = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    object_type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    local_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    outcome = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sync_log", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -83,6 +140,18 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_external_links_connector_object_type_external_id",
+                table: "external_links",
+                columns: new[] { "connector", "object_type", "external_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_external_links_connector_object_type_local_id",
+                table: "external_links",
+                columns: new[] { "connector", "object_type", "local_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_import_jobs_created_by_created_at",
                 table: "import_jobs",
                 columns: new[] { "created_by", "created_at" });
@@ -91,16 +160,30 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                 name: "ix_import_row_errors_import_id_row",
                 table: "import_row_errors",
                 columns: new[] { "import_id", "row" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sync_log_connector_id",
+                table: "sync_log",
+                columns: new[] { "connector", "id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "connector_configs");
+
+            migrationBuilder.DropTable(
+                name: "external_links");
+
+            migrationBuilder.DropTable(
                 name: "import_file_chunks");
 
             migrationBuilder.DropTable(
                 name: "import_row_errors");
+
+            migrationBuilder.DropTable(
+                name: "sync_log");
 
             migrationBuilder.DropTable(
                 name: "import_jobs");

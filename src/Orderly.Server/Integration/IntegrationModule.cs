@@ -19,8 +19,8 @@ public sealed class IntegrationModule : IOrderlyModule
     [
         new(IntegrationPolicies.Import, Name,
             [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance, Roles.Purchasing, Roles.Warehouse],
-            "upload and follow imports; each kind also needs the permission that manages its data (products, prices and suppliers: ManageCatalog; customers: ManageCustomers; stock: ManageStock)"),
-        new(IntegrationPolicies.ManageConnectors, Name, [Roles.Admin], "configure, test and run the CRM and ERP connectors, read their sync log"),
+            "upload, commit and cancel imports and read one's own (state, error report, templates); each kind also needs the permission that manages its data (products, prices and suppliers: ManageCatalog; customers: ManageCustomers; stock: ManageStock)"),
+        new(IntegrationPolicies.ManageConnectors, Name, [Roles.Admin], "configure, test and sync the CRM and ERP connectors; read the connectors' settings and sync log"),
     ];
 
     public IEnumerable<NavigationEntry> Navigation =>

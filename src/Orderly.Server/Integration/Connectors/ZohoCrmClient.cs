@@ -29,10 +29,13 @@ public sealed record ZohoSettings(
         ["CN"] = ("https://www.zohoapis.com.cn", "https://accounts.zoho.com.cn"),
     };
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public static IReadOnlyCollection<string> DataCentres => Centres.Keys;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Api => (ApiUrl ?? (Centres.TryGetValue(DataCentre, out var c) ? c.Api : throw new ConnectorException("UnknownDataCentre", $"Unknown Zoho data centre '{DataCentre}'."))).TrimEnd('/');
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Accounts => (AccountsUrl ?? (Centres.TryGetValue(DataCentre, out var c) ? c.Accounts : throw new ConnectorException("UnknownDataCentre", $"Unknown Zoho data centre '{DataCentre}'."))).TrimEnd('/');
 
     /// <summary>Fields whose source of truth is Orderly (e.g. <c>products.listPrice</c>): an inbound sync never overwrites them.</summary>

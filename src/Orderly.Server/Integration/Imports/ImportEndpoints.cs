@@ -26,7 +26,7 @@ public static class ImportEndpoints
         var imports = app.MapGroup("/api/imports").WithTags("Integration").RequireAuthorization(IntegrationPolicies.Import);
         imports.MapPost("/", UploadAsync).WithName("StartImport")
             .WithSummary("Uploads a CSV or XLSX file (multipart, field 'file') and starts a dry run or a commit in the background; 202 with the import's id.")
-            .Accepts<IFormFile>("multipart/form-data").Produces<ImportCreated>(StatusCodes.Status202Accepted)
+            .Produces<ImportCreated>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         imports.MapGet("/", ListAsync).WithName("ListImports").WithSummary("The caller's recent imports (all imports for an admin), newest first.");
         imports.MapGet("/{id:guid}", GetAsync).WithName("GetImport").WithSummary("An import's state, progress, counts and its first refused rows.");

@@ -1,18 +1,49 @@
 using Microsoft.Extensions.Options;
+using Orderly.Domain.Integration;
+using Orderly.Server.Audit;
+using Orderly.Server.Identity;
 using Orderly.Server.Platform;
 using Orderly.Server.Platform.Events;
 
 namespace Orderly.Server.Integration;
 
-/// <summary>Orderly's ties to outside systems; today the event sinks configured by the operator.</summary>
+/// <summary>
+/// Orderly's ties to outside systems: file imports and exports, the event sinks configured by the operator, and
+/// the CRM and ERP connectors.
+/// </summary>
 public sealed class IntegrationModule : IOrderlyModule
 {
     public string Name => "Integration";
 
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(IntegrationPolicies.Import, Name,
+            [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.Finance, Roles.Purchasing, Roles.Warehouse],
+            "upload, commit and cancel imports and read one's own (state, error report, templates); each kind also needs the permission that manages its data (products, prices and suppliers: ManageCatalog; customers: ManageCustomers; stock: ManageStock)"),
+        new(IntegrationPolicies.ManageConnectors, Name, [Roles.Admin], "configure, test and sync the CRM and ERP connectors; read the connectors' settings and sync log"),
+    ];
+
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/integration/imports", "Imports", IntegrationPolicies.Import, 380, NavigationGroups.MasterData),
+        new("/integration/connectors", "Connectors", IntegrationPolicies.ManageConnectors, 390, NavigationGroups.MasterData),
+    ];
+
     public void AddServices(ModuleServices capability)
     {
         capability.AddOptions<EventSinkOptions>(EventSinkOptions.Section);
+        capability.AddOptions<ImportOptions>(ImportOptions.Section);
         capability.Services.AddHttpClient(nameof(HttpEventSink));
+        capability.Services.AddSingleton<ImportJobs>();
+        capability.Services.AddScoped<ImportRunner>();
+        capability.Services.AddScoped<ImportService>();
+        capability.Services.AddHostedService<ImportWorker>();
+        capability.Services.AddExportLists();
+        capability.AddOptions<ConnectorRetryOptions>(ConnectorRetryOptions.Section);
+        capability.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ConnectorRetryOptions>>().Value);
+        capability.Services.AddSingleton<ConnectorTokenCache>();
+        capability.Services.AddScoped<ConnectorService>();
+        capability.Services.AddHttpClient("connectors");
         // One handler per configured sink, each with its own inbox name, so a slow or failing sink never
         // re-sends to the others.
         var sinks = capability.Configuration.GetSection(EventSinkOptions.Section).Get<EventSinkOptions>()?.EventSinks ?? [];
@@ -23,4 +54,19 @@ public sealed class IntegrationModule : IOrderlyModule
                 sp.GetRequiredService<IOptions<EventSinkOptions>>().Value.EventSinks[index], sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
         }
     }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapImportEndpoints();
+        app.MapExportEndpoints();
+        app.MapConnectorEndpoints();
+    }
+
+    public void ConfigureAudit(AuditMap audit) => audit
+        .Exclude<ImportJob>("the bookkeeping of a file import; every row it writes is audited on its own entity")
+        .Exclude<ImportFileChunk>("the uploaded file itself, kept only so any node can run the import")
+        .Exclude<ImportRowError>("the refused rows of an import run, replaced by the next run")
+        .Exclude<ConnectorConfig>("holds the encrypted connector secrets, which must not be copied into the audit trail (a TODO: audit the plain settings apart)")
+        .Exclude<ExternalLink>("the external-id map of the connectors; the records it links are audited on their own entities")
+        .Exclude<SyncLogEntry>("the connectors' sync log is itself a log of outcomes");
 }

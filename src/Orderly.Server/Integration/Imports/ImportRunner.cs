@@ -1,0 +1,295 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Integration;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+
+namespace Orderly.Server.Integration;
+
+/// <summary>
+/// Runs one import: copies the stored file to a temporary file, reads it record by record and checks every row,
+/// then, for a commit, writes the good rows a batch at a time through the owning entities. Memory holds one batch
+/// and the keys seen so far, never the file. <c>atomic</c> validates the whole file first and then writes every
+/// batch in one transaction (a late failure or a cancel rolls all back); <c>valid-only</c> commits batch by batch.
+/// </summary>
+public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time, ILogger<ImportRunner> log)
+{
+    public const int BatchSize = 1000;
+    public const int MaxStoredErrors = 10_000;
+
+    private sealed class AtomicRefusedException : Exception;
+
+    private sealed class Pass
+    {
+        public int Rows { get; set; }
+        public int Valid { get; set; }
+        public int Invalid { get; set; }
+        public bool HeaderRefused { get; set; }
+        public ImportCounts Counts { get; set; } = new();
+        public List<ImportProblem> Errors { get; } = [];
+    }
+
+    public async Task RunAsync(ImportWork work, LiveImport live, CancellationToken ct, CancellationToken stopping)
+    {
+        caller.ActAs(work.User);
+        var job = await db.Set<ImportJob>().FirstOrDefaultAsync(j => j.Id == work.ImportId, stopping);
+        if (job is null || job.State == ImportState.Cancelled)
+        {
+            return;
+        }
+
+        await writes.RunAsync(_ => { job.Start(work.Mode, time.GetUtcNow()); return Task.CompletedTask; }, stopping);
+        var temp = Path.Combine(Path.GetTempPath(), $"orderly-import-{job.Id:N}.{job.Format}");
+        PassResult? result = null;
+        ImportState state;
+        string? failure = null;
+        try
+        {
+            await CopyToFileAsync(job.Id, temp, ct);
+            (result, state) = await ExecuteAsync(job, work, temp, live, ct);
+            job.Encoding = result.Encoding;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            state = ImportState.Cancelled;
+        }
+        catch (UnreadableFileException e)
+        {
+            state = ImportState.Failed;
+            failure = e.Message;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        db.ChangeTracker.Clear();
+        await writes.RunAsync(async token =>
+        {
+            var fresh = await db.Set<ImportJob>().FirstAsync(j => j.Id == job.Id, token);
+            await db.Set<ImportRowError>().Where(e => e.ImportId == job.Id).ExecuteDeleteAsync(token);
+            if (result is not null)
+            {
+                fresh.Rows = result.Rows;
+                fresh.Valid = result.Valid;
+                fresh.Invalid = result.Invalid;
+                fresh.Inserted = result.Counts.Inserted;
+                fresh.Updated = result.Counts.Updated;
+                fresh.Unchanged = result.Counts.Unchanged;
+                fresh.Encoding = job.Encoding;
+                db.Set<ImportRowError>().AddRange(result.Errors.OrderBy(e => e.Row).Take(MaxStoredErrors).Select(e => new ImportRowError(job.Id, e)));
+            }
+
+            fresh.Finish(state, time.GetUtcNow(), failure);
+            if (state is ImportState.Completed or ImportState.Failed or ImportState.Cancelled)
+            {
+                // Only a validated or rejected import can still be committed; the others need their file no more.
+                await db.Set<ImportFileChunk>().Where(c => c.ImportId == job.Id).ExecuteDeleteAsync(token);
+            }
+        }, stopping);
+        log.LogInformation("Import {ImportId} ({Kind}, {Mode}) ended {State}: {Rows} rows, {Invalid} refused", job.Id, job.Kind, work.Mode, state, result?.Rows, result?.Invalid);
+    }
+
+    private async Task<(PassResult, ImportState)> ExecuteAsync(ImportJob job, ImportWork work, string temp, LiveImport live, CancellationToken ct)
+    {
+        switch (work.Mode)
+        {
+            case ImportMode.DryRun:
+            {
+                var pass = await RunPassAsync(job, work, temp, live, 0, 1, null, ct);
+                return (pass, pass.Pass.HeaderRefused ? ImportState.Rejected : ImportState.Validated);
+            }
+
+            case ImportMode.ValidOnly:
+            {
+                var pass = await RunPassAsync(job, work, temp, live, 0, 1, CommitMode.PerBatch, ct);
+                return (pass, pass.Pass.HeaderRefused ? ImportState.Rejected : ImportState.Completed);
+            }
+
+            default:
+            {
+                var check = await RunPassAsync(job, work, temp, live, 0, 2, null, ct);
+                if (check.Pass.HeaderRefused || check.Pass.Invalid > 0)
+                {
+                    return (check, ImportState.Rejected);
+                }
+
+                try
+                {
+                    var commit = await RunPassAsync(job, work, temp, live, 1, 2, CommitMode.Whole, ct);
+                    return (commit, ImportState.Completed);
+                }
+                catch (AtomicRefusedException)
+                {
+                    // Rows that turned bad between the check and the write (a SKU deleted meanwhile): nothing was written.
+                    var recheck = await RunPassAsync(job, work, temp, live, 1, 2, null, ct);
+                    recheck.Pass.Counts = new ImportCounts();
+                    return (recheck, ImportState.Rejected);
+                }
+            }
+        }
+    }
+
+    private enum CommitMode
+    {
+        PerBatch,
+        Whole,
+    }
+
+    private sealed record PassResult(Pass Pass, string? Encoding)
+    {
+        public int Rows => Pass.Rows;
+        public int Valid => Pass.Valid;
+        public int Invalid => Pass.Invalid;
+        public ImportCounts Counts => Pass.Counts;
+        public List<ImportProblem> Errors => Pass.Errors;
+    }
+
+    private async Task<PassResult> RunPassAsync(ImportJob job, ImportWork work, string temp, LiveImport live, int index, int passes, CommitMode? commit, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<Caller>().ActAs(work.User);
+        var workDb = services.GetRequiredService<OrderlyDbContext>();
+        var workWrites = services.GetRequiredService<Writes>();
+        var context = new ImportContext(workDb, services, services.GetRequiredService<Caller>(), time.GetUtcNow(), job.RejectExisting);
+        var file = new TabularFile(temp, job.Format);
+        var size = Math.Max(1, new FileInfo(temp).Length);
+        if (commit == CommitMode.Whole && !ImportHandler.For(job.Kind, context)!.OwnsTransactions)
+        {
+            Pass? whole = null;
+            await workWrites.RunAsync(async token =>
+            {
+                whole = await ReadAsync(ImportHandler.For(job.Kind, context)!, file, live, index, passes, size, async (handler, batch, pass) =>
+                {
+                    await handler.ApplyAsync(batch, pass.Counts, token);
+                    if (pass.Counts.LateProblems.Count > 0)
+                    {
+                        throw new AtomicRefusedException();
+                    }
+
+                    await workDb.SaveChangesAsync(token);
+                    workDb.ChangeTracker.Clear();
+                }, token);
+            }, ct);
+            return new PassResult(whole!, file.EncodingName);
+        }
+
+        var result = await ReadAsync(ImportHandler.For(job.Kind, context)!, file, live, index, passes, size, commit is null ? null : async (handler, batch, pass) =>
+        {
+            var counts = new ImportCounts();
+            if (handler.OwnsTransactions)
+            {
+                await handler.ApplyAsync(batch, counts, ct);
+            }
+            else
+            {
+                await workWrites.RunAsync(async token =>
+                {
+                    counts = new ImportCounts();
+                    await handler.ApplyAsync(batch, counts, token);
+                }, ct);
+            }
+
+            workDb.ChangeTracker.Clear();
+            if (counts.LateProblems.Count > 0 && commit == CommitMode.Whole)
+            {
+                throw new AtomicRefusedException();
+            }
+
+            pass.Counts.Inserted += counts.Inserted;
+            pass.Counts.Updated += counts.Updated;
+            pass.Counts.Unchanged += counts.Unchanged;
+            pass.Valid -= counts.LateProblems.Count;
+            pass.Invalid += counts.LateProblems.Count;
+            pass.Errors.AddRange(counts.LateProblems);
+        }, ct);
+        return new PassResult(result, file.EncodingName);
+    }
+
+    private static async Task<Pass> ReadAsync(
+        ImportHandler handler, TabularFile file, LiveImport live, int index, int passes, long size,
+        Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken ct)
+    {
+        await handler.PrepareAsync(ct);
+        var pass = new Pass();
+        HeaderMap? map = null;
+        var batch = new List<ImportItem>(BatchSize);
+        foreach (var record in file.Records(position => live.Progress = (index + ((double)position / size)) / passes))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (map is null)
+            {
+                map = handler.Layout.Map(record.Fields);
+                if (map.Missing.Count > 0)
+                {
+                    pass.HeaderRefused = true;
+                    pass.Errors.AddRange(map.Missing.Select(c => new ImportProblem(record.Line, c.TemplateHeader, ImportCodes.MissingRequired,
+                        $"The file has no column '{c.English}' or '{c.Chinese}'.")));
+                    return pass;
+                }
+
+                continue;
+            }
+
+            var row = new ImportRow(handler.Layout, map, record);
+            if (row.IsBlank)
+            {
+                continue;
+            }
+
+            pass.Rows++;
+            var item = handler.Check(row);
+            if (item is null)
+            {
+                pass.Invalid++;
+                if (pass.Errors.Count < MaxStoredErrors)
+                {
+                    pass.Errors.AddRange(row.Problems);
+                }
+            }
+            else
+            {
+                pass.Valid++;
+                if (apply is not null)
+                {
+                    batch.Add(item);
+                    if (batch.Count == BatchSize)
+                    {
+                        await apply(handler, batch, pass);
+                        batch.Clear();
+                    }
+                }
+            }
+
+            live.Rows = pass.Rows;
+            live.Valid = pass.Valid;
+            live.Invalid = pass.Invalid;
+        }
+
+        if (map is null)
+        {
+            pass.HeaderRefused = true;
+            pass.Errors.Add(new ImportProblem(1, "", ImportCodes.MissingRequired, "The file is empty: the first row must name the columns."));
+        }
+
+        if (batch.Count > 0 && apply is not null)
+        {
+            await apply(handler, batch, pass);
+        }
+
+        live.Progress = (index + 1.0) / passes;
+        return pass;
+    }
+
+    private async Task CopyToFileAsync(Guid id, string path, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        // Streamed: the reader holds one 64 KB piece at a time.
+        await foreach (var content in db.Set<ImportFileChunk>().AsNoTracking().Where(c => c.ImportId == id).OrderBy(c => c.Sequence).Select(c => c.Content)
+            .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            await file.WriteAsync(content, ct);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Catalog;
+using Orderly.Domain.Common;
+using Orderly.Domain.Integration;
+using Orderly.Server.Identity;
+
+namespace Orderly.Server.Integration;
+
+/// <summary>Products by SKU: a new SKU is created, a known one updated when any field differs, left alone otherwise.</summary>
+public sealed class ProductImport(ImportContext context) : ImportHandler(context)
+{
+    private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
+    {
+        ["sku"] = "sku", ["name"] = "name", ["unit"] = "unit", ["listPrice"] = "listPrice", ["currency"] = "currency",
+        ["category"] = "category", ["minPrice"] = "minPrice", ["cost"] = "cost",
+    };
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private HashSet<string>? _existing;
+
+    public override ImportLayout Layout => ImportLayouts.ProductLayout;
+
+    public override string Policy => Policies.ManageCatalog;
+
+    private sealed record Item(int Line, ProductDetails Details) : ImportItem(Line);
+
+    public override async Task PrepareAsync(CancellationToken ct)
+    {
+        if (Context.RejectExisting)
+        {
+            _existing = new HashSet<string>(await Db.Products.AsNoTracking().Select(p => p.Sku).ToListAsync(ct), StringComparer.Ordinal);
+        }
+    }
+
+    public override ImportItem? Check(ImportRow row)
+    {
+        var sku = row.Text("sku");
+        var name = row.Text("name");
+        var unit = row.Text("unit");
+        var list = row.Number("listPrice");
+        var currency = row.Text("currency")?.ToUpperInvariant();
+        var category = row.Text("category");
+        var min = row.Number("minPrice");
+        var cost = row.Number("cost");
+        var whole = row.Boolean("wholeUnit");
+        var active = row.Boolean("active");
+        if (sku is not null && !_seen.Add(sku))
+        {
+            row.Fail("sku", ImportCodes.DuplicateInFile, $"SKU '{sku}' appears more than once in the file.");
+        }
+        else if (sku is not null && _existing?.Contains(sku) == true)
+        {
+            row.Fail("sku", ImportCodes.DuplicateOfExisting, $"SKU '{sku}' is already in the catalog.");
+        }
+
+        if (!row.IsValid)
+        {
+            return null;
+        }
+
+        var details = new ProductDetails(sku!, name!, unit!, list!.Value, currency, category, min, cost, whole ?? true, active ?? true);
+        try
+        {
+            _ = new Product(details, Context.Now);
+        }
+        catch (RuleViolationException e)
+        {
+            row.Fail(e.Violations, Fields);
+            return null;
+        }
+
+        return new Item(row.Line, details);
+    }
+
+    public override async Task ApplyAsync(IReadOnlyList<ImportItem> batch, ImportCounts counts, CancellationToken ct)
+    {
+        var items = batch.Cast<Item>().ToList();
+        var skus = items.Select(i => i.Details.Sku).ToList();
+        var existing = await Db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
+        foreach (var item in items)
+        {
+            if (!existing.TryGetValue(item.Details.Sku, out var product))
+            {
+                Db.Products.Add(new Product(item.Details, Context.Now));
+                counts.Inserted++;
+            }
+            else if (Same(product, new Product(item.Details, product.UpdatedAt)))
+            {
+                counts.Unchanged++;
+            }
+            else
+            {
+                product.Update(item.Details, Context.Now);
+                counts.Updated++;
+            }
+        }
+    }
+
+    internal static bool Same(Product a, Product b) =>
+        a.Sku == b.Sku && a.Name == b.Name && a.Unit == b.Unit && a.IsWholeUnit == b.IsWholeUnit && a.Currency == b.Currency
+        && a.ListPriceMinor == b.ListPriceMinor && a.MinPriceMinor == b.MinPriceMinor && a.CostMinor == b.CostMinor
+        && a.Category == b.Category && a.IsActive == b.IsActive && a.AllowBackorder == b.AllowBackorder;
+}

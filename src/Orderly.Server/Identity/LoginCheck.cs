@@ -16,7 +16,9 @@ public enum LoginOutcome
 /// an unknown e-mail is checked against a dummy hash, a disabled user's password is checked like anyone's, and
 /// repeated failures lock an unknown e-mail out just as they lock a real account (five tries, fifteen minutes).
 /// </summary>
-public sealed class LoginCheck(UserManager<AppUser> users, IPasswordHasher<AppUser> hasher, IMemoryCache cache, IOptions<IdentityOptions> identity, TimeProvider time)
+public sealed class LoginCheck(
+    UserManager<AppUser> users, IPasswordHasher<AppUser> hasher, IMemoryCache cache, IOptions<IdentityOptions> identity, TimeProvider time,
+    Infrastructure.Writes writes)
 {
     private static readonly AppUser Nobody = new() { Id = Guid.Empty, UserName = "nobody" };
     private static string? _dummyHash;
@@ -39,13 +41,19 @@ public sealed class LoginCheck(UserManager<AppUser> users, IPasswordHasher<AppUs
             return (null, LoginOutcome.LockedOut);
         }
 
+        // The failure count is a write like any other: through the write gate (one SQLite writer, retried on conflicts),
+        // not beside it, so a busy database delays a login instead of failing it.
         if (passwordOk && !user.IsDisabled)
         {
-            await users.ResetAccessFailedCountAsync(user);
+            if (user.AccessFailedCount > 0)
+            {
+                await writes.RunAsync(async _ => await users.ResetAccessFailedCountAsync(user), CancellationToken.None);
+            }
+
             return (user, LoginOutcome.Success);
         }
 
-        await users.AccessFailedAsync(user);
+        await writes.RunAsync(async _ => await users.AccessFailedAsync(user), CancellationToken.None);
         return (null, await users.IsLockedOutAsync(user) ? LoginOutcome.LockedOut : LoginOutcome.InvalidCredentials);
     }
 

@@ -46,6 +46,29 @@ public sealed partial class MasterDataTests(OrderlyServer server)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("en-US", "Hex bolt M8x40 grade 8.8 zinc, box of 100", "Beijing Daxing Warehouse")]
+    [InlineData("zh-CN", "六角螺栓 M8×40 8.8级镀锌 (100只/盒)", "北京大兴仓")]
+    public async Task Names_AreShownInTheReadersLanguage_OneLanguageAtATime(string language, string bolt, string warehouse)
+    {
+        var page = await server.LoginAsync("manager@orderly.local", language: language);
+        await page.GotoAsync("/products");
+        await Ui.Input(page, "product-search").FillAsync("FAS-HB-M8-40");
+        var row = page.GetByTestId("products-table").Locator("tbody tr").Filter(new() { HasText = "FAS-HB-M8-40" });
+        await Assertions.Expect(row.GetByTestId("product-name")).ToHaveTextAsync(bolt);
+
+        await page.GotoAsync("/warehouses");
+        var warehouses = page.GetByTestId("warehouses-table");
+        await Assertions.Expect(warehouses).ToContainTextAsync(warehouse);
+        await Assertions.Expect(warehouses).Not.ToContainTextAsync(" / ");
+
+        // Searching finds a product by either of its names, whatever the reader's language.
+        await page.GotoAsync("/products");
+        await Ui.Input(page, "product-search").FillAsync(language == "en-US" ? "六角螺栓 M8×40" : "Hex bolt M8x40");
+        await Assertions.Expect(page.GetByTestId("products-table").Locator("tbody tr").Filter(new() { HasText = "FAS-HB-M8-40" })).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task Admin_CreatesAUser_WhoCanLogIn_AndANonAdminCannotReachTheUsersPage()
     {

@@ -24,6 +24,8 @@ public sealed class Product : IVersioned
     public Guid Id { get; private set; }
     public string Sku { get; private set; } = "";
     public string Name { get; private set; } = "";
+    /// <summary>The English name where the company gives one; English readers see it, everyone else sees <see cref="Name"/>.</summary>
+    public string? NameEn { get; private set; }
     public string Unit { get; private set; } = "";
     /// <summary>Counted in whole pieces (pcs, box): a fractional quantity is an entry error.</summary>
     public bool IsWholeUnit { get; private set; }
@@ -49,6 +51,7 @@ public sealed class Product : IVersioned
         var violations = new List<RuleViolation>();
         var sku = Text.Required(details.Sku, "sku", SkuMaxLength, violations);
         var name = Text.Required(details.Name, "name", NameMaxLength, violations);
+        var nameEn = Text.Optional(details.NameEn, "nameEn", NameMaxLength, violations);
         var unit = Text.Required(details.Unit, "unit", UnitMaxLength, violations);
         var category = Text.Optional(details.Category, "category", CategoryMaxLength, violations);
         var currency = details.Currency ?? Common.Currency.Default;
@@ -73,6 +76,7 @@ public sealed class Product : IVersioned
 
         Sku = sku;
         Name = name;
+        NameEn = nameEn;
         Unit = unit;
         IsWholeUnit = details.IsWholeUnit;
         Currency = currency;
@@ -121,4 +125,5 @@ public sealed record ProductDetails(
     decimal? Cost = null,
     bool IsWholeUnit = true,
     bool IsActive = true,
-    bool AllowBackorder = true);
+    bool AllowBackorder = true,
+    string? NameEn = null);

@@ -30,6 +30,8 @@ public sealed class Customer : IVersioned
     public Guid Id { get; private set; }
     public string Code { get; private set; } = "";
     public string Name { get; private set; } = "";
+    /// <summary>The English name where the company gives one; English readers see it, everyone else sees <see cref="Name"/>.</summary>
+    public string? NameEn { get; private set; }
     public string? Region { get; private set; }
     public string? Address { get; private set; }
     public string? Email { get; private set; }
@@ -58,6 +60,7 @@ public sealed class Customer : IVersioned
         var violations = new List<RuleViolation>();
         var code = Text.Required(details.Code, "code", CodeMaxLength, violations);
         var name = Text.Required(details.Name, "name", NameMaxLength, violations);
+        var nameEn = Text.Optional(details.NameEn, "nameEn", NameMaxLength, violations);
         var region = Text.Optional(details.Region, "region", RegionMaxLength, violations);
         var address = Text.Optional(details.Address, "address", AddressMaxLength, violations);
         var email = Text.Optional(details.Email, "email", EmailMaxLength, violations);
@@ -105,6 +108,7 @@ public sealed class Customer : IVersioned
 
         Code = code;
         Name = name;
+        NameEn = nameEn;
         Region = region;
         Address = address;
         Email = email;
@@ -146,6 +150,7 @@ public sealed record CustomerDetails(
     bool IsActive = true,
     bool IsBlocked = false,
     IReadOnlyList<ContactDetails>? Contacts = null,
-    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial);
+    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial,
+    string? NameEn = null);
 
 public sealed record ContactDetails(string Name, string? Title = null, string? Email = null, string? Phone = null, bool IsPrimary = false);

@@ -14,6 +14,7 @@ public sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.Property(p => p.Sku).HasMaxLength(Product.SkuMaxLength);
         builder.HasIndex(p => p.Sku).IsUnique();
         builder.Property(p => p.Name).HasMaxLength(Product.NameMaxLength);
+        builder.Property(p => p.NameEn).HasMaxLength(Product.NameMaxLength);
         builder.Property(p => p.Unit).HasMaxLength(Product.UnitMaxLength);
         builder.Property(p => p.Currency).HasMaxLength(3);
         builder.Property(p => p.Category).HasMaxLength(Product.CategoryMaxLength);

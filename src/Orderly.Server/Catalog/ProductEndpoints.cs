@@ -9,19 +9,21 @@ namespace Orderly.Server.Catalog;
 
 public sealed record ProductRequest(
     string Sku, string Name, string Unit, decimal ListPrice, string? Currency = null, string? Category = null,
-    decimal? MinPrice = null, decimal? Cost = null, bool? IsWholeUnit = null, bool? IsActive = null, bool? AllowBackorder = null)
+    decimal? MinPrice = null, decimal? Cost = null, bool? IsWholeUnit = null, bool? IsActive = null, bool? AllowBackorder = null,
+    string? NameEn = null)
 {
     public ProductDetails ToDetails() => new(
-        Sku, Name, Unit, ListPrice, Currency, Category, MinPrice, Cost, IsWholeUnit ?? true, IsActive ?? true, AllowBackorder ?? true);
+        Sku, Name, Unit, ListPrice, Currency, Category, MinPrice, Cost, IsWholeUnit ?? true, IsActive ?? true, AllowBackorder ?? true, NameEn);
 }
 
 public sealed record ProductDto(
     Guid Id, string Sku, string Name, string Unit, bool IsWholeUnit, decimal ListPrice, decimal MinPrice, decimal Cost,
-    string Currency, string? Category, bool IsActive, bool AllowBackorder, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string Currency, string? Category, bool IsActive, bool AllowBackorder, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? NameEn = null)
 {
     public static ProductDto From(Product p) => new(
         p.Id, p.Sku, p.Name, p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Cost.Amount,
-        p.Currency, p.Category, p.IsActive, p.AllowBackorder, p.Version, p.CreatedAt, p.UpdatedAt);
+        p.Currency, p.Category, p.IsActive, p.AllowBackorder, p.Version, p.CreatedAt, p.UpdatedAt, p.NameEn);
 }
 
 public static class ProductEndpoints
@@ -62,7 +64,7 @@ public static class ProductEndpoints
         if (!string.IsNullOrWhiteSpace(q))
         {
             var term = Domain.Common.Text.Normalize(q).ToLower();
-            query = query.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+            query = query.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term) || (p.NameEn != null && p.NameEn.ToLower().Contains(term)));
         }
 
         if (!string.IsNullOrWhiteSpace(category))

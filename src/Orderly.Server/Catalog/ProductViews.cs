@@ -9,6 +9,7 @@ public sealed record ProductRef
     public Guid Id { get; init; }
     public string Sku { get; init; } = "";
     public string Name { get; init; } = "";
+    public string? NameEn { get; init; }
     public bool IsWholeUnit { get; init; }
     public bool IsActive { get; init; }
 }
@@ -20,5 +21,5 @@ public sealed record ProductRef
 public static class ProductViews
 {
     public static IQueryable<ProductRef> ProductRefs(this OrderlyDbContext db) =>
-        db.Products.AsNoTracking().Select(p => new ProductRef { Id = p.Id, Sku = p.Sku, Name = p.Name, IsWholeUnit = p.IsWholeUnit, IsActive = p.IsActive });
+        db.Products.AsNoTracking().Select(p => new ProductRef { Id = p.Id, Sku = p.Sku, Name = p.Name, NameEn = p.NameEn, IsWholeUnit = p.IsWholeUnit, IsActive = p.IsActive });
 }

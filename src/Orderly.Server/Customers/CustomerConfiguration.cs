@@ -14,6 +14,7 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.Code).HasMaxLength(Customer.CodeMaxLength);
         builder.HasIndex(c => c.Code).IsUnique();
         builder.Property(c => c.Name).HasMaxLength(Customer.NameMaxLength);
+        builder.Property(c => c.NameEn).HasMaxLength(Customer.NameMaxLength);
         builder.Property(c => c.Region).HasMaxLength(Customer.RegionMaxLength);
         builder.Property(c => c.Address).HasMaxLength(Customer.AddressMaxLength);
         builder.Property(c => c.Email).HasMaxLength(Customer.EmailMaxLength);

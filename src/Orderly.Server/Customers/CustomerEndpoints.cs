@@ -17,26 +17,26 @@ public sealed record CustomerRequest(
     string Code, string Name, decimal? CreditLimit = null, string? Currency = null, int? PaymentTermsDays = null,
     string? Region = null, string? Email = null, string? Phone = null, Guid? OwnerUserId = null, string? Address = null,
     CustomerTier? Tier = null, bool? IsActive = null, bool? IsBlocked = null, ContactDto[]? Contacts = null,
-    ReservationPolicy? ReservationPolicy = null)
+    ReservationPolicy? ReservationPolicy = null, string? NameEn = null)
 {
     public CustomerDetails ToDetails() => new(
         Code, Name, Region, Address, Email, Phone, Currency, CreditLimit, PaymentTermsDays ?? 30, Tier ?? CustomerTier.Standard,
         OwnerUserId, IsActive ?? true, IsBlocked ?? false,
         Contacts?.Select(c => new ContactDetails(c.Name, c.Title, c.Email, c.Phone, c.IsPrimary)).ToList(),
-        ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial);
+        ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial, NameEn);
 }
 
 public sealed record CustomerDto(
     Guid Id, string Code, string Name, string? Region, string? Address, string? Email, string? Phone, string Currency,
     decimal? CreditLimit, int PaymentTermsDays, CustomerTier Tier, Guid? OwnerUserId, bool IsActive, bool IsBlocked,
     IReadOnlyList<ContactDto> Contacts, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, decimal? OpenExposure = null,
-    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial)
+    ReservationPolicy ReservationPolicy = ReservationPolicy.ShipPartial, string? NameEn = null)
 {
     public static CustomerDto From(Customer c, decimal? openExposure = null) => new(
         c.Id, c.Code, c.Name, c.Region, c.Address, c.Email, c.Phone, c.Currency, c.CreditLimit?.Amount, c.PaymentTermsDays,
         c.Tier, c.OwnerUserId, c.IsActive, c.IsBlocked,
         [.. c.Contacts.Select(x => new ContactDto(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary))],
-        c.Version, c.CreatedAt, c.UpdatedAt, openExposure, c.ReservationPolicy);
+        c.Version, c.CreatedAt, c.UpdatedAt, openExposure, c.ReservationPolicy, c.NameEn);
 }
 
 public static class CustomerEndpoints
@@ -84,7 +84,7 @@ public static class CustomerEndpoints
         if (!string.IsNullOrWhiteSpace(q))
         {
             var term = Domain.Common.Text.Normalize(q).ToLower();
-            query = query.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+            query = query.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term) || (c.NameEn != null && c.NameEn.ToLower().Contains(term)));
         }
 
         if (!string.IsNullOrWhiteSpace(region))

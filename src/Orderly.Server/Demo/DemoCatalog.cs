@@ -7,10 +7,10 @@ namespace Orderly.Server.Demo;
 /// <param name="Step">Quantities are multiples of this (a box, a pack, half a litre or metre).</param>
 internal sealed record DemoProductSpec(
     string Sku, string Name, string Unit, string Category, decimal ListPrice, bool IsWholeUnit,
-    decimal TypicalQuantity, decimal Step, bool Discontinued = false);
+    decimal TypicalQuantity, decimal Step, bool Discontinued = false, string? NameEn = null);
 
 /// <summary>
-/// The demo catalogue: about 280 bilingual industrial-supply products in ten categories with CNY list prices
+/// The demo catalogue: about 280 industrial-supply products, each named in Chinese and in English, in ten categories with CNY list prices
 /// in the range a Chinese MRO distributor charges.
 /// </summary>
 internal static class DemoCatalog
@@ -335,7 +335,7 @@ internal static class DemoCatalog
         ];
         foreach (var (sku, zh, en, price, unit) in items)
         {
-            list.Add(new DemoProductSpec(sku, Bilingual(zh, en), unit, Lubricants, price, IsWholeUnit: false, TypicalQuantity: 120m, Step: 0.5m));
+            list.Add(new DemoProductSpec(sku, zh, unit, Lubricants, price, IsWholeUnit: false, TypicalQuantity: 120m, Step: 0.5m, NameEn: en));
         }
     }
 
@@ -368,8 +368,8 @@ internal static class DemoCatalog
         ];
         foreach (var (sku, zh, en, price) in items)
         {
-            list.Add(new DemoProductSpec(sku, Bilingual(zh, en), "m", Cables, price, IsWholeUnit: false,
-                TypicalQuantity: Math.Clamp(decimal.Round(2500m / price / 10m) * 10m, 20m, 1000m), Step: 0.5m));
+            list.Add(new DemoProductSpec(sku, zh, "m", Cables, price, IsWholeUnit: false,
+                TypicalQuantity: Math.Clamp(decimal.Round(2500m / price / 10m) * 10m, 20m, 1000m), Step: 0.5m, NameEn: en));
         }
     }
 
@@ -411,15 +411,13 @@ internal static class DemoCatalog
         list.Add(Piece("TOL-DRL-12V", "锂电充电钻 12V (旧款)", "Cordless drill 12V (old model)", Tools, 499m, "pcs", 1500m, 1m) with { Discontinued = true });
         list.Add(Piece("HYD-GP-E304", "齿轮泵 CBN-E304 (停产)", "Gear pump CBN-E304 (discontinued)", Hydraulics, 360m, "pcs", 4000m, 1m) with { Discontinued = true });
         list.Add(Piece("PKG-TAPE-45", "封箱胶带 45mm×60m (旧规格)", "Sealing tape 45mm x 60m (old size)", Packaging, 4.5m, "roll", 1200m, 12m) with { Discontinued = true });
-        list.Add(new DemoProductSpec("CAB-RVV-2X0P75", Bilingual("护套软线 RVV 2×0.75mm² (停产)", "Sheathed cable RVV 2x0.75mm² (discontinued)"), "m", Cables, 2.1m,
-            IsWholeUnit: false, TypicalQuantity: 500m, Step: 0.5m, Discontinued: true));
+        list.Add(new DemoProductSpec("CAB-RVV-2X0P75", "护套软线 RVV 2×0.75mm² (停产)", "m", Cables, 2.1m,
+            IsWholeUnit: false, TypicalQuantity: 500m, Step: 0.5m, Discontinued: true, NameEn: "Sheathed cable RVV 2x0.75mm² (discontinued)"));
     }
 
     private static DemoProductSpec Piece(string sku, string zh, string en, string category, decimal price, string unit, decimal lineValue, decimal step) =>
-        new(sku, Bilingual(zh, en), unit, category, price, IsWholeUnit: true,
-            TypicalQuantity: Math.Clamp(Math.Max(1m, decimal.Round(lineValue / price / step)) * step, step, 100m * step), Step: step);
-
-    private static string Bilingual(string zh, string en) => string.Create(CultureInfo.InvariantCulture, $"{zh} / {en}");
+        new(sku, zh, unit, category, price, IsWholeUnit: true,
+            TypicalQuantity: Math.Clamp(Math.Max(1m, decimal.Round(lineValue / price / step)) * step, step, 100m * step), Step: step, NameEn: en);
 
     private static decimal HalfYuan(decimal value) => decimal.Round(value * 2m, MidpointRounding.AwayFromZero) / 2m;
 }

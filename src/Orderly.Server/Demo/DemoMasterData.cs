@@ -31,11 +31,11 @@ internal sealed record DemoWorld(
 /// </summary>
 internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
 {
-    public static readonly (string Code, string Name, string Region)[] WarehouseSpecs =
+    public static readonly (string Code, string Name, string NameEn, string Region)[] WarehouseSpecs =
     [
-        ("SH-01", "上海浦东仓 / Shanghai Pudong Warehouse", "East"),
-        ("GZ-01", "广州白云仓 / Guangzhou Baiyun Warehouse", "South"),
-        ("BJ-01", "北京大兴仓 / Beijing Daxing Warehouse", "North"),
+        ("SH-01", "上海浦东仓", "Shanghai Pudong Warehouse", "East"),
+        ("GZ-01", "广州白云仓", "Guangzhou Baiyun Warehouse", "South"),
+        ("BJ-01", "北京大兴仓", "Beijing Daxing Warehouse", "North"),
     ];
 
     /// <param name="volume">How many times the default history is being seeded; credit limits grow with it.</param>
@@ -90,11 +90,11 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
         var codes = WarehouseSpecs.Select(w => w.Code).ToList();
         var existing = await db.Warehouses.AsNoTracking().Where(w => codes.Contains(w.Code)).ToDictionaryAsync(w => w.Code, ct);
         var result = new List<Warehouse>();
-        foreach (var (code, name, region) in WarehouseSpecs)
+        foreach (var (code, name, nameEn, region) in WarehouseSpecs)
         {
             if (!existing.TryGetValue(code, out var warehouse))
             {
-                warehouse = new Warehouse(code, name, region, now.AddDays(-420));
+                warehouse = new Warehouse(code, name, region, now.AddDays(-420), nameEn);
                 db.Warehouses.Add(warehouse);
             }
 
@@ -121,7 +121,7 @@ internal sealed class DemoMasterData(OrderlyDbContext db, UserAccounts accounts)
                     spec.Sku, spec.Name, spec.Unit, spec.ListPrice, "CNY", spec.Category,
                     MinPrice: decimal.Round(spec.ListPrice * minShare, 2, MidpointRounding.AwayFromZero),
                     Cost: decimal.Round(spec.ListPrice * costShare, 2, MidpointRounding.AwayFromZero),
-                    IsWholeUnit: spec.IsWholeUnit, IsActive: !spec.Discontinued);
+                    IsWholeUnit: spec.IsWholeUnit, IsActive: !spec.Discontinued, NameEn: spec.NameEn);
                 product = new Product(details, now.AddDays(-listedDaysAgo));
                 db.Products.Add(product);
             }

@@ -16,6 +16,7 @@ public sealed class WarehouseConfiguration : IEntityTypeConfiguration<Warehouse>
         builder.Property(w => w.Code).HasMaxLength(32);
         builder.HasIndex(w => w.Code).IsUnique();
         builder.Property(w => w.Name).HasMaxLength(200);
+        builder.Property(w => w.NameEn).HasMaxLength(200);
         builder.Property(w => w.Region).HasMaxLength(64);
         builder.Property(w => w.Version).IsConcurrencyToken();
     }

@@ -8,11 +8,11 @@ using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Inventory;
 
-public sealed record WarehouseRequest(string Code, string Name, string? Region = null, bool? IsActive = null);
+public sealed record WarehouseRequest(string Code, string Name, string? Region = null, bool? IsActive = null, string? NameEn = null);
 
-public sealed record WarehouseDto(Guid Id, string Code, string Name, string? Region, bool IsActive, int Version)
+public sealed record WarehouseDto(Guid Id, string Code, string Name, string? Region, bool IsActive, int Version, string? NameEn = null)
 {
-    public static WarehouseDto From(Warehouse w) => new(w.Id, w.Code, w.Name, w.Region, w.IsActive, w.Version);
+    public static WarehouseDto From(Warehouse w) => new(w.Id, w.Code, w.Name, w.Region, w.IsActive, w.Version, w.NameEn);
 }
 
 public sealed record ReceiptLineRequest(Guid ProductId, decimal Quantity);
@@ -78,7 +78,7 @@ public static class InventoryEndpoints
         {
             var warehouse = await db.Warehouses.FirstOrDefaultAsync(w => w.Id == id, token) ?? throw new NotFoundException("Warehouse", id);
             ETags.RequireMatch(http, warehouse);
-            warehouse.Update(request.Code, request.Name, request.Region, request.IsActive ?? warehouse.IsActive);
+            warehouse.Update(request.Code, request.Name, request.Region, request.IsActive ?? warehouse.IsActive, request.NameEn);
             await Uniqueness.EnsureFreeAsync(db.Warehouses.AnyAsync(w => w.Code == warehouse.Code && w.Id != id, token), "code", $"Warehouse code '{warehouse.Code}' is taken.");
             return warehouse;
         }, ct);

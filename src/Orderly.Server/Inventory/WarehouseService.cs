@@ -11,10 +11,10 @@ public sealed class WarehouseService(OrderlyDbContext db, Writes writes, TimePro
     /// <summary>Creates a warehouse with a code nobody else has.</summary>
     public async Task<Warehouse> AddAsync(WarehouseRequest request, CancellationToken ct)
     {
-        var warehouse = new Warehouse(request.Code, request.Name, request.Region, time.GetUtcNow());
+        var warehouse = new Warehouse(request.Code, request.Name, request.Region, time.GetUtcNow(), request.NameEn);
         if (request.IsActive == false)
         {
-            warehouse.Update(request.Code, request.Name, request.Region, isActive: false);
+            warehouse.Update(request.Code, request.Name, request.Region, isActive: false, request.NameEn);
         }
 
         await writes.RunAsync(async token =>

@@ -134,7 +134,7 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
             else
             {
                 // Customers matching the text are found first (a small table), then their orders by index.
-                var customers = db.Customers.Where(cu => cu.Name.ToLower().Contains(term) || cu.Code.ToLower().Contains(term)).Select(cu => cu.Id);
+                var customers = db.Customers.Where(cu => cu.Name.ToLower().Contains(term) || (cu.NameEn != null && cu.NameEn.ToLower().Contains(term)) || cu.Code.ToLower().Contains(term)).Select(cu => cu.Id);
                 if (db.Database.IsSqlite() && term.Length >= 3)
                 {
                     // Numbers and PO numbers by the trigram index (migration OrderTextSearch) instead of a scan.

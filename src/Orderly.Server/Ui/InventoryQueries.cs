@@ -45,8 +45,8 @@ public sealed class InventoryQueries(
         var rows = await entries
             .OrderByDescending(e => e.Id)
             .Skip(skip).Take(take)
-            .Join(db.Products, e => e.ProductId, p => p.Id, (e, p) => new { e, p.Sku, p.Name })
-            .Join(db.Warehouses, x => x.e.WarehouseId, w => w.Id, (x, w) => new { x.e, x.Sku, x.Name, w.Code })
+            .Join(db.Products, e => e.ProductId, p => p.Id, (e, p) => new { e, p.Sku, p.Name, p.NameEn })
+            .Join(db.Warehouses, x => x.e.WarehouseId, w => w.Id, (x, w) => new { x.e, x.Sku, x.Name, x.NameEn, w.Code })
             .OrderByDescending(x => x.e.Id)
             .ToListAsync(ct);
         var orderIds = rows.Where(r => r.e.CauseType == StockService.OrderCause).Select(r => r.e.CauseId).Distinct().ToList();
@@ -56,7 +56,7 @@ public sealed class InventoryQueries(
         {
             var isOrder = r.e.CauseType == StockService.OrderCause;
             var isHidden = isOrder && hidden.Contains(r.e.CauseId);
-            return new LedgerRow(r.e.Id, r.e.At, r.e.Kind, r.Sku, r.Name, r.Code, r.e.OnHandDelta, r.e.ReservedDelta, r.e.CauseType,
+            return new LedgerRow(r.e.Id, r.e.At, r.e.Kind, r.Sku, LocalNames.Pick(r.Name, r.NameEn), r.Code, r.e.OnHandDelta, r.e.ReservedDelta, r.e.CauseType,
                 isOrder && !isHidden ? r.e.CauseId : null, isOrder && !isHidden ? numbers.GetValueOrDefault(r.e.CauseId) : null, isHidden ? null : r.e.Note);
         }), total);
     }
@@ -94,14 +94,14 @@ public sealed class InventoryQueries(
     private async Task<IReadOnlyList<StockAlertDto>> AlertRowsAsync(StockAlertKind? kind, int skip, int take, CancellationToken ct)
     {
         var rows = await OpenAlerts(kind)
-            .Join(db.Products, a => a.ProductId, p => p.Id, (a, p) => new { a, p.Sku, p.Name })
-            .Join(db.Warehouses, x => x.a.WarehouseId, w => w.Id, (x, w) => new { x.a, x.Sku, x.Name, w.Code })
+            .Join(db.Products, a => a.ProductId, p => p.Id, (a, p) => new { a, p.Sku, p.Name, p.NameEn })
+            .Join(db.Warehouses, x => x.a.WarehouseId, w => w.Id, (x, w) => new { x.a, x.Sku, x.Name, x.NameEn, w.Code })
             .OrderBy(x => x.a.Kind).ThenBy(x => x.Sku).ThenBy(x => x.Code).ThenBy(x => x.a.Id)
             .Skip(skip)
             .Take(take)
             .ToListAsync(ct);
         return rows.ConvertAll(x => new StockAlertDto(
-            x.a.Id, x.a.Kind, "Open", x.a.ProductId, x.Sku, x.Name, x.a.WarehouseId, x.Code, x.a.RaisedAt, x.a.ClearedAt,
+            x.a.Id, x.a.Kind, "Open", x.a.ProductId, x.Sku, LocalNames.Pick(x.Name, x.NameEn), x.a.WarehouseId, x.Code, x.a.RaisedAt, x.a.ClearedAt,
             x.a.OnHand, x.a.Available, x.a.ReorderPoint, x.a.MeanDailyDemand, x.a.CoverDays, x.a.LastSaleDate, x.a.Backordered));
     }
 
@@ -118,7 +118,7 @@ public sealed class InventoryQueries(
 
         var rows = await transfers.OrderByDescending(t => t.Id).Take(MaxRows).ToListAsync(ct);
         var productIds = rows.SelectMany(t => t.Lines).Select(l => l.ProductId).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => new { p.Sku, p.Name }, ct);
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => new { p.Sku, Name = LocalNames.Pick(p.Name, p.NameEn) }, ct);
         var codes = await db.Warehouses.AsNoTracking().ToDictionaryAsync(w => w.Id, w => w.Code, ct);
         return rows.ConvertAll(t => new TransferRow(t.Id, t.Number, codes.GetValueOrDefault(t.FromWarehouseId, "?"), codes.GetValueOrDefault(t.ToWarehouseId, "?"),
             t.Status, t.ExpectedArrival, t.CreatedAt, t.Note, t.Version,
@@ -134,7 +134,7 @@ public sealed class InventoryQueries(
         return warehouses.ConvertAll(w =>
         {
             var s = stock.GetValueOrDefault(w.Id);
-            return new WarehouseRow(w.Id, w.Code, w.Name, w.Region, w.IsActive, s.Products, s.OnHand, s.Reserved);
+            return new WarehouseRow(w.Id, w.Code, LocalNames.Pick(w.Name, w.NameEn), w.Region, w.IsActive, s.Products, s.OnHand, s.Reserved);
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
@@ -58,13 +59,13 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         if (!string.IsNullOrWhiteSpace(text))
         {
             var term = Text.Normalize(text).ToLower();
-            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term) || (c.NameEn != null && c.NameEn.ToLower().Contains(term)));
         }
 
         var rows = await customers.OrderBy(c => c.Code).Take(take)
-            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .Select(c => new { c.Id, c.Code, c.Name, c.NameEn, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
             .ToListAsync(ct);
-        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
+        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, LocalNames.Pick(c.Name, c.NameEn), c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
     }
 
     public async Task<PageOf<CustomerOption>> CustomersAsync(string? text, int skip, int take, CancellationToken ct)
@@ -73,14 +74,14 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         if (!string.IsNullOrWhiteSpace(text))
         {
             var term = Text.Normalize(text).ToLower();
-            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term) || (c.NameEn != null && c.NameEn.ToLower().Contains(term)));
         }
 
         var total = await customers.CountAsync(ct);
         var rows = await customers.OrderBy(c => c.Code).Skip(skip).Take(take)
-            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .Select(c => new { c.Id, c.Code, c.Name, c.NameEn, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
             .ToListAsync(ct);
-        return new(rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region)), total);
+        return new(rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, LocalNames.Pick(c.Name, c.NameEn), c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region)), total);
     }
 
     public async Task<CustomerCredit?> CreditAsync(Guid customerId, CancellationToken ct)
@@ -118,15 +119,15 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         var available = (await db.StockBalances.AsNoTracking().Where(b => ids.Contains(b.ProductId)).ToListAsync(ct))
             .GroupBy(b => b.ProductId).ToDictionary(g => g.Key, g => g.Sum(b => b.Available));
         return rows.ToDictionary(p => p.Id, p => new ProductOption(
-            p.Id, p.Sku, p.Name, p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id)));
+            p.Id, p.Sku, LocalNames.Pick(p.Name, p.NameEn), p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id)));
     }
 
     private async Task<List<CustomerOption>> SearchCustomersByIdAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var rows = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.Code, c.Name, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
+            .Select(c => new { c.Id, c.Code, c.Name, c.NameEn, c.Currency, c.CreditLimit, c.IsActive, c.IsBlocked, c.Region })
             .ToListAsync(ct);
-        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, c.Name, c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
+        return rows.ConvertAll(c => new CustomerOption(c.Id, c.Code, LocalNames.Pick(c.Name, c.NameEn), c.Currency, c.CreditLimit?.Amount, c.IsActive, c.IsBlocked, c.Region));
     }
 
     public async Task<PageOf<ProductOption>> ProductsAsync(string? text, bool activeOnly, int skip, int take, CancellationToken ct)
@@ -140,7 +141,7 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         if (!string.IsNullOrWhiteSpace(text))
         {
             var term = Text.Normalize(text).ToLower();
-            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term) || (p.NameEn != null && p.NameEn.ToLower().Contains(term)));
         }
 
         var total = await products.CountAsync(ct);
@@ -149,7 +150,29 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         var available = (await db.StockBalances.AsNoTracking().Where(b => ids.Contains(b.ProductId)).ToListAsync(ct))
             .GroupBy(b => b.ProductId).ToDictionary(g => g.Key, g => g.Sum(b => b.Available));
         return new(rows.ConvertAll(p => new ProductOption(
-            p.Id, p.Sku, p.Name, p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id))), total);
+            p.Id, p.Sku, LocalNames.Pick(p.Name, p.NameEn), p.Unit, p.IsWholeUnit, p.ListPrice.Amount, p.MinPrice.Amount, p.Currency, available.GetValueOrDefault(p.Id))), total);
+    }
+
+    /// <summary>
+    /// The order as its reader names things: customer and product names in the reader's language where the master
+    /// data gives one (the order keeps the names it was entered with; an English reader sees today's English name).
+    /// </summary>
+    public async Task<OrderDto> InReadersLanguageAsync(OrderDto order, CancellationToken ct)
+    {
+        if (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
+        {
+            return order;
+        }
+
+        var productIds = order.Lines.Select(l => l.ProductId).Distinct().ToList();
+        var english = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id) && p.NameEn != null)
+            .Select(p => new { p.Id, p.NameEn }).ToDictionaryAsync(p => p.Id, p => p.NameEn!, ct);
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == order.CustomerId).Select(c => c.NameEn).FirstOrDefaultAsync(ct);
+        return order with
+        {
+            CustomerName = LocalNames.Pick(order.CustomerName, customer),
+            Lines = [.. order.Lines.Select(l => english.TryGetValue(l.ProductId, out var name) ? l with { ProductName = name } : l)],
+        };
     }
 
     public async Task<LineAvailability> AvailabilityAsync(Guid productId, decimal quantity, CancellationToken ct)
@@ -176,10 +199,10 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             _ => rows.OrderByDescending(x => x.Order.Id),
         };
         var page = await rows.Skip(skip).Take(take)
-            .Select(x => new { x.Order.Id, x.Order.Number, x.Code, x.Name, x.Order.Status, x.Order.Currency, x.Order.TotalMinor, x.Order.OrderDate, x.Order.RequestedDeliveryDate, x.Order.CustomerPo, x.Order.ApprovalReasons })
+            .Select(x => new { x.Order.Id, x.Order.Number, x.Code, x.Name, x.NameEn, x.Order.Status, x.Order.Currency, x.Order.TotalMinor, x.Order.OrderDate, x.Order.RequestedDeliveryDate, x.Order.CustomerPo, x.Order.ApprovalReasons })
             .ToListAsync(ct);
         return new(page.ConvertAll(x => new OrderRow(
-            x.Id, x.Number, x.Code, x.Name, x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
+            x.Id, x.Number, x.Code, LocalNames.Pick(x.Name, x.NameEn), x.Status, x.Currency, Money.FromMinor(x.TotalMinor, x.Currency).Amount,
             x.OrderDate, x.RequestedDeliveryDate, x.CustomerPo,
             x.ApprovalReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])), total);
     }
@@ -198,9 +221,9 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
                     .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
                 return Groups(byStatus.Select(g => (g.Status.ToString(), g.Status.ToString(), g.Currency, g.Count, g.Sum)));
             case OrderGrouping.Customer:
-                var byCustomer = await rows.GroupBy(x => new { x.Order.CustomerId, x.Code, x.Name, x.Order.Currency })
-                    .Select(g => new { g.Key.CustomerId, g.Key.Code, g.Key.Name, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
-                return Groups(byCustomer.Select(g => (g.CustomerId.ToString(), $"{g.Code} · {g.Name}", g.Currency, g.Count, g.Sum)));
+                var byCustomer = await rows.GroupBy(x => new { x.Order.CustomerId, x.Code, x.Name, x.NameEn, x.Order.Currency })
+                    .Select(g => new { g.Key.CustomerId, g.Key.Code, g.Key.Name, g.Key.NameEn, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
+                return Groups(byCustomer.Select(g => (g.CustomerId.ToString(), $"{g.Code} · {LocalNames.Pick(g.Name, g.NameEn)}", g.Currency, g.Count, g.Sum)));
             case OrderGrouping.Month:
                 var byMonth = await rows.GroupBy(x => new { x.Order.OrderDate.Year, x.Order.OrderDate.Month, x.Order.Currency })
                     .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Currency, Count = g.Count(), Sum = g.Sum(x => x.Order.TotalMinor) }).ToListAsync(ct);
@@ -239,13 +262,13 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
             orders = orders.Where(o => o.OrderDate <= to);
         }
 
-        var rows = orders.Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new FilteredOrder { Order = o, Code = c.Code, Name = c.Name });
+        var rows = orders.Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new FilteredOrder { Order = o, Code = c.Code, Name = c.Name, NameEn = c.NameEn });
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var term = Text.Normalize(filter.Text).ToLower();
             rows = rows.Where(x => x.Order.Number.ToLower().Contains(term)
                 || (x.Order.CustomerPo != null && x.Order.CustomerPo.ToLower().Contains(term))
-                || x.Name.ToLower().Contains(term) || x.Code.ToLower().Contains(term));
+                || x.Name.ToLower().Contains(term) || (x.NameEn != null && x.NameEn.ToLower().Contains(term)) || x.Code.ToLower().Contains(term));
         }
 
 
@@ -258,16 +281,16 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         if (!string.IsNullOrWhiteSpace(text))
         {
             var term = Text.Normalize(text).ToLower();
-            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term) || (p.NameEn != null && p.NameEn.ToLower().Contains(term)));
         }
 
         var rows = await db.StockBalances.AsNoTracking()
-            .Join(products, b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name })
-            .Join(db.Warehouses, x => x.b.WarehouseId, w => w.Id, (x, w) => new { x.b, x.Sku, x.Name, w.Code })
+            .Join(products, b => b.ProductId, p => p.Id, (b, p) => new { b, p.Sku, p.Name, p.NameEn })
+            .Join(db.Warehouses, x => x.b.WarehouseId, w => w.Id, (x, w) => new { x.b, x.Sku, x.Name, x.NameEn, w.Code })
             .OrderBy(x => x.Sku).ThenBy(x => x.Code)
             .Take(500)
             .ToListAsync(ct);
-        return rows.ConvertAll(x => new StockItemDto(x.b.ProductId, x.Sku, x.Name, x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available));
+        return rows.ConvertAll(x => new StockItemDto(x.b.ProductId, x.Sku, LocalNames.Pick(x.Name, x.NameEn), x.b.WarehouseId, x.Code, x.b.OnHand, x.b.Reserved, x.b.Available));
     }
 }
 
@@ -279,4 +302,6 @@ public sealed class FilteredOrder
     public required string Code { get; init; }
 
     public required string Name { get; init; }
+
+    public string? NameEn { get; init; }
 }

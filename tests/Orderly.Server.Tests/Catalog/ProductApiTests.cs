@@ -36,6 +36,30 @@ public abstract class ProductApiTests(OrderlyApp app)
     }
 
     [Fact]
+    public async Task AnEnglishName_IsKeptBesideTheName_SearchedBoth_AndCheckedLikeIt()
+    {
+        using var admin = await app.AdminAsync();
+        var sku = TestData.Unique("SKU");
+        var word = TestData.Unique("Widget");
+        var body = (await admin.PostAsync("/api/products", new { sku, name = "不锈钢垫圈 M6", nameEn = $"Stainless washer M6 {word}", unit = "box", listPrice = 3m }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("不锈钢垫圈 M6", body["name"].Str());
+        Assert.Equal($"Stainless washer M6 {word}", body["nameEn"].Str());
+        var found = (await admin.GetJsonAsync($"/api/products?q={Uri.EscapeDataString(word.ToLowerInvariant())}")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        Assert.Equal(body.Id(), Assert.Single(found)!.Id());
+
+        var tooLong = (await admin.PostAsync("/api/products", new { sku = TestData.Unique("SKU"), name = "长", nameEn = new string('x', 201), unit = "pcs", listPrice = 1m }))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("nameEn", tooLong.ToJsonString(), StringComparison.Ordinal);
+        var customer = (await admin.PostAsync("/api/customers", new { code = TestData.Unique("C"), name = "北京京城商贸", nameEn = "Beijing Jingcheng Trading" }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("Beijing Jingcheng Trading", customer["nameEn"].Str());
+        var warehouse = (await admin.PostAsync("/api/warehouses", new { code = TestData.Unique("W"), name = "成都仓", nameEn = "Chengdu Warehouse" }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("Chengdu Warehouse", warehouse["nameEn"].Str());
+    }
+
+    [Fact]
     public async Task Create_WithoutCurrency_DefaultsToCny_AndMinPriceToListPrice()
     {
         using var admin = await app.AdminAsync();

@@ -157,7 +157,10 @@ public abstract class DemoSeederTests(OrderlyApp app)
         var hualian = (await admin.GetJsonAsync($"/api/customers/{customers["C1001"].Id}")).Expect(HttpStatusCode.OK);
         Assert.Equal("上海华联贸易有限公司", hualian["name"].Str());
         var bolt = (await admin.GetJsonAsync($"/api/products/{products["FAS-HB-M8-40"].Id}")).Expect(HttpStatusCode.OK);
-        Assert.Equal("六角螺栓 M8×40 8.8级镀锌 (100只/盒) / Hex bolt M8x40 grade 8.8 zinc, box of 100", bolt["name"].Str());
+        Assert.Equal("六角螺栓 M8×40 8.8级镀锌 (100只/盒)", bolt["name"].Str());
+        Assert.Equal("Hex bolt M8x40 grade 8.8 zinc, box of 100", bolt["nameEn"].Str());
+        Assert.All(DemoCatalog.Products, spec => Assert.False(string.IsNullOrEmpty(products[spec.Sku].NameEn), $"{spec.Sku} has no English name."));
+        Assert.All(DemoCatalog.Products, spec => Assert.DoesNotContain(" / ", products[spec.Sku].Name, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ProductExport(OrderlyDbContext db) : IExportList
         if (query.Text("q") is { } q)
         {
             var term = Domain.Common.Text.Normalize(q).ToLower();
-            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term));
+            products = products.Where(p => p.Sku.ToLower().Contains(term) || p.Name.ToLower().Contains(term) || (p.NameEn != null && p.NameEn.ToLower().Contains(term)));
         }
 
         if (query.Text("category") is { } category)
@@ -57,7 +57,7 @@ public sealed class CustomerExport(OrderlyDbContext db, DataScope scope) : IExpo
         if (query.Text("q") is { } q)
         {
             var term = Domain.Common.Text.Normalize(q).ToLower();
-            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term));
+            customers = customers.Where(c => c.Code.ToLower().Contains(term) || c.Name.ToLower().Contains(term) || (c.NameEn != null && c.NameEn.ToLower().Contains(term)));
         }
 
         if (query.Text("region") is { } region)
@@ -186,7 +186,7 @@ internal static class OrderFilters
         if (query.Text("q") is { } q)
         {
             var term = Domain.Common.Text.Normalize(q).ToLower();
-            var customers = db.Customers.Where(cu => cu.Name.ToLower().Contains(term) || cu.Code.ToLower().Contains(term)).Select(cu => cu.Id);
+            var customers = db.Customers.Where(cu => cu.Name.ToLower().Contains(term) || (cu.NameEn != null && cu.NameEn.ToLower().Contains(term)) || cu.Code.ToLower().Contains(term)).Select(cu => cu.Id);
             orders = orders.Where(o => customers.Contains(o.CustomerId) || o.Number.ToLower().Contains(term) || (o.CustomerPo != null && o.CustomerPo.ToLower().Contains(term)));
         }
 

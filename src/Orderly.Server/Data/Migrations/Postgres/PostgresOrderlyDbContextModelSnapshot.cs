@@ -1025,6 +1025,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameEn")
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
+
                     b.Property<string>("Sku")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1769,6 +1773,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<string>("NameEn")
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
 
                     b.Property<Guid?>("OwnerUserId")
                         .HasColumnType("uuid")
@@ -2688,6 +2696,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<string>("NameEn")
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
 
                     b.Property<string>("Region")
                         .HasColumnType("text")

@@ -175,6 +175,32 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
         };
     }
 
+    /// <summary>
+    /// Why the caller may not approve each of these orders (absent: they may): separation of duties refuses whoever
+    /// entered an order or owns its customer, as <see cref="OrderService.ApproveAsync"/> does.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> ApprovalBlocksAsync(IReadOnlyCollection<Guid> orderIds, Guid? me, CancellationToken ct)
+    {
+        Guid?[] mine = [me, scope.Self];
+        var rows = await db.SalesOrders.AsNoTracking().Where(o => orderIds.Contains(o.Id))
+            .Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new { o.Id, o.CreatedBy, c.OwnerUserId })
+            .ToListAsync(ct);
+        var blocks = new Dictionary<Guid, string>();
+        foreach (var row in rows)
+        {
+            if (mine.Any(m => m is not null && m == row.CreatedBy))
+            {
+                blocks[row.Id] = "EnteredByYou";
+            }
+            else if (mine.Any(m => m is not null && m == row.OwnerUserId))
+            {
+                blocks[row.Id] = "YourCustomer";
+            }
+        }
+
+        return blocks;
+    }
+
     public async Task<LineAvailability> AvailabilityAsync(Guid productId, decimal quantity, CancellationToken ct)
     {
         var found = await availability.ForAsync(productId, quantity > 0 ? quantity : 1, ct);

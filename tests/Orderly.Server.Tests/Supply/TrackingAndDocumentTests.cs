@@ -80,8 +80,13 @@ public abstract class TrackingAndDocumentTests(SupplyApp app)
         Assert.Equal(("yuantong", FakeKuaidi100.Key, "https://orderly.test/api/integrations/kuaidi100/callback", SupplyApp.Salt, "4"),
             (param["company"].Str(), param["key"].Str(), param["parameters"]!["callbackurl"].Str(), param["parameters"]!["salt"].Str(), param["parameters"]!["resultv2"].Str()));
 
-        // The same event delivered again is applied once: no second request reaches Kuaidi100.
+        // The same event delivered again (once the inbox holds it) is applied once: no second request reaches Kuaidi100.
         var shippedEvent = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Type == "OrderShipped" && m.AggregateId == orderId.ToString()));
+        while (!await app.WithDbAsync(db => db.Set<InboxEntry>().AnyAsync(i => i.Handler == "Logistics.Kuaidi100Subscription" && i.EventId == shippedEvent.Id)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         var envelope = new EventEnvelope(shippedEvent.Id, shippedEvent.Position, shippedEvent.Type, shippedEvent.AggregateType, shippedEvent.AggregateId, shippedEvent.CustomerId,
             shippedEvent.PayloadVersion, shippedEvent.Payload, shippedEvent.OccurredAt, shippedEvent.ActorId, shippedEvent.ActorName, shippedEvent.CorrelationId, 2);
         await app.AsSystemAsync(async s =>

@@ -60,12 +60,20 @@ public sealed class SupplyPagesTests(OrderlyServer server)
         await Assertions.Expect(supplier.GetByTestId("po-status")).ToHaveTextAsync("已确认");
         await Assertions.Expect(supplier.GetByTestId("promised-date").First).ToContainTextAsync(promised);
         await OrderlyServer.ScreenshotAsync(supplier, "supplier-portal-confirmed");
+
+        // It ships with SF and says so: the shipping notice lists the carrier by its Chinese name.
+        await Ui.SelectAsync(supplier, "承运商", "顺丰速运");
+        await Ui.Input(supplier, "notice-tracking").FillAsync("SF1234567890123");
+        await supplier.GetByTestId("notice-submit").ClickAsync();
+        await Assertions.Expect(supplier.GetByTestId("shipping-notice")).ToContainTextAsync("顺丰速运");
+        await Assertions.Expect(supplier.GetByTestId("shipping-notice")).ToContainTextAsync("SF1234567890123");
         await supplier.Context.CloseAsync();
 
         // The purchaser sees the confirmation and receives everything.
         await purchaser.GotoAsync(poUrl);
         await Assertions.Expect(purchaser.GetByTestId("po-status")).ToHaveTextAsync("Confirmed");
         await Assertions.Expect(purchaser.GetByTestId("confirmed-at")).ToBeVisibleAsync();
+        await Assertions.Expect(purchaser.GetByTestId("shipping-notice")).ToContainTextAsync("SF Express");
         await purchaser.GetByTestId("po-action-Receive").ClickAsync();
         await Assertions.Expect(Ui.Input(purchaser, "arrived-1")).ToHaveValueAsync("48");
         await purchaser.GetByTestId("receive-submit").ClickAsync();

@@ -12,6 +12,7 @@ public sealed partial class OrderlyServer : IAsyncLifetime
 {
     public const string DemoPassword = "Orderly-Demo-2026";
     public const string AdminPassword = "Browser-Tests-Admin-2026";
+    public const string Kuaidi100Salt = "browser-tests-salt";
 
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
@@ -142,6 +143,8 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         start.Environment["Orderly__AdminPassword"] = AdminPassword;
         start.Environment["Orderly__SeedDemoData"] = "true";
         start.Environment["Orderly__RateLimits__LoginsPerMinute"] = "1000";
+        // The salt Kuaidi100 signs its pushes with, so a test can deliver tracking events as the carrier would.
+        start.Environment["Orderly__Logistics__Kuaidi100Salt"] = Kuaidi100Salt;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");

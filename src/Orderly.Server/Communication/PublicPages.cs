@@ -15,7 +15,7 @@ namespace Orderly.Server.Communication;
 /// A token names exactly one order of one customer, so a page shows that order and nothing else; an unknown, revoked,
 /// used or expired token shows the same "not found" page.
 /// </summary>
-public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope scope, Caller caller, CustomerDirectory customers, IOptions<CommunicationOptions> options, TimeProvider time)
+public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope scope, Caller caller, CustomerDirectory customers, IOptions<CommunicationOptions> options, TimeProvider time, BusinessCalendar calendar)
 {
     public async Task<StatusLinkDto> CreateStatusLinkAsync(Guid orderId, CancellationToken ct)
     {
@@ -67,9 +67,7 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
         }
 
         var en = CustomerCommunication.NormalizeLanguage(language ?? link.Language) == CustomerCommunication.English;
-        var shipments = await db.Shipments.AsNoTracking().Where(s => s.OrderId == order.Id).ToListAsync(ct);
-        var tracking = await db.Set<TimelineEntry>().AsNoTracking().Where(t => t.OrderId == order.Id && t.Kind == "Shipment" && t.Ref != null && t.Ref.StartsWith("ShipmentTrackingUpdated"))
-            .OrderBy(t => t.At).Take(100).ToListAsync(ct);
+        var shipments = await Logistics.TrackingQueries.ForStatusPageAsync(db, order.Id, ct);
         var html = new StringBuilder();
         Open(html, en, en ? $"Order {order.Number}" : $"订单 {order.Number}");
         html.Append("<p><strong>").Append(en ? "Status" : "状态").Append(":</strong> ").Append(E(StatusText(order.Status.ToString(), en))).Append("</p>");
@@ -106,15 +104,27 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
             html.Append("<p>").Append(en ? "Not shipped yet." : "尚未发货。").Append("</p>");
         }
 
-        foreach (var s in shipments.OrderBy(s => s.ShippedAt))
+        // Per shipment: the carrier by name in the page's language, the number and the latest tracking events (Logistics).
+        var culture = CultureInfo.GetCultureInfo(en ? "en" : "zh-CN");
+        foreach (var s in shipments)
         {
-            html.Append("<p>").Append(s.ShippedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(en ? "Carrier" : "承运商").Append(": ")
-                .Append(E(s.Carrier ?? "-")).Append(" · ").Append(en ? "Tracking number" : "运单号").Append(": ").Append(E(s.TrackingNumber ?? "-")).Append("</p>");
-        }
+            html.Append("<section class=\"shipment\"><p>").Append(s.ShippedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(en ? "Carrier" : "承运商").Append(": ")
+                .Append(E(Logistics.TrackingQueries.CarrierName(s.CarrierCode ?? s.Carrier, culture))).Append(" · ").Append(en ? "Tracking number" : "运单号").Append(": ")
+                .Append(E(s.TrackingNumber ?? "-")).Append("</p>");
+            var latest = s.Latest(5).ToList();
+            if (latest.Count > 0)
+            {
+                html.Append("<ul class=\"track\">");
+                foreach (var t in latest)
+                {
+                    html.Append("<li>").Append(TimeZoneInfo.ConvertTime(t.At, calendar.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append(' ')
+                        .Append(E(t.Status ?? "")).Append(' ').Append(E(t.Location ?? "")).Append(' ').Append(E(t.Description ?? "")).Append("</li>");
+                }
 
-        foreach (var t in tracking)
-        {
-            html.Append("<p class=\"track\">").Append(t.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append(' ').Append(E(t.Summary.Replace("ShipmentTrackingUpdated ", "", StringComparison.Ordinal))).Append("</p>");
+                html.Append("</ul>");
+            }
+
+            html.Append("</section>");
         }
 
         Close(html);

@@ -12,9 +12,17 @@ public sealed class LogisticsModule : IOrderlyModule
     {
         capability.AddOptions<LogisticsOptions>(LogisticsOptions.Section);
         capability.Services.AddHttpClient<Kuaidi100Client>(c => c.Timeout = TimeSpan.FromSeconds(15));
+        capability.Services.AddHttpClient<SfExpressClient>(c => c.Timeout = TimeSpan.FromSeconds(15));
         capability.Services.AddScoped<TrackingService>();
+        capability.AddEventHandler<TrackingSubscriber>();
+        capability.Services.AddScoped<TrackingQueries>();
         capability.Services.AddOrderlyJob<TrackingJob>(capability.Configuration, TrackingJob.Name, TrackingJob.DefaultSchedule);
     }
+
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/shipments/late", "LateShipments", Identity.Policies.Read, 280, NavigationGroups.Inventory, MatchPrefix: true),
+    ];
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapLogisticsEndpoints();
 }

@@ -22,6 +22,15 @@ public sealed class LogisticsOptions
     /// <summary>Our callback address given when subscribing.</summary>
     public string? Kuaidi100CallbackUrl { get; set; }
 
+    /// <summary>SF Express (丰桥) route query address: the production one, the sandbox, or a local fake in tests.</summary>
+    public Uri SfBaseUrl { get; set; } = new("https://sfapi.sf-express.com/std/service");
+
+    /// <summary>SF 顾客编码 (partnerID); empty: SF shipments are tracked through Kuaidi100 like the others.</summary>
+    public string? SfPartnerId { get; set; }
+
+    /// <summary>SF 校验码 (checkword) that signs each request's msgDigest.</summary>
+    public string? SfCheckword { get; set; }
+
     /// <summary>A shipment with no tracking movement for this many hours is late.</summary>
     [Range(1, 24 * 60)]
     public int NoMovementHours { get; set; } = 48;

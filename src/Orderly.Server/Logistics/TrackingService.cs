@@ -14,7 +14,7 @@ namespace Orderly.Server.Logistics;
 /// new events, records delivery on 签收 (configurable), and reports late shipments (ShipmentDelayed) once per reason.
 /// </summary>
 public sealed class TrackingService(
-    OrderlyDbContext db, Writes writes, EventBuffer events, BusinessCalendar calendar, Kuaidi100Client kuaidi100, IOptionsMonitor<LogisticsOptions> options,
+    OrderlyDbContext db, Writes writes, EventBuffer events, BusinessCalendar calendar, Kuaidi100Client kuaidi100, SfExpressClient sf, IOptionsMonitor<LogisticsOptions> options,
     ILogger<TrackingService> log)
 {
     public const string EtaPassed = "EtaPassed";
@@ -28,16 +28,19 @@ public sealed class TrackingService(
         var added = 0;
         foreach (var shipment in shipments)
         {
-            added += await ApplyToAsync(shipment, result, token);
+            added += await ApplyToAsync(shipment, result.Events(), result.CurrentState, token);
         }
 
         return added;
     }, ct);
 
-    /// <summary>Queries Kuaidi100 for every open shipment of a known carrier; returns the new events recorded.</summary>
+    /// <summary>
+    /// Queries the carriers for every open shipment of a known carrier: SF's own route API for SF waybills when an SF
+    /// account is configured, Kuaidi100 for the rest; returns the new events recorded.
+    /// </summary>
     public async Task<int> PollAsync(CancellationToken ct)
     {
-        if (!kuaidi100.Configured)
+        if (!kuaidi100.Configured && !sf.Configured)
         {
             return 0;
         }
@@ -46,9 +49,29 @@ public sealed class TrackingService(
             .Where(s => s.DeliveredAt == null && s.TrackingNumber != null && s.CarrierCode != null && s.TrackingState != TrackingState.Delivered && s.TrackingState != TrackingState.Returned)
             .Select(s => new { s.Id, s.CarrierCode, s.TrackingNumber }).Take(500).ToListAsync(ct);
         var added = 0;
-        foreach (var s in open)
+        var bySf = sf.Configured ? open.Where(s => s.CarrierCode == "SF").ToList() : [];
+        foreach (var batch in bySf.Chunk(10))
         {
-            if (Carriers.Find(s.CarrierCode) is not { Kuaidi100Code: { } com })
+            try
+            {
+                var routes = await sf.RoutesAsync([.. batch.Select(s => s.TrackingNumber!)], null, ct);
+                foreach (var s in batch)
+                {
+                    if (routes.FirstOrDefault(r => string.Equals(r.MailNo, s.TrackingNumber, StringComparison.OrdinalIgnoreCase)) is { Events.Count: > 0 } found)
+                    {
+                        added += await writes.RunAsync(async token => await ApplyToAsync(await db.Shipments.FirstAsync(x => x.Id == s.Id, token), found.Events, found.CurrentState, token), ct);
+                    }
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                log.LogWarning(e, "SF route query for {Count} shipments failed; the next poll tries again", batch.Length);
+            }
+        }
+
+        foreach (var s in open.Except(bySf))
+        {
+            if (!kuaidi100.Configured || Carriers.Find(s.CarrierCode) is not { Kuaidi100Code: { } com })
             {
                 continue;
             }
@@ -57,7 +80,7 @@ public sealed class TrackingService(
             {
                 if (await kuaidi100.QueryAsync(com, s.TrackingNumber!, null, ct) is { } result)
                 {
-                    added += await writes.RunAsync(async token => await ApplyToAsync(await db.Shipments.FirstAsync(x => x.Id == s.Id, token), result, token), ct);
+                    added += await writes.RunAsync(async token => await ApplyToAsync(await db.Shipments.FirstAsync(x => x.Id == s.Id, token), result.Events(), result.CurrentState, token), ct);
                 }
             }
             catch (HttpRequestException e)
@@ -94,9 +117,9 @@ public sealed class TrackingService(
         return raised;
     }, ct);
 
-    private async Task<int> ApplyToAsync(Shipment shipment, Kuaidi100Result result, CancellationToken ct)
+    private async Task<int> ApplyToAsync(Shipment shipment, IReadOnlyList<TrackingEvent> tracked, TrackingState? state, CancellationToken ct)
     {
-        var added = shipment.ApplyTracking(result.Events(), result.CurrentState, calendar.Now);
+        var added = shipment.ApplyTracking(tracked, state, calendar.Now);
         if (added.Count == 0)
         {
             return 0;

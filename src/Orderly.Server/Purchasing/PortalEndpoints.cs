@@ -22,6 +22,8 @@ public static class PortalEndpoints
         var portal = app.MapGroup("/api/portal").WithTags("Supplier portal").RequireAuthorization(PurchasingPolicies.SupplierPortal);
         portal.MapGet("/purchase-orders", ListAsync).WithName("PortalListPurchaseOrders").WithSummary("The caller's supplier's purchase orders, newest first.");
         portal.MapGet("/purchase-orders/{id:guid}", GetAsync).WithName("PortalGetPurchaseOrder").WithSummary("One of the caller's supplier's purchase orders.");
+        portal.MapGet("/purchase-orders/{id:guid}/document.pdf", DocumentAsync).WithName("PortalPurchaseOrderPdf")
+            .WithSummary("One of the caller's supplier's purchase orders as PDF (?lang=zh-CN|en).");
         portal.MapPost("/purchase-orders/{id:guid}/confirm", ConfirmAsync).WithName("PortalConfirmPurchaseOrder").WithSummary("Confirms quantities and promised dates per line.");
         portal.MapPost("/purchase-orders/{id:guid}/propose", ProposeAsync).WithName("PortalProposeDates").WithSummary("Proposes other dates per line, for the buyer to accept.");
         portal.MapPost("/purchase-orders/{id:guid}/shipping-notices", NoticeAsync).WithName("PortalPostShippingNotice").WithSummary("Posts a shipping notice with carrier and tracking number.");
@@ -53,6 +55,14 @@ public static class PortalEndpoints
         var po = await db.Set<PurchaseOrder>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.SupplierId == supplier && Visible.Contains(o.Status), ct)
             ?? throw new NotFoundException("Purchase order", id);
         return TypedResults.Ok(await PurchaseOrderDetailDto.LoadAsync(db, po, withListPrices: false, ct));
+    }
+
+    private static async Task<IResult> DocumentAsync(Guid id, string? lang, OrderlyDbContext db, Caller caller, PurchaseOrderDocument document, HttpContext http, CancellationToken ct)
+    {
+        var supplier = await SupplierOfAsync(db, caller, ct);
+        var language = Documents.DocumentLanguage.Parse(lang);
+        var visible = await db.Set<PurchaseOrder>().AsNoTracking().AnyAsync(o => o.Id == id && o.SupplierId == supplier && Visible.Contains(o.Status), ct);
+        return await Documents.DocumentEndpoints.PdfAsync(http, visible ? document.RenderAsync(id, language, ct) : Task.FromResult<Documents.RenderedDocument?>(null));
     }
 
     private static async Task<Ok<PurchaseOrderDto>> ConfirmAsync(Guid id, ConfirmRequest request, OrderlyDbContext db, Caller caller, PurchaseOrderService service, CancellationToken ct)

@@ -35,6 +35,9 @@ public static class PurchaseOrderEndpoints
             .WithSummary("Cancels what is still open: Cancelled when nothing arrived, else Closed.");
         pos.MapPost("/{id:guid}/close", CloseAsync).WithName("ClosePurchaseOrder").RequireAuthorization(PurchasingPolicies.ManagePurchasing)
             .WithSummary("Closes a received or partly received order; what is still open will not come.");
+        pos.MapGet("/{id:guid}/document.pdf", (Guid id, string? lang, PurchaseOrderDocument d, HttpContext h, CancellationToken ct) =>
+                Documents.DocumentEndpoints.PdfAsync(h, d.RenderAsync(id, Documents.DocumentLanguage.Parse(lang), ct)))
+            .WithName("PurchaseOrderPdf").WithSummary("The purchase order as the supplier receives it (PDF, ?lang=zh-CN|en).");
         pos.MapGet("/backorder-dates", BackorderDatesAsync).WithName("GetBackorderDates")
             .WithSummary("When each backordered line of a sales order can ship, from stock and the open purchase orders' promised dates.");
     }

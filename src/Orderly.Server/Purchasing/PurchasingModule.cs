@@ -31,7 +31,17 @@ public sealed class PurchasingModule : IOrderlyModule
         services.AddScoped<ScorecardService>();
         services.AddScoped<BackorderDates>();
         services.AddScoped<IIncomingSupply, IncomingPurchases>();
+        services.AddScoped<PurchasingQueries>();
+        services.AddScoped<PurchaseOrderDocument>();
+        services.AddScoped<Documents.IDocumentSource>(sp => sp.GetRequiredService<PurchaseOrderDocument>());
     }
+
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/portal", "SupplierPortal", PurchasingPolicies.SupplierPortal, 10, Icon: MudBlazor.Icons.Material.Filled.Storefront, MatchPrefix: true),
+        new("/purchase-orders", "PurchaseOrders", Policies.Read, 270, NavigationGroups.Inventory, MatchPrefix: true),
+        new("/suppliers", "Suppliers", Policies.Read, 340, NavigationGroups.MasterData, MatchPrefix: true),
+    ];
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {

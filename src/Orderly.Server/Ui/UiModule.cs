@@ -12,6 +12,12 @@ public sealed class UiModule : IOrderlyModule
         new("/", "Home", Identity.Policies.Read, 0, Icon: MudBlazor.Icons.Material.Filled.Dashboard),
     ];
 
+    public IEnumerable<AccessPolicy> Permissions =>
+    [
+        new(UiPolicies.InteractiveUi, Name, Identity.Roles.All,
+            "open the interactive UI's connection (`/_blazor`); every page and action then checks its own policy, so a Supplier login reaches the supplier portal only"),
+    ];
+
     public void AddServices(ModuleServices capability) => capability.Services.AddOrderlyUi();
 
     public void MapEndpoints(IEndpointRouteBuilder app) => ((WebApplication)app).MapOrderlyUi();

@@ -79,7 +79,8 @@ public static class UiSetup
                 }
                 else if (route.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal))
                 {
-                    endpoint.Metadata.Add(new AuthorizeAttribute(Policies.Read));
+                    // Pages and UiApi check each page's and action's own policy; the hub only asks for a login of a known role.
+                    endpoint.Metadata.Add(new AuthorizeAttribute(UiPolicies.InteractiveUi));
                 }
             });
 

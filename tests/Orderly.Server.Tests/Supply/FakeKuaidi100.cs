@@ -16,7 +16,8 @@ namespace Orderly.Server.Tests.Supply;
 /// <summary>
 /// A local Kuaidi100 on Kestrel (127.0.0.1, a free port) that behaves as shared/integrations.md D1 says: query
 /// <c>poll/query.do</c> checks <c>sign = upper(MD5(param + key + customer))</c> and answers HTTP 200 with either the
-/// track or <c>{"result":false,"returnCode":...}</c>; subscription <c>poll</c> records the request.
+/// track or <c>{"result":false,"returnCode":...}</c>; subscription <c>poll</c> checks the key and the fields and
+/// answers a repeated number with 501.
 /// </summary>
 public sealed class FakeKuaidi100 : IAsyncDisposable
 {
@@ -46,11 +47,38 @@ public sealed class FakeKuaidi100 : IAsyncDisposable
                 ? Results.Text(track, "application/json")
                 : Results.Json(new { result = false, returnCode = "500", message = "查询无结果，请隔段时间再查" });
         });
+        // Subscription (D1): schema=json and param {company, number, key, parameters{callbackurl, salt, ...}}; a number
+        // subscribed before is answered 501 (重复订阅), a wrong key 601, incomplete data 400 - all as HTTP 200.
         _app.MapPost("/poll", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
-            Subscriptions.Enqueue(form["param"].ToString());
-            return Results.Json(new { result = true, returnCode = "200", message = "提交成功" });
+            var param = form["param"].ToString();
+            Subscriptions.Enqueue(param);
+            JsonNode? body;
+            try
+            {
+                body = JsonNode.Parse(param);
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+
+            var number = body?["number"]?.GetValue<string>();
+            if (form["schema"] != "json" || body is null || string.IsNullOrEmpty(body["company"]?.GetValue<string>()) || string.IsNullOrEmpty(number)
+                || string.IsNullOrEmpty(body["parameters"]?["callbackurl"]?.GetValue<string>()))
+            {
+                return Results.Json(new { result = false, returnCode = "400", message = "提交的数据不完整" });
+            }
+
+            if (body["key"]?.GetValue<string>() != Key)
+            {
+                return Results.Json(new { result = false, returnCode = "601", message = "POLL:KEY已过期" });
+            }
+
+            return Subscribed.TryAdd(number, param)
+                ? Results.Json(new { result = true, returnCode = "200", message = "提交成功" })
+                : Results.Json(new { result = false, returnCode = "501", message = "POLL:重复订阅" });
         });
         _app.StartAsync().GetAwaiter().GetResult();
         BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
@@ -63,7 +91,11 @@ public sealed class FakeKuaidi100 : IAsyncDisposable
 
     public ConcurrentQueue<string> Queries { get; } = new();
 
+    /// <summary>Every subscription request's param, accepted or not.</summary>
     public ConcurrentQueue<string> Subscriptions { get; } = new();
+
+    /// <summary>The accepted subscriptions: number -> param.</summary>
+    public ConcurrentDictionary<string, string> Subscribed { get; } = new();
 
 #pragma warning disable CA5351 // Kuaidi100's signature scheme is MD5.
     public static string Sign(string text) => Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(text)));

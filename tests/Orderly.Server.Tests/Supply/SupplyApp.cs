@@ -21,6 +21,8 @@ public abstract class SupplyApp(TestDatabase database) : OrderlyApp(database)
 
     public FakeKuaidi100 Kuaidi100 { get; } = new();
 
+    public FakeSfExpress SfExpress { get; } = new();
+
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime);
 
     public async Task<HttpClient> AdminNowAsync() => await LoginAsync(AdminEmail);
@@ -56,6 +58,10 @@ public abstract class SupplyApp(TestDatabase database) : OrderlyApp(database)
         builder.UseSetting("Orderly:Logistics:Kuaidi100Key", FakeKuaidi100.Key);
         builder.UseSetting("Orderly:Logistics:Kuaidi100Salt", Salt);
         builder.UseSetting("Orderly:Logistics:NoMovementHours", "48");
+        builder.UseSetting("Orderly:Logistics:Kuaidi100CallbackUrl", "https://orderly.test/api/integrations/kuaidi100/callback");
+        builder.UseSetting("Orderly:Logistics:SfBaseUrl", SfExpress.BaseUrl.ToString());
+        builder.UseSetting("Orderly:Logistics:SfPartnerId", FakeSfExpress.PartnerId);
+        builder.UseSetting("Orderly:Logistics:SfCheckword", FakeSfExpress.Checkword);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -63,6 +69,7 @@ public abstract class SupplyApp(TestDatabase database) : OrderlyApp(database)
     {
         await base.DisposeAsync();
         await Kuaidi100.DisposeAsync();
+        await SfExpress.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 

@@ -37,6 +37,7 @@ public sealed class BillingModule : IOrderlyModule
         services.AddScoped<IReceivablesExposure>(sp => sp.GetRequiredService<BillingFacts>());
         services.AddOrderlyJob<DunningJob>(capability.Configuration, DunningJob.Name, DunningJob.DefaultSchedule);
         services.AddScoped<QuotationService>();
+        services.AddScoped<BillingUiQueries>();
         services.AddOrderlyJob<QuotationReviewJob>(capability.Configuration, QuotationReviewJob.Name, QuotationReviewJob.DefaultSchedule);
     }
 

@@ -23,6 +23,14 @@ public sealed class BillingModule : IOrderlyModule
         new(BillingPolicies.ManageTaxRates, Name, [Roles.Admin, Roles.Finance], "set a product's VAT rate (`PUT /api/billing/tax-rates/{productId}`)"),
     ];
 
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/quotations", "Quotations", BillingPolicies.EnterQuotations, 251, NavigationGroups.Billing),
+        new("/invoices", "Invoices", BillingPolicies.ReadReceivables, 252, NavigationGroups.Billing),
+        new("/payments", "Payments", BillingPolicies.ReadReceivables, 253, NavigationGroups.Billing),
+        new("/receivables", "Receivables", BillingPolicies.ReadReceivables, 254, NavigationGroups.Billing),
+    ];
+
     public void AddServices(ModuleServices capability)
     {
         capability.AddOptions<BillingOptions>(BillingOptions.Section);

@@ -28,9 +28,55 @@ public sealed record InvoiceableLine(Guid OrderLineId, int LineNumber, string Sk
 public sealed record InvoiceableOrder(Guid OrderId, string Number, Guid CustomerId, string CustomerName, string Currency, decimal Total,
     InvoicingPolicy Policy, bool TaxInclusive, IReadOnlyList<InvoiceableLine> Lines, decimal DownPaid, IReadOnlyList<InvoiceRow> Invoices);
 
+public sealed record QuotationRow(Guid Id, string Number, string CustomerCode, string CustomerName, QuotationStatus Status, decimal Total, string Currency,
+    DateOnly ValidUntil, Guid? OrderId);
+
 /// <summary>What the billing pages read beyond the API's own reads: filtered, counted, totalled lists and the invoiceable view of an order.</summary>
-public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, BusinessCalendar calendar)
+public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, BusinessCalendar calendar, BillingQueries billing)
 {
+    /// <summary>Payments of the caller's customers, newest first, a page at a time with the count.</summary>
+    public async Task<PageOf<PaymentDto>> PaymentsAsync(Guid? customerId, bool unallocated, int skip, int take, CancellationToken ct)
+    {
+        var visible = await scope.CustomersAsync(db.Customers, ct);
+        var payments = db.Set<Payment>().AsNoTracking().Where(p => visible.Any(c => c.Id == p.CustomerId));
+        if (customerId is { } c)
+        {
+            payments = payments.Where(p => p.CustomerId == c);
+        }
+
+        if (unallocated)
+        {
+            payments = payments.Where(p => p.AmountMinor - p.AllocatedMinor - p.RefundedMinor > 0);
+        }
+
+        var total = await payments.CountAsync(ct);
+        var rows = await payments.Include(p => p.Allocations).OrderByDescending(p => p.ReceivedOn).ThenByDescending(p => p.Id)
+            .Skip(skip).Take(Math.Clamp(take, 1, 200)).AsSplitQuery().ToListAsync(ct);
+        return new(await billing.PaymentDtosAsync(rows, ct), total);
+    }
+
+    /// <summary>Quotations of the caller's customers, newest first, a page at a time with the count.</summary>
+    public async Task<PageOf<QuotationRow>> QuotationsAsync(QuotationStatus? status, Guid? customerId, int skip, int take, CancellationToken ct)
+    {
+        var visible = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
+        var quotations = db.Set<Quotation>().AsNoTracking();
+        if (status is { } s)
+        {
+            quotations = quotations.Where(q => q.Status == s);
+        }
+
+        if (customerId is { } c)
+        {
+            quotations = quotations.Where(q => q.CustomerId == c);
+        }
+
+        var rows = quotations.Join(visible, q => q.CustomerId, cu => cu.Id, (q, cu) => new { q, cu.Code, cu.Name });
+        var total = await rows.CountAsync(ct);
+        var page = await rows.OrderByDescending(x => x.q.Id).Skip(skip).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
+        return new(page.ConvertAll(x => new QuotationRow(x.q.Id, x.q.Number, x.Code, x.Name, x.q.Status, M(x.q.TotalMinor, x.q.Currency), x.q.Currency,
+            x.q.ValidUntil, x.q.OrderId)), total);
+    }
+
     public async Task<(PageOf<InvoiceRow> Page, IReadOnlyList<InvoiceTotals> Totals)> InvoicesAsync(
         InvoiceFilter filter, string? sortBy, bool descending, int skip, int take, CancellationToken ct)
     {

@@ -80,17 +80,18 @@ public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, Busin
     public async Task<(PageOf<InvoiceRow> Page, IReadOnlyList<InvoiceTotals> Totals)> InvoicesAsync(
         InvoiceFilter filter, string? sortBy, bool descending, int skip, int take, CancellationToken ct)
     {
-        var rows = await FilteredAsync(filter, ct);
-        var total = await rows.CountAsync(ct);
-        var sums = await rows.GroupBy(x => x.Invoice.Currency).Select(g => new
+        var invoices = await FilteredAsync(filter, ct);
+        var total = await invoices.CountAsync(ct);
+        var sums = await invoices.GroupBy(i => i.Currency).Select(g => new
         {
             Currency = g.Key,
             Count = g.Count(),
-            Total = g.Sum(x => x.Invoice.Kind == InvoiceKind.CreditNote ? -x.Invoice.TotalMinor : x.Invoice.TotalMinor),
-            Paid = g.Sum(x => x.Invoice.PaidMinor),
-            Due = g.Sum(x => x.Invoice.Kind == InvoiceKind.Invoice && x.Invoice.Status != InvoiceStatus.Draft && x.Invoice.Status != InvoiceStatus.Cancelled
-                ? x.Invoice.TotalMinor - x.Invoice.PaidMinor - x.Invoice.CreditedMinor - x.Invoice.WrittenOffMinor : 0),
+            Total = g.Sum(i => i.Kind == InvoiceKind.CreditNote ? -i.TotalMinor : i.TotalMinor),
+            Paid = g.Sum(i => i.PaidMinor),
+            Due = g.Sum(i => i.Kind == InvoiceKind.Invoice && i.Status != InvoiceStatus.Draft && i.Status != InvoiceStatus.Cancelled
+                ? i.TotalMinor - i.PaidMinor - i.CreditedMinor - i.WrittenOffMinor : 0),
         }).ToListAsync(ct);
+        var rows = invoices.Join(db.Customers.AsNoTracking(), i => i.CustomerId, c => c.Id, (i, c) => new { Invoice = i, c.Code, c.Name });
         rows = (sortBy, descending) switch
         {
             ("number", false) => rows.OrderBy(x => x.Invoice.Number).ThenByDescending(x => x.Invoice.Id),
@@ -147,12 +148,10 @@ public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, Busin
             profile.Policy, profile.TaxInclusive, lines, M(downPaid, order.Currency), invoices.ConvertAll(i => Row(i, code, customer)));
     }
 
-    private sealed record Joined(Invoice Invoice, string Code, string Name);
-
-    private async Task<IQueryable<Joined>> FilteredAsync(InvoiceFilter filter, CancellationToken ct)
+    private async Task<IQueryable<Invoice>> FilteredAsync(InvoiceFilter filter, CancellationToken ct)
     {
         var visible = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);
-        var invoices = db.Set<Invoice>().AsNoTracking();
+        var invoices = db.Set<Invoice>().AsNoTracking().Where(i => visible.Any(c => c.Id == i.CustomerId));
         if (filter.Status is { } status)
         {
             invoices = invoices.Where(i => i.Status == status);
@@ -186,7 +185,7 @@ public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, Busin
                 && i.DueDate < today && i.TotalMinor - i.PaidMinor - i.CreditedMinor - i.WrittenOffMinor > 0);
         }
 
-        return invoices.Join(visible, i => i.CustomerId, c => c.Id, (i, c) => new Joined(i, c.Code, c.Name));
+        return invoices;
     }
 
     private static InvoiceRow Row(Invoice i, string code, string name) => new(

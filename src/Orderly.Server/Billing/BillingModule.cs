@@ -1,6 +1,7 @@
 using Orderly.Domain.Billing;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
+using Orderly.Server.Integration;
 using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Orders;
 using Orderly.Server.Platform;
@@ -46,6 +47,9 @@ public sealed class BillingModule : IOrderlyModule
         services.AddOrderlyJob<DunningJob>(capability.Configuration, DunningJob.Name, DunningJob.DefaultSchedule);
         services.AddScoped<QuotationService>();
         services.AddScoped<BillingUiQueries>();
+        capability.AddOptions<VoucherOptions>(VoucherOptions.Section);
+        services.AddScoped<VoucherService>();
+        services.AddExportList<InvoiceExport>().AddExportList<PaymentExport>().AddExportList<YonyouVoucherExport>().AddExportList<KingdeeVoucherExport>();
         services.AddOrderlyJob<QuotationReviewJob>(capability.Configuration, QuotationReviewJob.Name, QuotationReviewJob.DefaultSchedule);
     }
 
@@ -55,6 +59,7 @@ public sealed class BillingModule : IOrderlyModule
         app.MapPaymentEndpoints();
         app.MapReceivableEndpoints();
         app.MapQuotationEndpoints();
+        app.MapVoucherEndpoints();
     }
 
     public void ConfigureAudit(AuditMap audit) => audit

@@ -148,6 +148,9 @@ public sealed class BillingUiQueries(OrderlyDbContext db, DataScope scope, Busin
             profile.Policy, profile.TaxInclusive, lines, M(downPaid, order.Currency), invoices.ConvertAll(i => Row(i, code, customer)));
     }
 
+    /// <summary>The invoices the list's filters select within the caller's scope (the export uses it too).</summary>
+    public Task<IQueryable<Invoice>> FilteredInvoicesAsync(InvoiceFilter filter, CancellationToken ct) => FilteredAsync(filter, ct);
+
     private async Task<IQueryable<Invoice>> FilteredAsync(InvoiceFilter filter, CancellationToken ct)
     {
         var visible = await scope.CustomersAsync(db.Customers.AsNoTracking(), ct);

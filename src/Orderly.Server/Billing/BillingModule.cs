@@ -16,7 +16,7 @@ public sealed class BillingModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(BillingPolicies.ManageBilling, Name, [Roles.Admin, Roles.Finance],
-            "draft, issue, cancel, credit, record the fapiao of and write off invoices (never one whose payment one recorded); record, allocate and refund payments; change customers' billing profiles; release credit holds"),
+            "draft (down-payment invoices too), issue, cancel, credit, record the fapiao of and write off invoices (never one whose payment one recorded); record, allocate and refund payments; change customers' billing profiles; release credit holds; read the accounting vouchers for Kingdee and Yonyou (`GET /api/billing/vouchers`, exports `vouchers-kingdee`, `vouchers-yonyou`)"),
         new(BillingPolicies.ReadReceivables, Name, [Roles.Admin, Roles.Finance, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Viewer],
             "read invoices (and their PDF), payments and allocation suggestions, receivables (aging, DSO), customers' statements (JSON, PDF) and billing profiles, billing tax rates; a rep reads their own customers'"),
         new(BillingPolicies.EnterQuotations, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk],

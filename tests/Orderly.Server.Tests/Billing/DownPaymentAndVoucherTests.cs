@@ -59,6 +59,14 @@ public abstract class DownPaymentAndVoucherTests(OrderlyApp app)
         (await admin.PostAsync($"/api/invoices/{final.Id()}/credit-notes", new { lines = new[] { new { invoiceLineId = deductionLine, quantity = 1m } }, reason = "x" }))
             .Expect(HttpStatusCode.UnprocessableEntity);
 
+        // The final invoice and the down payment print (their negative lines too).
+        foreach (var id in new[] { final.Id(), dp.Id() })
+        {
+            var pdf = await admin.GetAsync(new Uri($"/api/invoices/{id}/document.pdf?lang=zh-CN", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("%PDF", Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync())[..4]));
+        }
+
         var payment = await road.PayAsync(customer, 1675m, (dp.Id(), 502.5m), (partial.Id(), 452m), (final.Id(), 720.5m));
         // A returned widget: red-ink credit note of 113.00 = 100.00 + 13.00.
         var widgetLine = final["lines"]!.AsArray().First(l => l!["orderLineId"]?.GetValue<Guid>() == lines[0])!["id"]!.GetValue<int>();

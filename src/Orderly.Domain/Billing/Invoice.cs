@@ -38,13 +38,20 @@ public sealed class Invoice : IVersioned, IHasDomainEvents
         var number = 1;
         foreach (var line in lines)
         {
-            _lines.Add(new InvoiceLine(number++, line.OrderLineId, line.ProductId, line.Description, line.Unit, line.Quantity, line.Rate, line.Amounts));
+            _lines.Add(new InvoiceLine(number++, line.OrderLineId, line.ProductId, line.Description, line.Unit, line.Quantity, line.Rate, line.Amounts,
+                line.DownPaymentInvoiceId));
         }
 
         var totals = _lines.Aggregate(TaxSplit.Zero, (sum, l) => sum + l.Amounts);
         NetMinor = totals.NetMinor;
         TaxMinor = totals.TaxMinor;
         TotalMinor = totals.GrossMinor;
+        if (kind == InvoiceKind.Invoice && TotalMinor <= 0)
+        {
+            throw _lines.Any(l => l.DownPaymentInvoiceId is not null)
+                ? new RuleViolationException("lines", "DeductionExceedsInvoice", "The down payments to deduct exceed what this invoice carries; invoice more first.")
+                : new RuleViolationException("lines", "NothingToInvoice", "There is nothing to invoice.");
+        }
     }
 
     public Guid Id { get; private set; }
@@ -55,6 +62,10 @@ public sealed class Invoice : IVersioned, IHasDomainEvents
     public Guid? CreditedInvoiceId { get; private set; }
     public string Currency { get; private set; } = Common.Currency.Default;
     public bool TaxInclusive { get; private set; }
+
+    /// <summary>A down-payment invoice (预付款发票): an amount asked before delivery, deducted on the order's final invoice.</summary>
+    public bool IsDownPayment { get; private set; }
+
     public InvoiceStatus Status { get; private set; }
     public DateOnly? IssueDate { get; private set; }
     public DateOnly? DueDate { get; private set; }
@@ -102,6 +113,18 @@ public sealed class Invoice : IVersioned, IHasDomainEvents
     public static Invoice Draft(Guid customerId, Guid? orderId, string currency, bool taxInclusive, BuyerTaxHeader buyer, FapiaoType fapiaoType,
         IReadOnlyList<InvoiceLineDraft> lines, DateTimeOffset now, Guid? by) =>
         new(InvoiceKind.Invoice, customerId, orderId, null, currency, taxInclusive, buyer, fapiaoType, lines, now, by);
+
+    /// <summary>A down-payment invoice of an order: lines without order lines (one per VAT rate, see <see cref="DownPayments"/>).</summary>
+    public static Invoice DownPayment(Guid customerId, Guid orderId, string currency, bool taxInclusive, BuyerTaxHeader buyer, FapiaoType fapiaoType,
+        IReadOnlyList<InvoiceLineDraft> lines, DateTimeOffset now, Guid? by)
+    {
+        if (lines.Any(l => l.OrderLineId is not null || l.DownPaymentInvoiceId is not null || l.Amounts.GrossMinor <= 0))
+        {
+            throw new ArgumentException("A down payment's lines are positive amounts of no order line.", nameof(lines));
+        }
+
+        return new Invoice(InvoiceKind.Invoice, customerId, orderId, null, currency, taxInclusive, buyer, fapiaoType, lines, now, by) { IsDownPayment = true };
+    }
 
     /// <summary>A credit note against an issued invoice, for at most what the invoice still carries.</summary>
     public static Invoice CreditNoteFor(Invoice credited, IReadOnlyList<InvoiceLineDraft> lines, string? reason, DateTimeOffset now, Guid? by)

@@ -7,8 +7,10 @@ public sealed class InvoiceLine
     {
     }
 
-    internal InvoiceLine(int lineNumber, Guid? orderLineId, Guid? productId, string description, string unit, decimal quantity, VatRate rate, TaxSplit amounts)
+    internal InvoiceLine(int lineNumber, Guid? orderLineId, Guid? productId, string description, string unit, decimal quantity, VatRate rate, TaxSplit amounts,
+        Guid? downPaymentInvoiceId = null)
     {
+        DownPaymentInvoiceId = downPaymentInvoiceId;
         LineNumber = lineNumber;
         OrderLineId = orderLineId;
         ProductId = productId;
@@ -36,10 +38,14 @@ public sealed class InvoiceLine
     public long TaxMinor { get; private set; }
     public long GrossMinor { get; private set; }
 
+    /// <summary>On a final invoice, the down-payment invoice this (negative) line deducts.</summary>
+    public Guid? DownPaymentInvoiceId { get; private set; }
+
     public VatRate Rate => new(VatPercent, VatExempt);
 
     public TaxSplit Amounts => new(NetMinor, TaxMinor, GrossMinor);
 }
 
 /// <summary>What an invoice line is made of before it exists: which order line, how much, and its amounts.</summary>
-public sealed record InvoiceLineDraft(Guid? OrderLineId, Guid? ProductId, string Description, string Unit, decimal Quantity, VatRate Rate, TaxSplit Amounts);
+public sealed record InvoiceLineDraft(
+    Guid? OrderLineId, Guid? ProductId, string Description, string Unit, decimal Quantity, VatRate Rate, TaxSplit Amounts, Guid? DownPaymentInvoiceId = null);

@@ -50,6 +50,7 @@ public sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<InvoiceL
         builder.Property(l => l.Unit).HasMaxLength(20);
         builder.Property(l => l.Quantity).IsQuantity();
         builder.HasIndex(l => l.OrderLineId);
+        builder.HasIndex(l => l.DownPaymentInvoiceId);
         builder.Ignore(l => l.Rate);
         builder.Ignore(l => l.Amounts);
     }

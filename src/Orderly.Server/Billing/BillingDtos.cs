@@ -4,7 +4,11 @@ namespace Orderly.Server.Billing;
 
 public sealed record InvoiceLineInput(Guid OrderLineId, decimal Quantity);
 
-public sealed record CreateInvoiceInput(Guid OrderId, InvoiceLineInput[]? Lines = null, string? Note = null);
+/// <param name="DeductDownPayments">Deduct the order's issued down payments on this invoice: by default only on the final invoice.</param>
+public sealed record CreateInvoiceInput(Guid OrderId, InvoiceLineInput[]? Lines = null, string? Note = null, bool? DeductDownPayments = null);
+
+/// <summary>A down-payment invoice of an order: an amount (gross) or a percentage of the order's gross total.</summary>
+public sealed record DownPaymentInput(Guid OrderId, decimal? Amount = null, decimal? Percent = null, string? Note = null);
 
 public sealed record CreditNoteLineInput(int InvoiceLineId, decimal? Quantity = null, decimal? Amount = null);
 
@@ -19,7 +23,7 @@ public sealed record WriteOffInput(decimal Amount, string Reason);
 
 public sealed record InvoiceLineDto(
     int Id, int LineNumber, Guid? OrderLineId, Guid? ProductId, string Description, string Unit, decimal Quantity,
-    decimal VatPercent, bool VatExempt, decimal Net, decimal Tax, decimal Gross);
+    decimal VatPercent, bool VatExempt, decimal Net, decimal Tax, decimal Gross, Guid? DownPaymentInvoiceId = null);
 
 public sealed record BuyerDto(string Name, string? TaxId, string? Address, string? Phone, string? Bank, string? Account);
 
@@ -27,11 +31,11 @@ public sealed record InvoiceDto(
     Guid Id, string? Number, InvoiceKind Kind, InvoiceStatus Status, Guid? OrderId, string? OrderNumber, Guid CustomerId, string CustomerName,
     IReadOnlyList<InvoiceLineDto> Lines, decimal Net, decimal Tax, decimal Total, decimal Paid, decimal Credited, decimal WrittenOff, decimal Due,
     DateOnly? IssueDate, DateOnly? DueDate, string Currency, bool TaxInclusive, BuyerDto Buyer, FapiaoType FapiaoType, string? FapiaoNumber,
-    Guid? CreditedInvoiceId, string? Note, DateTimeOffset CreatedAt, int Version);
+    Guid? CreditedInvoiceId, string? Note, DateTimeOffset CreatedAt, int Version, bool IsDownPayment = false);
 
 public sealed record InvoiceSummaryDto(
     Guid Id, string? Number, InvoiceKind Kind, InvoiceStatus Status, Guid? OrderId, Guid CustomerId, string CustomerName,
-    decimal Total, decimal Paid, decimal Due, DateOnly? IssueDate, DateOnly? DueDate, string Currency);
+    decimal Total, decimal Paid, decimal Due, DateOnly? IssueDate, DateOnly? DueDate, string Currency, bool IsDownPayment = false);
 
 public sealed record AllocationInput(Guid InvoiceId, decimal Amount);
 

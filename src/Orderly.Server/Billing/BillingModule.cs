@@ -1,6 +1,7 @@
 using Orderly.Domain.Billing;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
+using Orderly.Server.Integration;
 using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Orders;
 using Orderly.Server.Platform;
@@ -15,12 +16,20 @@ public sealed class BillingModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(BillingPolicies.ManageBilling, Name, [Roles.Admin, Roles.Finance],
-            "draft, issue, cancel, credit, record the fapiao of and write off invoices (never one whose payment one recorded); record, allocate and refund payments; change customers' billing profiles; release credit holds"),
+            "draft (down-payment invoices too), issue, cancel, credit, record the fapiao of and write off invoices (never one whose payment one recorded); record, allocate and refund payments; change customers' billing profiles; release credit holds; read the accounting vouchers for Kingdee and Yonyou (`GET /api/billing/vouchers`, exports `vouchers-kingdee`, `vouchers-yonyou`)"),
         new(BillingPolicies.ReadReceivables, Name, [Roles.Admin, Roles.Finance, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Viewer],
             "read invoices (and their PDF), payments and allocation suggestions, receivables (aging, DSO), customers' statements (JSON, PDF) and billing profiles, billing tax rates; a rep reads their own customers'"),
         new(BillingPolicies.EnterQuotations, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk],
             "create, send, decline and accept quotations (accepting creates the order)"),
         new(BillingPolicies.ManageTaxRates, Name, [Roles.Admin, Roles.Finance], "set a product's VAT rate (`PUT /api/billing/tax-rates/{productId}`)"),
+    ];
+
+    public IEnumerable<NavigationEntry> Navigation =>
+    [
+        new("/quotations", "Quotations", BillingPolicies.EnterQuotations, 251, NavigationGroups.Billing),
+        new("/invoices", "Invoices", BillingPolicies.ReadReceivables, 252, NavigationGroups.Billing),
+        new("/payments", "Payments", BillingPolicies.ReadReceivables, 253, NavigationGroups.Billing),
+        new("/receivables", "Receivables", BillingPolicies.ReadReceivables, 254, NavigationGroups.Billing),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -37,6 +46,10 @@ public sealed class BillingModule : IOrderlyModule
         services.AddScoped<IReceivablesExposure>(sp => sp.GetRequiredService<BillingFacts>());
         services.AddOrderlyJob<DunningJob>(capability.Configuration, DunningJob.Name, DunningJob.DefaultSchedule);
         services.AddScoped<QuotationService>();
+        services.AddScoped<BillingUiQueries>();
+        capability.AddOptions<VoucherOptions>(VoucherOptions.Section);
+        services.AddScoped<VoucherService>();
+        services.AddExportList<InvoiceExport>().AddExportList<PaymentExport>().AddExportList<YonyouVoucherExport>().AddExportList<KingdeeVoucherExport>();
         services.AddOrderlyJob<QuotationReviewJob>(capability.Configuration, QuotationReviewJob.Name, QuotationReviewJob.DefaultSchedule);
     }
 
@@ -46,6 +59,7 @@ public sealed class BillingModule : IOrderlyModule
         app.MapPaymentEndpoints();
         app.MapReceivableEndpoints();
         app.MapQuotationEndpoints();
+        app.MapVoucherEndpoints();
     }
 
     public void ConfigureAudit(AuditMap audit) => audit

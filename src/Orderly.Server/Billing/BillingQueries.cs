@@ -28,10 +28,10 @@ public sealed class BillingQueries(OrderlyDbContext db, DataScope scope, Busines
         return new InvoiceDto(
             i.Id, i.Number, i.Kind, i.Status, i.OrderId, orderNumber, i.CustomerId, customerName,
             [.. i.Lines.OrderBy(l => l.LineNumber).Select(l => new InvoiceLineDto(l.Id, l.LineNumber, l.OrderLineId, l.ProductId, l.Description, l.Unit,
-                l.Quantity, l.VatPercent, l.VatExempt, M(l.NetMinor), M(l.TaxMinor), M(l.GrossMinor)))],
+                l.Quantity, l.VatPercent, l.VatExempt, M(l.NetMinor), M(l.TaxMinor), M(l.GrossMinor), l.DownPaymentInvoiceId))],
             M(i.NetMinor), M(i.TaxMinor), M(i.TotalMinor), M(i.PaidMinor), M(i.CreditedMinor), M(i.WrittenOffMinor), M(i.DueMinor),
             i.IssueDate, i.DueDate, i.Currency, i.TaxInclusive, new BuyerDto(b.Name, b.TaxId, b.Address, b.Phone, b.Bank, b.Account),
-            i.FapiaoType, i.FapiaoNumber, i.CreditedInvoiceId, i.Note, i.CreatedAt, i.Version);
+            i.FapiaoType, i.FapiaoNumber, i.CreditedInvoiceId, i.Note, i.CreatedAt, i.Version, i.IsDownPayment);
     }
 
     public async Task<Page<InvoiceSummaryDto>> InvoicesAsync(Guid? customerId, Guid? orderId, InvoiceStatus? status, int? limit, string? cursor, CancellationToken ct)
@@ -62,7 +62,7 @@ public sealed class BillingQueries(OrderlyDbContext db, DataScope scope, Busines
         var rows = await query.OrderByDescending(i => i.Id).Take(take + 1)
             .Join(db.Customers, i => i.CustomerId, cu => cu.Id, (i, cu) => new { i, cu.Name }).ToListAsync(ct);
         var items = rows.ConvertAll(x => new InvoiceSummaryDto(x.i.Id, x.i.Number, x.i.Kind, x.i.Status, x.i.OrderId, x.i.CustomerId, x.Name,
-            M(x.i.TotalMinor, x.i.Currency), M(x.i.PaidMinor, x.i.Currency), M(x.i.DueMinor, x.i.Currency), x.i.IssueDate, x.i.DueDate, x.i.Currency));
+            M(x.i.TotalMinor, x.i.Currency), M(x.i.PaidMinor, x.i.Currency), M(x.i.DueMinor, x.i.Currency), x.i.IssueDate, x.i.DueDate, x.i.Currency, x.i.IsDownPayment));
         return Paging.From(items, take, i => i.Id);
     }
 

@@ -15,6 +15,9 @@ public static class InvoiceEndpoints
         invoices.MapPost("/", CreateAsync).WithName("CreateInvoice").AcceptsIdempotencyKey().RequireAuthorization(BillingPolicies.ManageBilling)
             .Produces<InvoiceDto>(StatusCodes.Status201Created)
             .WithSummary("Drafts an invoice for an order: the given lines and quantities, or everything shipped (or ordered, per the customer's policy) and not yet invoiced.");
+        invoices.MapPost("/down-payments", CreateDownPaymentAsync).WithName("CreateDownPaymentInvoice").AcceptsIdempotencyKey().RequireAuthorization(BillingPolicies.ManageBilling)
+            .Produces<InvoiceDto>(StatusCodes.Status201Created)
+            .WithSummary("Drafts a down-payment invoice (预付款) of an order for an amount or a percentage of its gross total; the final invoice deducts it.");
         invoices.MapGet("/", ListAsync).WithName("ListInvoices").WithSummary("Invoices and credit notes by customer, order and status, newest first, a page at a time.");
         invoices.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice").WithSummary("One invoice with its lines, net, tax, total, paid and due.");
         invoices.MapPost("/{id:guid}/issue", async (Guid id, InvoiceService s, BillingQueries q, HttpContext h, CancellationToken ct) =>
@@ -53,6 +56,24 @@ public static class InvoiceEndpoints
             {
                 InvoiceDto? stored = null;
                 var invoice = await invoices.DraftAsync(input, actor, beforeCommit is null ? null : async (invoice, token) =>
+                {
+                    stored = await queries.InvoiceAsync(invoice.Id, token);
+                    await beforeCommit(stored, token);
+                }, ct);
+                return stored ?? await queries.InvoiceAsync(invoice.Id, ct);
+            },
+            dto => $"/api/invoices/{dto.Id}", dto => ETags.Write(http, dto.Version));
+    }
+
+    private static async Task<IResult> CreateDownPaymentAsync(
+        DownPaymentInput input, HttpContext http, InvoiceService invoices, BillingQueries queries, Idempotency idempotency, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var actor = CurrentUser.PersonOf(http.User);
+        return await idempotency.CreateAsync<DownPaymentInput, InvoiceDto>(http, json.Value.SerializerOptions, "down-payments", actor, input,
+            async beforeCommit =>
+            {
+                InvoiceDto? stored = null;
+                var invoice = await invoices.DraftDownPaymentAsync(input, actor, beforeCommit is null ? null : async (invoice, token) =>
                 {
                     stored = await queries.InvoiceAsync(invoice.Id, token);
                     await beforeCommit(stored, token);

@@ -18,8 +18,18 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
     private static readonly OrderStatus[] Invoiceable =
         [OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.OnHold];
 
+    /// <summary>The text of a down-payment line and of its deduction (the invoice is read in either language).</summary>
+    public const string DownPaymentText = "预付款 Down payment";
+
     /// <summary>Drafts an invoice for an order: the given lines, or everything invoiceable and not yet invoiced.</summary>
-    public async Task<Invoice> DraftAsync(CreateInvoiceInput input, Guid? actor, Func<Invoice, CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    public Task<Invoice> DraftAsync(CreateInvoiceInput input, Guid? actor, Func<Invoice, CancellationToken, Task>? beforeCommit, CancellationToken ct) =>
+        DraftWithRetryAsync(token => BuildDraftAsync(input, actor, token), beforeCommit, ct);
+
+    /// <summary>Drafts a down-payment invoice of an order: an amount or a percentage of its gross total, split over its VAT rates.</summary>
+    public Task<Invoice> DraftDownPaymentAsync(DownPaymentInput input, Guid? actor, Func<Invoice, CancellationToken, Task>? beforeCommit, CancellationToken ct) =>
+        DraftWithRetryAsync(token => BuildDownPaymentAsync(input, actor, token), beforeCommit, ct);
+
+    private async Task<Invoice> DraftWithRetryAsync(Func<CancellationToken, Task<Invoice>> build, Func<Invoice, CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -27,7 +37,7 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
             {
                 return await writes.RunAsync(async token =>
                 {
-                    var invoice = await BuildDraftAsync(input, actor, token);
+                    var invoice = await build(token);
                     db.Set<Invoice>().Add(invoice);
                     if (beforeCommit is not null)
                     {
@@ -87,9 +97,9 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
         {
             var wanted = input.Lines![i];
             var line = invoice.Lines.FirstOrDefault(l => l.Id == wanted.InvoiceLineId);
-            if (line is null)
+            if (line is null || line.DownPaymentInvoiceId is not null)
             {
-                violations.Add(new($"lines[{i}].invoiceLineId", "UnknownInvoiceLine", "Not a line of this invoice."));
+                violations.Add(new($"lines[{i}].invoiceLineId", "UnknownInvoiceLine", "Not a line of this invoice that can be credited."));
                 continue;
             }
 
@@ -175,10 +185,14 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
             .FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw new NotFoundException("Invoice", id);
     }
 
-    private async Task<Invoice> BuildDraftAsync(CreateInvoiceInput input, Guid? actor, CancellationToken ct)
+    private sealed record OrderToInvoice(SalesOrder Order, CustomerBillingProfile Profile, BuyerTaxHeader Buyer, Dictionary<Guid, decimal> Invoiced,
+        Dictionary<Guid, VatRate> Rates);
+
+    /// <summary>Reads the order to invoice and takes its billing row, which serialises every invoice draft of the order.</summary>
+    private async Task<OrderToInvoice> LockOrderAsync(Guid orderId, CancellationToken ct)
     {
         var order = await (await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct)).Include(o => o.Lines)
-            .FirstOrDefaultAsync(o => o.Id == input.OrderId, ct) ?? throw new NotFoundException("Sales order", input.OrderId);
+            .FirstOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("Sales order", orderId);
         if (!Invoiceable.Contains(order.Status))
         {
             throw new RuleViolationException("orderId", "OrderNotInvoiceable", $"Order {order.Number} is {order.Status}; only confirmed orders are invoiced.");
@@ -196,9 +210,36 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
             .Select(c => new { c.Name, c.Address, c.Phone }).FirstAsync(ct);
         var profile = await db.Set<CustomerBillingProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.CustomerId == order.CustomerId, ct)
             ?? new CustomerBillingProfile(order.CustomerId);
-        var invoiced = await InvoicedByLineAsync(order.Id, ct);
+        var invoiced = await InvoicedByLineAsync(db, order.Id, ct);
         var productIds = order.Lines.Select(l => l.ProductId).Distinct().ToList();
         var rates = await db.Set<ProductTaxRate>().AsNoTracking().Where(r => productIds.Contains(r.ProductId)).ToDictionaryAsync(r => r.ProductId, r => r.Rate, ct);
+        var buyer = new BuyerTaxHeader(customer.Name, profile.TaxId, profile.InvoiceAddress ?? customer.Address, profile.InvoicePhone ?? customer.Phone,
+            profile.Bank, profile.BankAccount);
+        return new OrderToInvoice(order, profile, buyer, invoiced, rates);
+    }
+
+    private async Task<Invoice> BuildDownPaymentAsync(DownPaymentInput input, Guid? actor, CancellationToken ct)
+    {
+        var (order, profile, buyer, invoiced, rates) = await LockOrderAsync(input.OrderId, ct);
+        if (order.Lines.All(l => invoiced.GetValueOrDefault(l.Id) >= l.Quantity))
+        {
+            throw new RuleViolationException("orderId", "OrderFullyInvoiced", $"Order {order.Number} is fully invoiced; a down payment is asked before.");
+        }
+
+        var byRate = order.Lines.Select(l => (Rate: rates.GetValueOrDefault(l.ProductId, VatRate.Standard), l.LineTotalMinor))
+            .Select(x => (x.Rate, TaxMath.Split(x.LineTotalMinor, x.Rate, profile.TaxInclusive, order.Currency).GrossMinor)).ToList();
+        var asked = await db.Set<Invoice>().AsNoTracking()
+            .Where(i => i.OrderId == order.Id && i.IsDownPayment && i.Status != InvoiceStatus.Cancelled).SumAsync(i => (long?)i.TotalMinor, ct) ?? 0;
+        var amount = DownPayments.AmountOf(input.Amount, input.Percent, byRate.Sum(r => r.GrossMinor), asked, order.Currency);
+        var invoice = Invoice.DownPayment(order.CustomerId, order.Id, order.Currency, profile.TaxInclusive, buyer, profile.FapiaoType,
+            DownPayments.Lines(amount, byRate, order.Currency, $"{DownPaymentText} {order.Number}"), calendar.Now, actor);
+        invoice.Annotate(BillingText.Optional(input.Note, "note", 500));
+        return invoice;
+    }
+
+    private async Task<Invoice> BuildDraftAsync(CreateInvoiceInput input, Guid? actor, CancellationToken ct)
+    {
+        var (order, profile, buyer, invoiced, rates) = await LockOrderAsync(input.OrderId, ct);
 
         decimal Cap(OrderLine line) => (profile.Policy == InvoicingPolicy.OnOrder ? line.Quantity : line.Shipped - line.Returned) - invoiced.GetValueOrDefault(line.Id);
 
@@ -243,16 +284,44 @@ public sealed class InvoiceService(OrderlyDbContext db, Writes writes, BusinessC
             rates.GetValueOrDefault(w.Line.ProductId, VatRate.Standard),
             TaxMath.Part(w.Line.LineTotalMinor, w.Line.Quantity, invoiced.GetValueOrDefault(w.Line.Id), w.Quantity,
                 rates.GetValueOrDefault(w.Line.ProductId, VatRate.Standard), profile.TaxInclusive, order.Currency)));
-        var buyer = new BuyerTaxHeader(customer.Name, profile.TaxId, profile.InvoiceAddress ?? customer.Address, profile.InvoicePhone ?? customer.Phone,
-            profile.Bank, profile.BankAccount);
+        drafts.AddRange(await DeductionsAsync(order, wanted, invoiced, input.DeductDownPayments, ct));
         var invoice = Invoice.Draft(order.CustomerId, order.Id, order.Currency, profile.TaxInclusive, buyer, profile.FapiaoType, drafts, calendar.Now, actor);
         invoice.Annotate(BillingText.Optional(input.Note, "note", 500));
 
         return invoice;
     }
 
+    /// <summary>
+    /// The down payments this invoice deducts: every issued down-payment invoice of the order no other invoice deducted
+    /// yet, when the caller asks for it or, by default, when this invoice is the final one (after it every line is
+    /// wholly invoiced). A down-payment invoice still in draft must be issued or cancelled first.
+    /// </summary>
+    private async Task<List<InvoiceLineDraft>> DeductionsAsync(
+        SalesOrder order, List<(OrderLine Line, decimal Quantity)> wanted, Dictionary<Guid, decimal> invoiced, bool? deduct, CancellationToken ct)
+    {
+        var final = order.Lines.All(l => invoiced.GetValueOrDefault(l.Id) + wanted.Where(w => w.Line.Id == l.Id).Sum(w => w.Quantity) >= l.Quantity);
+        if (deduct == false || (deduct is null && !final))
+        {
+            return [];
+        }
+
+        var downPayments = await db.Set<Invoice>().AsNoTracking().Include(i => i.Lines)
+            .Where(i => i.OrderId == order.Id && i.IsDownPayment && i.Status != InvoiceStatus.Cancelled).ToListAsync(ct);
+        if (downPayments.Any(i => i.Status == InvoiceStatus.Draft))
+        {
+            throw new RuleViolationException("orderId", "DownPaymentInDraft", "A down-payment invoice of this order is still a draft: issue or cancel it first.");
+        }
+
+        var ids = downPayments.ConvertAll(i => i.Id);
+        var deducted = await db.Set<Invoice>().AsNoTracking().Where(i => i.OrderId == order.Id && i.Status != InvoiceStatus.Cancelled)
+            .SelectMany(i => i.Lines).Where(l => l.DownPaymentInvoiceId != null && ids.Contains(l.DownPaymentInvoiceId.Value))
+            .Select(l => l.DownPaymentInvoiceId!.Value).Distinct().ToListAsync(ct);
+        return [.. downPayments.Where(i => !deducted.Contains(i.Id)).OrderBy(i => i.IssueDate).ThenBy(i => i.Number)
+            .SelectMany(i => DownPayments.Deductions(i, DownPaymentText))];
+    }
+
     /// <summary>What of each order line is on a draft or issued invoice (credit notes do not reopen quantities).</summary>
-    private async Task<Dictionary<Guid, decimal>> InvoicedByLineAsync(Guid orderId, CancellationToken ct)
+    internal static async Task<Dictionary<Guid, decimal>> InvoicedByLineAsync(OrderlyDbContext db, Guid orderId, CancellationToken ct)
     {
         var rows = await db.Set<Invoice>().AsNoTracking()
             .Where(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice && i.Status != InvoiceStatus.Cancelled)

@@ -77,11 +77,13 @@ public static class NavigationGroups
     public const string SalesOrders = "SalesOrders";
     public const string Inventory = "Inventory";
     public const string MasterData = "MasterData";
+    public const string Billing = "BillingGroup";
 
     public static readonly IReadOnlyList<(string Key, string Icon, int Order)> All =
     [
         (SalesOrders, MudBlazor.Icons.Material.Filled.ReceiptLong, 100),
         (Inventory, MudBlazor.Icons.Material.Filled.Warehouse, 200),
+        (Billing, MudBlazor.Icons.Material.Filled.RequestQuote, 250),
         (MasterData, MudBlazor.Icons.Material.Filled.Business, 300),
     ];
 }

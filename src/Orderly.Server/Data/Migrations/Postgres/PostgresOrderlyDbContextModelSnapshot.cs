@@ -523,6 +523,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("fapiao_type");
 
+                    b.Property<bool>("IsDownPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_down_payment");
+
                     b.Property<DateOnly?>("IssueDate")
                         .HasColumnType("date")
                         .HasColumnName("issue_date");
@@ -622,6 +626,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<Guid?>("DownPaymentInvoiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("down_payment_invoice_id");
+
                     b.Property<long>("GrossMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("gross_minor");
@@ -671,6 +679,9 @@ namespace Orderly.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_invoice_lines");
+
+                    b.HasIndex("DownPaymentInvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_down_payment_invoice_id");
 
                     b.HasIndex("InvoiceId")
                         .HasDatabaseName("ix_invoice_lines_invoice_id");

@@ -530,6 +530,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("fapiao_type");
 
+                    b.Property<bool>("IsDownPayment")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_down_payment");
+
                     b.Property<DateOnly?>("IssueDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("issue_date");
@@ -630,6 +634,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<Guid?>("DownPaymentInvoiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("down_payment_invoice_id");
+
                     b.Property<long>("GrossMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("gross_minor");
@@ -680,6 +688,9 @@ namespace Orderly.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_invoice_lines");
+
+                    b.HasIndex("DownPaymentInvoiceId")
+                        .HasDatabaseName("ix_invoice_lines_down_payment_invoice_id");
 
                     b.HasIndex("InvoiceId")
                         .HasDatabaseName("ix_invoice_lines_invoice_id");

@@ -339,7 +339,7 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
             lines.Add(new OrderLineInput(productId, line.Quantity, line.UnitPrice));
         }
 
-        return (new OrderInput(customerId, [.. lines], order.Currency, order.DueDate, Truncate(order.Reference, 100), Submit: client.Settings.SubmitOrders), null);
+        return (new OrderInput(customerId, [.. lines], order.Currency, order.DueDate, Truncate(order.Reference, Domain.Orders.SalesOrder.CustomerPoMaxLength), Submit: client.Settings.SubmitOrders), null);
     }
 
     private async Task<bool> IsLinkedAsync(string connector, string externalId, CancellationToken ct) =>

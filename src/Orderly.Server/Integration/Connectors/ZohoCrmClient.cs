@@ -360,8 +360,11 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         var body = await ParseAsync(response, "Zoho", ct);
         if (!response.IsSuccessStatusCode)
         {
-            var code = Str(body.RootElement, "code") ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            var message = Str(body.RootElement, "message") ?? response.ReasonPhrase;
+            // A refused single-record write carries its reason per record, in data[0].
+            var reason = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Array && d.GetArrayLength() > 0
+                ? d[0] : body.RootElement;
+            var code = Str(reason, "code") ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            var message = Str(reason, "message") ?? response.ReasonPhrase;
             body.Dispose();
             throw new ConnectorException("Zoho" + code, $"Zoho answered {(int)response.StatusCode} {code}: {message}");
         }

@@ -57,7 +57,8 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
             throw new ConnectorException("NotConfigured", "Set the Fxiaoke appId, currentOpenUserId, app secret and permanent code.");
         }
 
-        var key = $"fxiaoke|{Api}|{settings.AppId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(permanentCode)))}";
+        // Credentials are part of the key: changed secrets never reuse a token issued for the old ones.
+        var key = $"fxiaoke|{Api}|{settings.AppId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(appSecret + "\n" + permanentCode)))}";
         _token = await tokens.GetAsync(key, RefreshAsync, rejected, ct);
         var split = _token.IndexOf('\n', StringComparison.Ordinal);
         return (_token[..split], _token[(split + 1)..]);
@@ -84,9 +85,11 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
     public async Task<JsonDocument> CallAsync(string path, JsonObject fields, CancellationToken ct)
     {
         var refreshes = 0;
+        string? rejected = null;
         for (var attempt = 1; ; attempt++)
         {
-            var (token, corpId) = await TokenAsync(refreshes == 0 ? null : _token, ct);
+            var (token, corpId) = await TokenAsync(rejected, ct);
+            rejected = null;
             var body = (JsonObject)fields.DeepClone();
             body["corpAccessToken"] = token;
             body["corpId"] = corpId;
@@ -104,6 +107,7 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
             if (code is CorpTokenExpired or AppTokenExpired && refreshes < 2)
             {
                 refreshes++;
+                rejected = _token;
                 continue;
             }
 

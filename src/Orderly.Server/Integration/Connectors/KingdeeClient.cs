@@ -53,7 +53,7 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
             throw new ConnectorException("NotConfigured", "Set the Kingdee acctId, userName and password.");
         }
 
-        return _session = await sessions.GetAsync($"kingdee|{Server}|{settings.AcctId}|{settings.UserName}", LoginAsync, rejected, ct);
+        return _session = await sessions.GetAsync($"kingdee|{Server}|{settings.AcctId}|{settings.UserName}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)))}", LoginAsync, rejected, ct);
     }
 
     private async Task<(string, TimeSpan)> LoginAsync(CancellationToken ct)
@@ -79,9 +79,11 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
     {
         var path = $"/k3cloud/{Prefix}{service}.common.kdsvc";
         var relogins = 0;
+        string? rejected = null;
         for (var attempt = 1; ; attempt++)
         {
-            var session = Signed ? null : await SessionAsync(relogins == 0 ? null : _session, ct);
+            var session = Signed ? null : await SessionAsync(rejected, ct);
+            rejected = null;
             using var response = await retry.SendAsync(http, () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, Server + path) { Content = JsonContent.Create(body) };
@@ -118,6 +120,7 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
             if (msgCode == 1 && !Signed && relogins < 2)
             {
                 relogins++;
+                rejected = _session;
                 continue;
             }
 

@@ -52,7 +52,7 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
             throw new ConnectorException("NotConfigured", "Set the Yonyou tokenUrl, appKey and app secret.");
         }
 
-        return _token = await tokens.GetAsync($"yonyou|{settings.TokenUrl}|{settings.AppKey}", RefreshAsync, rejected, ct);
+        return _token = await tokens.GetAsync($"yonyou|{settings.TokenUrl}|{settings.AppKey}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(appSecret)))}", RefreshAsync, rejected, ct);
     }
 
     private async Task<(string, TimeSpan)> RefreshAsync(CancellationToken ct)
@@ -75,9 +75,11 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
     public async Task<JsonDocument> CallAsync(string path, JsonObject body, CancellationToken ct)
     {
         var refreshes = 0;
+        string? rejected = null;
         for (var attempt = 1; ; attempt++)
         {
-            var token = await TokenAsync(refreshes == 0 ? null : _token, ct);
+            var token = await TokenAsync(rejected, ct);
+            rejected = null;
             using var response = await retry.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, $"{Gateway}{path}?access_token={Uri.EscapeDataString(token)}")
             {
                 Content = JsonContent.Create(body),
@@ -94,6 +96,7 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
             if ((response.StatusCode == System.Net.HttpStatusCode.Unauthorized || (settings.TokenExpiredCodes ?? ["1090003500065", "401"]).Contains(code ?? "")) && refreshes < 2)
             {
                 refreshes++;
+                rejected = _token;
                 continue;
             }
 

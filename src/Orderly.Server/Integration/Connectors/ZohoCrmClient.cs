@@ -87,7 +87,7 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
             throw new ConnectorException("NotConfigured", "Set the Zoho client id, client secret and refresh token.");
         }
 
-        var key = $"zoho|{settings.Accounts}|{settings.ClientId}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secrets.RefreshToken)))}";
+        var key = $"zoho|{settings.Accounts}|{settings.ClientId}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secrets.ClientSecret + "\n" + secrets.RefreshToken)))}";
         return _token = await tokens.GetAsync(key, RefreshAsync, rejected, ct);
     }
 

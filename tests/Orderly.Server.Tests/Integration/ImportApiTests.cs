@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
@@ -150,6 +151,50 @@ public abstract class ImportApiTests(OrderlyApp app)
     }
 
     [Fact]
+    public async Task Stock_Atomic_WithARowRefusedOnlyWhenBooked_InTheLastBatch_LeavesNothing()
+    {
+        using var admin = await app.AdminAsync();
+        var data = new TestData(admin);
+        var warehouseId = await data.WarehouseAsync();
+        var warehouse = await app.WithDbAsync(db => db.Warehouses.Where(w => w.Id == warehouseId).Select(w => w.Code).SingleAsync());
+        var tag = TestData.Unique("OS");
+        // More rows than one batch (1,000), so a commit per batch would have kept the first thousand.
+        var products = new StringBuilder(ProductHeader);
+        for (var i = 0; i <= ImportRunnerBatch; i++)
+        {
+            products.Append(CultureInfo.InvariantCulture, $"{tag}-{i:D4},物料 {i},pcs,1,,\r\n");
+        }
+
+        Assert.Equal("Completed", (await ImportClient.RunAsync(admin, "products", "valid-only", ImportClient.Bytes(products.ToString(), Encoding.UTF8)))["state"].Str());
+        var last = await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-{ImportRunnerBatch:D4}").Select(p => p.Id).SingleAsync());
+        await data.ReceiveAsync(warehouseId, last, 10);
+        var order = await data.OrderAsync(await data.CustomerAsync(), (last, 5));
+        (await admin.PostAsync($"/api/orders/{order.Id()}/submit")).Expect(HttpStatusCode.OK);
+        var stock = new StringBuilder("仓库编码,物料编码,现有库存\r\n");
+        for (var i = 0; i < ImportRunnerBatch; i++)
+        {
+            stock.Append(CultureInfo.InvariantCulture, $"{warehouse},{tag}-{i:D4},50\r\n");
+        }
+
+        // The last row passes the file checks but counts fewer than the 5 reserved: the Inventory refuses it when booked.
+        stock.Append(CultureInfo.InvariantCulture, $"{warehouse},{tag}-{ImportRunnerBatch:D4},2\r\n");
+        var before = await app.WithDbAsync(db => db.StockLedger.CountAsync(e => e.WarehouseId == warehouseId));
+
+        var atomic = await ImportClient.RunAsync(admin, "stock", "atomic", ImportClient.Bytes(stock.ToString(), Encoding.UTF8));
+
+        Assert.Equal("Rejected", atomic["state"].Str());
+        Assert.Equal([(ImportRunnerBatch + 2, "On hand", "CountBelowReserved")],
+            atomic["errors"]!.AsArray().Select(e => (e!["row"]!.GetValue<int>(), e["column"].Str(), e["code"].Str())).ToList());
+        Assert.Equal(before, await app.WithDbAsync(db => db.StockLedger.CountAsync(e => e.WarehouseId == warehouseId)));
+        Assert.Equal([last], await app.WithDbAsync(db => db.StockBalances.Where(b => b.WarehouseId == warehouseId && b.OnHand > 0).Select(b => b.ProductId).ToListAsync()));
+        Assert.Equal(10m, (await data.StockAsync(last, warehouseId))["onHand"].Dec());
+
+        var validOnly = await ImportClient.RunAsync(admin, "stock", "valid-only", ImportClient.Bytes(stock.ToString(), Encoding.UTF8));
+        Assert.Equal((ImportRunnerBatch, 1), (validOnly["inserted"]!.GetValue<int>(), validOnly["invalid"]!.GetValue<int>()));
+        Assert.Equal(50m, (await data.StockAsync(await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-0000").Select(p => p.Id).SingleAsync()), warehouseId))["onHand"].Dec());
+    }
+
+    [Fact]
     public async Task Customers_WithContacts_ImportAndUpdate_AndSuppliers_Import()
     {
         using var admin = await app.AdminAsync();
@@ -224,6 +269,8 @@ public abstract class ImportApiTests(OrderlyApp app)
         (await admin.PostAsync($"/api/imports/{done.Id()}/cancel")).Expect(HttpStatusCode.OK);
         (await admin.PostAsync($"/api/imports/{done.Id()}/commit")).ExpectProblem(HttpStatusCode.Conflict);
     }
+
+    private const int ImportRunnerBatch = Orderly.Server.Integration.ImportRunner.BatchSize;
 
     private Task<int> CountAsync(string tag) => app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag)));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -10,11 +11,11 @@ using Orderly.Server.Infrastructure;
 namespace Orderly.Server.Integration;
 
 /// <param name="Settings">The connector's own settings (see docs/integrations.md for each kind's fields); never its secrets.</param>
-public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, JsonElement? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt);
+public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, JsonObject? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt);
 
 /// <param name="Settings">The kind's settings object (fields per kind in docs/integrations.md); unknown fields are refused.</param>
 /// <param name="Secrets">Merged into the stored secrets: a key sent empty is removed, a key left out is kept.</param>
-public sealed record ConnectorRequest(bool Enabled, JsonElement? Settings = null, Dictionary<string, string>? Secrets = null);
+public sealed record ConnectorRequest(bool Enabled, JsonObject? Settings = null, Dictionary<string, string>? Secrets = null);
 
 public sealed record SyncResult(Guid RunId, int Created, int Updated, int Unchanged, int Failed);
 
@@ -46,9 +47,9 @@ public sealed class ConnectorService(
     {
         CheckKind(kind);
         string? settingsJson = null;
-        if (request.Settings is { ValueKind: not JsonValueKind.Null } raw)
+        if (request.Settings is { } raw)
         {
-            var settings = ParseSettings(kind, raw.GetRawText(), "settings");
+            var settings = ParseSettings(kind, raw.ToJsonString(), "settings");
             settingsJson = JsonSerializer.Serialize(settings, settings.GetType(), VendorJson.Options);
         }
 
@@ -206,7 +207,7 @@ public sealed class ConnectorService(
     private ConnectorDto ToDto(string kind, ConnectorConfig? config)
     {
         var settings = ParseSettings(kind, config?.SettingsJson ?? "{}", "settings");
-        return new ConnectorDto(kind, config?.Enabled ?? false, IsAvailable(kind), JsonSerializer.SerializeToElement(settings, settings.GetType(), VendorJson.Options),
+        return new ConnectorDto(kind, config?.Enabled ?? false, IsAvailable(kind), JsonSerializer.SerializeToNode(settings, settings.GetType(), VendorJson.Options)!.AsObject(),
             config is null ? [] : [.. Secrets(config).Keys.Order()], config?.LastSyncAt);
     }
 

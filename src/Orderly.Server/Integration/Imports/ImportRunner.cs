@@ -288,6 +288,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             await apply(handler, batch, pass);
         }
 
+        if (apply is not null && handler.HoldsBack)
+        {
+            await apply(handler, [], pass);
+        }
+
         live.Progress = (index + 1.0) / passes;
         return pass;
     }

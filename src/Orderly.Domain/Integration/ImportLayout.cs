@@ -92,4 +92,6 @@ public static class ImportCodes
     public const string MissingRequired = "MissingRequired";
     public const string Invalid = "Invalid";
     public const string ControlCharacter = "ControlCharacter";
+    public const string UnknownCustomer = "UnknownCustomer";
+    public const string OrderRefused = "OrderRefused";
 }

@@ -63,6 +63,18 @@ public static class ImportLayouts
         new("active", "Active", "启用", ImportCellType.Boolean),
     ]);
 
+    /// <summary>Open orders: one row per line, the lines of one order together under its reference.</summary>
+    public static readonly ImportLayout OrderLayout = new(Orders,
+    [
+        new("reference", "Order reference", "订单参考号", ImportCellType.Code, Required: true, MaxLength: 64),
+        new("customer", "Customer code", "客户编码", ImportCellType.Code, Required: true, MaxLength: 32),
+        new("sku", "SKU", "物料编码", ImportCellType.Code, Required: true, MaxLength: 64),
+        new("quantity", "Quantity", "数量", ImportCellType.Number, Required: true),
+        new("unitPrice", "Unit price", "单价", ImportCellType.Number),
+        new("requestedDate", "Requested date", "要求交货日期", ImportCellType.Code, MaxLength: 10),
+        new("customerPo", "Customer PO", "客户订单号", ImportCellType.Text, MaxLength: 64),
+    ]);
+
     public static readonly IReadOnlyDictionary<string, ImportLayout> All = new Dictionary<string, ImportLayout>(StringComparer.Ordinal)
     {
         [Products] = ProductLayout,
@@ -70,5 +82,6 @@ public static class ImportLayouts
         [Customers] = CustomerLayout,
         [Stock] = StockLayout,
         [Suppliers] = SupplierLayout,
+        [Orders] = OrderLayout,
     };
 }

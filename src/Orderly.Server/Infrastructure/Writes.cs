@@ -90,6 +90,15 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            // Inside a unit that is already open (an atomic import booking stock counts through the Inventory's own
+            // service): join it. The outer unit holds the write gate, commits once and retries as a whole.
+            var joined = await work(ct);
+            await db.SaveChangesAsync(ct);
+            return joined;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             T result;

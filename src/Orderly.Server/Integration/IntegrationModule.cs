@@ -43,7 +43,14 @@ public sealed class IntegrationModule : IOrderlyModule
         capability.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ConnectorRetryOptions>>().Value);
         capability.Services.AddSingleton<ConnectorTokenCache>();
         capability.Services.AddScoped<ConnectorService>();
-        capability.Services.AddHttpClient("connectors");
+        capability.Services.AddScoped<ConnectorInbound>();
+        // Sessions (Kingdee's cookie) are the client's to carry per tenant, never a handler-wide cookie jar shared by connectors.
+        capability.Services.AddHttpClient("connectors").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false });
+        foreach (var kind in ConnectorKinds.All)
+        {
+            // One subscriber per connector, each with its own inbox name: a vendor that is down never holds back the others.
+            capability.Services.AddScoped<IEventSubscriber>(sp => ActivatorUtilities.CreateInstance<ConnectorOrderPush>(sp, kind));
+        }
         // One handler per configured sink, each with its own inbox name, so a slow or failing sink never
         // re-sends to the others.
         var sinks = capability.Configuration.GetSection(EventSinkOptions.Section).Get<EventSinkOptions>()?.EventSinks ?? [];

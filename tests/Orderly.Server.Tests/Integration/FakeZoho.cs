@@ -32,6 +32,9 @@ public sealed class FakeZoho : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost("/oauth/v2/token", Token);
         _app.MapGet("/crm/v8/{module}", ListAsync);
+        _app.MapGet("/crm/v8/{module}/{id}", GetOneAsync);
+        _app.MapPut("/crm/v8/{module}/{id}", UpdateAsync);
+        _app.MapPost("/crm/v8/{module}/upsert", UpsertAsync);
     }
 
     public string Url => _app.Urls.First();
@@ -42,6 +45,17 @@ public sealed class FakeZoho : IAsyncDisposable
     public ConcurrentQueue<string> Faults { get; } = new();
 
     public int TokensIssued => _tokens;
+
+    /// <summary>Every write that reached the fake: method, module, record id (after an upsert, the id it chose) and body.</summary>
+    public ConcurrentQueue<(string Method, string Module, string Id, JsonObject Body)> Writes { get; } = new();
+
+    /// <summary>Writes are refused per record with INVALID_DATA (a vendor-side rule the push cannot satisfy).</summary>
+    public bool RefuseWrites { get; set; }
+
+    public int DetailReads => _detailReads;
+
+    private int _detailReads;
+    private long _nextId = 7_000_000_000_000_000;
 
     public int DataCalls { get; private set; }
 
@@ -66,7 +80,8 @@ public sealed class FakeZoho : IAsyncDisposable
         return Results.Json(new { access_token = token, scope = "ZohoCRM.modules.ALL", api_domain = Url, token_type = "Bearer", expires_in = 3600 });
     }
 
-    private async Task<IResult> ListAsync(string module, HttpRequest request)
+    /// <summary>The checks every data call passes: a live token, then the next queued fault if any.</summary>
+    private async Task<IResult?> GuardAsync(HttpRequest request)
     {
         DataCalls++;
         var auth = request.Headers.Authorization.ToString();
@@ -89,7 +104,131 @@ public sealed class FakeZoho : IAsyncDisposable
                 case "expire":
                     _live.Clear();
                     return Error(401, "INVALID_TOKEN", "invalid oauth token");
+                case "garbage":
+                    return Results.Text("<html><body>Service Temporarily Unavailable", "text/html", statusCode: 200);
             }
+        }
+
+        return null;
+    }
+
+    private async Task<IResult> GetOneAsync(string module, string id, HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
+        }
+
+        Interlocked.Increment(ref _detailReads);
+        var record = Find(module, id);
+        return record is null ? Error(400, "INVALID_DATA", "the related id given seems to be invalid")
+            : Results.Json(new JsonObject { ["data"] = new JsonArray(record.DeepClone()) });
+    }
+
+    private async Task<IResult> UpdateAsync(string module, string id, HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
+        if (RefuseWrites)
+        {
+            return PerRecordError();
+        }
+
+        var record = Find(module, id);
+        if (record is null)
+        {
+            return Results.Json(new JsonObject { ["data"] = new JsonArray(new JsonObject { ["code"] = "INVALID_DATA", ["details"] = new JsonObject { ["id"] = id }, ["message"] = "the related id given seems to be invalid", ["status"] = "error" }) }, statusCode: 400);
+        }
+
+        Writes.Enqueue(("PUT", module, id, body));
+        lock (record)
+        {
+            foreach (var (key, value) in (JsonObject)body["data"]![0]!)
+            {
+                record[key] = value?.DeepClone();
+            }
+        }
+
+        return Results.Json(new JsonObject { ["data"] = new JsonArray(Success("record updated", id)) });
+    }
+
+    private async Task<IResult> UpsertAsync(string module, HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
+        if (RefuseWrites)
+        {
+            return PerRecordError();
+        }
+
+        var incoming = (JsonObject)body["data"]![0]!;
+        var key = body["duplicate_check_fields"]![0]!.GetValue<string>();
+        var records = Modules.GetOrAdd(module, _ => []);
+        lock (records)
+        {
+            var existing = records.FirstOrDefault(r => r[key]?.ToJsonString() == incoming[key]?.ToJsonString());
+            if (existing is not null)
+            {
+                var id = existing["id"]!.GetValue<string>();
+                foreach (var (name, value) in incoming)
+                {
+                    existing[name] = value?.DeepClone();
+                }
+
+                Writes.Enqueue(("UPSERT-UPDATE", module, id, body));
+                return Results.Json(new JsonObject { ["data"] = new JsonArray(Success("record updated", id, "update")) });
+            }
+
+            var created = (JsonObject)incoming.DeepClone();
+            var newId = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            created["id"] = newId;
+            records.Add(created);
+            Writes.Enqueue(("UPSERT-INSERT", module, newId, body));
+            return Results.Json(new JsonObject { ["data"] = new JsonArray(Success("record added", newId, "insert")) }, statusCode: 201);
+        }
+    }
+
+    private JsonObject? Find(string module, string id)
+    {
+        if (!Modules.TryGetValue(module, out var records))
+        {
+            return null;
+        }
+
+        lock (records)
+        {
+            return records.FirstOrDefault(r => r["id"]?.GetValue<string>() == id);
+        }
+    }
+
+    private static JsonObject Success(string message, string id, string? action = null) => new()
+    {
+        ["code"] = "SUCCESS", ["duplicate_field"] = null, ["action"] = action, ["details"] = new JsonObject { ["id"] = id, ["Modified_Time"] = "2026-12-05T10:00:00+08:00" },
+        ["message"] = message, ["status"] = "success",
+    };
+
+    private static IResult PerRecordError() => Results.Json(new JsonObject
+    {
+        ["data"] = new JsonArray(new JsonObject
+        {
+            ["code"] = "INVALID_DATA", ["details"] = new JsonObject { ["api_name"] = "Status", ["json_path"] = "$.data[0].Status" },
+            ["message"] = "invalid data", ["status"] = "error",
+        }),
+    }, statusCode: 400);
+
+    private async Task<IResult> ListAsync(string module, HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
         }
 
         if (string.IsNullOrEmpty(request.Query["fields"]))
@@ -124,7 +263,10 @@ public sealed class FakeZoho : IAsyncDisposable
         List<JsonObject> slice;
         lock (records)
         {
-            slice = [.. records.OrderBy(r => r["id"]!.GetValue<string>(), StringComparer.Ordinal).Skip(offset).Take(perPage).Select(r => (JsonObject)r.DeepClone())];
+            // Like Zoho, a list answers only the fields asked for (and the id); subforms come with the single-record read.
+            var wanted = request.Query["fields"].ToString().Split(',').Append("id").ToHashSet(StringComparer.Ordinal);
+            slice = [.. records.OrderBy(r => r["id"]!.GetValue<string>(), StringComparer.Ordinal).Skip(offset).Take(perPage)
+                .Select(r => new JsonObject(r.Where(p => wanted.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))];
         }
 
         if (slice.Count == 0)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
@@ -150,6 +152,112 @@ public abstract class ImportApiTests(OrderlyApp app)
     }
 
     [Fact]
+    public async Task Stock_Atomic_WithARowRefusedOnlyWhenBooked_InTheLastBatch_LeavesNothing()
+    {
+        using var admin = await app.AdminAsync();
+        var data = new TestData(admin);
+        var warehouseId = await data.WarehouseAsync();
+        var warehouse = await app.WithDbAsync(db => db.Warehouses.Where(w => w.Id == warehouseId).Select(w => w.Code).SingleAsync());
+        var tag = TestData.Unique("OS");
+        // More rows than one batch (1,000), so a commit per batch would have kept the first thousand.
+        var products = new StringBuilder(ProductHeader);
+        for (var i = 0; i <= ImportRunnerBatch; i++)
+        {
+            products.Append(CultureInfo.InvariantCulture, $"{tag}-{i:D4},物料 {i},pcs,1,,\r\n");
+        }
+
+        Assert.Equal("Completed", (await ImportClient.RunAsync(admin, "products", "valid-only", ImportClient.Bytes(products.ToString(), Encoding.UTF8)))["state"].Str());
+        var last = await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-{ImportRunnerBatch:D4}").Select(p => p.Id).SingleAsync());
+        await data.ReceiveAsync(warehouseId, last, 10);
+        var order = await data.OrderAsync(await data.CustomerAsync(), (last, 5));
+        (await admin.PostAsync($"/api/orders/{order.Id()}/submit")).Expect(HttpStatusCode.OK);
+        var stock = new StringBuilder("仓库编码,物料编码,现有库存\r\n");
+        for (var i = 0; i < ImportRunnerBatch; i++)
+        {
+            stock.Append(CultureInfo.InvariantCulture, $"{warehouse},{tag}-{i:D4},50\r\n");
+        }
+
+        // The last row passes the file checks but counts fewer than the 5 reserved: the Inventory refuses it when booked.
+        stock.Append(CultureInfo.InvariantCulture, $"{warehouse},{tag}-{ImportRunnerBatch:D4},2\r\n");
+        var before = await app.WithDbAsync(db => db.StockLedger.CountAsync(e => e.WarehouseId == warehouseId));
+
+        var atomic = await ImportClient.RunAsync(admin, "stock", "atomic", ImportClient.Bytes(stock.ToString(), Encoding.UTF8));
+
+        Assert.Equal("Rejected", atomic["state"].Str());
+        Assert.Equal([(ImportRunnerBatch + 2, "On hand", "CountBelowReserved")],
+            atomic["errors"]!.AsArray().Select(e => (e!["row"]!.GetValue<int>(), e["column"].Str(), e["code"].Str())).ToList());
+        Assert.Equal(before, await app.WithDbAsync(db => db.StockLedger.CountAsync(e => e.WarehouseId == warehouseId)));
+        Assert.Equal([last], await app.WithDbAsync(db => db.StockBalances.Where(b => b.WarehouseId == warehouseId && b.OnHand > 0).Select(b => b.ProductId).ToListAsync()));
+        Assert.Equal(10m, (await data.StockAsync(last, warehouseId))["onHand"].Dec());
+
+        var validOnly = await ImportClient.RunAsync(admin, "stock", "valid-only", ImportClient.Bytes(stock.ToString(), Encoding.UTF8));
+        Assert.Equal((ImportRunnerBatch, 1), (validOnly["inserted"]!.GetValue<int>(), validOnly["invalid"]!.GetValue<int>()));
+        Assert.Equal(50m, (await data.StockAsync(await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-0000").Select(p => p.Id).SingleAsync()), warehouseId))["onHand"].Dec());
+    }
+
+    [Fact]
+    public async Task Orders_GroupedByReference_GoThroughOrderEntry_WholeOrdersOnly_AndARerunAddsNothing()
+    {
+        using var admin = await app.AdminAsync();
+        var data = new TestData(admin);
+        var customerId = await data.CustomerAsync();
+        var customer = await app.WithDbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.Code).SingleAsync());
+        var skus = new List<string>();
+        foreach (var price in new[] { 100m, 40m })
+        {
+            var id = await data.ProductAsync(listPrice: price);
+            skus.Add(await app.WithDbAsync(db => db.Products.Where(p => p.Id == id).Select(p => p.Sku).SingleAsync()));
+        }
+
+        var tag = TestData.Unique("OR");
+        var csv = "订单参考号,客户编码,物料编码,数量,单价,要求交货日期\r\n"
+            + $"{tag}-1,{customer},{skus[0]},2,,2027-01-10\r\n"   // line 2
+            + $"{tag}-1,{customer},{skus[1]},1,,\r\n"             // line 3
+            + $"{tag}-2,{customer},{skus[0]},x,,\r\n"             // line 4: bad number, refuses order 2
+            + $"{tag}-2,{customer},{skus[1]},1,,\r\n"             // line 5: refused with its order when committing
+            + $"{tag}-3,NOPE-{tag},{skus[0]},1,,\r\n"            // line 6: unknown customer
+            + $"{tag}-4,{customer},{skus[1]},3,,2027/2/1\r\n"     // line 7
+            + $"{tag}-1,{customer},{skus[0]},1,,\r\n";            // line 8: order 1 again, not together
+        var file = ImportClient.Bytes(csv, Encoding.UTF8);
+
+        var dry = await ImportClient.RunAsync(admin, "orders", "dry-run", file);
+        Assert.Equal([(4, "数量", "BadNumber"), (6, "客户编码", "UnknownCustomer"), (8, "订单参考号", "DuplicateInFile")], Errors(dry));
+        var atomic = await ImportClient.RunAsync(admin, "orders", "atomic", file);
+        Assert.Equal("Rejected", atomic["state"].Str());
+        Assert.Empty(await ImportedOrdersAsync(tag));
+
+        var validOnly = await ImportClient.RunAsync(admin, "orders", "valid-only", file);
+
+        Assert.Equal("Completed", validOnly["state"].Str());
+        Assert.Equal((3, 3, 4), (validOnly["inserted"]!.GetValue<int>(), validOnly["valid"]!.GetValue<int>(), validOnly["invalid"]!.GetValue<int>()));
+        Assert.Equal([(4, "数量", "BadNumber"), (5, "Order reference", "OrderRefused"), (6, "客户编码", "UnknownCustomer"), (8, "订单参考号", "DuplicateInFile")], Errors(validOnly));
+        var orders = await ImportedOrdersAsync(tag);
+        Assert.Equal([($"{tag}-1", 24000L, 2, new DateOnly(2027, 1, 10), "Draft"), ($"{tag}-4", 12000L, 1, new DateOnly(2027, 2, 1), "Draft")], orders);
+
+        var rerun = await ImportClient.RunAsync(admin, "orders", "valid-only", file);
+        Assert.Equal((0, 3), (rerun["inserted"]!.GetValue<int>(), rerun["unchanged"]!.GetValue<int>()));
+        Assert.Equal(2, (await ImportedOrdersAsync(tag)).Count);
+
+        using var rep = await app.UserAsync($"import-rep-{tag}@orderly.test", "SalesRep");
+        var notYours = await ImportClient.RunAsync(rep, "orders", "dry-run", file);
+        Assert.Contains((2, "客户编码", "UnknownCustomer"), Errors(notYours));
+    }
+
+    private static List<(int, string, string)> Errors(JsonNode report) =>
+        [.. report["errors"]!.AsArray().Select(e => (e!["row"]!.GetValue<int>(), e["column"].Str(), e["code"].Str()))];
+
+    private Task<List<(string, long, int, DateOnly?, string)>> ImportedOrdersAsync(string tag) =>
+        app.WithDbAsync(async db =>
+        {
+            var links = await db.Set<Orderly.Domain.Integration.ExternalLink>().Where(l => l.Connector == "import" && l.ExternalId.StartsWith(tag))
+                .Select(l => new { l.ExternalId, l.LocalId }).ToListAsync();
+            var ids = links.Select(l => l.LocalId).ToList();
+            var orders = await db.SalesOrders.Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.TotalMinor, Lines = o.Lines.Count, o.RequestedDeliveryDate, o.Status }).ToListAsync();
+            return links.Join(orders, l => l.LocalId, o => o.Id, (l, o) => (l.ExternalId, o.TotalMinor, o.Lines, o.RequestedDeliveryDate, o.Status.ToString()))
+                .OrderBy(o => o.ExternalId, StringComparer.Ordinal).ToList();
+        });
+
+    [Fact]
     public async Task Customers_WithContacts_ImportAndUpdate_AndSuppliers_Import()
     {
         using var admin = await app.AdminAsync();
@@ -224,6 +332,8 @@ public abstract class ImportApiTests(OrderlyApp app)
         (await admin.PostAsync($"/api/imports/{done.Id()}/cancel")).Expect(HttpStatusCode.OK);
         (await admin.PostAsync($"/api/imports/{done.Id()}/commit")).ExpectProblem(HttpStatusCode.Conflict);
     }
+
+    private const int ImportRunnerBatch = Orderly.Server.Integration.ImportRunner.BatchSize;
 
     private Task<int> CountAsync(string tag) => app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag)));
 

@@ -1,29 +1,16 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Integration;
 using Orderly.Server.Tests.WebApi;
 
 namespace Orderly.Server.Tests.Integration;
 
-/// <summary>The server with short connector timeouts and backoff, so a test can live through many faults quickly.</summary>
-public sealed class ConnectorSqliteApp() : OrderlyApp(TestDatabase.For("sqlite"))
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Orderly:Connectors:Timeout", "00:00:01");
-        builder.UseSetting("Orderly:Connectors:BaseDelay", "00:00:00.010");
-        builder.UseSetting("Orderly:Connectors:MaxAttempts", "6");
-    }
-}
-
 /// <summary>
 /// The Zoho CRM connector against <see cref="FakeZoho"/>: settings with encrypted secrets, test connection, an inbound
 /// sync of Products and Accounts over several pages that lives through expired tokens, 429s, 5xx and timeouts and
 /// then matches the fake record for record, a second run that duplicates nothing, and changed records updated.
 /// </summary>
-public sealed class ZohoConnectorTests(ConnectorSqliteApp app) : IClassFixture<ConnectorSqliteApp>
+public abstract class ZohoConnectorTests(OrderlyApp app)
 {
     [Fact]
     public async Task Sync_ThroughExpiredTokens429s5xxAndTimeouts_LosesNothing_DuplicatesNothing_AndUpdatesChanges()
@@ -117,7 +104,11 @@ public sealed class ZohoConnectorTests(ConnectorSqliteApp app) : IClassFixture<C
 
         using var manager = await app.UserAsync("connector-manager@orderly.test", "SalesManager");
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetJsonAsync("/api/connectors")).Status);
-        (await admin.PostAsync("/api/connectors/kingdee/sync")).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        (await admin.PostAsync("/api/connectors/kingdee/sync")).ExpectProblem(HttpStatusCode.Conflict);
         (await admin.GetJsonAsync("/api/connectors/nope/log")).ExpectProblem(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class ZohoConnectorTests_Sqlite(ConnectorSqliteApp app) : ZohoConnectorTests(app), IClassFixture<ConnectorSqliteApp>;
+
+public sealed class ZohoConnectorTests_Postgres(ConnectorPostgresApp app) : ZohoConnectorTests(app), IClassFixture<ConnectorPostgresApp>;

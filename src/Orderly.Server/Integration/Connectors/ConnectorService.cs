@@ -1,21 +1,21 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Orderly.Domain.Catalog;
 using Orderly.Domain.Common;
-using Orderly.Domain.Customers;
 using Orderly.Domain.Integration;
 using Orderly.Server.Data;
 using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Integration;
 
-public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, ZohoSettings? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt);
+/// <param name="Settings">The connector's own settings (see docs/integrations.md for each kind's fields); never its secrets.</param>
+public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, JsonObject? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt);
 
-/// <summary>Settings are Zoho's today; each connector that is added brings its own settings record.</summary>
-public sealed record ConnectorRequest(bool Enabled, ZohoSettings? Settings = null, Dictionary<string, string>? Secrets = null);
+/// <param name="Settings">The kind's settings object (fields per kind in docs/integrations.md); unknown fields are refused.</param>
+/// <param name="Secrets">Merged into the stored secrets: a key sent empty is removed, a key left out is kept.</param>
+public sealed record ConnectorRequest(bool Enabled, JsonObject? Settings = null, Dictionary<string, string>? Secrets = null);
 
 public sealed record SyncResult(Guid RunId, int Created, int Updated, int Unchanged, int Failed);
 
@@ -25,17 +25,17 @@ public sealed record SyncLogDto(long Id, Guid RunId, string Direction, string Ob
 
 /// <summary>
 /// Connector settings (secrets encrypted with ASP.NET Core Data Protection, whose keys live in the database), test
-/// connection, the sync runs and their log. Zoho CRM is implemented: Accounts and Products come in, mapped through the
-/// external-id map so a run repeated after any failure creates nothing twice and an unchanged record writes nothing.
+/// connection, the sync runs and their log. Each kind's client maps the vendor's records to Orderly's terms; the
+/// sweep itself (<see cref="ConnectorInbound"/>) is the same for all.
 /// </summary>
 public sealed class ConnectorService(
     OrderlyDbContext db, Writes writes, IDataProtectionProvider protection, IHttpClientFactory clients, ConnectorTokenCache tokens,
-    Microsoft.Extensions.Options.IOptions<ConnectorRetryOptions> retry, TimeProvider time, ILogger<ConnectorService> log)
+    Microsoft.Extensions.Options.IOptions<ConnectorRetryOptions> retry, ConnectorInbound inbound, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
     private readonly IDataProtector _protector = protection.CreateProtector("Orderly.Integration.ConnectorSecrets.v1");
 
-    public static bool IsAvailable(string kind) => kind == ConnectorKinds.ZohoCrm;
+    public static bool IsAvailable(string kind) => ConnectorKinds.All.Contains(kind);
 
     public async Task<List<ConnectorDto>> ListAsync(CancellationToken ct)
     {
@@ -46,17 +46,11 @@ public sealed class ConnectorService(
     public async Task<ConnectorDto> SaveAsync(string kind, ConnectorRequest request, CancellationToken ct)
     {
         CheckKind(kind);
-        if (kind == ConnectorKinds.ZohoCrm && request.Settings is { } settings)
+        string? settingsJson = null;
+        if (request.Settings is { } raw)
         {
-            if (settings.ApiUrl is null && !ZohoSettings.DataCentres.Contains(settings.DataCentre, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new RuleViolationException("settings.dataCentre", "UnknownDataCentre", $"dataCentre is one of {string.Join(", ", ZohoSettings.DataCentres)}.");
-            }
-
-            if (settings.PerPage is < 1 or > 200)
-            {
-                throw new RuleViolationException("settings.perPage", "OutOfRange", "perPage is 1 to 200.");
-            }
+            var settings = ParseSettings(kind, raw.ToJsonString(), "settings");
+            settingsJson = JsonSerializer.Serialize(settings, settings.GetType(), VendorJson.Options);
         }
 
         var config = await writes.RunAsync(async token =>
@@ -69,14 +63,13 @@ public sealed class ConnectorService(
             }
 
             config.Enabled = request.Enabled;
-            if (request.Settings is { } settings)
+            if (settingsJson is not null)
             {
-                config.SettingsJson = JsonSerializer.Serialize(settings, Json);
+                config.SettingsJson = settingsJson;
             }
 
             if (request.Secrets is { Count: > 0 } secrets)
             {
-                // Secrets merge: a key sent empty is removed, a key left out keeps its stored value.
                 var merged = Secrets(config);
                 foreach (var (key, value) in secrets)
                 {
@@ -90,7 +83,7 @@ public sealed class ConnectorService(
                     }
                 }
 
-                config.ProtectedSecrets = _protector.Protect(JsonSerializer.Serialize(merged, Json));
+                config.ProtectedSecrets = _protector.Protect(JsonSerializer.Serialize(merged, VendorJson.Options));
             }
 
             config.UpdatedAt = time.GetUtcNow();
@@ -104,7 +97,7 @@ public sealed class ConnectorService(
         var config = await ConfigAsync(kind, ct);
         try
         {
-            await Zoho(config).TestAsync(ct);
+            await Client(config).TestAsync(ct);
             return new ConnectorTestResult(true, null, "Connected.");
         }
         catch (ConnectorException e)
@@ -139,273 +132,83 @@ public sealed class ConnectorService(
             throw new ConflictException("ConnectorDisabled", $"The {kind} connector is disabled.");
         }
 
-        var settings = Deserialize<ZohoSettings>(config.SettingsJson, "settings");
-        var client = Zoho(config);
-        var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), kind);
-        try
-        {
-            if (settings.ProductsIn)
-            {
-                await SyncProductsAsync(client, settings, run, ct);
-            }
-
-            if (settings.AccountsIn)
-            {
-                await SyncAccountsAsync(client, settings, run, ct);
-            }
-        }
-        catch (ConnectorException e)
-        {
-            log.LogWarning("Sync of {Connector} stopped: {Reason}", kind, e.Message);
-            await FlushAsync(run, [new SyncLogEntry(kind, run.Id, "in", "run", null, null, SyncOutcome.Failed, e.Message, time.GetUtcNow())], ct);
-            throw;
-        }
-
+        var result = await inbound.RunAsync(Client(config), ct);
         await writes.RunAsync(async token =>
         {
             var fresh = await db.Set<ConnectorConfig>().FirstAsync(c => c.Kind == kind, token);
             fresh.LastSyncAt = time.GetUtcNow();
         }, ct);
-        return new SyncResult(run.Id, run.Created, run.Updated, run.Unchanged, run.Failed);
+        return result;
     }
 
-    private sealed class Run(Guid id, string connector)
+    /// <summary>The enabled connector's client, or null when it is not configured or disabled.</summary>
+    public async Task<IConnectorClient?> EnabledClientAsync(string kind, CancellationToken ct)
     {
-        public Guid Id { get; } = id;
-        public string Connector { get; } = connector;
-        public int Created { get; set; }
-        public int Updated { get; set; }
-        public int Unchanged { get; set; }
-        public int Failed { get; set; }
+        var config = await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct);
+        return config is { Enabled: true } ? Client(config) : null;
     }
 
-    private sealed record Incoming(string ExternalId, string Fingerprint, JsonElement Record);
-
-    private Task SyncProductsAsync(ZohoCrmClient client, ZohoSettings settings, Run run, CancellationToken ct) =>
-        SweepAsync(client.ListAsync("Products", "Product_Name,Product_Code,Unit_Price,Product_Active,Usage_Unit", ct), "product", run, async (batch, entries, token) =>
-        {
-            var ids = batch.Select(b => b.ExternalId).ToList();
-            var links = await LinksAsync(run.Connector, "product", ids, token);
-            var localIds = links.Values.Select(l => l.LocalId).ToList();
-            var products = await db.Products.Where(p => localIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, token);
-            var skus = batch.Select(b => Str(b.Record, "Product_Code") ?? $"ZOHO-{b.ExternalId}").ToList();
-            var bySku = await db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, token);
-            foreach (var item in batch)
-            {
-                var r = item.Record;
-                var sku = Str(r, "Product_Code") ?? $"ZOHO-{item.ExternalId}";
-                links.TryGetValue(item.ExternalId, out var link);
-                var product = link is not null ? products.GetValueOrDefault(link.LocalId) : bySku.GetValueOrDefault(sku);
-                if (link?.Fingerprint == item.Fingerprint && product is not null)
-                {
-                    run.Unchanged++;
-                    entries.Add(Log(run, "product", item.ExternalId, product.Id, SyncOutcome.Unchanged, null));
-                    continue;
-                }
-
-                try
-                {
-                    var price = Dec(r, "Unit_Price") ?? 0m;
-                    var details = new ProductDetails(sku, Str(r, "Product_Name") ?? sku, Str(r, "Usage_Unit") ?? "pcs",
-                        product is not null && settings.OrderlyOwnsField("products.listPrice") ? product.ListPrice.Amount : Math.Round(price, 2),
-                        product?.Currency, product?.Category, product?.MinPrice.Amount is { } min && min <= price ? min : null, product?.Cost.Amount,
-                        product?.IsWholeUnit ?? true, r.TryGetProperty("Product_Active", out var active) && active.ValueKind == JsonValueKind.False ? false : true,
-                        product?.AllowBackorder ?? true);
-                    if (product is null)
-                    {
-                        product = new Product(details, time.GetUtcNow());
-                        db.Products.Add(product);
-                        bySku[sku] = product;
-                        run.Created++;
-                        entries.Add(Log(run, "product", item.ExternalId, product.Id, SyncOutcome.Created, null));
-                    }
-                    else
-                    {
-                        product.Update(details, time.GetUtcNow());
-                        run.Updated++;
-                        entries.Add(Log(run, "product", item.ExternalId, product.Id, SyncOutcome.Updated, null));
-                    }
-
-                    Link(run.Connector, "product", item, product.Id, link);
-                }
-                catch (RuleViolationException e)
-                {
-                    run.Failed++;
-                    entries.Add(Log(run, "product", item.ExternalId, product?.Id, SyncOutcome.Failed, string.Join("; ", e.Violations.Select(v => $"{v.Field}: {v.Code}"))));
-                }
-            }
-        }, ct);
-
-    private Task SyncAccountsAsync(ZohoCrmClient client, ZohoSettings settings, Run run, CancellationToken ct) =>
-        SweepAsync(client.ListAsync("Accounts", "Account_Name,Account_Number,Phone,Billing_City,Billing_Street", ct), "customer", run, async (batch, entries, token) =>
-        {
-            var ids = batch.Select(b => b.ExternalId).ToList();
-            var links = await LinksAsync(run.Connector, "customer", ids, token);
-            var localIds = links.Values.Select(l => l.LocalId).ToList();
-            var customers = await db.Customers.Where(c => localIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, token);
-            var codes = batch.Select(b => Str(b.Record, "Account_Number") ?? $"ZOHO-{b.ExternalId}").ToList();
-            var byCode = await db.Customers.Where(c => codes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, token);
-            foreach (var item in batch)
-            {
-                var r = item.Record;
-                var code = Str(r, "Account_Number") ?? $"ZOHO-{item.ExternalId}";
-                links.TryGetValue(item.ExternalId, out var link);
-                var customer = link is not null ? customers.GetValueOrDefault(link.LocalId) : byCode.GetValueOrDefault(code);
-                if (link?.Fingerprint == item.Fingerprint && customer is not null)
-                {
-                    run.Unchanged++;
-                    entries.Add(Log(run, "customer", item.ExternalId, customer.Id, SyncOutcome.Unchanged, null));
-                    continue;
-                }
-
-                try
-                {
-                    var c = customer;
-                    var details = new CustomerDetails(code, Str(r, "Account_Name") ?? code, Str(r, "Billing_City") ?? c?.Region, Str(r, "Billing_Street") ?? c?.Address,
-                        c?.Email, Str(r, "Phone") ?? c?.Phone, c?.Currency, c?.CreditLimit?.Amount, c?.PaymentTermsDays ?? 30, c?.Tier ?? CustomerTier.Standard,
-                        c?.OwnerUserId, c?.IsActive ?? true, c?.IsBlocked ?? false,
-                        c?.Contacts.Select(x => new ContactDetails(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary)).ToList(),
-                        c?.ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial);
-                    if (customer is null)
-                    {
-                        customer = new Customer(details, time.GetUtcNow());
-                        db.Customers.Add(customer);
-                        byCode[code] = customer;
-                        run.Created++;
-                        entries.Add(Log(run, "customer", item.ExternalId, customer.Id, SyncOutcome.Created, null));
-                    }
-                    else
-                    {
-                        customer.Update(details, time.GetUtcNow());
-                        run.Updated++;
-                        entries.Add(Log(run, "customer", item.ExternalId, customer.Id, SyncOutcome.Updated, null));
-                    }
-
-                    Link(run.Connector, "customer", item, customer.Id, link);
-                }
-                catch (RuleViolationException e)
-                {
-                    run.Failed++;
-                    entries.Add(Log(run, "customer", item.ExternalId, customer?.Id, SyncOutcome.Failed, string.Join("; ", e.Violations.Select(v => $"{v.Field}: {v.Code}"))));
-                }
-            }
-        }, ct);
-
-    /// <summary>Reads the vendor's records page by page and applies each page in one unit of work with its log entries.</summary>
-    private async Task SweepAsync(IAsyncEnumerable<JsonElement> records, string objectType, Run run,
-        Func<List<Incoming>, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
-    {
-        var batch = new List<Incoming>(200);
-        await foreach (var record in records.WithCancellation(ct))
-        {
-            var id = Str(record, "id") ?? throw new ConnectorException("ZohoBadRecord", $"A {objectType} record has no id.");
-            batch.Add(new Incoming(id, Fingerprint(record), record));
-            if (batch.Count == 200)
-            {
-                await ApplyAsync(batch, run, apply, ct);
-                batch = new List<Incoming>(200);
-            }
-        }
-
-        if (batch.Count > 0)
-        {
-            await ApplyAsync(batch, run, apply, ct);
-        }
-    }
-
-    private async Task ApplyAsync(List<Incoming> batch, Run run, Func<List<Incoming>, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
-    {
-        // The vendor may list a record twice across pages while it changes: the last copy wins.
-        batch = [.. batch.GroupBy(b => b.ExternalId).Select(g => g.Last())];
-        await writes.RunAsync(async token =>
-        {
-            var entries = new List<SyncLogEntry>();
-            await apply(batch, entries, token);
-            db.Set<SyncLogEntry>().AddRange(entries);
-        }, ct);
-        db.ChangeTracker.Clear();
-    }
-
-    private Task FlushAsync(Run run, List<SyncLogEntry> entries, CancellationToken ct) =>
-        writes.RunAsync(_ => { db.Set<SyncLogEntry>().AddRange(entries); return Task.CompletedTask; }, ct);
-
-    private async Task<Dictionary<string, ExternalLink>> LinksAsync(string connector, string objectType, List<string> ids, CancellationToken ct) =>
-        await db.Set<ExternalLink>().Where(l => l.Connector == connector && l.ObjectType == objectType && ids.Contains(l.ExternalId)).ToDictionaryAsync(l => l.ExternalId, ct);
-
-    private void Link(string connector, string objectType, Incoming item, Guid localId, ExternalLink? link)
-    {
-        if (link is null)
-        {
-            db.Set<ExternalLink>().Add(new ExternalLink(connector, objectType, item.ExternalId, localId, item.Fingerprint, time.GetUtcNow()));
-        }
-        else
-        {
-            link.Fingerprint = item.Fingerprint;
-            link.SyncedAt = time.GetUtcNow();
-        }
-    }
-
-    private SyncLogEntry Log(Run run, string objectType, string externalId, Guid? localId, SyncOutcome outcome, string? message) =>
-        new(run.Connector, run.Id, "in", objectType, externalId, localId, outcome, message, time.GetUtcNow());
-
-    private static string Fingerprint(JsonElement record)
-    {
-        // Modified_Time and other bookkeeping fields change without the mapped values changing.
-        var text = string.Join('\u001f', record.EnumerateObject().Where(p => p.Name is not ("Modified_Time" or "Created_Time" or "$etag")).OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => p.Name + "=" + p.Value.GetRawText()));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    private static string? Str(JsonElement r, string name) =>
-        r.TryGetProperty(name, out var v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => string.IsNullOrWhiteSpace(v.GetString()) ? null : v.GetString()!.Trim(),
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
-
-    private static decimal? Dec(JsonElement r, string name) =>
-        r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d : null;
-
-    private ZohoCrmClient Zoho(ConnectorConfig config)
+    private IConnectorClient Client(ConnectorConfig config)
     {
         var secrets = Secrets(config);
-        return new ZohoCrmClient(clients.CreateClient("connectors"), tokens, Deserialize<ZohoSettings>(config.SettingsJson, "settings"),
-            new ZohoSecrets(secrets.GetValueOrDefault("clientSecret"), secrets.GetValueOrDefault("refreshToken")), new ConnectorRetry(retry.Value));
-    }
-
-    private async Task<ConnectorConfig> ConfigAsync(string kind, CancellationToken ct)
-    {
-        CheckKind(kind);
-        if (!IsAvailable(kind))
+        var http = clients.CreateClient("connectors");
+        var policy = new ConnectorRetry(retry.Value);
+        return ParseSettings(config.Kind, config.SettingsJson, "settings") switch
         {
-            throw new RuleViolationException("kind", "ConnectorNotAvailable", $"The {kind} connector is not available in this version.");
-        }
-
-        return await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct)
-            ?? throw new ConflictException("ConnectorNotConfigured", $"Configure the {kind} connector first (PUT /api/connectors/{kind}).");
+            ZohoSettings zoho => (IConnectorClient)new ZohoCrmClient(http, tokens, zoho, new ZohoSecrets(secrets.GetValueOrDefault("clientSecret"), secrets.GetValueOrDefault("refreshToken")), policy),
+            FxiaokeSettings fx => new FxiaokeClient(http, tokens, fx, secrets.GetValueOrDefault("appSecret"), secrets.GetValueOrDefault("permanentCode"), policy),
+            KingdeeSettings kd => new KingdeeClient(http, tokens, kd, secrets.GetValueOrDefault("password"), secrets.GetValueOrDefault("appSecret"), policy, time),
+            YonyouSettings yy => new YonyouClient(http, tokens, yy, secrets.GetValueOrDefault("appSecret"), policy, time),
+            var other => throw new InvalidOperationException($"No client for {other.GetType().Name}."),
+        };
     }
 
-    private Dictionary<string, string> Secrets(ConnectorConfig config) =>
-        config.ProtectedSecrets is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(config.ProtectedSecrets), Json) ?? [];
-
-    private ConnectorDto ToDto(string kind, ConnectorConfig? config)
-    {
-        var settings = kind == ConnectorKinds.ZohoCrm ? Deserialize<ZohoSettings>(config?.SettingsJson ?? "{}", "settings") : null;
-        return new ConnectorDto(kind, config?.Enabled ?? false, IsAvailable(kind), settings,
-            config is null ? [] : [.. Secrets(config).Keys.Order()], config?.LastSyncAt);
-    }
-
-    private static T Deserialize<T>(string json, string field)
+    /// <summary>Reads a kind's settings, refusing unknown fields, and checks them.</summary>
+    public static IConnectorSettings ParseSettings(string kind, string json, string field)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new RuleViolationException(field, "InvalidSettings", $"{field} is empty.");
+            var settings = kind switch
+            {
+                ConnectorKinds.ZohoCrm => (IConnectorSettings?)JsonSerializer.Deserialize<ZohoSettings>(json, Strict),
+                ConnectorKinds.Fxiaoke => JsonSerializer.Deserialize<FxiaokeSettings>(json, Strict),
+                ConnectorKinds.Kingdee => JsonSerializer.Deserialize<KingdeeSettings>(json, Strict),
+                _ => JsonSerializer.Deserialize<YonyouSettings>(json, Strict),
+            } ?? throw new RuleViolationException(field, "InvalidSettings", $"{field} is empty.");
+            switch (settings)
+            {
+                case ZohoSettings zoho:
+                    zoho.Validate();
+                    break;
+                case FxiaokeSettings fx when fx.PageSize is < 1 or > 1000:
+                    throw new RuleViolationException(field + ".pageSize", "OutOfRange", "pageSize is 1 to 1000.");
+                case KingdeeSettings kd when kd.Limit is < 1 or > 10_000:
+                    throw new RuleViolationException(field + ".limit", "OutOfRange", "limit is 1 to 10000.");
+            }
+
+            return settings;
         }
         catch (JsonException e)
         {
             throw new RuleViolationException(field, "InvalidSettings", $"{field}: {e.Message}");
         }
+    }
+
+    private async Task<ConnectorConfig> ConfigAsync(string kind, CancellationToken ct)
+    {
+        CheckKind(kind);
+        return await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct)
+            ?? throw new ConflictException("ConnectorNotConfigured", $"Configure the {kind} connector first (PUT /api/connectors/{kind}).");
+    }
+
+    private Dictionary<string, string> Secrets(ConnectorConfig config) =>
+        config.ProtectedSecrets is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(config.ProtectedSecrets), VendorJson.Options) ?? [];
+
+    private ConnectorDto ToDto(string kind, ConnectorConfig? config)
+    {
+        var settings = ParseSettings(kind, config?.SettingsJson ?? "{}", "settings");
+        return new ConnectorDto(kind, config?.Enabled ?? false, IsAvailable(kind), JsonSerializer.SerializeToNode(settings, settings.GetType(), VendorJson.Options)!.AsObject(),
+            config is null ? [] : [.. Secrets(config).Keys.Order()], config?.LastSyncAt);
     }
 
     private static void CheckKind(string kind)

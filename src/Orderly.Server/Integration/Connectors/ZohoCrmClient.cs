@@ -1,21 +1,20 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using static Orderly.Server.Integration.VendorJson;
 
 namespace Orderly.Server.Integration;
-
-/// <summary>A connector call that failed for good (bad credentials, a refused request, retries used up).</summary>
-public sealed class ConnectorException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-}
 
 /// <summary>Zoho CRM settings of one tenant: its data centre (the API and accounts servers follow) and what to sync.</summary>
 public sealed record ZohoSettings(
     string DataCentre = "CN", string? ClientId = null, string? ApiUrl = null, string? AccountsUrl = null, int PerPage = 200,
-    bool ProductsIn = true, bool AccountsIn = true, IReadOnlyList<string>? OrderlyOwns = null)
+    bool ProductsIn = true, bool AccountsIn = true, IReadOnlyList<string>? OrderlyOwns = null,
+    bool SalesOrdersIn = false, bool SalesOrdersOut = false, bool SubmitOrders = true, IReadOnlyDictionary<string, string>? StatusMap = null)
+    : IConnectorSettings
 {
     private static readonly Dictionary<string, (string Api, string Accounts)> Centres = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -29,6 +28,12 @@ public sealed record ZohoSettings(
         ["CN"] = ("https://www.zohoapis.com.cn", "https://accounts.zoho.com.cn"),
     };
 
+    /// <summary>Orderly's order events and the Zoho <c>Status</c> picklist value each one sets (Zoho's stock values).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultStatusMap = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["OrderConfirmed"] = "Approved", ["OrderShipped"] = "Delivered", ["OrderCancelled"] = "Cancelled",
+    };
+
     [System.Text.Json.Serialization.JsonIgnore]
     public static IReadOnlyCollection<string> DataCentres => Centres.Keys;
 
@@ -38,59 +43,42 @@ public sealed record ZohoSettings(
     [System.Text.Json.Serialization.JsonIgnore]
     public string Accounts => (AccountsUrl ?? (Centres.TryGetValue(DataCentre, out var c) ? c.Accounts : throw new ConnectorException("UnknownDataCentre", $"Unknown Zoho data centre '{DataCentre}'."))).TrimEnd('/');
 
-    /// <summary>Fields whose source of truth is Orderly (e.g. <c>products.listPrice</c>): an inbound sync never overwrites them.</summary>
     public bool OrderlyOwnsField(string field) => OrderlyOwns?.Contains(field, StringComparer.OrdinalIgnoreCase) == true;
+
+    public string? StatusFor(string orderEvent) => (StatusMap ?? DefaultStatusMap).GetValueOrDefault(orderEvent) ?? DefaultStatusMap.GetValueOrDefault(orderEvent);
+
+    public void Validate()
+    {
+        if (ApiUrl is null && !DataCentres.Contains(DataCentre, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new Domain.Common.RuleViolationException("settings.dataCentre", "UnknownDataCentre", $"dataCentre is one of {string.Join(", ", DataCentres)}.");
+        }
+
+        if (PerPage is < 1 or > 200)
+        {
+            throw new Domain.Common.RuleViolationException("settings.perPage", "OutOfRange", "perPage is 1 to 200.");
+        }
+    }
 }
 
 public sealed record ZohoSecrets(string? ClientSecret = null, string? RefreshToken = null);
 
 /// <summary>
-/// Access tokens per (accounts server, client, refresh token), shared by the node: Zoho allows 10 tokens per refresh
-/// token per 10 minutes, so a token is reused until 3 minutes before it expires and concurrent callers wait for one
-/// refresh (single flight) instead of each asking for their own.
-/// </summary>
-public sealed class ConnectorTokenCache(TimeProvider time)
-{
-    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RefreshAt)> _tokens = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
-
-    public async Task<string> GetAsync(string key, Func<CancellationToken, Task<(string Token, TimeSpan Lifetime)>> refresh, string? rejected, CancellationToken ct)
-    {
-        if (_tokens.TryGetValue(key, out var cached) && cached.Token != rejected && time.GetUtcNow() < cached.RefreshAt)
-        {
-            return cached.Token;
-        }
-
-        var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            // Someone else may have refreshed while we waited.
-            if (_tokens.TryGetValue(key, out cached) && cached.Token != rejected && time.GetUtcNow() < cached.RefreshAt)
-            {
-                return cached.Token;
-            }
-
-            var (token, lifetime) = await refresh(ct);
-            _tokens[key] = (token, time.GetUtcNow() + lifetime - TimeSpan.FromSeconds(Math.Min(180, lifetime.TotalSeconds / 2)));
-            return token;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-}
-
-/// <summary>
 /// Zoho CRM v8 over HTTP, as integrations.md A1 describes it: OAuth refresh at the tenant's accounts server,
 /// <c>Authorization: Zoho-oauthtoken</c>, <c>page</c> then <c>page_token</c> paging, 204 for no rows, 207 per-record
 /// results. Rate limits (429) and server errors (5xx, timeouts) are retried with exponential backoff; an expired
-/// token (401) is refreshed once and the call repeated.
+/// token (401) is refreshed and the call repeated. Sales orders come in with their <c>Ordered_Items</c> (or the older
+/// <c>Product_Details</c> layout) and go out by upsert on <c>Subject</c> (the order number), so a repeated push
+/// never creates a second record; later events set <c>Status</c>.
 /// </summary>
-public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, ZohoSettings settings, ZohoSecrets secrets, ConnectorRetry retry)
+public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, ZohoSettings settings, ZohoSecrets secrets, ConnectorRetry retry) : IConnectorClient
 {
+    private static readonly string[] Bookkeeping = ["Modified_Time", "Created_Time", "$etag"];
     private string? _token;
+
+    public string Kind => Domain.Integration.ConnectorKinds.ZohoCrm;
+
+    public IConnectorSettings Settings => settings;
 
     public async Task<string> TokenAsync(string? rejected, CancellationToken ct)
     {
@@ -99,7 +87,7 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
             throw new ConnectorException("NotConfigured", "Set the Zoho client id, client secret and refresh token.");
         }
 
-        var key = $"zoho|{settings.Accounts}|{settings.ClientId}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secrets.RefreshToken)))}";
+        var key = $"zoho|{settings.Accounts}|{settings.ClientId}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secrets.ClientSecret + "\n" + secrets.RefreshToken)))}";
         return _token = await tokens.GetAsync(key, RefreshAsync, rejected, ct);
     }
 
@@ -108,7 +96,7 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         var url = $"{settings.Accounts}/oauth/v2/token?client_id={Uri.EscapeDataString(settings.ClientId!)}&client_secret={Uri.EscapeDataString(secrets.ClientSecret!)}" +
                   $"&grant_type=refresh_token&refresh_token={Uri.EscapeDataString(secrets.RefreshToken!)}";
         using var response = await retry.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, url), ct);
-        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        using var body = await ParseAsync(response, "Zoho", ct);
         // Zoho answers token errors with HTTP 200 and {"error": "..."}.
         if (body.RootElement.TryGetProperty("error", out var error) || !body.RootElement.TryGetProperty("access_token", out var token))
         {
@@ -119,7 +107,7 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         return (token.GetString()!, TimeSpan.FromSeconds(lifetime));
     }
 
-    /// <summary>Sends an API call with the cached token, refreshing it once if Zoho says it has expired.</summary>
+    /// <summary>Sends an API call with the cached token, refreshing it if Zoho says it has expired.</summary>
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
@@ -164,13 +152,18 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
             }
 
             using var body = await ReadAsync(response, ct);
-            foreach (var record in body.RootElement.GetProperty("data").EnumerateArray())
+            if (!body.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+            {
+                throw new ConnectorException("ZohoBadPayload", $"Zoho's {module} page {page} has no data array.");
+            }
+
+            foreach (var record in data.EnumerateArray())
             {
                 yield return record.Clone();
             }
 
             var info = body.RootElement.TryGetProperty("info", out var i) ? i : default;
-            if (info.ValueKind != JsonValueKind.Object || !info.TryGetProperty("more_records", out var more) || !more.GetBoolean())
+            if (info.ValueKind != JsonValueKind.Object || !info.TryGetProperty("more_records", out var more) || more.ValueKind != JsonValueKind.True)
             {
                 yield break;
             }
@@ -190,67 +183,192 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         }
     }
 
+    public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in ListAsync("Products", "Product_Name,Product_Code,Unit_Price,Product_Active,Usage_Unit", ct))
+        {
+            var id = RecordId(r, "Products");
+            var fingerprint = Fingerprint(r, Bookkeeping);
+            if (!TryDec(r, "Unit_Price", out var price))
+            {
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"Unit_Price '{Str(r, "Unit_Price")}' is not a number.");
+                continue;
+            }
+
+            var sku = Str(r, "Product_Code") ?? $"ZOHO-{id}";
+            yield return new(id, fingerprint, new InboundProduct(sku, Str(r, "Product_Name") ?? sku, Str(r, "Usage_Unit"), price,
+                !(r.TryGetProperty("Product_Active", out var active) && active.ValueKind == JsonValueKind.False)));
+        }
+    }
+
+    public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in ListAsync("Accounts", "Account_Name,Account_Number,Phone,Billing_City,Billing_Street", ct))
+        {
+            var id = RecordId(r, "Accounts");
+            var code = Str(r, "Account_Number") ?? $"ZOHO-{id}";
+            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(code, Str(r, "Account_Name") ?? code, Str(r, "Billing_City"), Str(r, "Billing_Street"), Str(r, "Phone")));
+        }
+    }
+
+    public async IAsyncEnumerable<Inbound<InboundOrder>> OrdersAsync(Func<string, CancellationToken, Task<bool>> known, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The list gives ids only; the line items (a subform) come with the single-record read.
+        await foreach (var listed in ListAsync("Sales_Orders", "Subject,Status,Modified_Time", ct))
+        {
+            var id = RecordId(listed, "Sales_Orders");
+            if (await known(id, ct))
+            {
+                yield return Inbound.Known<InboundOrder>(id);
+                continue;
+            }
+
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"{settings.Api}/crm/v8/Sales_Orders/{Uri.EscapeDataString(id)}"), ct);
+            using var body = await ReadAsync(response, ct);
+            if (!body.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() != 1)
+            {
+                yield return Inbound.Bad<InboundOrder>(id, "", "Zoho answered the sales order read without exactly one record in data.");
+                continue;
+            }
+
+            var r = data[0];
+            yield return MapOrder(id, r);
+        }
+    }
+
+    private static Inbound<InboundOrder> MapOrder(string id, JsonElement r)
+    {
+        var fingerprint = Fingerprint(r, Bookkeeping);
+        var account = LookupId(r, "Account_Name");
+        if (account is null)
+        {
+            return Inbound.Bad<InboundOrder>(id, fingerprint, "Account_Name is missing: the sales order has no account.");
+        }
+
+        // v8 orgs name the subform Ordered_Items; orgs from older API versions have Product_Details with lower-case keys.
+        var modern = r.TryGetProperty("Ordered_Items", out var items) && items.ValueKind == JsonValueKind.Array;
+        if (!modern && !(r.TryGetProperty("Product_Details", out items) && items.ValueKind == JsonValueKind.Array))
+        {
+            return Inbound.Bad<InboundOrder>(id, fingerprint, "The sales order has neither Ordered_Items nor Product_Details.");
+        }
+
+        var (productField, quantityField, priceField, subform) = modern ? ("Product_Name", "Quantity", "List_Price", "Ordered_Items") : ("product", "quantity", "list_price", "Product_Details");
+        var lines = new List<InboundOrderLine>();
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var product = LookupId(item, productField);
+            if (product is null)
+            {
+                return Inbound.Bad<InboundOrder>(id, fingerprint, $"{subform}[{index}].{productField} is missing.");
+            }
+
+            if (!TryDec(item, quantityField, out var quantity) || quantity is not > 0)
+            {
+                return Inbound.Bad<InboundOrder>(id, fingerprint, $"{subform}[{index}].{quantityField} '{Str(item, quantityField)}' is not a positive number.");
+            }
+
+            if (!TryDec(item, priceField, out var price))
+            {
+                return Inbound.Bad<InboundOrder>(id, fingerprint, $"{subform}[{index}].{priceField} '{Str(item, priceField)}' is not a number.");
+            }
+
+            lines.Add(new InboundOrderLine(product, null, quantity.Value, price));
+            index++;
+        }
+
+        if (lines.Count == 0)
+        {
+            return Inbound.Bad<InboundOrder>(id, fingerprint, $"The sales order's {subform} is empty.");
+        }
+
+        DateOnly? due = DateOnly.TryParseExact(Str(r, "Due_Date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return new(id, fingerprint, new InboundOrder(account, null, Str(r, "Purchase_Order") ?? Str(r, "Subject") ?? $"ZOHO-{id}", due, lines, Str(r, "Currency")));
+    }
+
+    public async Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct)
+    {
+        var status = settings.StatusFor(push.Event);
+        if (push.ExternalId is { } id)
+        {
+            if (status is null)
+            {
+                return null;
+            }
+
+            var update = new JsonObject { ["data"] = new JsonArray(new JsonObject { ["Status"] = status }) };
+            using var updated = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"{settings.Api}/crm/v8/Sales_Orders/{Uri.EscapeDataString(id)}") { Content = JsonContent.Create(update) }, ct);
+            using var result = await ReadAsync(updated, ct);
+            RecordResult(result, push.Number);
+            return null;
+        }
+
+        if (push.Event != "OrderConfirmed")
+        {
+            return null;
+        }
+
+        if (push.CustomerExternalId is null || push.Lines.Any(l => l.ProductExternalId is null))
+        {
+            throw new ConnectorException("ZohoUnmapped",
+                $"Order {push.Number} is not sent to Zoho: its customer or a product has no Zoho record (sync Accounts and Products first).", permanent: true);
+        }
+
+        var record = new JsonObject
+        {
+            ["Subject"] = push.Number, ["Account_Name"] = new JsonObject { ["id"] = push.CustomerExternalId }, ["Status"] = status ?? "Created",
+            ["Currency"] = push.Currency, ["Grand_Total"] = push.Total,
+            ["Ordered_Items"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
+            {
+                ["Product_Name"] = new JsonObject { ["id"] = l.ProductExternalId }, ["Quantity"] = l.Quantity, ["List_Price"] = l.UnitPrice, ["Total"] = l.LineTotal,
+            })]),
+        };
+        if (push.DueDate is { } due)
+        {
+            record["Due_Date"] = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        // Upsert on Subject: a push repeated after a lost answer finds the record it created and updates it.
+        var body = new JsonObject { ["data"] = new JsonArray(record), ["duplicate_check_fields"] = new JsonArray("Subject"), ["trigger"] = new JsonArray() };
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.Api}/crm/v8/Sales_Orders/upsert") { Content = JsonContent.Create(body) }, ct);
+        using var created = await ReadAsync(response, ct);
+        return RecordResult(created, push.Number);
+    }
+
+    /// <summary>Reads the one per-record result of a write (201, 200 or 207) and returns the record's id.</summary>
+    private static string RecordResult(JsonDocument body, string number)
+    {
+        if (!body.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
+        {
+            throw new ConnectorException("ZohoBadPayload", $"Zoho's answer for order {number} has no per-record result.");
+        }
+
+        var result = data[0];
+        if (Str(result, "status") != "success")
+        {
+            throw new ConnectorException("Zoho" + (Str(result, "code") ?? "Error"), $"Zoho refused order {number}: {Str(result, "code")} {Str(result, "message")}");
+        }
+
+        return result.TryGetProperty("details", out var details) ? Str(details, "id") ?? "" : "";
+    }
+
+    private static string RecordId(JsonElement record, string module) =>
+        Str(record, "id") ?? throw new ConnectorException("ZohoBadRecord", $"A {module} record has no id.");
+
     private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        var body = await ParseAsync(response, "Zoho", ct);
         if (!response.IsSuccessStatusCode)
         {
-            var code = body.RootElement.TryGetProperty("code", out var c) ? c.GetString() : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var message = body.RootElement.TryGetProperty("message", out var m) ? m.GetString() : response.ReasonPhrase;
+            // A refused single-record write carries its reason per record, in data[0].
+            var reason = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Array && d.GetArrayLength() > 0
+                ? d[0] : body.RootElement;
+            var code = Str(reason, "code") ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            var message = Str(reason, "message") ?? response.ReasonPhrase;
             body.Dispose();
             throw new ConnectorException("Zoho" + code, $"Zoho answered {(int)response.StatusCode} {code}: {message}");
         }
 
         return body;
     }
-}
-
-/// <summary>
-/// Retries of connector calls: 429 (waiting Retry-After when given), 5xx and timeouts, with exponential backoff and
-/// jitter, a bounded number of times. Anything else is the caller's to interpret.
-/// </summary>
-public sealed class ConnectorRetry(ConnectorRetryOptions options)
-{
-    public async Task<HttpResponseMessage> SendAsync(HttpClient http, Func<HttpRequestMessage> build, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            HttpResponseMessage? response = null;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(options.Timeout);
-                using var request = build();
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-                if (!IsTransient(response.StatusCode) || attempt >= options.MaxAttempts)
-                {
-                    return response;
-                }
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && attempt < options.MaxAttempts && e is HttpRequestException or TaskCanceledException or IOException)
-            {
-            }
-
-            var wait = response?.Headers.RetryAfter?.Delta ?? Backoff(attempt);
-            response?.Dispose();
-            await Task.Delay(wait < options.MaxDelay ? wait : options.MaxDelay, ct);
-        }
-    }
-
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1) * (0.5 + (Random.Shared.NextDouble() / 2)));
-
-    private static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-}
-
-/// <summary>Timeouts and backoff of connector calls (<c>Orderly:Connectors</c>).</summary>
-public sealed class ConnectorRetryOptions
-{
-    public const string Section = "Orderly:Connectors";
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
-    [System.ComponentModel.DataAnnotations.Range(1, 20)]
-    public int MaxAttempts { get; set; } = 8;
 }

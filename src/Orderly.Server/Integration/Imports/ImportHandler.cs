@@ -45,6 +45,12 @@ public abstract class ImportHandler(ImportContext context)
 
     public abstract Task ApplyAsync(IReadOnlyList<ImportItem> batch, ImportCounts counts, CancellationToken ct);
 
+    /// <summary>
+    /// True when the handler holds back the end of a batch (an order whose lines may continue in the next one): the
+    /// runner then applies one empty batch after the last, on which the handler writes what it held.
+    /// </summary>
+    public virtual bool HoldsBack => false;
+
     public static ImportHandler? For(string kind, ImportContext context) => kind switch
     {
         ImportLayouts.Products => new ProductImport(context),
@@ -52,6 +58,7 @@ public abstract class ImportHandler(ImportContext context)
         ImportLayouts.Customers => new CustomerImport(context),
         ImportLayouts.Suppliers => new SupplierImport(context),
         ImportLayouts.Stock => new StockImport(context),
+        ImportLayouts.Orders => new OrderImport(context),
         _ => null,
     };
 
@@ -60,6 +67,7 @@ public abstract class ImportHandler(ImportContext context)
         ImportLayouts.Products or ImportLayouts.Prices or ImportLayouts.Suppliers => Policies.ManageCatalog,
         ImportLayouts.Customers => Policies.ManageCustomers,
         ImportLayouts.Stock => Policies.ManageStock,
+        ImportLayouts.Orders => Policies.EnterOrders,
         _ => null,
     };
 }

@@ -17,7 +17,10 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
     public const int BatchSize = 1000;
     public const int MaxStoredErrors = 10_000;
 
-    private sealed class AtomicRefusedException : Exception;
+    private sealed class AtomicRefusedException(List<ImportProblem> problems) : Exception
+    {
+        public List<ImportProblem> Problems { get; } = problems;
+    }
 
     private sealed class Pass
     {
@@ -119,11 +122,16 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
                     var commit = await RunPassAsync(job, work, temp, live, 1, 2, CommitMode.Whole, ct);
                     return (commit, ImportState.Completed);
                 }
-                catch (AtomicRefusedException)
+                catch (AtomicRefusedException refused)
                 {
-                    // Rows that turned bad between the check and the write (a SKU deleted meanwhile): nothing was written.
+                    // Rows refused only when written (a SKU deleted meanwhile, a count below what is reserved): nothing
+                    // was written. The report names them with whatever the file checks find now.
                     var recheck = await RunPassAsync(job, work, temp, live, 1, 2, null, ct);
                     recheck.Pass.Counts = new ImportCounts();
+                    var late = refused.Problems.Where(p => !recheck.Errors.Any(e => e.Row == p.Row)).ToList();
+                    recheck.Pass.Errors.AddRange(late);
+                    recheck.Pass.Valid -= late.Count;
+                    recheck.Pass.Invalid += late.Count;
                     return (recheck, ImportState.Rejected);
                 }
             }
@@ -155,7 +163,9 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
         var context = new ImportContext(workDb, services, services.GetRequiredService<Caller>(), time.GetUtcNow(), job.RejectExisting);
         var file = new TabularFile(temp, job.Format);
         var size = Math.Max(1, new FileInfo(temp).Length);
-        if (commit == CommitMode.Whole && !ImportHandler.For(job.Kind, context)!.OwnsTransactions)
+        // Atomic: every batch in one transaction. Handlers that book through another capability's service (stock
+        // counts) join it, since that service's unit of work joins an open transaction.
+        if (commit == CommitMode.Whole)
         {
             Pass? whole = null;
             await workWrites.RunAsync(async token =>
@@ -165,7 +175,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
                     await handler.ApplyAsync(batch, pass.Counts, token);
                     if (pass.Counts.LateProblems.Count > 0)
                     {
-                        throw new AtomicRefusedException();
+                        throw new AtomicRefusedException(pass.Counts.LateProblems);
                     }
 
                     await workDb.SaveChangesAsync(token);
@@ -194,7 +204,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             workDb.ChangeTracker.Clear();
             if (counts.LateProblems.Count > 0 && commit == CommitMode.Whole)
             {
-                throw new AtomicRefusedException();
+                throw new AtomicRefusedException(counts.LateProblems);
             }
 
             pass.Counts.Inserted += counts.Inserted;
@@ -276,6 +286,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
         if (batch.Count > 0 && apply is not null)
         {
             await apply(handler, batch, pass);
+        }
+
+        if (apply is not null && handler.HoldsBack)
+        {
+            await apply(handler, [], pass);
         }
 
         live.Progress = (index + 1.0) / passes;

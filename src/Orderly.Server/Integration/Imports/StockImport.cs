@@ -10,9 +10,11 @@ namespace Orderly.Server.Integration;
 /// <summary>
 /// Opening stock per warehouse and SKU, booked as a cycle count through the Inventory's own service (ledger entries,
 /// backorder fill): the file's quantity becomes on hand. A quantity equal to on hand books nothing, so re-running the
-/// file adds nothing. Counts run their own transactions, a thousand lines at a time.
+/// file adds nothing. In <c>valid-only</c> counts run their own transactions, a thousand lines at a time; in
+/// <c>atomic</c> they join the import's one transaction, so a row refused when booked (a count below what is
+/// reserved) leaves nothing behind.
 /// </summary>
-public sealed class StockImport(ImportContext context) : ImportHandler(context)
+public sealed partial class StockImport(ImportContext context) : ImportHandler(context)
 {
     private readonly HashSet<(Guid, Guid)> _seen = [];
     private Dictionary<string, Guid> _warehouses = [];
@@ -77,9 +79,50 @@ public sealed class StockImport(ImportContext context) : ImportHandler(context)
                 continue;
             }
 
-            await movements.CountAsync(group.Key, "Import", [.. changed.Select(i => (i.ProductId, i.Quantity))], Context.Caller.PersonId, null, ct);
+            changed = await CountAsync(movements, group.Key, changed, counts, ct);
             counts.Inserted += changed.Count(i => !onHand.ContainsKey(i.ProductId));
             counts.Updated += changed.Count(i => onHand.ContainsKey(i.ProductId));
         }
     }
+
+    /// <summary>Books one warehouse's count; lines the Inventory refuses become the rows' late problems and the rest is booked.</summary>
+    private async Task<List<Item>> CountAsync(StockMovements movements, Guid warehouse, List<Item> lines, ImportCounts counts, CancellationToken ct)
+    {
+        while (lines.Count > 0)
+        {
+            try
+            {
+                await movements.CountAsync(warehouse, "Import", [.. lines.Select(i => (i.ProductId, i.Quantity))], Context.Caller.PersonId, null, ct);
+                return lines;
+            }
+            catch (RuleViolationException e)
+            {
+                var refused = new HashSet<int>();
+                foreach (var violation in e.Violations)
+                {
+                    var index = LineIndex().Match(violation.Field) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+                    if (index < 0 || index >= lines.Count)
+                    {
+                        throw;
+                    }
+
+                    refused.Add(index);
+                    counts.LateProblems.Add(new ImportProblem(lines[index].Line, "On hand", violation.Code, violation.Message));
+                }
+
+                if (Db.Database.CurrentTransaction is not null)
+                {
+                    // Inside the atomic import's transaction: the refusal rolls everything back anyway.
+                    return [];
+                }
+
+                lines = [.. lines.Where((_, i) => !refused.Contains(i))];
+            }
+        }
+
+        return lines;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^lines\[(\d+)\]")]
+    private static partial System.Text.RegularExpressions.Regex LineIndex();
 }

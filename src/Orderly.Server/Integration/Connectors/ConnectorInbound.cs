@@ -1,0 +1,389 @@
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Catalog;
+using Orderly.Domain.Common;
+using Orderly.Domain.Customers;
+using Orderly.Domain.Integration;
+using Orderly.Server.Catalog;
+using Orderly.Server.Data;
+using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure;
+using Orderly.Server.Orders;
+
+namespace Orderly.Server.Integration;
+
+/// <summary>
+/// One inbound sweep of a connector, the same for every vendor: products and customers a page at a time in one unit
+/// of work with their log entries, sales orders one at a time through the order entry service (so entry checks,
+/// approval rules and reservation run as for any order). The external-id map makes every run idempotent: a record
+/// seen before with the same fingerprint writes nothing, and an order is linked in its own transaction.
+/// </summary>
+public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderService orders, Caller caller, TimeProvider time, ILogger<ConnectorInbound> log)
+{
+    public const string Product = "product";
+    public const string Customer = "customer";
+    public const string SalesOrder = "sales-order";
+    private const int PageSize = 200;
+
+    private sealed class Run(Guid id, string connector, IConnectorSettings settings)
+    {
+        public IConnectorSettings Settings { get; } = settings;
+        public Guid Id { get; } = id;
+        public string Connector { get; } = connector;
+        public int Created { get; set; }
+        public int Updated { get; set; }
+        public int Unchanged { get; set; }
+        public int Failed { get; set; }
+    }
+
+    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct)
+    {
+        var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), client.Kind, client.Settings);
+        var settings = client.Settings;
+        var stage = "run";
+        try
+        {
+            if (settings.ProductsIn)
+            {
+                stage = Product;
+                await SweepAsync(client.ProductsAsync(ct), run, ApplyProductsAsync, ct);
+            }
+
+            if (settings.AccountsIn)
+            {
+                stage = Customer;
+                await SweepAsync(client.CustomersAsync(ct), run, ApplyCustomersAsync, ct);
+            }
+
+            if (settings.SalesOrdersIn)
+            {
+                stage = SalesOrder;
+                await foreach (var order in client.OrdersAsync((id, token) => IsLinkedAsync(client.Kind, id, token), ct))
+                {
+                    await ApplyOrderAsync(client, order, run, ct);
+                }
+            }
+        }
+        catch (ConnectorException e)
+        {
+            log.LogWarning("Sync of {Connector} stopped at {Stage}: {Reason}", client.Kind, stage, e.Message);
+            db.ChangeTracker.Clear();
+            await writes.RunAsync(_ =>
+            {
+                db.Set<SyncLogEntry>().Add(new SyncLogEntry(run.Connector, run.Id, "in", stage, null, null, SyncOutcome.Failed, $"{e.Code}: {e.Message}", time.GetUtcNow()));
+                return Task.CompletedTask;
+            }, ct);
+            throw;
+        }
+
+        return new SyncResult(run.Id, run.Created, run.Updated, run.Unchanged, run.Failed);
+    }
+
+    /// <summary>Reads the vendor's records page by page and applies each page in one unit of work with its log entries.</summary>
+    private async Task SweepAsync<T>(IAsyncEnumerable<Inbound<T>> records, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
+        where T : class
+    {
+        var batch = new List<Inbound<T>>(PageSize);
+        await foreach (var record in records.WithCancellation(ct))
+        {
+            batch.Add(record);
+            if (batch.Count == PageSize)
+            {
+                await ApplyAsync(batch, run, apply, ct);
+                batch = new List<Inbound<T>>(PageSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await ApplyAsync(batch, run, apply, ct);
+        }
+    }
+
+    private async Task ApplyAsync<T>(List<Inbound<T>> batch, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
+        where T : class
+    {
+        // The vendor may list a record twice across pages while it changes: the last copy wins.
+        batch = [.. batch.GroupBy(b => b.ExternalId).Select(g => g.Last())];
+        await writes.RunAsync(async token =>
+        {
+            var entries = new List<SyncLogEntry>();
+            var counts = (run.Created, run.Updated, run.Unchanged, run.Failed);
+            try
+            {
+                await apply(batch, run, entries, token);
+            }
+            catch
+            {
+                (run.Created, run.Updated, run.Unchanged, run.Failed) = counts;
+                throw;
+            }
+
+            db.Set<SyncLogEntry>().AddRange(entries);
+        }, ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task ApplyProductsAsync(List<Inbound<InboundProduct>> batch, Run run, List<SyncLogEntry> entries, CancellationToken ct)
+    {
+        var links = await LinksAsync(run.Connector, Product, batch.Select(b => b.ExternalId).ToList(), ct);
+        var localIds = links.Values.Select(l => l.LocalId).ToList();
+        var products = await db.Products.Where(p => localIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var skus = batch.Where(b => b.Value is not null).Select(b => b.Value!.Sku).ToList();
+        var bySku = await db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
+        foreach (var item in batch)
+        {
+            links.TryGetValue(item.ExternalId, out var link);
+            if (item.Value is not { } r)
+            {
+                Fail(run, entries, Product, item.ExternalId, link?.LocalId, item.Error ?? "The record could not be read.");
+                continue;
+            }
+
+            var product = link is not null ? products.GetValueOrDefault(link.LocalId) : bySku.GetValueOrDefault(r.Sku);
+            if (link?.Fingerprint == item.Fingerprint && product is not null)
+            {
+                run.Unchanged++;
+                entries.Add(Log(run, Product, item.ExternalId, product.Id, SyncOutcome.Unchanged, null));
+                continue;
+            }
+
+            try
+            {
+                var price = r.Price ?? product?.ListPrice.Amount ?? 0m;
+                var keepPrice = product is not null && OrderlyOwns(run, "products.listPrice");
+                var details = new ProductDetails(r.Sku, r.Name, r.Unit ?? product?.Unit ?? "pcs",
+                    keepPrice ? product!.ListPrice.Amount : Math.Round(price, 2),
+                    product?.Currency, product?.Category, product?.MinPrice.Amount is { } min && min <= price ? min : null, product?.Cost.Amount,
+                    product?.IsWholeUnit ?? true, r.Active, product?.AllowBackorder ?? true);
+                if (product is null)
+                {
+                    product = new Product(details, time.GetUtcNow());
+                    db.Products.Add(product);
+                    bySku[r.Sku] = product;
+                    run.Created++;
+                    entries.Add(Log(run, Product, item.ExternalId, product.Id, SyncOutcome.Created, null));
+                }
+                else
+                {
+                    product.Update(details, time.GetUtcNow());
+                    run.Updated++;
+                    entries.Add(Log(run, Product, item.ExternalId, product.Id, SyncOutcome.Updated, null));
+                }
+
+                Link(run.Connector, Product, item.ExternalId, item.Fingerprint, product.Id, link);
+            }
+            catch (RuleViolationException e)
+            {
+                Fail(run, entries, Product, item.ExternalId, product?.Id, Violations(e));
+            }
+        }
+    }
+
+    private async Task ApplyCustomersAsync(List<Inbound<InboundCustomer>> batch, Run run, List<SyncLogEntry> entries, CancellationToken ct)
+    {
+        var links = await LinksAsync(run.Connector, Customer, batch.Select(b => b.ExternalId).ToList(), ct);
+        var localIds = links.Values.Select(l => l.LocalId).ToList();
+        var customers = await db.Customers.Where(c => localIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var codes = batch.Where(b => b.Value is not null).Select(b => b.Value!.Code).ToList();
+        var byCode = await db.Customers.Where(c => codes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, ct);
+        foreach (var item in batch)
+        {
+            links.TryGetValue(item.ExternalId, out var link);
+            if (item.Value is not { } r)
+            {
+                Fail(run, entries, Customer, item.ExternalId, link?.LocalId, item.Error ?? "The record could not be read.");
+                continue;
+            }
+
+            var customer = link is not null ? customers.GetValueOrDefault(link.LocalId) : byCode.GetValueOrDefault(r.Code);
+            if (link?.Fingerprint == item.Fingerprint && customer is not null)
+            {
+                run.Unchanged++;
+                entries.Add(Log(run, Customer, item.ExternalId, customer.Id, SyncOutcome.Unchanged, null));
+                continue;
+            }
+
+            try
+            {
+                var c = customer;
+                var details = new CustomerDetails(r.Code, r.Name, r.Region ?? c?.Region, r.Address ?? c?.Address,
+                    r.Email ?? c?.Email, r.Phone ?? c?.Phone, c?.Currency, c?.CreditLimit?.Amount, c?.PaymentTermsDays ?? 30, c?.Tier ?? CustomerTier.Standard,
+                    c?.OwnerUserId, c?.IsActive ?? true, c?.IsBlocked ?? false,
+                    c?.Contacts.Select(x => new ContactDetails(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary)).ToList(),
+                    c?.ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial);
+                if (customer is null)
+                {
+                    customer = new Customer(details, time.GetUtcNow());
+                    db.Customers.Add(customer);
+                    byCode[r.Code] = customer;
+                    run.Created++;
+                    entries.Add(Log(run, Customer, item.ExternalId, customer.Id, SyncOutcome.Created, null));
+                }
+                else
+                {
+                    customer.Update(details, time.GetUtcNow());
+                    run.Updated++;
+                    entries.Add(Log(run, Customer, item.ExternalId, customer.Id, SyncOutcome.Updated, null));
+                }
+
+                Link(run.Connector, Customer, item.ExternalId, item.Fingerprint, customer.Id, link);
+            }
+            catch (RuleViolationException e)
+            {
+                Fail(run, entries, Customer, item.ExternalId, customer?.Id, Violations(e));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One vendor order through <see cref="OrderService.CreateAsync"/>: its link and log entry commit with the order,
+    /// so a run repeated after any failure finds the link and creates nothing twice.
+    /// </summary>
+    private async Task ApplyOrderAsync(IConnectorClient client, Inbound<InboundOrder> item, Run run, CancellationToken ct)
+    {
+        if (item.Value is null && item.Error is null)
+        {
+            run.Unchanged++;
+            return;
+        }
+
+        if (item.Value is not { } order)
+        {
+            await FailAloneAsync(run, SalesOrder, item.ExternalId, item.Error!, ct);
+            return;
+        }
+
+        var (input, problem) = await ResolveAsync(client, order, ct);
+        if (input is null)
+        {
+            await FailAloneAsync(run, SalesOrder, item.ExternalId, problem!, ct);
+            return;
+        }
+
+        try
+        {
+            await orders.CreateAsync(input, caller.PersonId, (created, _) =>
+            {
+                db.Set<ExternalLink>().Add(new ExternalLink(run.Connector, SalesOrder, item.ExternalId, created.Id, item.Fingerprint, time.GetUtcNow()));
+                db.Set<SyncLogEntry>().Add(Log(run, SalesOrder, item.ExternalId, created.Id, SyncOutcome.Created, $"{created.Number} ({created.Status})"));
+                return Task.CompletedTask;
+            }, ct);
+            run.Created++;
+        }
+        catch (DomainException e)
+        {
+            db.ChangeTracker.Clear();
+            await FailAloneAsync(run, SalesOrder, item.ExternalId, e is RuleViolationException rule ? Violations(rule) : $"{e.Code}: {e.Message}", ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (!await IsLinkedAsync(client.Kind, item.ExternalId, ct))
+            {
+                throw;
+            }
+
+            // Another run linked the same vendor order first; nothing of ours was written.
+            run.Unchanged++;
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task<(OrderInput?, string?)> ResolveAsync(IConnectorClient client, InboundOrder order, CancellationToken ct)
+    {
+        Guid customerId;
+        if (order.CustomerExternalId is { } customerRef)
+        {
+            var link = await db.Set<ExternalLink>().AsNoTracking()
+                .Where(l => l.Connector == client.Kind && l.ObjectType == Customer && l.ExternalId == customerRef).Select(l => (Guid?)l.LocalId).FirstOrDefaultAsync(ct);
+            if (link is null)
+            {
+                return (null, $"Customer {customerRef} is not linked: sync the customers (accounts) first.");
+            }
+
+            customerId = link.Value;
+        }
+        else
+        {
+            var found = await db.Customers.AsNoTracking().Where(c => c.Code == order.CustomerCode).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
+            if (found is null)
+            {
+                return (null, $"Customer code '{order.CustomerCode}' is not in Orderly.");
+            }
+
+            customerId = found.Value;
+        }
+
+        var productRefs = order.Lines.Where(l => l.ProductExternalId is not null).Select(l => l.ProductExternalId!).Distinct().ToList();
+        var links = await db.Set<ExternalLink>().AsNoTracking()
+            .Where(l => l.Connector == client.Kind && l.ObjectType == Product && productRefs.Contains(l.ExternalId)).ToDictionaryAsync(l => l.ExternalId, l => l.LocalId, ct);
+        var skus = order.Lines.Where(l => l.ProductExternalId is null && l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
+        var bySku = await db.ProductRefs().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Id, ct);
+        var lines = new List<OrderLineInput>();
+        foreach (var line in order.Lines)
+        {
+            Guid productId;
+            if (line.ProductExternalId is { } productRef)
+            {
+                if (!links.TryGetValue(productRef, out productId))
+                {
+                    return (null, $"Product {productRef} is not linked: sync the products first.");
+                }
+            }
+            else if (line.Sku is null || !bySku.TryGetValue(line.Sku, out productId))
+            {
+                return (null, $"SKU '{line.Sku}' is not in the catalog.");
+            }
+
+            lines.Add(new OrderLineInput(productId, line.Quantity, line.UnitPrice));
+        }
+
+        return (new OrderInput(customerId, [.. lines], order.Currency, order.DueDate, Truncate(order.Reference, Domain.Orders.SalesOrder.CustomerPoMaxLength), Submit: client.Settings.SubmitOrders), null);
+    }
+
+    private async Task<bool> IsLinkedAsync(string connector, string externalId, CancellationToken ct) =>
+        await db.Set<ExternalLink>().AsNoTracking().AnyAsync(l => l.Connector == connector && l.ObjectType == SalesOrder && l.ExternalId == externalId, ct);
+
+    private async Task FailAloneAsync(Run run, string objectType, string externalId, string message, CancellationToken ct)
+    {
+        run.Failed++;
+        await writes.RunAsync(_ =>
+        {
+            db.Set<SyncLogEntry>().Add(Log(run, objectType, externalId, null, SyncOutcome.Failed, message));
+            return Task.CompletedTask;
+        }, ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private void Fail(Run run, List<SyncLogEntry> entries, string objectType, string externalId, Guid? localId, string message)
+    {
+        run.Failed++;
+        entries.Add(Log(run, objectType, externalId, localId, SyncOutcome.Failed, message));
+    }
+
+    private static string Violations(RuleViolationException e) => string.Join("; ", e.Violations.Select(v => $"{v.Field}: {v.Code}"));
+
+    private static string? Truncate(string? text, int length) => text is { Length: var n } && n > length ? text[..length] : text;
+
+    private static bool OrderlyOwns(Run run, string field) => run.Settings.OrderlyOwns?.Contains(field, StringComparer.OrdinalIgnoreCase) == true;
+
+    private async Task<Dictionary<string, ExternalLink>> LinksAsync(string connector, string objectType, List<string> ids, CancellationToken ct) =>
+        await db.Set<ExternalLink>().Where(l => l.Connector == connector && l.ObjectType == objectType && ids.Contains(l.ExternalId)).ToDictionaryAsync(l => l.ExternalId, ct);
+
+    private void Link(string connector, string objectType, string externalId, string fingerprint, Guid localId, ExternalLink? link)
+    {
+        if (link is null)
+        {
+            db.Set<ExternalLink>().Add(new ExternalLink(connector, objectType, externalId, localId, fingerprint, time.GetUtcNow()));
+        }
+        else
+        {
+            link.Fingerprint = fingerprint;
+            link.SyncedAt = time.GetUtcNow();
+        }
+    }
+
+    private SyncLogEntry Log(Run run, string objectType, string externalId, Guid? localId, SyncOutcome outcome, string? message) =>
+        new(run.Connector, run.Id, "in", objectType, externalId, localId, outcome, message, time.GetUtcNow());
+}

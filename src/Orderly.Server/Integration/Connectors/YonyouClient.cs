@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static Orderly.Server.Integration.VendorJson;
+
+namespace Orderly.Server.Integration;
+
+/// <summary>
+/// 用友 Yonyou YonBIP settings: the tenant's gateway and token URLs (from <c>getGatewayAddress</c>), the app key, the
+/// business paths (the customer path is documented; the material and sales-order paths are configurable because
+/// the open platform's docs vary by edition), and the codes that mean "token expired" and "too many requests".
+/// </summary>
+public sealed record YonyouSettings(
+    string? GatewayUrl = null, string? TokenUrl = null, string? AppKey = null, int PageSize = 100,
+    string CustomersPath = "/yonbip/digitalModel/merchant/list", string ProductsPath = "/yonbip/digitalModel/product/list",
+    string SalesOrderSavePath = "/yonbip/sd/voucherorder/singleSave", string? TransactionType = null, string? SalesOrgCode = null,
+    IReadOnlyList<string>? TokenExpiredCodes = null, IReadOnlyList<string>? RateLimitCodes = null,
+    bool ProductsIn = true, bool AccountsIn = true, bool SalesOrdersOut = true, IReadOnlyList<string>? OrderlyOwns = null) : IConnectorSettings
+{
+    bool IConnectorSettings.SalesOrdersIn => false;
+
+    bool IConnectorSettings.SubmitOrders => false;
+}
+
+/// <summary>
+/// YonBIP open platform (integrations.md B2): a self-built app's access token from <c>selfAppAuth/getAccessToken</c>
+/// signed with HMAC-SHA256 of the sorted parameters, then <c>POST {gateway}{path}?access_token=…</c> answered with
+/// <c>{"code":"200"|"00000", "message", "data"}</c>. Customers (merchants) and materials page in with
+/// <c>pageIndex</c>/<c>pageSize</c>; a confirmed order goes out by <c>singleSave</c> with the order number as its
+/// code and <c>resubmitCheckKey</c> from the order id, which the platform uses to drop a repeated submission.
+/// </summary>
+public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, YonyouSettings settings, string? appSecret, ConnectorRetry retry, TimeProvider time)
+    : IConnectorClient
+{
+    private static readonly string[] Bookkeeping = ["pubts", "modifyTime"];
+    private string? _token;
+
+    public string Kind => Domain.Integration.ConnectorKinds.Yonyou;
+
+    public IConnectorSettings Settings => settings;
+
+    private string Gateway => (settings.GatewayUrl ?? throw new ConnectorException("NotConfigured", "Set the Yonyou gatewayUrl.")).TrimEnd('/');
+
+    private async Task<string> TokenAsync(string? rejected, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(settings.AppKey) || string.IsNullOrEmpty(appSecret) || string.IsNullOrEmpty(settings.TokenUrl))
+        {
+            throw new ConnectorException("NotConfigured", "Set the Yonyou tokenUrl, appKey and app secret.");
+        }
+
+        return _token = await tokens.GetAsync($"yonyou|{settings.TokenUrl}|{settings.AppKey}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(appSecret)))}", RefreshAsync, rejected, ct);
+    }
+
+    private async Task<(string, TimeSpan)> RefreshAsync(CancellationToken ct)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var url = $"{settings.TokenUrl!.TrimEnd('/')}/open-auth/selfAppAuth/getAccessToken?appKey={Uri.EscapeDataString(settings.AppKey!)}&timestamp={timestamp}"
+                  + $"&signature={YonyouSignature.TokenSignature(settings.AppKey!, timestamp, appSecret!)}";
+        using var response = await retry.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Get, url), ct);
+        using var doc = await ParseAsync(response, "Yonyou", ct);
+        var root = doc.RootElement;
+        if (Str(root, "code") != "00000" || !root.TryGetProperty("data", out var data) || Str(data, "access_token") is not { } token)
+        {
+            throw new ConnectorException("YonyouAuthFailed", $"Yonyou refused the app credentials: {Str(root, "code")} {Str(root, "message")}.");
+        }
+
+        var lifetime = data.TryGetProperty("expire", out var e) && e.TryGetInt32(out var seconds) && seconds > 0 ? seconds : 7200;
+        return (token, TimeSpan.FromSeconds(lifetime));
+    }
+
+    public async Task<JsonDocument> CallAsync(string path, JsonObject body, CancellationToken ct)
+    {
+        var refreshes = 0;
+        string? rejected = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = await TokenAsync(rejected, ct);
+            rejected = null;
+            using var response = await retry.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, $"{Gateway}{path}?access_token={Uri.EscapeDataString(token)}")
+            {
+                Content = JsonContent.Create(body),
+            }, ct);
+            var doc = await ParseAsync(response, "Yonyou", ct);
+            var code = Str(doc.RootElement, "code");
+            if (response.IsSuccessStatusCode && code is "200" or "00000")
+            {
+                return doc;
+            }
+
+            var message = Str(doc.RootElement, "message");
+            doc.Dispose();
+            if ((response.StatusCode == System.Net.HttpStatusCode.Unauthorized || (settings.TokenExpiredCodes ?? ["1090003500065", "401"]).Contains(code ?? "")) && refreshes < 2)
+            {
+                refreshes++;
+                rejected = _token;
+                continue;
+            }
+
+            if ((settings.RateLimitCodes ?? ["429"]).Contains(code ?? "") && attempt < retry.MaxAttempts)
+            {
+                await retry.DelayAsync(attempt, ct);
+                continue;
+            }
+
+            throw new ConnectorException("Yonyou" + (code ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)), $"Yonyou answered {path} with code {code}: {message}");
+        }
+    }
+
+    public async Task TestAsync(CancellationToken ct)
+    {
+        (await CallAsync(settings.CustomersPath, new JsonObject { ["pageIndex"] = 1, ["pageSize"] = 1 }, ct)).Dispose();
+    }
+
+    public async IAsyncEnumerable<JsonElement> ListAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; ; page++)
+        {
+            using var doc = await CallAsync(path, new JsonObject { ["pageIndex"] = page, ["pageSize"] = settings.PageSize }, ct);
+            if (!doc.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("recordList", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                throw new ConnectorException("YonyouBadPayload", $"Yonyou's {path} page {page} has no data.recordList array.");
+            }
+
+            foreach (var record in list.EnumerateArray())
+            {
+                yield return record.Clone();
+            }
+
+            var pages = data.TryGetProperty("pageCount", out var p) && p.TryGetInt32(out var n) ? n : page;
+            if (page >= pages || list.GetArrayLength() == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in ListAsync(settings.ProductsPath, ct))
+        {
+            var id = Str(r, "id") ?? throw new ConnectorException("YonyouBadRecord", "A material record has no id.");
+            if (Str(r, "code") is not { } code)
+            {
+                yield return Inbound.Bad<InboundProduct>(id, Fingerprint(r, Bookkeeping), $"Material {id} has no code.");
+                continue;
+            }
+
+            if (!TryDec(r, "salePrice", out var price))
+            {
+                yield return Inbound.Bad<InboundProduct>(id, Fingerprint(r, Bookkeeping), $"Material {id}: salePrice '{Str(r, "salePrice")}' is not a number.");
+                continue;
+            }
+
+            yield return new(id, Fingerprint(r, Bookkeeping), new InboundProduct(code, Name(r) ?? code, Str(r, "unitName") ?? Str(r, "unit_Name"), price));
+        }
+    }
+
+    public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var r in ListAsync(settings.CustomersPath, ct))
+        {
+            var id = Str(r, "id") ?? throw new ConnectorException("YonyouBadRecord", "A merchant record has no id.");
+            if (Str(r, "code") is not { } code || Name(r) is not { } name)
+            {
+                yield return Inbound.Bad<InboundCustomer>(id, Fingerprint(r, Bookkeeping), $"Merchant {id} has no code or name.");
+                continue;
+            }
+
+            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(code, name));
+        }
+    }
+
+    public async IAsyncEnumerable<Inbound<InboundOrder>> OrdersAsync(Func<string, CancellationToken, Task<bool>> known, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    public async Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct)
+    {
+        if (push.Event != "OrderConfirmed" || push.ExternalId is not null)
+        {
+            return null;
+        }
+
+        var order = new JsonObject
+        {
+            ["resubmitCheckKey"] = push.OrderId.ToString("N"), ["code"] = push.Number, ["vouchdate"] = push.OrderDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["agentId_code"] = push.CustomerCode, ["currency_code"] = push.Currency, ["_status"] = "Insert", ["memo"] = $"Orderly {push.Number}",
+            ["orderDetails"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
+            {
+                ["productId_code"] = l.Sku, ["qty"] = l.Quantity, ["oriTaxUnitPrice"] = l.UnitPrice, ["oriSum"] = l.LineTotal, ["_status"] = "Insert",
+            })]),
+        };
+        if (settings.TransactionType is { } type)
+        {
+            order["transactionTypeId_code"] = type;
+        }
+
+        if (settings.SalesOrgCode is { } org)
+        {
+            order["salesOrgId_code"] = org;
+        }
+
+        using var doc = await CallAsync(settings.SalesOrderSavePath, new JsonObject { ["data"] = order }, ct);
+        var data = doc.RootElement.TryGetProperty("data", out var d) ? d : default;
+        return Str(data, "id") ?? throw new ConnectorException("YonyouBadPayload", $"Yonyou saved order {push.Number} without answering its id.");
+    }
+
+    private static string? Name(JsonElement r) =>
+        r.ValueKind == JsonValueKind.Object && r.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.Object
+            ? Str(n, "zh_CN") ?? Str(n, "simplifiedName") ?? n.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : null).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))
+            : Str(r, "name");
+}
+
+/// <summary>The YonBIP signatures (integrations.md B2).</summary>
+public static class YonyouSignature
+{
+    /// <summary>
+    /// <c>URLEncode(Base64(HmacSHA256(appSecret, "appKey" + appKey + "timestamp" + timestamp)))</c>: the parameters sorted by
+    /// name, each as name then value. The URL encoding is Java's (upper-case hex).
+    /// </summary>
+    public static string TokenSignature(string appKey, string timestamp, string appSecret)
+    {
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes("appKey" + appKey + "timestamp" + timestamp));
+        return Uri.EscapeDataString(Convert.ToBase64String(mac));
+    }
+
+    /// <summary>An event push's <c>msgSignature</c>: lower-case hex SHA-1 of appSecret, timestamp, nonce and encrypt, sorted and joined.</summary>
+    public static string EventSignature(string appSecret, string timestamp, string nonce, string encrypt)
+    {
+        string[] parts = [appSecret, timestamp, nonce, encrypt];
+        Array.Sort(parts, StringComparer.Ordinal);
+        #pragma warning disable CA5350 // The vendor's protocol fixes SHA-1; it authenticates a push, it protects no secret at rest.
+        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
+#pragma warning restore CA5350
+    }
+}

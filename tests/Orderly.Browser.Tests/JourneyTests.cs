@@ -23,6 +23,7 @@ public sealed partial class JourneyTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("clerk@orderly.local", language: language);
         await page.GotoAsync("/orders/new");
+        await Ui.InteractiveAsync(page);
         var effort = new Effort(page);
         var customer = Ui.Input(page, "customer");
         await Assertions.Expect(customer).ToBeFocusedAsync();

@@ -67,6 +67,7 @@ public sealed partial class OrderListViewTests(OrderlyServer server)
         await page.GetByTestId("column-CustomerPo").ClickAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(table.GetByTestId("row-po")).ToHaveCountAsync(0);
+        await page.WaitForFunctionAsync("() => Object.keys(localStorage).some(k => k.endsWith('.hidden') && localStorage.getItem(k).includes('CustomerPo'))");
 
         await page.GotoAsync("/orders?status=Delivered");
         await table.Locator("tbody tr").First.WaitForAsync();
@@ -74,12 +75,30 @@ public sealed partial class OrderListViewTests(OrderlyServer server)
         await page.GetByTestId("save-view").ClickAsync();
         await Ui.Input(page, "view-name").FillAsync("Delivered only");
         await page.GetByTestId("view-save").ClickAsync();
+        // The browser keeps the view once the server's call to store it has arrived; leaving earlier loses it.
+        await page.WaitForFunctionAsync("() => Object.keys(localStorage).some(k => k.endsWith('.views') && localStorage.getItem(k).includes('Delivered only'))");
 
         await page.GotoAsync("/orders");
         await table.Locator("tbody tr").First.WaitForAsync();
+        await Ui.InteractiveAsync(page);
         await Assertions.Expect(table.GetByTestId("row-po")).ToHaveCountAsync(0);
-        await page.GetByTestId("saved-views").Locator("button").First.ClickAsync();
-        await page.GetByTestId("saved-view").Filter(new() { HasText = "Delivered only" }).ClickAsync();
+        // The saved views come from the browser's storage once the page is interactive: a menu opened before that
+        // (the rows above are prerendered) is opened again.
+        var saved = page.GetByTestId("saved-view").Filter(new() { HasText = "Delivered only" });
+        for (var attempt = 0; attempt < 10 && !await saved.IsVisibleAsync(); attempt++)
+        {
+            await page.Keyboard.PressAsync("Escape");
+            await page.GetByTestId("saved-views").Locator("button").First.ClickAsync();
+            try
+            {
+                await saved.WaitForAsync(new() { Timeout = 2_000 });
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        await saved.ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Delivered"));
         await page.Context.CloseAsync();
     }

@@ -125,6 +125,31 @@ public sealed partial class ReadmeCommandTests : IAsyncLifetime
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         await context.CloseAsync();
+
+        // The same first minutes in Chinese: a browser set to zh-CN gets the Chinese login, dashboard and entry page.
+        var zh = await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = "zh-CN", ViewportSize = new() { Width = 1366, Height = 900 } });
+        zh.SetDefaultTimeout(60_000);
+        var zhPage = await zh.NewPageAsync();
+        var zhProblems = new List<string>();
+        zhPage.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                zhProblems.Add("console: " + message.Text);
+            }
+        };
+        await zhPage.GotoAsync("/login");
+        await zhPage.GetByLabel("电子邮箱").FillAsync(email);
+        await zhPage.Locator("#password").FillAsync(password);
+        await zhPage.Locator("form button[type=submit]").ClickAsync();
+        await zhPage.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await Assertions.Expect(zhPage.Locator("h1")).ToHaveTextAsync("工作台");
+        await AssertMudLayoutAsync(zhPage);
+        await zhPage.GotoAsync("/orders/new");
+        await Assertions.Expect(zhPage.Locator("h1")).ToHaveTextAsync("新建销售订单");
+        await AssertMudLayoutAsync(zhPage);
+        Assert.True(zhProblems.Count == 0, string.Join("\n", zhProblems));
+        await zh.CloseAsync();
     }
 
     [Fact]

@@ -7,6 +7,9 @@ internal static class Ui
     public static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
+    /// <summary>Waits until the circuit has attached (MainLayout marks the document): typing into prerendered HTML is lost.</summary>
+    public static Task InteractiveAsync(IPage page) => page.Locator("html[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
     /// <summary>Types into an autocomplete and picks the option containing <paramref name="option"/>.</summary>
     public static async Task PickAsync(IPage page, string testId, string typed, string option)
     {

@@ -13,6 +13,7 @@ public sealed partial class InventoryTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("warehouse@orderly.local");
         await page.GotoAsync("/inventory/adjustments");
+        await Ui.InteractiveAsync(page);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Adjustments and counts");
         await Ui.SelectAsync(page, "Warehouse", "SH-01");
         await Ui.PickAsync(page, "product", Sku, Sku);
@@ -39,6 +40,7 @@ public sealed partial class InventoryTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("warehouse@orderly.local");
         await page.GotoAsync("/inventory/transfers");
+        await Ui.InteractiveAsync(page);
         await Ui.SelectAsync(page, "From warehouse", "SH-01");
         await Ui.SelectAsync(page, "To warehouse", "GZ-01");
         await Ui.PickAsync(page, "product", Sku, Sku);
@@ -56,6 +58,8 @@ public sealed partial class InventoryTests(OrderlyServer server)
         await Assertions.Expect(page.GetByTestId("transfers-table")).Not.ToContainTextAsync(number);
 
         await page.GotoAsync("/inventory/ledger");
+
+        await Ui.InteractiveAsync(page);
         await Ui.SelectAsync(page, "Movement", "Transfer in");
         await Assertions.Expect(page.GetByTestId("ledger-table").Locator("tbody tr").First).ToContainTextAsync(number);
         await page.Context.CloseAsync();
@@ -66,6 +70,7 @@ public sealed partial class InventoryTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("warehouse@orderly.local");
         await page.GotoAsync("/inventory/alerts");
+        await Ui.InteractiveAsync(page);
         await page.GetByTestId("evaluate").ClickAsync();
         await Assertions.Expect(page.GetByTestId("job-progress")).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("stock positions evaluated");
@@ -84,9 +89,11 @@ public sealed partial class InventoryTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("manager@orderly.local");
         await page.GotoAsync("/inventory/adjustments");
+        await Ui.InteractiveAsync(page);
         await Assertions.Expect(page.GetByText("Your roles do not allow this page.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("book-adjustment")).ToHaveCountAsync(0);
         await page.GotoAsync("/inventory/ledger");
+        await Ui.InteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("ledger-table").Locator("tbody tr").First).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }

@@ -68,7 +68,7 @@ public sealed partial class JourneyTests(OrderlyServer server)
     [InlineData("zh-CN", "折扣超过限额")]
     public async Task Manager_SeesWhyAnOrderWaits_AndApprovesItFromTheQueue(string language, string reason)
     {
-        var (url, number) = await EnterNeedingApprovalAsync();
+        var (url, number) = await Ui.EnterOrderAsync(server, "20", discount: "11");
         var page = await server.LoginAsync("manager@orderly.local", language: language);
         var effort = new Effort(page);
         await effort.ClickAsync(page.GetByTestId("nav").Locator("a[href='orders/approvals'], a[href='/orders/approvals']").First);
@@ -105,7 +105,7 @@ public sealed partial class JourneyTests(OrderlyServer server)
     [InlineData("zh-CN")]
     public async Task Warehouse_ShipsInTwoParts_AndSeesBothShipmentsWithTracking(string language)
     {
-        var (url, _) = await EnterAsync("20", discount: null);
+        var (url, _) = await Ui.EnterOrderAsync(server, "20", discount: null);
         var page = await server.LoginAsync("warehouse@orderly.local", language: language);
         await page.GotoAsync(url);
         var effort = new Effort(page);
@@ -193,35 +193,6 @@ public sealed partial class JourneyTests(OrderlyServer server)
                 File.WriteAllText(Path.Combine(OrderlyServer.RepositoryRoot, "docs", "journeys.md"), text.ToString());
             }
         }
-    }
-
-    private async Task<(string Url, string Number)> EnterNeedingApprovalAsync() => await EnterAsync("20", discount: "11");
-
-    /// <summary>The clerk enters and submits one line of FAS-HB-M8-25 for C1001 (not counted: the journeys start after it).</summary>
-    private async Task<(string Url, string Number)> EnterAsync(string quantity, string? discount)
-    {
-        var clerk = await server.LoginAsync("clerk@orderly.local");
-        await clerk.GotoAsync("/orders/new");
-        await Ui.PickAsync(clerk, "customer", "C1001", "C1001");
-        await Ui.PickAsync(clerk, "product", "FAS-HB-M8-25", "FAS-HB-M8-25");
-        var field = Ui.Input(clerk, "new-quantity");
-        await Ui.ReplaceAsync(field, quantity);
-        await field.PressAsync("Enter");
-        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("FAS-HB-M8-25");
-        if (discount is not null)
-        {
-            await Ui.ReplaceAsync(Ui.Input(clerk, "price-0"), "43.80");
-            await Ui.ReplaceAsync(Ui.Input(clerk, "discount-0"), discount);
-            await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("Needs approval");
-        }
-
-        await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
-        await clerk.GetByTestId("submit").ClickAsync();
-        await clerk.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
-        var number = (await clerk.GetByTestId("order-number").InnerTextAsync()).Split(' ')[^1];
-        var url = new Uri(clerk.Url).PathAndQuery;
-        await clerk.Context.CloseAsync();
-        return (url, number);
     }
 
     /// <summary>Every click and keystroke of a journey goes through here and is counted.</summary>

@@ -1,18 +1,15 @@
-using System.Text.RegularExpressions;
-
 namespace Orderly.Browser.Tests;
 
 /// <summary>What the order page shows after entry: shipments, readable lines, why an order waits.</summary>
 [Collection(BrowserTests.Name)]
-public sealed partial class OrderDetailTests(OrderlyServer server)
+public sealed class OrderDetailTests(OrderlyServer server)
 {
-    private const string Customer = "C1001";
     private const string Sku = "FAS-HB-M8-25";
 
     [Fact]
     public async Task Shipments_AreListedWithLinesCarrierAndTracking_AndTheShipFormGoesOnceAllIsShipped()
     {
-        var orderUrl = await EnterAsync("20", discount: null);
+        var orderUrl = (await Ui.EnterOrderAsync(server, "20", discount: null)).Url;
         var warehouse = await server.LoginAsync("warehouse@orderly.local");
         await warehouse.GotoAsync(orderUrl);
         await Assertions.Expect(warehouse.GetByTestId("no-shipments")).ToBeVisibleAsync();
@@ -81,7 +78,7 @@ public sealed partial class OrderDetailTests(OrderlyServer server)
     [Fact]
     public async Task ApprovalQueue_SaysWhyAnOrderWaits_AndTheReasonsGoOnceApproved()
     {
-        var orderUrl = await EnterAsync("20", discount: "11");
+        var orderUrl = (await Ui.EnterOrderAsync(server, "20", discount: "11")).Url;
         var manager = await server.LoginAsync("manager@orderly.local");
         await manager.GotoAsync(orderUrl);
         var number = (await manager.GetByTestId("order-number").InnerTextAsync()).Split(' ')[^1];
@@ -111,34 +108,4 @@ public sealed partial class OrderDetailTests(OrderlyServer server)
         await Assertions.Expect(manager.GetByTestId("timeline")).ToContainTextAsync("a discount above the limit");
         await manager.Context.CloseAsync();
     }
-
-    /// <summary>The clerk enters and submits one line of <see cref="Sku"/>; returns the order's address.</summary>
-    private async Task<string> EnterAsync(string quantity, string? discount)
-    {
-        var clerk = await server.LoginAsync("clerk@orderly.local");
-        await clerk.GotoAsync("/orders/new");
-        await Ui.PickAsync(clerk, "customer", Customer, Customer);
-        await Ui.PickAsync(clerk, "product", Sku, Sku);
-        var field = Ui.Input(clerk, "new-quantity");
-        await Ui.ReplaceAsync(field, quantity);
-        await field.PressAsync("Enter");
-        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync(Sku);
-        if (discount is not null)
-        {
-            // The price is raised first so the net price stays above any minimum price.
-            await Ui.ReplaceAsync(Ui.Input(clerk, "price-0"), "43.80");
-            await Ui.ReplaceAsync(Ui.Input(clerk, "discount-0"), discount);
-            await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("Needs approval");
-        }
-
-        await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
-        await clerk.GetByTestId("submit").ClickAsync();
-        await clerk.WaitForURLAsync(OrderUrl());
-        var url = new Uri(clerk.Url).PathAndQuery;
-        await clerk.Context.CloseAsync();
-        return url;
-    }
-
-    [GeneratedRegex("/orders/[0-9a-f-]{36}$")]
-    private static partial Regex OrderUrl();
 }

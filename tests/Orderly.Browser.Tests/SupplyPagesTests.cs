@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Playwright;
 
 namespace Orderly.Browser.Tests;
 
@@ -148,11 +147,7 @@ public sealed class SupplyPagesTests(OrderlyServer server)
         await page.GotoAsync(path);
         await page.Locator(ready).First.WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        var results = await page.RunAxe();
-        var bad = results.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} -> {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")
-            .ToList();
-        Assert.True(bad.Count == 0, $"axe-core on {path} ({language}, {width}px):\n" + string.Join("\n", bad));
+        await Axe.AssertNoSeriousAsync(page, $"{path} ({language}, {width}px)");
         // Nothing wider than the window: the page scrolls vertically only.
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 1, $"{path} ({language}, {width}px) is {overflow}px wider than the window");

@@ -36,6 +36,36 @@ internal static class Ui
         await input.PressAsync("Tab");
     }
 
+    /// <summary>
+    /// The clerk enters and submits one line of FAS-HB-M8-25 for C1001 (the price raised before a discount so the net
+    /// price stays above any minimum); returns the order's address and number.
+    /// </summary>
+    public static async Task<(string Url, string Number)> EnterOrderAsync(OrderlyServer server, string quantity, string? discount)
+    {
+        var clerk = await server.LoginAsync("clerk@orderly.local");
+        await clerk.GotoAsync("/orders/new");
+        await PickAsync(clerk, "customer", "C1001", "C1001");
+        await PickAsync(clerk, "product", "FAS-HB-M8-25", "FAS-HB-M8-25");
+        var field = Input(clerk, "new-quantity");
+        await ReplaceAsync(field, quantity);
+        await field.PressAsync("Enter");
+        await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("FAS-HB-M8-25");
+        if (discount is not null)
+        {
+            await ReplaceAsync(Input(clerk, "price-0"), "43.80");
+            await ReplaceAsync(Input(clerk, "discount-0"), discount);
+            await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("Needs approval");
+        }
+
+        await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
+        await clerk.GetByTestId("submit").ClickAsync();
+        await clerk.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/orders/[0-9a-f-]{36}$"));
+        var number = (await clerk.GetByTestId("order-number").InnerTextAsync()).Split(' ')[^1];
+        var url = new Uri(clerk.Url).PathAndQuery;
+        await clerk.Context.CloseAsync();
+        return (url, number);
+    }
+
     /// <summary>Evaluates the stock alerts once (as the warehouse) when none are open, so alert pages have rows to show.</summary>
     public static async Task EnsureStockAlertsAsync(OrderlyServer server)
     {

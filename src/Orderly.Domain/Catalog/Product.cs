@@ -44,6 +44,13 @@ public sealed class Product : IVersioned
     public Money MinPrice => Money.FromMinor(MinPriceMinor, Currency);
     public Money Cost => Money.FromMinor(CostMinor, Currency);
 
+    /// <summary>
+    /// The product as it stands, to change with <c>with { ... }</c>: whoever updates some fields keeps the others,
+    /// including ones added later.
+    /// </summary>
+    public ProductDetails Details => new(
+        Sku, Name, Unit, ListPrice.Amount, Currency, Category, MinPrice.Amount, Cost.Amount, IsWholeUnit, IsActive, AllowBackorder, NameEn);
+
     public void Update(ProductDetails details, DateTimeOffset now) => Apply(details, now);
 
     private void Apply(ProductDetails details, DateTimeOffset now)

@@ -53,6 +53,14 @@ public sealed class Customer : IVersioned
 
     public Money? CreditLimit => CreditLimitMinor is { } minor ? Money.FromMinor(minor, Currency) : null;
 
+    /// <summary>
+    /// The customer as it stands, to change with <c>with { ... }</c>: whoever updates some fields keeps the others,
+    /// including ones added later.
+    /// </summary>
+    public CustomerDetails Details => new(
+        Code, Name, Region, Address, Email, Phone, Currency, CreditLimit?.Amount, PaymentTermsDays, Tier, OwnerUserId, IsActive, IsBlocked,
+        [.. _contacts.Select(c => new ContactDetails(c.Name, c.Title, c.Email, c.Phone, c.IsPrimary))], ReservationPolicy, NameEn);
+
     public void Update(CustomerDetails details, DateTimeOffset now) => Apply(details, now);
 
     private void Apply(CustomerDetails details, DateTimeOffset now)

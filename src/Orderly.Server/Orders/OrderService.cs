@@ -111,17 +111,18 @@ public sealed class OrderService(
     /// <summary>
     /// Approves under separation of duties: nobody approves an order they entered or whose customer they own
     /// (refused with 403 and the refusal audited), and above the approver's limit a second approver is needed.
+    /// Returns the status the order reached: Confirmed, or still PendingApproval when a second approver is needed.
     /// </summary>
-    public async Task ApproveAsync(
+    public async Task<OrderStatus> ApproveAsync(
         Guid id, string? comment, Guid? actor, IReadOnlyCollection<string> approverRoles, Action<SalesOrder>? precondition, CancellationToken ct)
     {
+        var reached = OrderStatus.PendingApproval;
         try
         {
             await ChangeAsync(id, precondition, async (order, token) =>
             {
                 var customer = await db.Customers.Where(c => c.Id == order.CustomerId).Select(c => new { c.Region, c.OwnerUserId, c.ReservationPolicy }).FirstAsync(token);
-                Guid?[] me = [actor, scope.Self];
-                if (me.Any(m => m is not null && (m == order.CreatedBy || m == customer.OwnerUserId)))
+                if (SeparationOfDuties.Refusal(order.CreatedBy, customer.OwnerUserId, [actor, scope.Self]) is not null)
                 {
                     throw new ForbiddenException("SeparationOfDuties", $"You cannot approve order {order.Number}: you entered it or own its customer.");
                 }
@@ -131,7 +132,10 @@ public sealed class OrderService(
                 {
                     await stock.ReserveAsync(order, customer.Region, order.ReservationPolicy ?? customer.ReservationPolicy, calendar.Now, actor, token);
                 }
+
+                reached = order.Status;
             }, ct);
+            return reached;
         }
         catch (ForbiddenException refused)
         {

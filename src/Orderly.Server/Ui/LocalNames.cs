@@ -9,6 +9,7 @@ namespace Orderly.Server.Ui;
 /// </summary>
 public static class LocalNames
 {
-    public static string Pick(string name, string? nameEn) =>
-        !string.IsNullOrWhiteSpace(nameEn) && CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? nameEn : name;
+    public static bool ReaderWantsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string Pick(string name, string? nameEn) => !string.IsNullOrWhiteSpace(nameEn) && ReaderWantsEnglish ? nameEn : name;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Common;
 using Orderly.Domain.Orders;
@@ -159,7 +158,7 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
     /// </summary>
     public async Task<OrderDto> InReadersLanguageAsync(OrderDto order, CancellationToken ct)
     {
-        if (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
+        if (!LocalNames.ReaderWantsEnglish)
         {
             return order;
         }
@@ -176,29 +175,17 @@ public sealed class UiQueries(OrderlyDbContext db, DataScope scope, Availability
     }
 
     /// <summary>
-    /// Why the caller may not approve each of these orders (absent: they may): separation of duties refuses whoever
-    /// entered an order or owns its customer, as <see cref="OrderService.ApproveAsync"/> does.
+    /// Why the caller may not approve each of these orders (absent: they may), by the <see cref="SeparationOfDuties"/>
+    /// rule the approval itself applies.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, string>> ApprovalBlocksAsync(IReadOnlyCollection<Guid> orderIds, Guid? me, CancellationToken ct)
     {
-        Guid?[] mine = [me, scope.Self];
+        Guid?[] approver = [me, scope.Self];
         var rows = await db.SalesOrders.AsNoTracking().Where(o => orderIds.Contains(o.Id))
             .Join(db.Customers, o => o.CustomerId, c => c.Id, (o, c) => new { o.Id, o.CreatedBy, c.OwnerUserId })
             .ToListAsync(ct);
-        var blocks = new Dictionary<Guid, string>();
-        foreach (var row in rows)
-        {
-            if (mine.Any(m => m is not null && m == row.CreatedBy))
-            {
-                blocks[row.Id] = "EnteredByYou";
-            }
-            else if (mine.Any(m => m is not null && m == row.OwnerUserId))
-            {
-                blocks[row.Id] = "YourCustomer";
-            }
-        }
-
-        return blocks;
+        return rows.Select(r => (r.Id, Why: SeparationOfDuties.Refusal(r.CreatedBy, r.OwnerUserId, approver)))
+            .Where(r => r.Why is not null).ToDictionary(r => r.Id, r => r.Why!);
     }
 
     public async Task<LineAvailability> AvailabilityAsync(Guid productId, decimal quantity, CancellationToken ct)

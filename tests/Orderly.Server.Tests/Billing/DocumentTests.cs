@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Orderly.Server.Tests.Billing;
 
 /// <summary>The PDFs of the billing road, read back with pdftotext: Chinese names, amounts and totals round-trip.</summary>
@@ -18,7 +16,7 @@ public sealed class DocumentTests(SqliteApp app) : IClassFixture<SqliteApp>
         var invoice = await road.IssueAsync((await road.InvoiceAsync(orderId)).Id());
         await road.PayAsync(customer, 1000m, (invoice.Id(), 1000m));
 
-        var pdf = await TextOfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf");
+        var pdf = await PdfText.OfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf");
         Assert.Contains("销售发票", pdf, StringComparison.Ordinal);
         Assert.Contains(name, pdf, StringComparison.Ordinal);
         Assert.Contains(invoice["number"].Str(), pdf, StringComparison.Ordinal);
@@ -28,27 +26,27 @@ public sealed class DocumentTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Contains("234.56", pdf, StringComparison.Ordinal);  // due after 1,000.00 paid
         Assert.Contains("第1页/共1页", pdf.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
-        var english = await TextOfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf?lang=en");
+        var english = await PdfText.OfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf?lang=en");
         Assert.Contains("Invoice", english, StringComparison.Ordinal);
         Assert.Contains("Page1of1", english.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains(name, english, StringComparison.Ordinal);
 
-        var confirmation = await TextOfAsync(admin, $"/api/orders/{orderId}/documents/confirmation.pdf");
+        var confirmation = await PdfText.OfAsync(admin, $"/api/orders/{orderId}/documents/confirmation.pdf");
         Assert.Contains("订单确认书", confirmation, StringComparison.Ordinal);
         Assert.Contains("2,469.12", confirmation, StringComparison.Ordinal);
         Assert.Contains("贰仟肆佰陆拾玖元壹角贰分", confirmation, StringComparison.Ordinal);
 
-        var delivery = await TextOfAsync(admin, $"/api/orders/{orderId}/documents/delivery-note.pdf");
+        var delivery = await PdfText.OfAsync(admin, $"/api/orders/{orderId}/documents/delivery-note.pdf");
         Assert.Contains("送货单", delivery, StringComparison.Ordinal);
         Assert.Contains("收货人签字", delivery, StringComparison.Ordinal);
         Assert.Contains(name, delivery, StringComparison.Ordinal);
 
         var (quotationId, _, _) = await road.QuotedOrderAsync(customer, (product, 1));
-        var quotation = await TextOfAsync(admin, $"/api/quotations/{quotationId}/document.pdf");
+        var quotation = await PdfText.OfAsync(admin, $"/api/quotations/{quotationId}/document.pdf");
         Assert.Contains("报价单", quotation, StringComparison.Ordinal);
         Assert.Contains("壹仟贰佰叁拾肆元伍角陆分", quotation, StringComparison.Ordinal);
 
-        var statement = await TextOfAsync(admin, $"/api/customers/{customer}/statement.pdf");
+        var statement = await PdfText.OfAsync(admin, $"/api/customers/{customer}/statement.pdf");
         Assert.Contains("对账单", statement, StringComparison.Ordinal);
         Assert.Contains("234.56", statement, StringComparison.Ordinal);
 
@@ -71,29 +69,8 @@ public sealed class DocumentTests(SqliteApp app) : IClassFixture<SqliteApp>
         var (orderId, lines) = await road.ConfirmedOrderAsync(customer, [.. products]);
         await road.ShipAsync(orderId, [.. lines.Select(l => (l, 1m))]);
         var invoice = await road.InvoiceAsync(orderId);
-        var text = await TextOfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf");
+        var text = await PdfText.OfAsync(admin, $"/api/invoices/{invoice.Id()}/document.pdf");
         Assert.Contains("第2页/共2页", text.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("1,440.00", text, StringComparison.Ordinal); // 45 x 10 + (0 + ... + 44) = 450 + 990
-    }
-
-    private static async Task<string> TextOfAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
-        var file = Path.Combine(Path.GetTempPath(), $"orderly-doc-{Guid.NewGuid():N}.pdf");
-        await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"]) { RedirectStandardOutput = true })!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.Equal(0, process.ExitCode);
-            return text;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }

@@ -4,9 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Orderly.Server.Tests.Communication;
 
@@ -60,10 +58,7 @@ public sealed class OutsideServices : IAsyncDisposable
 
     public static async Task<OutsideServices> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         var fake = new OutsideServices(app);
         app.MapGet("/sms/", (HttpRequest r) => Results.Json(fake.SendSms(r), AsWritten));
         app.MapPost("/wecom/send", async (HttpRequest r) => Results.Json(await fake.WeComAsync(r)));

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Orderly.Server.Integration;
 
 namespace Orderly.Server.Tests.Events;
@@ -34,10 +32,7 @@ public sealed class EventReceiver : IAsyncDisposable
 
     public static async Task<EventReceiver> StartAsync(TimeSpan delay)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         var receiver = new EventReceiver(app);
         app.MapPost("/events", async (HttpRequest request) =>
         {

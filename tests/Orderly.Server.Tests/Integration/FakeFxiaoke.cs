@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Orderly.Server.Tests.Integration;
 
@@ -31,10 +29,7 @@ public sealed class FakeFxiaoke : IAsyncDisposable
 
     public FakeFxiaoke()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LocalServer.Create();
         foreach (var preset in new[] { "AccountObj", "ProductObj", "SalesOrderObj", "SalesOrderProductObj" })
         {
             Objects[preset] = [];

@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orderly.Server.Integration;
 
 namespace Orderly.Server.Tests.Integration;
@@ -34,10 +32,7 @@ public sealed partial class FakeKingdee : IAsyncDisposable
 
     public FakeKingdee()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LocalServer.Create();
         _app.MapPost("/k3cloud/Kingdee.BOS.WebApi.ServicesStub.AuthService.ValidateUser.common.kdsvc", LoginAsync);
         _app.MapPost("/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.{operation}.common.kdsvc", CallAsync);
         foreach (var form in new[] { "BD_MATERIAL", "BD_Customer", "SAL_SaleOrder" })

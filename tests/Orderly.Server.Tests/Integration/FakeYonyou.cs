@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orderly.Server.Integration;
 
 namespace Orderly.Server.Tests.Integration;
@@ -30,10 +28,7 @@ public sealed class FakeYonyou : IAsyncDisposable
 
     public FakeYonyou()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LocalServer.Create();
         _app.MapGet("/open-auth/selfAppAuth/getAccessToken", Token);
         _app.MapPost("/yonbip/digitalModel/merchant/list", (HttpRequest r) => CallAsync(r, b => List("merchant", b)));
         _app.MapPost("/yonbip/digitalModel/product/list", (HttpRequest r) => CallAsync(r, b => List("product", b)));

@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Orderly.Server.Tests.Integration;
 
@@ -26,10 +24,7 @@ public sealed class FakeZoho : IAsyncDisposable
 
     public FakeZoho()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LocalServer.Create();
         _app.MapPost("/oauth/v2/token", Token);
         _app.MapGet("/crm/v8/{module}", ListAsync);
         _app.MapGet("/crm/v8/{module}/{id}", GetOneAsync);

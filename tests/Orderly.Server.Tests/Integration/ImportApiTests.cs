@@ -13,6 +13,30 @@ public abstract class ImportApiTests(OrderlyApp app)
     private const string ProductHeader = "SKU,名称,Unit,List price,Category,最低价\r\n";
 
     [Fact]
+    public async Task PriceAndCustomerImports_ChangeWhatTheFileHas_AndKeepTheEnglishNames()
+    {
+        using var admin = await app.AdminAsync();
+        var sku = TestData.Unique("P");
+        var product = (await admin.PostAsync("/api/products", new { sku, name = "平垫圈 M6", nameEn = "Flat washer M6", unit = "box", listPrice = 10m }))
+            .Expect(HttpStatusCode.Created).Id();
+        var code = TestData.Unique("C");
+        var customer = (await admin.PostAsync("/api/customers", new { code, name = "成都蓉城机电", nameEn = "Chengdu Rongcheng M&E" }))
+            .Expect(HttpStatusCode.Created).Id();
+
+        var prices = await ImportClient.RunAsync(admin, "prices", "valid-only", ImportClient.Bytes($"sku,listPrice\r\n{sku},12.5\r\n", new UTF8Encoding(false)));
+        Assert.Equal("Completed", prices["state"].Str());
+        var customers = await ImportClient.RunAsync(admin, "customers", "valid-only", ImportClient.Bytes($"code,name\r\n{code},成都蓉城机电有限公司\r\n", new UTF8Encoding(false)));
+        Assert.Equal("Completed", customers["state"].Str());
+
+        var read = (await admin.GetJsonAsync($"/api/products/{product}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(12.5m, read["listPrice"].Dec());
+        Assert.Equal("Flat washer M6", read["nameEn"].Str());
+        var buyer = (await admin.GetJsonAsync($"/api/customers/{customer}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("成都蓉城机电有限公司", buyer["name"].Str());
+        Assert.Equal("Chengdu Rongcheng M&E", buyer["nameEn"].Str());
+    }
+
+    [Fact]
     public async Task DryRun_NamesEachBadRow_ByLineColumnAndCode_AndWritesNothing()
     {
         using var admin = await app.AdminAsync();

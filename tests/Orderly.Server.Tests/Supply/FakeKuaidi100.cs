@@ -4,12 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orderly.Server.Tests.Supply;
 
@@ -28,10 +23,7 @@ public sealed class FakeKuaidi100 : IAsyncDisposable
 
     public FakeKuaidi100()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LocalServer.Create();
         _app.MapPost("/poll/query.do", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
@@ -81,7 +73,7 @@ public sealed class FakeKuaidi100 : IAsyncDisposable
                 : Results.Json(new { result = false, returnCode = "501", message = "POLL:重复订阅" });
         });
         _app.StartAsync().GetAwaiter().GetResult();
-        BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        BaseUrl = new Uri(_app.Urls.First() + "/");
     }
 
     public Uri BaseUrl { get; }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +31,7 @@ public abstract class TrackingAndDocumentTests(SupplyApp app)
         (await admin.PostAsync($"/api/purchase-orders/{poId}/approve")).Expect(HttpStatusCode.OK);
         (await admin.PostAsync($"/api/purchase-orders/{poId}/send")).Expect(HttpStatusCode.OK);
 
-        var zh = await TextOfAsync(admin, $"/api/purchase-orders/{poId}/document.pdf");
+        var zh = await PdfText.OfAsync(admin, $"/api/purchase-orders/{poId}/document.pdf");
         foreach (var expected in new[] { "采购订单", number, "无锡精工五金有限公司", "12.50", "100.00", "壹佰元整" })
         {
             Assert.Contains(expected, zh, StringComparison.Ordinal);
@@ -42,7 +41,7 @@ public abstract class TrackingAndDocumentTests(SupplyApp app)
         // right edge, so its leading part is what must be there.
         Assert.Contains(sku[..Math.Min(sku.Length, 8)], string.Concat(zh.Where(c => !char.IsWhiteSpace(c))), StringComparison.Ordinal);
 
-        var en = await TextOfAsync(admin, $"/api/purchase-orders/{poId}/document.pdf?lang=en");
+        var en = await PdfText.OfAsync(admin, $"/api/purchase-orders/{poId}/document.pdf?lang=en");
         foreach (var expected in new[] { "Purchase order", number, "Unit price", "CNY 100.00", "45 days" })
         {
             Assert.Contains(expected, en, StringComparison.Ordinal);
@@ -58,7 +57,7 @@ public abstract class TrackingAndDocumentTests(SupplyApp app)
         {
             (await admin.PostAsync($"/api/suppliers/{supplierId}/users", new { userId = ownUser })).Expect(HttpStatusCode.NoContent);
             (await admin.PostAsync($"/api/suppliers/{otherSupplier}/users", new { userId = otherUser })).Expect(HttpStatusCode.NoContent);
-            Assert.Contains(number, await TextOfAsync(own, $"/api/portal/purchase-orders/{poId}/document.pdf"), StringComparison.Ordinal);
+            Assert.Contains(number, await PdfText.OfAsync(own, $"/api/portal/purchase-orders/{poId}/document.pdf"), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/portal/purchase-orders/{poId}/document.pdf")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await own.GetAsync($"/api/purchase-orders/{poId}/document.pdf")).StatusCode);
         }
@@ -175,27 +174,6 @@ public abstract class TrackingAndDocumentTests(SupplyApp app)
         var order = await data.OrderAsync(await data.CustomerAsync(), (product, quantity));
         (await admin.PostAsync($"/api/orders/{order.Id()}/submit")).Expect(HttpStatusCode.OK);
         return (order.Id(), order["lines"]![0]!.Id());
-    }
-
-    private static async Task<string> TextOfAsync(HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
-        var file = Path.Combine(Path.GetTempPath(), $"orderly-po-{Guid.NewGuid():N}.pdf");
-        await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"]) { RedirectStandardOutput = true })!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.Equal(0, process.ExitCode);
-            return text;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }
 

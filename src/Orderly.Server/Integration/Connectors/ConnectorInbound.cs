@@ -151,10 +151,15 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
             {
                 var price = r.Price ?? product?.ListPrice.Amount ?? 0m;
                 var keepPrice = product is not null && OrderlyOwns(run, "products.listPrice");
-                var details = new ProductDetails(r.Sku, r.Name, r.Unit ?? product?.Unit ?? "pcs",
-                    keepPrice ? product!.ListPrice.Amount : Math.Round(price, 2),
-                    product?.Currency, product?.Category, product?.MinPrice.Amount is { } min && min <= price ? min : null, product?.Cost.Amount,
-                    product?.IsWholeUnit ?? true, r.Active, product?.AllowBackorder ?? true);
+                var details = (product?.Details ?? new ProductDetails(r.Sku, r.Name, "pcs", 0m)) with
+                {
+                    Sku = r.Sku,
+                    Name = r.Name,
+                    Unit = r.Unit ?? product?.Unit ?? "pcs",
+                    ListPrice = keepPrice ? product!.ListPrice.Amount : Math.Round(price, 2),
+                    MinPrice = product?.MinPrice.Amount is { } min && min <= price ? min : null,
+                    IsActive = r.Active,
+                };
                 if (product is null)
                 {
                     product = new Product(details, time.GetUtcNow());
@@ -205,12 +210,16 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
 
             try
             {
-                var c = customer;
-                var details = new CustomerDetails(r.Code, r.Name, r.Region ?? c?.Region, r.Address ?? c?.Address,
-                    r.Email ?? c?.Email, r.Phone ?? c?.Phone, c?.Currency, c?.CreditLimit?.Amount, c?.PaymentTermsDays ?? 30, c?.Tier ?? CustomerTier.Standard,
-                    c?.OwnerUserId, c?.IsActive ?? true, c?.IsBlocked ?? false,
-                    c?.Contacts.Select(x => new ContactDetails(x.Name, x.Title, x.Email, x.Phone, x.IsPrimary)).ToList(),
-                    c?.ReservationPolicy ?? Domain.Allocation.ReservationPolicy.ShipPartial);
+                var current = customer?.Details ?? new CustomerDetails(r.Code, r.Name);
+                var details = current with
+                {
+                    Code = r.Code,
+                    Name = r.Name,
+                    Region = r.Region ?? current.Region,
+                    Address = r.Address ?? current.Address,
+                    Email = r.Email ?? current.Email,
+                    Phone = r.Phone ?? current.Phone,
+                };
                 if (customer is null)
                 {
                     customer = new Customer(details, time.GetUtcNow());

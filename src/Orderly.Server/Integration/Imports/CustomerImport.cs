@@ -131,9 +131,19 @@ public sealed class CustomerImport(ImportContext context) : ImportHandler(contex
             }
 
             var d = item.Details;
-            var merged = new CustomerDetails(d.Code, d.Name, d.Region ?? customer.Region, d.Address ?? customer.Address, d.Email ?? customer.Email,
-                d.Phone ?? customer.Phone, d.Currency ?? customer.Currency, d.CreditLimit ?? customer.CreditLimit?.Amount, d.PaymentTermsDays,
-                customer.Tier, customer.OwnerUserId, customer.IsActive, customer.IsBlocked, contacts, customer.ReservationPolicy);
+            var merged = customer.Details with
+            {
+                Code = d.Code,
+                Name = d.Name,
+                Region = d.Region ?? customer.Region,
+                Address = d.Address ?? customer.Address,
+                Email = d.Email ?? customer.Email,
+                Phone = d.Phone ?? customer.Phone,
+                Currency = d.Currency ?? customer.Currency,
+                CreditLimit = d.CreditLimit ?? customer.CreditLimit?.Amount,
+                PaymentTermsDays = d.PaymentTermsDays,
+                Contacts = contacts,
+            };
             if (WithCreditTerms(item, merged, customer, counts) is not { } allowed)
             {
                 continue;

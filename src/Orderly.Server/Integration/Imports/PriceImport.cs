@@ -61,8 +61,7 @@ public sealed class PriceImport(ImportContext context) : ImportHandler(context)
                 continue;
             }
 
-            var details = new ProductDetails(p.Sku, p.Name, p.Unit, item.List, p.Currency, p.Category, item.Min ?? p.MinPrice.Amount,
-                item.Cost ?? p.Cost.Amount, p.IsWholeUnit, p.IsActive, p.AllowBackorder);
+            var details = p.Details with { ListPrice = item.List, MinPrice = item.Min ?? p.MinPrice.Amount, Cost = item.Cost ?? p.Cost.Amount };
             try
             {
                 if (ProductImport.Same(p, new Product(details, p.UpdatedAt)))

@@ -90,7 +90,8 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
             }
             else
             {
-                product.Update(item.Details, Context.Now);
+                // A file has no English-name column: the product keeps the English name it has.
+                product.Update(item.Details with { NameEn = product.NameEn }, Context.Now);
                 counts.Updated++;
             }
         }

@@ -8,6 +8,10 @@ public sealed partial class InventoryTests(OrderlyServer server)
 {
     private const string Sku = "FAS-HB-M8-25";
 
+    // The first booking of a kind on a fresh server compiles its queries and services (Debug build, two cores):
+    // measured 5.8-6.3 s where later ones take well under one. The answer is still asserted, only given that time.
+    private static readonly LocatorAssertionsToContainTextOptions FirstWrite = new() { Timeout = 30_000 };
+
     [Fact]
     public async Task Warehouse_BooksADamageAdjustment_AndSeesItsLineInTheLedger()
     {
@@ -21,7 +25,7 @@ public sealed partial class InventoryTests(OrderlyServer server)
         await Ui.ReplaceAsync(Ui.Input(page, "quantity"), "3");
         await Ui.Input(page, "note").FillAsync("叉车碰撞 forklift");
         await page.GetByTestId("book-adjustment").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync(AdjustmentNumber());
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync(AdjustmentNumber(), FirstWrite);
         await OrderlyServer.ScreenshotAsync(page, "adjustments");
 
         await page.GetByTestId("see-ledger").ClickAsync();
@@ -46,7 +50,7 @@ public sealed partial class InventoryTests(OrderlyServer server)
         await Ui.PickAsync(page, "product", Sku, Sku);
         await Ui.ReplaceAsync(Ui.Input(page, "quantity"), "5");
         await page.GetByTestId("send").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("in transit");
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("in transit", FirstWrite);
         var number = TransferNumber().Match(await page.GetByTestId("notice").InnerTextAsync()).Value;
 
         var row = page.GetByTestId("transfers-table").Locator("tbody tr").Filter(new() { HasText = number });

@@ -27,6 +27,9 @@ public sealed partial class JourneyTests(OrderlyServer server)
         var effort = new Effort(page);
         var customer = Ui.Input(page, "customer");
         await Assertions.Expect(customer).ToBeFocusedAsync();
+        // Down opens the customer list (what a person sees before typing); typing into it then filters it.
+        await effort.PressAsync("ArrowDown");
+        await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync();
         await effort.TypeAsync(Chinese(language) ? "京城" : "C3001");
         await effort.PressAsync("Enter");
         await Assertions.Expect(customer).ToHaveValueAsync(new Regex("^C3001 · "));

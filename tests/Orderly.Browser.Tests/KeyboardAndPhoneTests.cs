@@ -74,16 +74,7 @@ public sealed class KeyboardAndPhoneTests(OrderlyServer server)
     }
 
     [Theory]
-    [InlineData("/", "[data-testid=revenue-chart]", "en-US")]
-    [InlineData("/", "[data-testid=revenue-chart]", "zh-CN")]
-    [InlineData("/orders/approvals", "[data-testid=approval-table] tbody tr", "zh-CN")]
-    [InlineData("/inventory/alerts", "[data-testid=alerts-table] tbody tr", "en-US")]
-    [InlineData("/orders/new", "[data-testid=new-line]", "zh-CN")]
     [InlineData("/no-such-page", "[data-testid=page-not-found]", "en-US")]
-    [InlineData("/inventory/ledger", "[data-testid=ledger-table] tbody tr", "zh-CN")]
-    [InlineData("/customers", "[data-testid=customer-region]", "zh-CN")]
-    [InlineData("/products", "[data-testid=product-unit]", "zh-CN")]
-    [InlineData("/orders", "[data-testid=orders-table] tbody tr", "zh-CN")]
     public async Task TouchedPages_HaveNoWcag22AaViolations(string path, string ready, string language)
     {
         var page = await server.LoginAsync("manager@orderly.local", language: language);

@@ -11,6 +11,12 @@
             return;
         }
         e.preventDefault();
+        // Leave a line's field first, so a value typed and not yet committed (they commit on change) is sent before
+        // the click; the circuit handles the change and then the click, in order.
+        const field = document.activeElement;
+        if (field instanceof HTMLInputElement && field.closest('[data-testid="lines"]')) {
+            field.blur();
+        }
         if (!button.disabled) {
             button.click();
         }

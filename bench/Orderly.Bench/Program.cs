@@ -21,6 +21,7 @@ IPhase[] phases =
     new GrowthPhase(),
     new DesignChoicesPhase(),
     new EventsPhase(),
+    new DocumentsPhase(),
     new PostgresPhase(),
 ];
 

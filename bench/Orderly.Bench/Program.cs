@@ -22,6 +22,7 @@ IPhase[] phases =
     new DesignChoicesPhase(),
     new EventsPhase(),
     new DocumentsPhase(),
+    new ImportsPhase(),
     new PostgresPhase(),
 ];
 

@@ -40,6 +40,17 @@ public sealed class AuditInterceptor(AuditMap map, IOptions<AuditOptions> option
             return result;
         }
 
+        await LinkAsync(db, records, cancellationToken);
+        db.AuditRecords.AddRange(records.Where(r => db.Entry(r).State == EntityState.Detached));
+        return result;
+    }
+
+    /// <summary>
+    /// Puts each record on its aggregate's chain and links it after the chain's head, in list order; on PostgreSQL
+    /// under the chain's transaction-scoped lock. Runs in the save's transaction, or a bulk insert's.
+    /// </summary>
+    public async Task LinkAsync(OrderlyDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
         var postgres = db.Database.IsNpgsql();
         var chains = postgres ? options.Value.Chains : 1;
         foreach (var record in records)
@@ -59,9 +70,6 @@ public sealed class AuditInterceptor(AuditMap map, IOptions<AuditOptions> option
                 .FirstOrDefaultAsync(cancellationToken);
             AuditTrail.Link([.. chain], head);
         }
-
-        db.AuditRecords.AddRange(records.Where(r => db.Entry(r).State == EntityState.Detached));
-        return result;
     }
 
     private List<AuditRecord> Collect(OrderlyDbContext db)

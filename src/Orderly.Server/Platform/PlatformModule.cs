@@ -31,6 +31,7 @@ public sealed class PlatformModule : IOrderlyModule
         // modules) audit, rollups and the outbox inside it.
         services.AddSingleton<IInterceptor, VersioningInterceptor>();
         services.AddSingleton<IInterceptor, SaveTransactionInterceptor>();
+        services.AddSingleton<BulkInsert>();
         services.AddOrderlyDatabase(capability.Configuration, capability.Environment.ContentRootPath);
         services.ConfigureHttpJsonOptions(options => OrderlyHost.Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

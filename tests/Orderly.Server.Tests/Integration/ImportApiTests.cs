@@ -357,6 +357,53 @@ public abstract class ImportApiTests(OrderlyApp app)
         (await admin.PostAsync($"/api/imports/{done.Id()}/commit")).ExpectProblem(HttpStatusCode.Conflict);
     }
 
+    [Fact]
+    public async Task ImportedProducts_AreWrittenInBulk_ExactlyAsTheApiWritesThem_WithOneLinkedAuditRecordEach()
+    {
+        using var admin = await app.AdminAsync();
+        var tag = TestData.Unique("B");
+        var viaApi = (await admin.PostAsync("/api/products", new { sku = $"{tag}-api", name = "批量 \"对照\", 甲", unit = "box", listPrice = 12.34m, category = "五金", minPrice = 10m }))
+            .Expect(HttpStatusCode.Created);
+        var rows = new StringBuilder(ProductHeader);
+        for (var i = 0; i < ImportRunnerBatch + 7; i++)
+        {
+            rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{tag}-{i:D5},\"批量 \"\"对照\"\", 甲\",box,12.34,五金,10\r\n");
+        }
+
+        var result = await ImportClient.RunAsync(admin, "products", "valid-only", ImportClient.Bytes(rows.ToString(), Encoding.UTF8));
+        Assert.Equal(ImportRunnerBatch + 7, result["inserted"]!.GetValue<int>());
+
+        // A row written by the bulk insert reads back like the API's: every column but the id, SKU and times.
+        var (api, imported) = await app.WithDbAsync(async db => (
+            await db.Products.AsNoTracking().SingleAsync(p => p.Sku == $"{tag}-api"),
+            await db.Products.AsNoTracking().SingleAsync(p => p.Sku == $"{tag}-00042")));
+        Assert.Equal(viaApi.Id(), api.Id);
+        Assert.Equal((api.Name, api.Unit, api.ListPriceMinor, api.MinPriceMinor, api.CostMinor, api.Currency, api.Category, api.IsActive, api.IsWholeUnit, api.Version),
+            (imported.Name, imported.Unit, imported.ListPriceMinor, imported.MinPriceMinor, imported.CostMinor, imported.Currency, imported.Category, imported.IsActive, imported.IsWholeUnit, imported.Version));
+        Assert.True(Math.Abs((imported.CreatedAt - DateTimeOffset.UtcNow).TotalMinutes) < 5, $"created at {imported.CreatedAt:O}");
+        Assert.Equal(ImportRunnerBatch + 7, await app.WithDbAsync(db => db.Products.Where(p => p.Sku.StartsWith(tag + "-0")).Select(p => p.Id).Distinct().CountAsync()));
+
+        // One Create record per product, with the same fields as the API's own, by the importing user; the chain holds.
+        var (apiAudit, importAudit, creates) = await app.WithDbAsync(async db => (
+            await db.AuditRecords.AsNoTracking().SingleAsync(a => a.EntityId == api.Id.ToString()),
+            await db.AuditRecords.AsNoTracking().SingleAsync(a => a.EntityId == imported.Id.ToString()),
+            await CreatesAsync(db, tag)));
+        Assert.Equal(("Create", apiAudit.EntityType, apiAudit.ActorId), (importAudit.Action, importAudit.EntityType, importAudit.ActorId));
+        Assert.Equal(
+            Security.SecurityKit.ChangesOf(apiAudit).Select(c => (c.Field, c.Old)).OrderBy(c => c.Field).ToList(),
+            Security.SecurityKit.ChangesOf(importAudit).Select(c => (c.Field, c.Old)).OrderBy(c => c.Field).ToList());
+        Assert.Contains(Security.SecurityKit.ChangesOf(importAudit), c => c.Field == "name" && c.New == "批量 \"对照\", 甲");
+        Assert.Equal(ImportRunnerBatch + 7, creates);
+        var verification = await app.WithDbAsync(db => Orderly.Server.Audit.AuditVerifier.VerifyAsync(db, CancellationToken.None));
+        Assert.True(verification.IsIntact, verification.Problem);
+    }
+
+    private static async Task<int> CreatesAsync(Orderly.Server.Data.OrderlyDbContext db, string tag)
+    {
+        var ids = (await db.Products.Where(p => p.Sku.StartsWith(tag + "-0")).Select(p => p.Id).ToListAsync()).Select(id => id.ToString()).ToList();
+        return await db.AuditRecords.CountAsync(a => a.Action == "Create" && ids.Contains(a.EntityId));
+    }
+
     private const int ImportRunnerBatch = Orderly.Server.Integration.ImportRunner.BatchSize;
 
     private Task<int> CountAsync(string tag) => app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag)));

@@ -3,6 +3,7 @@ using Orderly.Domain.Catalog;
 using Orderly.Domain.Common;
 using Orderly.Domain.Integration;
 using Orderly.Server.Identity;
+using Orderly.Server.Platform.Persistence;
 
 namespace Orderly.Server.Integration;
 
@@ -77,14 +78,18 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
         var items = batch.Cast<Item>().ToList();
         var skus = items.Select(i => i.Details.Sku).ToList();
         var existing = await Db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
+        // New products first, as multi-row inserts with their audit records (the context has no other change yet).
+        var created = items.Where(i => !existing.ContainsKey(i.Details.Sku)).Select(i => new Product(i.Details, Context.Now)).ToList();
+        await Context.Services.GetRequiredService<BulkInsert>().InsertAsync(Db, created, ct);
+        counts.Inserted += created.Count;
         foreach (var item in items)
         {
             if (!existing.TryGetValue(item.Details.Sku, out var product))
             {
-                Db.Products.Add(new Product(item.Details, Context.Now));
-                counts.Inserted++;
+                continue;
             }
-            else if (Same(product, new Product(item.Details, product.UpdatedAt)))
+
+            if (Same(product, new Product(item.Details, product.UpdatedAt)))
             {
                 counts.Unchanged++;
             }

@@ -55,12 +55,16 @@ public sealed class DocumentsPhase : IPhase
 
             var pdf = new List<long>(timed);
             var plain = new List<long>(timed);
+            var pdfCpu = TimeSpan.Zero;
             for (var round = 0; round < rounds; round++)
             {
+                var cpu = server.CpuTime();
                 for (var i = 0; i < timed / rounds; i++)
                 {
                     pdf.Add(await TimeAsync(api, url, kind, ct));
                 }
+
+                pdfCpu += server.CpuTime() - cpu;
 
                 for (var i = 0; i < timed / rounds; i++)
                 {
@@ -71,6 +75,7 @@ public sealed class DocumentsPhase : IPhase
             var (p, j) = (new Latency(pdf), new Latency(plain));
             worst = Math.Max(worst, p.P95);
             run.Report.Line(Name, $"{name}: {size / 1024.0:N0} KB, p50 {p.P50:N1} ms, p95 {p.P95:N1} ms, p99 {p.P99:N1} ms over {p.Count:N0} " +
+                $"server CPU {pdfCpu.TotalMilliseconds / pdf.Count:N1} ms a document " +
                 $"(the order as JSON side by side: p50 {j.P50:N2} ms, p95 {j.P95:N2} ms; **PDF / JSON p95 = {p.P95 / j.P95:N1}x**)");
         }
 

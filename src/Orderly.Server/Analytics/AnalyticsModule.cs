@@ -44,6 +44,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddScoped<InventoryAnalysis>();
         capability.Services.AddScoped<WeeklyDemand>();
         capability.Services.AddScoped<ForecastService>();
+        capability.Services.AddScoped<Inventory.IDemandForecastSource, ForecastDemandSource>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

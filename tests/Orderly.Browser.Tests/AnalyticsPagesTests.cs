@@ -50,7 +50,8 @@ public sealed partial class AnalyticsPagesTests(OrderlyServer server)
     [Fact]
     public async Task OrdersAnalysis_FiltersLandInTheUrl_SurviveAReload_AndTheDrillDownOpensTheOrderList()
     {
-        var page = await server.LoginAsync("manager@orderly.local");
+        // The admin: a manager's analyses are company-wide but their order list shows their team's customers only.
+        var page = await server.LoginAsync("admin@orderly.local", OrderlyServer.AdminPassword);
         await page.GotoAsync("/analytics/orders");
         await Ui.InteractiveAsync(page);
         await Ui.SelectAsync(page, "By", "Customer");

@@ -7,7 +7,9 @@ namespace Orderly.Bench.Phases;
 /// <summary>
 /// P6 and P9 over the large data set through HTTP: each dashboard endpoint and each order-list filter called in a
 /// closed loop by one client (a person looking at a page), p95 of each; the dashboards side by side with the same
-/// GROUP BY queries in a single-threaded in-memory DuckDB loaded from the same data. In smoke mode on the small data set.
+/// GROUP BY queries in a single-threaded in-memory DuckDB loaded from the same data; the analyses (orders by product
+/// and customer, bottlenecks, RFM, inventory, a forecast) likewise, and P15, every product forecast and backtested
+/// (<see cref="AnalysesBench"/>). In smoke mode on the small data set.
 /// </summary>
 public sealed class DashboardsPhase : IPhase
 {
@@ -49,7 +51,11 @@ public sealed class DashboardsPhase : IPhase
         var worstList = await MeasureAsync(run, api, lists, "P9", ct);
         var scale = data.Orders >= LargeDataSet.Large ? "1M orders / 10M lines" : $"{data.Orders:N0} orders (smoke, not 1M)";
         run.Report.Line(Name, $"data set: {data.Orders:N0} orders / {data.Lines:N0} lines");
-        await CompareWithDuckDbAsync(run, api, data, dashboards, DuckDbDashboards.Queries(today.AddDays(-364), today), scale, ct);
+        var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(data.Database.ConnectionString);
+        using var duck = DuckDbDashboards.Load(connection.DataSource);
+        await AnalysesBench.ForecastAllAsync(run, api, Name, scale, ct);
+        await CompareWithDuckDbAsync(run, api, duck, dashboards, DuckDbDashboards.Queries(today.AddDays(-364), today), scale, ct);
+        await AnalysesBench.MeasureAsync(run, api, duck, AnalysesBench.Entries(today, data.Fixture.Products[3]), Name, scale, ct);
         run.Report.AtMost("P9", worstList.P95, "ms", 20, $"worst list/search p95 ({worstList.Name}) over {scale}, HTTP, one client");
     }
 
@@ -60,10 +66,8 @@ public sealed class DashboardsPhase : IPhase
     /// and no endpoint is slower than DuckDB.
     /// </summary>
     private async Task CompareWithDuckDbAsync(
-        BenchRun run, BenchApi api, DataSetCopy data, (string Name, string Url)[] dashboards, IReadOnlyList<string[]> queries, string scale, CancellationToken ct)
+        BenchRun run, BenchApi api, DuckDbDashboards duck, (string Name, string Url)[] dashboards, IReadOnlyList<string[]> queries, string scale, CancellationToken ct)
     {
-        var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(data.Database.ConnectionString);
-        using var duck = DuckDbDashboards.Load(connection.DataSource);
         run.Report.Line(Name, $"DuckDB (in memory, threads=1) loaded {duck.Orders:N0} orders, {duck.Lines:N0} lines and {duck.Changes:N0} status changes " +
             $"from the data set's SQLite file in {duck.LoadTime.TotalSeconds:N1} s (Microsoft.Data.Sqlite reader, DuckDB appender)");
 

@@ -54,6 +54,44 @@ public static class SafetyStock
     }
 
     /// <summary>
+    /// Safety stock and reorder point from a demand forecast instead of the history's spread: over a lead time of L
+    /// weeks (lead time days / 7), safety stock = z x weekly forecast-error RMSE x sqrt(L) (the backtest's one-step
+    /// errors, taken as independent from week to week) and reorder point = the forecast demand over the lead time +
+    /// safety stock, where the forecast demand sums the weekly forecasts over the first L weeks (the last week in part;
+    /// beyond the forecast's horizon its last week repeats). Both round up as <see cref="Compute"/> does. The history's
+    /// figures (window, mean, spread) stay in the result for comparison; z and the service level are
+    /// <paramref name="history"/>'s.
+    /// </summary>
+    public static SafetyStockResult FromForecast(SafetyStockResult history, LeadTimeForecast forecast, bool wholeUnits)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(forecast);
+        if (forecast.Weekly.Count == 0 || forecast.Weekly.Any(w => w < 0 || !double.IsFinite(w)) || forecast.WeeklyRmse < 0 || !double.IsFinite(forecast.WeeklyRmse))
+        {
+            throw new ArgumentOutOfRangeException(nameof(forecast), "A forecast has at least one week, and demand and error are finite and never negative.");
+        }
+
+        var weeks = history.LeadTimeDays / 7d;
+        var demand = 0d;
+        for (var i = 0; i < weeks; i++)
+        {
+            demand += forecast.Weekly[Math.Min(i, forecast.Weekly.Count - 1)] * Math.Min(1, weeks - i);
+        }
+
+        var z = InverseStandardNormal((double)history.ServiceLevel);
+        var safetyStock = RoundUp(z * forecast.WeeklyRmse * Math.Sqrt(weeks), wholeUnits);
+        var reorderPoint = RoundUp(demand + (double)safetyStock, wholeUnits);
+        return history with
+        {
+            SafetyStock = safetyStock,
+            ReorderPoint = reorderPoint,
+            ForecastMethod = forecast.Method,
+            ForecastRmse = Round4(forecast.WeeklyRmse),
+            LeadTimeDemand = Round4(demand),
+        };
+    }
+
+    /// <summary>
     /// The z for which P(Z &lt;= z) = p for a standard normal Z: Peter Acklam's rational approximation (relative error
     /// below 1.15e-9 over the whole range), plenty for service levels.
     /// </summary>
@@ -113,6 +151,31 @@ public static class SafetyStock
 /// <param name="Z">Standard normal quantile of the service level, 4 decimals.</param>
 /// <param name="SafetyStock">z x sigma x sqrt(lead time), rounded up.</param>
 /// <param name="ReorderPoint">mean x lead time + safety stock, rounded up.</param>
+/// <param name="ForecastMethod">The forecasting method when the numbers come from a forecast; null when from the history.</param>
+/// <param name="ForecastRmse">Weekly forecast-error RMSE of a forecast basis, 4 decimals.</param>
+/// <param name="LeadTimeDemand">Forecast demand over the lead time of a forecast basis, 4 decimals.</param>
 public sealed record SafetyStockResult(
     int WindowDays, int DaysWithDemand, decimal MeanDailyDemand, decimal DemandStdDev, int LeadTimeDays,
-    decimal ServiceLevel, decimal Z, decimal SafetyStock, decimal ReorderPoint);
+    decimal ServiceLevel, decimal Z, decimal SafetyStock, decimal ReorderPoint,
+    string? ForecastMethod = null, decimal? ForecastRmse = null, decimal? LeadTimeDemand = null)
+{
+    /// <summary>What the two numbers come from: the history's spread, or the demand forecast and its backtest error.</summary>
+    public SafetyStockBasis Basis => ForecastMethod is null ? SafetyStockBasis.History : SafetyStockBasis.Forecast;
+}
+
+/// <summary>What safety stock and the reorder point were computed from.</summary>
+public enum SafetyStockBasis
+{
+    /// <summary>The spread of daily shipments in the window (too little history for a forecast, or none available).</summary>
+    History,
+
+    /// <summary>The weekly demand forecast and its backtest error.</summary>
+    Forecast,
+}
+
+/// <summary>A product's weekly demand forecast in one warehouse, for its safety stock.</summary>
+/// <param name="Method">The forecasting method, e.g. "HoltWinters".</param>
+/// <param name="Weekly">Forecast demand of each week from the current one on.</param>
+/// <param name="WeeklyRmse">Root mean squared one-week-ahead error of the method in its backtest.</param>
+/// <param name="LastWeekSpike">Last week's demand was above the forecast's prediction interval.</param>
+public sealed record LeadTimeForecast(string Method, IReadOnlyList<double> Weekly, double WeeklyRmse, bool LastWeekSpike = false);

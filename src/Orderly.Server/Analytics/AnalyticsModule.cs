@@ -44,6 +44,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddScoped<InventoryAnalysis>();
         capability.Services.AddScoped<WeeklyDemand>();
         capability.Services.AddScoped<ForecastService>();
+        capability.Services.AddScoped<Inventory.IDemandForecastSource, ForecastDemandSource>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -51,6 +52,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         app.MapAnalyticsEndpoints();
         app.MapAnalysisEndpoints();
         app.MapForecastEndpoints();
+        app.MapAnalyticsExportEndpoints();
     }
 
     /// <summary>Builds the rollups once for a database that has orders but none yet (e.g. after an upgrade).</summary>

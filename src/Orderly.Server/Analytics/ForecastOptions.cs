@@ -18,4 +18,11 @@ public sealed class ForecastOptions
     /// <summary>How long the all-products backtest (accuracy, spikes) is reused before it is run again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan AccuracyCacheFor { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Weeks from a product's first shipment from a warehouse before its safety stock and reorder point come from the
+    /// forecast (with a backtest behind it); with less history they come from the spread of past shipments.
+    /// </summary>
+    [Range(16, 520)]
+    public int StockMinHistoryWeeks { get; set; } = 26;
 }

@@ -49,6 +49,26 @@ public sealed class WeeklyDemand(OrderlyDbContext db, BusinessCalendar calendar,
         return series;
     }
 
+    /// <summary>Shipped quantity per week of every product and warehouse that shipped anything in the window.</summary>
+    public async Task<Dictionary<(Guid ProductId, Guid WarehouseId), double[]>> ShippedAsync(int weeks, CancellationToken ct)
+    {
+        var (from, to) = Window(weeks);
+        var daily = await shipments.DailyAsync(from, to, ct);
+        var series = new Dictionary<(Guid, Guid), double[]>(daily.Count);
+        foreach (var (key, days) in daily)
+        {
+            var weekly = new double[weeks];
+            for (var i = 0; i < days.Length; i++)
+            {
+                weekly[i / 7] += (double)days[i];
+            }
+
+            series[key] = weekly;
+        }
+
+        return series;
+    }
+
     /// <summary>Shipped quantity of one product from one warehouse per week.</summary>
     public async Task<double[]> ShippedAsync(Guid productId, Guid warehouseId, int weeks, CancellationToken ct)
     {

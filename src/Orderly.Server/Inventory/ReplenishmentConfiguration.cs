@@ -41,6 +41,10 @@ public sealed class StockPolicyConfiguration : IEntityTypeConfiguration<StockPol
             c.Property(r => r.Z).HasColumnName("z");
             c.Property(r => r.SafetyStock).HasColumnName("computed_safety_stock").IsQuantity();
             c.Property(r => r.ReorderPoint).HasColumnName("computed_reorder_point").IsQuantity();
+            c.Ignore(r => r.Basis);
+            c.Property(r => r.ForecastMethod).HasColumnName("forecast_method").HasMaxLength(16);
+            c.Property(r => r.ForecastRmse).HasColumnName("forecast_rmse");
+            c.Property(r => r.LeadTimeDemand).HasColumnName("lead_time_demand");
         });
         builder.Navigation(p => p.LastComputation).IsRequired(false);
     }

@@ -18,7 +18,8 @@ public sealed record StockPolicyRequest(StockPolicyMode Mode, decimal? SafetySto
 
 public sealed record StockComputationDto(
     DateTimeOffset ComputedAt, int WindowDays, int DaysWithDemand, decimal MeanDailyDemand, decimal DemandStdDev, int LeadTimeDays,
-    Guid? LeadTimeSupplierId, decimal ServiceLevel, decimal Z, decimal SafetyStock, decimal ReorderPoint);
+    Guid? LeadTimeSupplierId, decimal ServiceLevel, decimal Z, decimal SafetyStock, decimal ReorderPoint,
+    SafetyStockBasis Basis, string? ForecastMethod, decimal? ForecastRmse, decimal? LeadTimeDemand);
 
 /// <summary>A policy; <c>SafetyStock</c> and <c>ReorderPoint</c> are the numbers in force (manual, or the last computation).</summary>
 public sealed record StockPolicyDto(
@@ -32,7 +33,7 @@ public sealed record StockPolicyDto(
         p.MaxCoverDays, p.ServiceLevel,
         p.LastComputation is { } c && p.ComputedAt is { } at
             ? new StockComputationDto(at, c.WindowDays, c.DaysWithDemand, c.MeanDailyDemand, c.DemandStdDev, c.LeadTimeDays, p.LeadTimeSupplierId,
-                c.ServiceLevel, c.Z, c.SafetyStock, c.ReorderPoint)
+                c.ServiceLevel, c.Z, c.SafetyStock, c.ReorderPoint, c.Basis, c.ForecastMethod, c.ForecastRmse, c.LeadTimeDemand)
             : null,
         p.Version == 0 ? null : p.UpdatedAt, p.Version);
 }

@@ -25,7 +25,7 @@ public sealed record RecomputeResult(int Computed, DateTimeOffset ComputedAt, in
 /// </summary>
 public sealed class ReplenishmentService(
     OrderlyDbContext db, Writes writes, JobLeases leases, ReplenishmentDemand demand, BusinessCalendar calendar,
-    IOptions<ReplenishmentOptions> options, TimeProvider time)
+    IOptions<ReplenishmentOptions> options, TimeProvider time, IEnumerable<IDemandForecastSource> forecastSources)
 {
     public const string LeaseName = "inventory.replenishment";
     public const int MaxKeysPerRequest = 1000;
@@ -81,14 +81,24 @@ public sealed class ReplenishmentService(
         var wholeUnits = await db.Products.AsNoTracking().Select(p => new { p.Id, p.IsWholeUnit }).ToDictionaryAsync(p => p.Id, p => p.IsWholeUnit, ct);
         var suppliers = await SuppliersAsync(ct);
         var daily = await demand.DailyAsync(from, to, ct);
+        var leadTimes = targets.ToDictionary(k => k, k => suppliers.GetValueOrDefault(k.ProductId)?.LeadTimeDays ?? settings.DefaultLeadTimeDays);
+        var horizon = leadTimes.Count == 0 ? 1 : Math.Max(1, (leadTimes.Values.Max() + 6) / 7);
+        var forecasts = forecastSources.FirstOrDefault() is { } source && targets.Count > 0
+            ? await source.ForecastAsync(targets, horizon, ct)
+            : new Dictionary<PolicyKey, LeadTimeForecast>();
 
         var rows = new List<(PolicyKey Key, SafetyStockResult Result, Guid? SupplierId)>(targets.Count);
         foreach (var key in targets.OrderBy(k => k.ProductId).ThenBy(k => k.WarehouseId))
         {
             var supplier = suppliers.GetValueOrDefault(key.ProductId);
             var series = daily.GetValueOrDefault((key.ProductId, key.WarehouseId)) ?? new decimal[settings.WindowDays];
-            var result = SafetyStock.Compute(series, supplier?.LeadTimeDays ?? settings.DefaultLeadTimeDays,
-                policies.GetValueOrDefault(key) ?? settings.ServiceLevel, wholeUnits.GetValueOrDefault(key.ProductId, true));
+            var whole = wholeUnits.GetValueOrDefault(key.ProductId, true);
+            var result = SafetyStock.Compute(series, leadTimes[key], policies.GetValueOrDefault(key) ?? settings.ServiceLevel, whole);
+            if (forecasts.GetValueOrDefault(key) is { } forecast)
+            {
+                result = SafetyStock.FromForecast(result, forecast, whole);
+            }
+
             rows.Add((key, result, supplier?.SupplierId));
         }
 
@@ -166,7 +176,7 @@ public sealed class ReplenishmentService(
         var sql = new StringBuilder("""
             INSERT INTO stock_policies (id, product_id, warehouse_id, mode, version, updated_at, computed_at, lead_time_supplier_id,
                 window_days, days_with_demand, mean_daily_demand, demand_std_dev, lead_time_days, computed_service_level, z,
-                computed_safety_stock, computed_reorder_point)
+                computed_safety_stock, computed_reorder_point, forecast_method, forecast_rmse, lead_time_demand)
             VALUES
             """);
         var parameters = new List<object>(rows.Length * 16);
@@ -187,6 +197,9 @@ public sealed class ReplenishmentService(
             sql.Append(i == 0 ? "\n(" : ",\n(")
                 .Append(string.Join(", ", P(0), P(1), P(2), P(3), "0", P(4), P(5), supplier))
                 .Append(", ").Append(string.Join(", ", Enumerable.Range(6, 9).Select(P)))
+                .Append(", ").Append(r.ForecastMethod is { } method ? Param(parameters, method) : "NULL")
+                .Append(", ").Append(r.ForecastRmse is { } rmse ? Param(parameters, rmse) : "NULL")
+                .Append(", ").Append(r.LeadTimeDemand is { } leadDemand ? Param(parameters, leadDemand) : "NULL")
                 .Append(')');
         }
 
@@ -197,7 +210,9 @@ public sealed class ReplenishmentService(
                 window_days = excluded.window_days, days_with_demand = excluded.days_with_demand,
                 mean_daily_demand = excluded.mean_daily_demand, demand_std_dev = excluded.demand_std_dev,
                 lead_time_days = excluded.lead_time_days, computed_service_level = excluded.computed_service_level, z = excluded.z,
-                computed_safety_stock = excluded.computed_safety_stock, computed_reorder_point = excluded.computed_reorder_point
+                computed_safety_stock = excluded.computed_safety_stock, computed_reorder_point = excluded.computed_reorder_point,
+                forecast_method = excluded.forecast_method, forecast_rmse = excluded.forecast_rmse,
+                lead_time_demand = excluded.lead_time_demand
             """);
         await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
     }

@@ -70,6 +70,39 @@ public abstract class ForecastAndInventoryTests(AnalysisApp app)
     }
 
     [Fact]
+    public async Task SafetyStock_FromTheForecast_WithEnoughHistory_ElseFromTheHistory()
+    {
+        using var admin = await app.AdminNowAsync();
+        var data = new TestData(admin);
+        var warehouse = await data.WarehouseAsync();
+        var product = await data.ProductAsync(isWholeUnit: true);
+        var young = await data.ProductAsync(isWholeUnit: true);
+        var monday = app.Today.AddDays(-(((int)app.Today.DayOfWeek + 6) % 7));
+        // 30 weeks alternating 14 and nothing: intermittent (ADI 2); the 4-week moving average is 7 whatever the phase,
+        // one week ahead it misses by 7 every week (RMSE 7), naive by 14, SBA's 6.65 by a little more than 7: it wins.
+        var alternating = Enumerable.Range(1, 30).Where(w => w % 2 == 1).Select(w => (ClockedApp.Local(monday.AddDays((-7 * w) + 2), 15), 14m)).ToArray();
+        await app.SeedAsync(product, warehouse, ClockedApp.Local(monday.AddDays(-250), 9), 1000m, alternating);
+        var recent = Enumerable.Range(1, 10).Select(w => (ClockedApp.Local(monday.AddDays((-7 * w) + 2), 15), 7m)).ToArray();
+        await app.SeedAsync(young, warehouse, ClockedApp.Local(monday.AddDays(-250), 9), 1000m, recent);
+
+        (await admin.PostAsync("/api/inventory/policies/recompute", new { items = new[] { new { productId = product, warehouseId = warehouse }, new { productId = young, warehouseId = warehouse } } }))
+            .Expect(HttpStatusCode.OK);
+
+        // No supplier: the default lead time of 14 days = 2 weeks. Demand over it 7 x 2 = 14;
+        // safety stock z(95%) 1.644854 x 7 x sqrt(2) = 16.28 -> 17; reorder point 14 + 17 = 31.
+        var policy = (await admin.GetJsonAsync($"/api/inventory/policies/{product}/{warehouse}")).Expect(HttpStatusCode.OK);
+        var c = policy["lastComputation"]!;
+        Assert.Equal(("Forecast", "MovingAverage", 7m, 14m), (c["basis"].Str(), c["forecastMethod"].Str(), c["forecastRmse"].Dec(), c["leadTimeDemand"].Dec()));
+        Assert.Equal((17m, 31m, 17m, 31m), (c["safetyStock"].Dec(), c["reorderPoint"].Dec(), policy["safetyStock"].Dec(), policy["reorderPoint"].Dec()));
+
+        // 10 weeks of history are fewer than the 26 the forecast needs: the history's spread, as before.
+        // Daily demand 7 on 10 of 90 days: mean 0.7778, sample sigma sqrt((490 - 90 x 0.7778^2) / 89) = 2.2122;
+        // safety stock 1.644854 x 2.2251 x sqrt(14) = 13.69 -> 14; reorder point 0.7778 x 14 + 14 = 24.9 -> 25.
+        var fallback = (await admin.GetJsonAsync($"/api/inventory/policies/{young}/{warehouse}")).Expect(HttpStatusCode.OK)["lastComputation"]!;
+        Assert.Equal(("History", null, 14m, 25m), (fallback["basis"].Str(), fallback["forecastMethod"]?.GetValue<string>(), fallback["safetyStock"].Dec(), fallback["reorderPoint"].Dec()));
+    }
+
+    [Fact]
     public async Task Inventory_MatchesHandComputedTurnoverDaysAndMovement()
     {
         using var admin = await app.AdminNowAsync();

@@ -4515,9 +4515,23 @@ namespace Orderly.Server.Data.Migrations.Postgres
                                 .HasColumnType("numeric(18,4)")
                                 .HasColumnName("demand_std_dev");
 
+                            b1.Property<string>("ForecastMethod")
+                                .HasColumnType("text")
+                                .HasColumnName("forecast_method");
+
+                            b1.Property<decimal?>("ForecastRmse")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("numeric(18,4)")
+                                .HasColumnName("forecast_rmse");
+
                             b1.Property<int>("LeadTimeDays")
                                 .HasColumnType("integer")
                                 .HasColumnName("lead_time_days");
+
+                            b1.Property<decimal?>("LeadTimeDemand")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("numeric(18,4)")
+                                .HasColumnName("lead_time_demand");
 
                             b1.Property<decimal>("MeanDailyDemand")
                                 .HasPrecision(18, 4)

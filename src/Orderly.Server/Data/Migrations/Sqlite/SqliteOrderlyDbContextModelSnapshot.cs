@@ -4659,9 +4659,24 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("demand_std_dev");
 
+                            b1.Property<string>("ForecastMethod")
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("forecast_method");
+
+                            b1.Property<decimal?>("ForecastRmse")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("forecast_rmse");
+
                             b1.Property<int>("LeadTimeDays")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("lead_time_days");
+
+                            b1.Property<decimal?>("LeadTimeDemand")
+                                .HasPrecision(18, 4)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("lead_time_demand");
 
                             b1.Property<decimal>("MeanDailyDemand")
                                 .HasPrecision(18, 4)

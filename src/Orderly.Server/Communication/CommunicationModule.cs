@@ -54,11 +54,14 @@ public sealed class CommunicationModule : IOrderlyModule
         services.AddScoped<InboundMailService>();
         services.AddScoped<AliyunSmsClient>();
         services.AddScoped<RobotClient>();
+        services.AddScoped<WeComCustomerClient>();
+        services.AddSingleton<WeComTokenCache>();
         services.AddSingleton<WebhookTypes>();
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.AddSingleton<WebhookGuard>();
         services.AddHttpClient(nameof(AliyunSmsClient));
         services.AddHttpClient(nameof(RobotClient));
+        services.AddHttpClient(nameof(WeComCustomerClient));
         services.AddHttpClient(WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
             var guard = sp.GetRequiredService<WebhookGuard>();

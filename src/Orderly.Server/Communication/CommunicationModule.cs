@@ -33,6 +33,7 @@ public sealed class CommunicationModule : IOrderlyModule
     [
         new("/tasks", "MyTasks", CommunicationPolicies.Communicate, 140, NavigationGroups.SalesOrders),
         new("/surveys", "SurveyResults", CommunicationPolicies.ReadSurveys, 150, NavigationGroups.SalesOrders),
+        new("/preferences", "NotificationPreferences", CommunicationPolicies.Communicate, 160, NavigationGroups.SalesOrders),
     ];
 
     public void AddServices(ModuleServices capability)

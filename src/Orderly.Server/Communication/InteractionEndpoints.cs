@@ -26,7 +26,7 @@ public static class InteractionEndpoints
         api.MapPost("/orders/{id:guid}/status-link", CreateStatusLinkAsync).WithName("CreateStatusLink").Produces<StatusLinkDto>(StatusCodes.Status201Created)
             .WithSummary("Creates a public link to the order's status page (no login; the token is shown once).");
         api.MapPost("/orders/{id:guid}/survey-link", CreateSurveyLinkAsync).WithName("CreateSurveyLink").Produces<StatusLinkDto>(StatusCodes.Status201Created)
-            .WithSummary("Creates a single-use public survey link for a delivered order (422 NotDelivered otherwise; the token is shown once).");
+            .WithSummary("Creates the single-use public survey link of a delivered order whose customer was not invited by e-mail (422 NotDelivered, 409 AlreadyInvited; the token is shown once).");
         api.MapDelete("/status-links/{id:guid}", RevokeStatusLinkAsync).WithName("RevokeStatusLink").WithSummary("Revokes a status link: its page then answers 404.");
     }
 

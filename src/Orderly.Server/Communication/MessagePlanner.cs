@@ -93,7 +93,8 @@ public sealed class MessagePlanner(
             Add(message, customer.Id);
         }
 
-        if (e.Type == "OrderDelivered" && orderId is { } delivered)
+        // One invitation per order: a rep may have handed one out already (POST /api/orders/{id}/survey-link).
+        if (e.Type == "OrderDelivered" && orderId is { } delivered && !await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == delivered, ct))
         {
             PlanSurvey(e, values, customer, preferences, delivered, mailbox, now);
         }

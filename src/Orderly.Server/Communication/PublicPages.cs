@@ -32,8 +32,9 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
     }
 
     /// <summary>
-    /// A survey link for a delivered order, for a rep to hand over in person or by chat (the automatic one goes out by
-    /// e-mail after the survey delay): the same single-use, expiring invitation; the token is shown once.
+    /// A survey link for a delivered order whose customer has no e-mail invitation (no address, or not told by e-mail),
+    /// for a rep to hand over in person or by chat: the same single-use, expiring invitation, one per order (409
+    /// AlreadyInvited when one exists, the e-mailed one included); the token is shown once.
     /// </summary>
     public async Task<StatusLinkDto> CreateSurveyLinkAsync(Guid orderId, CancellationToken ct)
     {
@@ -47,10 +48,14 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
         var token = Tokens.New();
         var now = time.GetUtcNow();
         var invitation = new SurveyInvitation(order.Id, order.CustomerId, Tokens.Hash(token), await customers.LanguageAsync(order.CustomerId, ct), now, now, now + options.Value.SurveyValidFor);
-        await writes.RunAsync(_ =>
+        await writes.RunAsync(async t =>
         {
+            if (await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == order.Id, t))
+            {
+                throw new ConflictException("AlreadyInvited", "This order's customer is already invited to its survey.");
+            }
+
             db.Add(invitation);
-            return Task.CompletedTask;
         }, ct);
         return new StatusLinkDto(invitation.Id, $"{options.Value.PublicBaseUrl.TrimEnd('/')}/s/{token}", token);
     }

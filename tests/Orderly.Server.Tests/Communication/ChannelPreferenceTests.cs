@@ -153,7 +153,7 @@ public abstract class ChannelPreferenceTests(CommunicationApp app)
     }
 
     [Fact]
-    public async Task SurveyLink_IsForADeliveredOrderOnly_AndAnsweredOnce()
+    public async Task SurveyLink_IsForADeliveredOrderNotInvitedByEmail_AndAnsweredOnce()
     {
         using var admin = await app.AdminAsync();
         var data = new TestData(admin);
@@ -161,20 +161,38 @@ public abstract class ChannelPreferenceTests(CommunicationApp app)
         var product = await data.ProductAsync(listPrice: 100m);
         await data.ReceiveAsync(warehouse, product, 10);
         var tag = TestData.Unique("sl");
-        var customer = await CommunicationRoadTests.CustomerAsync(admin, "Survey " + tag, $"sv-{tag}@a.test");
-        var order = (await admin.PostAsync("/api/orders", new { customerId = customer, lines = new[] { new { productId = product, quantity = 1 } } })).Expect(HttpStatusCode.Created);
-        var confirmed = (await admin.PostAsync($"/api/orders/{order.Id()}/submit")).Expect(HttpStatusCode.OK);
-        var early = (await admin.PostAsync($"/api/orders/{order.Id()}/survey-link")).Expect(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("NotDelivered", early.Codes());
-        (await admin.PostAsync($"/api/orders/{order.Id()}/shipments", new { lines = new[] { new { lineId = confirmed["lines"]![0]!.Id(), quantity = 1 } } })).Expect(HttpStatusCode.Created);
-        (await admin.PostAsync($"/api/orders/{order.Id()}/deliver")).Expect(HttpStatusCode.OK);
+        // No e-mail address: nobody is invited by e-mail, a rep hands the link over.
+        var offline = (await admin.PostAsync("/api/customers", new { code = TestData.Unique("CC"), name = "Offline " + tag, region = "East", currency = "CNY" })).Expect(HttpStatusCode.Created).Id();
+        var online = await CommunicationRoadTests.CustomerAsync(admin, "Online " + tag, $"on-{tag}@a.test");
+        var offlineOrder = await DeliveredOrderAsync(admin, offline, product, early: true);
+        var onlineOrder = await DeliveredOrderAsync(admin, online, product, early: false);
         (await admin.PostAsync($"/api/orders/{Guid.NewGuid()}/survey-link")).Expect(HttpStatusCode.NotFound);
 
-        var link = (await admin.PostAsync($"/api/orders/{order.Id()}/survey-link")).Expect(HttpStatusCode.Created);
+        var link = (await admin.PostAsync($"/api/orders/{offlineOrder}/survey-link")).Expect(HttpStatusCode.Created);
         Assert.StartsWith("http://orderly.test/s/", link["url"].Str(), StringComparison.Ordinal);
+        (await admin.PostAsync($"/api/orders/{offlineOrder}/survey-link")).Expect(HttpStatusCode.Conflict);
         using var anonymous = app.Anonymous();
         (await anonymous.PostAsync($"/s/{link["token"].Str()}", new { score = 2, nps = 5 })).Expect(HttpStatusCode.Created);
         (await anonymous.PostAsync($"/s/{link["token"].Str()}", new { score = 5, nps = 10 })).Expect(HttpStatusCode.NotFound);
+
+        // The e-mailed customer's invitation is the order's one: no second link.
+        await CommunicationApp.EventuallyAsync(() => app.WithDbAsync(db => db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == onlineOrder)), "the e-mailed invitation");
+        var conflict = (await admin.PostAsync($"/api/orders/{onlineOrder}/survey-link")).Expect(HttpStatusCode.Conflict);
+        Assert.Contains("AlreadyInvited", conflict.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> DeliveredOrderAsync(HttpClient admin, Guid customer, Guid product, bool early)
+    {
+        var order = (await admin.PostAsync("/api/orders", new { customerId = customer, lines = new[] { new { productId = product, quantity = 1 } } })).Expect(HttpStatusCode.Created);
+        var confirmed = (await admin.PostAsync($"/api/orders/{order.Id()}/submit")).Expect(HttpStatusCode.OK);
+        if (early)
+        {
+            Assert.Contains("NotDelivered", (await admin.PostAsync($"/api/orders/{order.Id()}/survey-link")).Expect(HttpStatusCode.UnprocessableEntity).Codes());
+        }
+
+        (await admin.PostAsync($"/api/orders/{order.Id()}/shipments", new { lines = new[] { new { lineId = confirmed["lines"]![0]!.Id(), quantity = 1 } } })).Expect(HttpStatusCode.Created);
+        (await admin.PostAsync($"/api/orders/{order.Id()}/deliver")).Expect(HttpStatusCode.OK);
+        return order.Id();
     }
 }
 

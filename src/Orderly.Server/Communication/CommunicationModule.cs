@@ -24,7 +24,7 @@ public sealed class CommunicationModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(CommunicationPolicies.Communicate, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Finance],
-            "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create, read and complete `/api/tasks`; reps only on their own customers"),
+            "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create a delivered order's `survey-link`, create, read and complete `/api/tasks`; reps only on their own customers"),
         new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "`/api/webhooks`: register, read, stop; read the `deliveries` log and `replay` one"),
         new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read `/api/surveys` `responses` and the CSAT/NPS `summary`; reps only their own customers'"),
     ];

@@ -22,6 +22,7 @@ IPhase[] phases =
     new DesignChoicesPhase(),
     new EventsPhase(),
     new PostgresPhase(),
+    new NotificationStormPhase(),
 ];
 
 Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options.Postgres ? ", PostgreSQL" : "")}); scratch folder {work}");

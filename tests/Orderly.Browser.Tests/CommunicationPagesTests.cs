@@ -103,13 +103,17 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         await page.GetByTestId("customer-preferences-link").ClickAsync();
         await page.WaitForURLAsync($"**/customers/{customerId}/communication");
         await Ui.InteractiveAsync(page);
+        // With nothing chosen the page shows the default recipient (the customer's own e-mail); a new one is added after it.
+        await page.GetByTestId("recipient").First.WaitForAsync();
+        var existing = await page.GetByTestId("recipient").CountAsync();
         await page.GetByTestId("add-recipient").ClickAsync();
-        var recipient = page.GetByTestId("recipient").Last;
+        await Assertions.Expect(page.GetByTestId("recipient")).ToHaveCountAsync(existing + 1);
+        var recipient = page.GetByTestId("recipient").Nth(existing);
         await recipient.Locator("input[data-testid=recipient-wecom], [data-testid=recipient-wecom] input").First.FillAsync($"wm{tag}");
         await recipient.GetByTestId("channel-WeCom").CheckAsync();
         await recipient.GetByTestId("event-OrderShipped").CheckAsync();
         await page.GetByTestId("save-customer-preferences").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("preferences-saved")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("preferences-saved")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("recipient").Last.Locator("input[data-testid=recipient-wecom], [data-testid=recipient-wecom] input").First).ToHaveValueAsync($"wm{tag}");
         await OrderlyServer.ScreenshotAsync(page, "customer-notification-preferences");

@@ -24,6 +24,7 @@ IPhase[] phases =
     new DocumentsPhase(),
     new ImportsPhase(),
     new PostgresPhase(),
+    new NotificationStormPhase(),
 ];
 
 Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options.Postgres ? ", PostgreSQL" : "")}); scratch folder {work}");

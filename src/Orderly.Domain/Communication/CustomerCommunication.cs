@@ -79,8 +79,9 @@ public sealed class NotificationRecipient
     {
     }
 
-    public NotificationRecipient(string? name, string? email, string? phone, string? language, IEnumerable<string> events, IEnumerable<MessageChannel> channels)
+    public NotificationRecipient(string? name, string? email, string? phone, string? language, IEnumerable<string> events, IEnumerable<MessageChannel> channels, string? weComUserId = null)
     {
+        WeComUserId = Text.Optional(weComUserId, "weComUserId", 64);
         Name = Text.Optional(name, "name", 100);
         Email = Text.Optional(email, "email", 254);
         Phone = Text.Optional(phone, "phone", 40);
@@ -93,6 +94,8 @@ public sealed class NotificationRecipient
     public string? Email { get; private set; }
     public string? Phone { get; private set; }
     public string? Language { get; private set; }
+    /// <summary>The contact's WeCom external_userid (from the company's WeCom customer contacts), for the WeCom channel.</summary>
+    public string? WeComUserId { get; private set; }
     public string Events { get; private set; } = "";
     public string Channels { get; private set; } = "";
 
@@ -117,9 +120,14 @@ public sealed class NotificationRecipient
             violations.Add(new RuleViolation($"{field}.events", "UnknownEvent", $"'{e}' is not an event customers are told about."));
         }
 
-        if (ChannelList.Any(c => c is not (MessageChannel.Email or MessageChannel.Sms)))
+        if (ChannelList.Any(c => c is not (MessageChannel.Email or MessageChannel.Sms or MessageChannel.WeCom)))
         {
-            violations.Add(new RuleViolation($"{field}.channels", "UnsupportedChannel", "Customers are told by Email or Sms."));
+            violations.Add(new RuleViolation($"{field}.channels", "UnsupportedChannel", "Customers are told by Email, Sms or WeCom."));
+        }
+
+        if (ChannelList.Contains(MessageChannel.WeCom) && WeComUserId is null)
+        {
+            violations.Add(new RuleViolation($"{field}.weComUserId", "Required", "The WeCom channel needs the contact's WeCom external user id."));
         }
     }
 }

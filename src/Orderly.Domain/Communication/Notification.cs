@@ -36,7 +36,10 @@ public sealed class Notification
     public void MarkRead(DateTimeOffset now) => ReadAt ??= now;
 }
 
-/// <summary>What a user does not want to be told in the app (by notification kind).</summary>
+/// <summary>
+/// How a user wants internal notices: kinds muted in the app, kinds also sent by e-mail, and quiet hours during which
+/// those e-mails wait (the in-app notice is silent and always recorded unless muted).
+/// </summary>
 public sealed class UserNotificationPreference : Common.IVersioned
 {
     private UserNotificationPreference()
@@ -48,9 +51,33 @@ public sealed class UserNotificationPreference : Common.IVersioned
     public Guid UserId { get; private set; }
     /// <summary>Muted kinds, comma-separated.</summary>
     public string Muted { get; private set; } = "";
+    /// <summary>Kinds also sent to the user's e-mail, comma-separated.</summary>
+    public string Emailed { get; private set; } = "";
+    public TimeOnly? QuietFrom { get; private set; }
+    public TimeOnly? QuietTo { get; private set; }
     public int Version { get; set; }
 
     public IReadOnlyList<string> MutedKinds => Muted.Length == 0 ? [] : Muted.Split(',');
 
-    public void Mute(IEnumerable<string> kinds) => Muted = string.Join(',', kinds.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    public IReadOnlyList<string> EmailedKinds => Emailed.Length == 0 ? [] : Emailed.Split(',');
+
+    public QuietHours? Quiet => QuietFrom is { } from && QuietTo is { } to ? new QuietHours(from, to) : null;
+
+    public void Mute(IEnumerable<string> kinds) => Muted = Join(kinds);
+
+    public void Change(IEnumerable<string> muted, IEnumerable<string> emailed, TimeOnly? quietFrom, TimeOnly? quietTo)
+    {
+        if (quietFrom.HasValue != quietTo.HasValue)
+        {
+            throw new Common.RuleViolationException("quietHours", "Incomplete", "Quiet hours need both from and to.");
+        }
+
+        Muted = Join(muted);
+        Emailed = Join(emailed);
+        QuietFrom = quietFrom;
+        QuietTo = quietTo;
+    }
+
+    private static string Join(IEnumerable<string> kinds) =>
+        string.Join(',', kinds.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 }

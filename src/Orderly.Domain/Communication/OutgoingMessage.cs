@@ -6,6 +6,8 @@ public enum MessageChannel
     Sms,
     Robot,
     Webhook,
+    /// <summary>A WeCom external contact (the customer's WeChat, reached through the company's WeCom).</summary>
+    WeCom,
 }
 
 public enum MessageState

@@ -83,8 +83,11 @@ public sealed class UserNotificationPreferenceConfiguration : IEntityTypeConfigu
         builder.HasKey(p => p.UserId);
         builder.Property(p => p.UserId).ValueGeneratedNever();
         builder.Property(p => p.Muted).HasMaxLength(500);
+        builder.Property(p => p.Emailed).HasMaxLength(500);
         builder.Property(p => p.Version).IsConcurrencyToken();
         builder.Ignore(p => p.MutedKinds);
+        builder.Ignore(p => p.EmailedKinds);
+        builder.Ignore(p => p.Quiet);
     }
 }
 
@@ -107,6 +110,7 @@ public sealed class CustomerCommunicationConfiguration : IEntityTypeConfiguratio
             r.Property(x => x.Name).HasMaxLength(400);
             r.Property(x => x.Email).HasMaxLength(1000);
             r.Property(x => x.Phone).HasMaxLength(160);
+            r.Property(x => x.WeComUserId).HasMaxLength(256);
             r.Property(x => x.Language).HasMaxLength(10);
             r.Property(x => x.Events).HasMaxLength(1000);
             r.Property(x => x.Channels).HasMaxLength(100);

@@ -33,11 +33,12 @@ public sealed record NotificationListDto(IReadOnlyList<NotificationDto> Items, i
 
 public sealed record UnreadCountDto(int Count);
 
-public sealed record NotificationPreferencesDto(IReadOnlyList<string> Muted);
+/// <summary>The caller's internal notices: kinds muted in the app, kinds also e-mailed, and quiet hours for those e-mails.</summary>
+public sealed record NotificationPreferencesDto(IReadOnlyList<string> Muted, IReadOnlyList<string>? Emailed = null, QuietHoursDto? QuietHours = null);
 
 public sealed record QuietHoursDto(TimeOnly From, TimeOnly To);
 
-public sealed record RecipientDto(IReadOnlyList<string> Events, IReadOnlyList<MessageChannel> Channels, string? Name = null, string? Email = null, string? Phone = null, string? Language = null);
+public sealed record RecipientDto(IReadOnlyList<string> Events, IReadOnlyList<MessageChannel> Channels, string? Name = null, string? Email = null, string? Phone = null, string? Language = null, string? WeComUserId = null);
 
 public sealed record CommunicationPreferencesDto(string Language, QuietHoursDto? QuietHours, IReadOnlyList<RecipientDto> Recipients);
 

@@ -24,7 +24,7 @@ public sealed class CommunicationModule : IOrderlyModule
     public IEnumerable<AccessPolicy> Permissions =>
     [
         new(CommunicationPolicies.Communicate, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Finance],
-            "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create, read and complete `/api/tasks`; reps only on their own customers"),
+            "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create a delivered order's `survey-link`, create, read and complete `/api/tasks`; reps only on their own customers"),
         new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "`/api/webhooks`: register, read, stop; read the `deliveries` log and `replay` one"),
         new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read `/api/surveys` `responses` and the CSAT/NPS `summary`; reps only their own customers'"),
     ];
@@ -33,6 +33,7 @@ public sealed class CommunicationModule : IOrderlyModule
     [
         new("/tasks", "MyTasks", CommunicationPolicies.Communicate, 140, NavigationGroups.SalesOrders),
         new("/surveys", "SurveyResults", CommunicationPolicies.ReadSurveys, 150, NavigationGroups.SalesOrders),
+        new("/preferences", "NotificationPreferences", CommunicationPolicies.Communicate, 160, NavigationGroups.SalesOrders),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -54,11 +55,14 @@ public sealed class CommunicationModule : IOrderlyModule
         services.AddScoped<InboundMailService>();
         services.AddScoped<AliyunSmsClient>();
         services.AddScoped<RobotClient>();
+        services.AddScoped<WeComCustomerClient>();
+        services.AddSingleton<WeComTokenCache>();
         services.AddSingleton<WebhookTypes>();
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.AddSingleton<WebhookGuard>();
         services.AddHttpClient(nameof(AliyunSmsClient));
         services.AddHttpClient(nameof(RobotClient));
+        services.AddHttpClient(nameof(WeComCustomerClient));
         services.AddHttpClient(WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
             var guard = sp.GetRequiredService<WebhookGuard>();

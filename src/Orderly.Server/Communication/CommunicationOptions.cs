@@ -19,6 +19,8 @@ public sealed class CommunicationOptions
 
     public List<RobotOptions> Robots { get; set; } = [];
 
+    public WeComCustomerOptions WeCom { get; set; } = new();
+
     /// <summary>The message dispatcher: how often it looks for due messages, retries and give-up.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
@@ -97,6 +99,26 @@ public sealed class InboundSmtpOptions
 
     [Range(1024, 50 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+/// <summary>
+/// WeCom (企业微信) customer contact: messages to a customer's WeChat through the company's WeCom, with the
+/// external-contact API (<c>externalcontact/add_msg_template</c>) and an access token from <c>gettoken</c>.
+/// </summary>
+public sealed class WeComCustomerOptions
+{
+    /// <summary>Null: the WeCom channel is off (messages stay queued until it is configured).</summary>
+    public string? CorpId { get; set; }
+
+    /// <summary>The secret of the customer-contact (客户联系) application.</summary>
+    public string? Secret { get; set; }
+
+    public string Endpoint { get; set; } = "https://qyapi.weixin.qq.com/";
+
+    /// <summary>The member (userid) the message goes out as; null lets WeCom use the customer's own contacts.</summary>
+    public string? Sender { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(Secret);
 }
 
 public sealed class AliyunSmsOptions

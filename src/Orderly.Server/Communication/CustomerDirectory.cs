@@ -35,7 +35,12 @@ public sealed class CustomerDirectory(OrderlyDbContext db)
         {
             foreach (var channel in recipient.ChannelList)
             {
-                var address = channel == MessageChannel.Email ? recipient.Email ?? customer.Email : recipient.Phone ?? customer.Phone;
+                var address = channel switch
+                {
+                    MessageChannel.Email => recipient.Email ?? customer.Email,
+                    MessageChannel.WeCom => recipient.WeComUserId,
+                    _ => recipient.Phone ?? customer.Phone,
+                };
                 if (!string.IsNullOrWhiteSpace(address) && !found.Any(f => f.Channel == channel && string.Equals(f.Address, address, StringComparison.OrdinalIgnoreCase)))
                 {
                     found.Add(new Addressee(channel, address, recipient.Language ?? language));

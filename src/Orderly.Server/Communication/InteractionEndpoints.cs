@@ -25,6 +25,8 @@ public static class InteractionEndpoints
             .WithSummary("Replaces a customer's notification preferences.");
         api.MapPost("/orders/{id:guid}/status-link", CreateStatusLinkAsync).WithName("CreateStatusLink").Produces<StatusLinkDto>(StatusCodes.Status201Created)
             .WithSummary("Creates a public link to the order's status page (no login; the token is shown once).");
+        api.MapPost("/orders/{id:guid}/survey-link", CreateSurveyLinkAsync).WithName("CreateSurveyLink").Produces<StatusLinkDto>(StatusCodes.Status201Created)
+            .WithSummary("Creates the single-use public survey link of a delivered order whose customer was not invited by e-mail (422 NotDelivered, 409 AlreadyInvited; the token is shown once).");
         api.MapDelete("/status-links/{id:guid}", RevokeStatusLinkAsync).WithName("RevokeStatusLink").WithSummary("Revokes a status link: its page then answers 404.");
     }
 
@@ -61,6 +63,12 @@ public static class InteractionEndpoints
     private static async Task<Created<StatusLinkDto>> CreateStatusLinkAsync(Guid id, PublicPages pages, CancellationToken ct)
     {
         var link = await pages.CreateStatusLinkAsync(id, ct);
+        return TypedResults.Created(link.Url, link);
+    }
+
+    private static async Task<Created<StatusLinkDto>> CreateSurveyLinkAsync(Guid id, PublicPages pages, CancellationToken ct)
+    {
+        var link = await pages.CreateSurveyLinkAsync(id, ct);
         return TypedResults.Created(link.Url, link);
     }
 

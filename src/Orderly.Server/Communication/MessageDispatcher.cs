@@ -102,6 +102,11 @@ public sealed class MessageDispatcher(IServiceScopeFactory scopes, IOptions<Comm
             }, ct);
         }
 
+        foreach (var chat in claimed.Where(m => m.Channel == MessageChannel.WeCom))
+        {
+            await outcome.TryAsync(chat, () => services.GetRequiredService<WeComCustomerClient>().SendAsync(chat.Recipient, chat.Text, ct), ct);
+        }
+
         foreach (var robot in claimed.Where(m => m.Channel == MessageChannel.Robot).GroupBy(m => m.Recipient))
         {
             await SendRobotAsync(services, db, outcome, robot.Key, [.. robot.OrderBy(m => m.CreatedAt)], now, ct);

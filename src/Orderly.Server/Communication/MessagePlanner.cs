@@ -80,13 +80,21 @@ public sealed class MessagePlanner(
         {
             var rendered = MessageTemplates.Render(e.Type, to.Language, values);
             var email = to.Channel == MessageChannel.Email;
+            // E-mail: the template's text and HTML; WeCom: a chat message of subject and text; SMS: the approved template's values.
+            var text = to.Channel switch
+            {
+                MessageChannel.Email => rendered.Text,
+                MessageChannel.WeCom => rendered.Subject + "\n" + rendered.Text,
+                _ => SmsParameters(values),
+            };
             var message = new OutgoingMessage(e.Id, e.Type, to.Channel, to.Address, mailbox, customer.Id, orderId, to.Language,
-                rendered.Subject, email ? rendered.Text : SmsParameters(values), email ? rendered.Html : null, now, notBefore);
+                rendered.Subject, text, email ? rendered.Html : null, now, notBefore);
             AttachDocument(e, values, orderId, message);
             Add(message, customer.Id);
         }
 
-        if (e.Type == "OrderDelivered" && orderId is { } delivered)
+        // One invitation per order: a rep may have handed one out already (POST /api/orders/{id}/survey-link).
+        if (e.Type == "OrderDelivered" && orderId is { } delivered && !await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == delivered, ct))
         {
             PlanSurvey(e, values, customer, preferences, delivered, mailbox, now);
         }
@@ -173,7 +181,7 @@ public sealed class MessagePlanner(
     private void Add(OutgoingMessage message, Guid customerId)
     {
         db.Add(message);
-        db.Add(new TimelineEntry(message.Id, customerId, message.OrderId, message.CreatedAt, message.Channel == MessageChannel.Email ? "Email" : "Sms",
+        db.Add(new TimelineEntry(message.Id, customerId, message.OrderId, message.CreatedAt, message.Channel switch { MessageChannel.Email => "Email", MessageChannel.WeCom => "Chat", _ => "Sms" },
             message.Channel.ToString(), "Out", $"{message.Subject} -> {message.Recipient}", $"{message.EventType}:{message.Id}", null));
     }
 

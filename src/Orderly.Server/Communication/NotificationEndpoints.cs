@@ -13,8 +13,8 @@ public static class NotificationEndpoints
         notifications.MapGet("/unread-count", UnreadAsync).WithName("CountUnreadNotifications").WithSummary("How many of the caller's notifications are unread.");
         notifications.MapPost("/{id:guid}/read", ReadAsync).WithName("ReadNotification").WithSummary("Marks one of the caller's notifications read.");
         notifications.MapPost("/read-all", ReadAllAsync).WithName("ReadAllNotifications").WithSummary("Marks all the caller's notifications read.");
-        notifications.MapGet("/preferences", PreferencesAsync).WithName("GetNotificationPreferences").WithSummary("The notification kinds the caller muted.");
-        notifications.MapPut("/preferences", SetPreferencesAsync).WithName("SetNotificationPreferences").WithSummary("Replaces the notification kinds the caller muted.");
+        notifications.MapGet("/preferences", PreferencesAsync).WithName("GetNotificationPreferences").WithSummary("How the caller is told: kinds muted in the app, kinds also e-mailed, quiet hours for those e-mails.");
+        notifications.MapPut("/preferences", SetPreferencesAsync).WithName("SetNotificationPreferences").WithSummary("Replaces how the caller is told (muted, e-mailed, quiet hours).");
     }
 
     private static async Task<Ok<NotificationListDto>> ListAsync(bool? unread, int? limit, NotificationService notifications, CancellationToken ct) =>

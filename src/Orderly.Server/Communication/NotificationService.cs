@@ -6,7 +6,7 @@ using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Communication;
 
-/// <summary>The caller's own notification centre and what they muted.</summary>
+/// <summary>The caller's own notification centre and how they want to be told (muted, e-mailed, quiet hours).</summary>
 public sealed class NotificationService(OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time)
 {
     private Guid Self => caller.PersonId ?? Guid.Empty;
@@ -53,14 +53,14 @@ public sealed class NotificationService(OrderlyDbContext db, Writes writes, Call
     {
         var self = Self;
         var p = await db.Set<UserNotificationPreference>().AsNoTracking().FirstOrDefaultAsync(x => x.UserId == self, ct);
-        return new NotificationPreferencesDto(p?.MutedKinds ?? []);
+        return new NotificationPreferencesDto(p?.MutedKinds ?? [], p?.EmailedKinds ?? [], p?.Quiet is { } q ? new QuietHoursDto(q.From, q.To) : null);
     }
 
     public static readonly IReadOnlyList<string> Kinds = ["ApprovalNeeded", "OrderApproved", "OrderRejected", "ShipmentDelayed", "Mention", "TaskAssigned", "TaskDue"];
 
     public async Task<NotificationPreferencesDto> SetPreferencesAsync(NotificationPreferencesDto request, CancellationToken ct)
     {
-        var unknown = request.Muted.Where(k => !Kinds.Contains(k)).ToList();
+        var unknown = (request.Muted ?? []).Concat(request.Emailed ?? []).Where(k => !Kinds.Contains(k)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             throw new Domain.Common.RuleViolationException("muted", "UnknownKind", $"Unknown notification kinds: {string.Join(", ", unknown)}.");
@@ -76,7 +76,7 @@ public sealed class NotificationService(OrderlyDbContext db, Writes writes, Call
                 db.Add(p);
             }
 
-            p.Mute(request.Muted);
+            p.Change(request.Muted ?? [], request.Emailed ?? [], request.QuietHours?.From, request.QuietHours?.To);
         }, ct);
         return await PreferencesAsync(ct);
     }

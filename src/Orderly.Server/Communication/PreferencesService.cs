@@ -21,7 +21,7 @@ public sealed class PreferencesService(OrderlyDbContext db, Writes writes, DataS
     public async Task<CommunicationPreferencesDto> SetAsync(Guid customerId, CommunicationPreferencesRequest request, CancellationToken ct)
     {
         await RequireAsync(customerId, ct);
-        var recipients = (request.Recipients ?? []).Select(r => new NotificationRecipient(r.Name, r.Email, r.Phone, r.Language, r.Events ?? [], r.Channels ?? [])).ToList();
+        var recipients = (request.Recipients ?? []).Select(r => new NotificationRecipient(r.Name, r.Email, r.Phone, r.Language, r.Events ?? [], r.Channels ?? [], r.WeComUserId)).ToList();
         return await writes.RunAsync(async token =>
         {
             var p = await db.Set<CustomerCommunication>().FirstOrDefaultAsync(c => c.CustomerId == customerId, token);
@@ -46,5 +46,5 @@ public sealed class PreferencesService(OrderlyDbContext db, Writes writes, DataS
 
     private static CommunicationPreferencesDto ToDto(CustomerCommunication p) =>
         new(p.Language, p.Quiet is { } q ? new QuietHoursDto(q.From, q.To) : null,
-            [.. p.Recipients.Select(r => new RecipientDto(r.EventList, r.ChannelList, r.Name, r.Email, r.Phone, r.Language))]);
+            [.. p.Recipients.Select(r => new RecipientDto(r.EventList, r.ChannelList, r.Name, r.Email, r.Phone, r.Language, r.WeComUserId))]);
 }

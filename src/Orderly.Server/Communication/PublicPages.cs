@@ -31,6 +31,35 @@ public sealed class PublicPages(OrderlyDbContext db, Writes writes, DataScope sc
         return new StatusLinkDto(link.Id, $"{options.Value.PublicBaseUrl.TrimEnd('/')}/t/{token}", token);
     }
 
+    /// <summary>
+    /// A survey link for a delivered order whose customer has no e-mail invitation (no address, or not told by e-mail),
+    /// for a rep to hand over in person or by chat: the same single-use, expiring invitation, one per order (409
+    /// AlreadyInvited when one exists, the e-mailed one included); the token is shown once.
+    /// </summary>
+    public async Task<StatusLinkDto> CreateSurveyLinkAsync(Guid orderId, CancellationToken ct)
+    {
+        var order = await (await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct)).Where(o => o.Id == orderId).Select(o => new { o.Id, o.CustomerId, o.Status }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("Order", orderId);
+        if (order.Status != Domain.Orders.OrderStatus.Delivered)
+        {
+            throw new Domain.Common.RuleViolationException("orderId", "NotDelivered", "A survey is for a delivered order.");
+        }
+
+        var token = Tokens.New();
+        var now = time.GetUtcNow();
+        var invitation = new SurveyInvitation(order.Id, order.CustomerId, Tokens.Hash(token), await customers.LanguageAsync(order.CustomerId, ct), now, now, now + options.Value.SurveyValidFor);
+        await writes.RunAsync(async t =>
+        {
+            if (await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == order.Id, t))
+            {
+                throw new ConflictException("AlreadyInvited", "This order's customer is already invited to its survey.");
+            }
+
+            db.Add(invitation);
+        }, ct);
+        return new StatusLinkDto(invitation.Id, $"{options.Value.PublicBaseUrl.TrimEnd('/')}/s/{token}", token);
+    }
+
     public async Task RevokeStatusLinkAsync(Guid linkId, CancellationToken ct)
     {
         var visible = await scope.VisibleCustomerIdsAsync(ct);

@@ -95,4 +95,36 @@ public sealed class CommunicationRulesTests
         Assert.NotEqual(OutgoingMessage.MessageIdFor(id, MessageChannel.Email, "a@x.test"), OutgoingMessage.MessageIdFor(id, MessageChannel.Email, "b@x.test"));
         Assert.Equal(OutgoingMessage.DerivedId(id, "survey"), OutgoingMessage.DerivedId(id, "survey"));
     }
+
+    [Fact]
+    public void UserPreference_KeepsMutedAndEmailedKindsSortedOnce_AndQuietHoursNeedBothEnds()
+    {
+        var p = new UserNotificationPreference(Guid.NewGuid());
+        p.Change(["TaskDue", " Mention", "TaskDue"], ["ApprovalNeeded"], new TimeOnly(22, 0), new TimeOnly(7, 30));
+        Assert.Equal(["Mention", "TaskDue"], p.MutedKinds);
+        Assert.Equal(["ApprovalNeeded"], p.EmailedKinds);
+        Assert.Equal(new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 30)), p.Quiet);
+        // 23:00 in Shanghai (UTC+8) is 15:00 UTC: held until 07:30 the next morning, 23:30 UTC.
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 23, 30, 0, TimeSpan.Zero), p.Quiet!.Value.NextAllowed(new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero), shanghai));
+
+        var e = Assert.Throws<RuleViolationException>(() => p.Change([], [], new TimeOnly(22, 0), null));
+        Assert.Equal("Incomplete", e.Code);
+        Assert.Equal(["Mention", "TaskDue"], p.MutedKinds);
+        p.Change([], [], null, null);
+        Assert.Null(p.Quiet);
+        Assert.Empty(p.EmailedKinds);
+    }
+
+    [Fact]
+    public void WeComRecipient_NeedsTheContactsExternalUserId()
+    {
+        var customer = new CustomerCommunication(Guid.NewGuid());
+        var e = Assert.Throws<RuleViolationException>(() => customer.Change("en", null, null, [new NotificationRecipient("Li", null, null, null, ["OrderShipped"], [MessageChannel.WeCom])]));
+        Assert.Contains(e.Violations, v => v.Field == "recipients[0].weComUserId" && v.Code == "Required");
+        Assert.Throws<RuleViolationException>(() => customer.Change("en", null, null, [new NotificationRecipient(null, null, null, null, ["OrderShipped"], [MessageChannel.Robot])]));
+        customer.Change("en", null, null, [new NotificationRecipient("Li", null, null, null, ["OrderShipped"], [MessageChannel.WeCom, MessageChannel.Email], " wmABC ")]);
+        Assert.Equal("wmABC", customer.Recipients[0].WeComUserId);
+        Assert.Equal([MessageChannel.WeCom, MessageChannel.Email], customer.Recipients[0].ChannelList);
+    }
 }

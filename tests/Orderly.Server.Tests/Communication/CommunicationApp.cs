@@ -49,6 +49,12 @@ public abstract class CommunicationApp(TestDatabase database) : OrderlyApp(datab
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        Configure(builder, Mail, Outside, Resolver, InboundPort);
+    }
+
+    /// <summary>The settings that point a server at the SMTP sink, the fakes and the test DNS; null inbound port: no inbound SMTP.</summary>
+    public static void Configure(IWebHostBuilder builder, SmtpSink mail, OutsideServices outside, TestResolver resolver, int? inboundPort)
+    {
         var c = "Orderly:Communication:";
         builder.UseSetting("Orderly:Events:PollInterval", "00:00:00.050");
         builder.UseSetting("Orderly:Events:FirstRetryAfter", "00:00:00.050");
@@ -62,34 +68,38 @@ public abstract class CommunicationApp(TestDatabase database) : OrderlyApp(datab
         builder.UseSetting(c + "SurveyDelay", "00:00:00");
         builder.UseSetting(c + "AllowLoopbackWebhooks", "true");
         builder.UseSetting(c + "Smtp:Host", "127.0.0.1");
-        builder.UseSetting(c + "Smtp:Port", Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting(c + "Smtp:Port", mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting(c + "Smtp:FromAddress", "orders@company.test");
         builder.UseSetting(c + "Smtp:FromName", "Company Orders");
         builder.UseSetting(c + "Smtp:ReplyDomain", "reply.company.test");
-        builder.UseSetting(c + "InboundSmtp:Enabled", "true");
-        builder.UseSetting(c + "InboundSmtp:Port", InboundPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting(c + "InboundSmtp:Enabled", inboundPort is null ? "false" : "true");
+        builder.UseSetting(c + "InboundSmtp:Port", (inboundPort ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting(c + "Sms:AccessKeyId", OutsideServices.SmsKeyId);
         builder.UseSetting(c + "Sms:AccessKeySecret", OutsideServices.SmsSecret);
-        builder.UseSetting(c + "Sms:Endpoint", Outside.Url + "/sms/");
+        builder.UseSetting(c + "Sms:Endpoint", outside.Url + "/sms/");
         builder.UseSetting(c + "Sms:SignName", "阿里云短信测试");
         builder.UseSetting(c + "Sms:Templates:OrderShipped", "SMS_154950909");
+        builder.UseSetting(c + "WeCom:CorpId", OutsideServices.WeComCorpId);
+        builder.UseSetting(c + "WeCom:Secret", OutsideServices.WeComSecret);
+        builder.UseSetting(c + "WeCom:Endpoint", outside.Url);
+        builder.UseSetting(c + "WeCom:Sender", "zhangsan");
         builder.UseSetting(c + "Robots:0:Name", "wecom");
         builder.UseSetting(c + "Robots:0:Kind", "WeCom");
-        builder.UseSetting(c + "Robots:0:Url", $"{Outside.Url}/wecom/send?key={OutsideServices.WeComKey}");
+        builder.UseSetting(c + "Robots:0:Url", $"{outside.Url}/wecom/send?key={OutsideServices.WeComKey}");
         builder.UseSetting(c + "Robots:0:Events:0", "OrderSubmitted");
         builder.UseSetting(c + "Robots:1:Name", "dingtalk");
         builder.UseSetting(c + "Robots:1:Kind", "DingTalk");
-        builder.UseSetting(c + "Robots:1:Url", $"{Outside.Url}/dingtalk/send?access_token={OutsideServices.DingTalkToken}");
+        builder.UseSetting(c + "Robots:1:Url", $"{outside.Url}/dingtalk/send?access_token={OutsideServices.DingTalkToken}");
         builder.UseSetting(c + "Robots:1:Secret", OutsideServices.DingTalkSecret);
         builder.UseSetting(c + "Robots:1:Events:0", "OrderSubmitted");
         builder.UseSetting(c + "Robots:1:Language", "en");
         builder.UseSetting(c + "Robots:2:Name", "feishu");
         builder.UseSetting(c + "Robots:2:Kind", "Feishu");
-        builder.UseSetting(c + "Robots:2:Url", $"{Outside.Url}/feishu/hook/{OutsideServices.FeishuHook}");
+        builder.UseSetting(c + "Robots:2:Url", $"{outside.Url}/feishu/hook/{OutsideServices.FeishuHook}");
         builder.UseSetting(c + "Robots:2:Secret", OutsideServices.FeishuSecret);
         builder.UseSetting(c + "Robots:2:Events:0", "OrderSubmitted");
         builder.UseSetting(c + "Robots:2:Events:1", "StockAlertRaised");
-        builder.ConfigureTestServices(services => services.AddSingleton<IHostResolver>(Resolver));
+        builder.ConfigureTestServices(services => services.AddSingleton<IHostResolver>(resolver));
     }
 
     /// <summary>Waits (at most 30 s) until the condition holds.</summary>

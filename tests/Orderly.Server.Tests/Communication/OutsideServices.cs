@@ -23,6 +23,8 @@ public sealed class OutsideServices : IAsyncDisposable
     public const string DingTalkSecret = "SECtestsecret0000000000000000000000000000000000000000000000";
     public const string FeishuHook = "feishu-hook-1";
     public const string FeishuSecret = "feishu-test-secret";
+    public const string WeComCorpId = "ww-test-corp";
+    public const string WeComSecret = "wecom-contact-secret";
     public const string WebhookSecret = "webhook-secret-0123456789";
 
     /// <summary>Aliyun answers in PascalCase (<c>Code</c>, <c>Message</c>): property names as written.</summary>
@@ -48,6 +50,20 @@ public sealed class OutsideServices : IAsyncDisposable
 
     public int RobotBadSignatures => _robotBadSignatures;
 
+    /// <summary>WeCom customer messages: the external user id, the text and the sender.</summary>
+    public ConcurrentQueue<(string ExternalUserId, string Text, string? Sender)> WeComCustomerMessages { get; } = new();
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _weComTokens = new();
+    private int _weComTokenFetches;
+
+    public int WeComTokenFetches => _weComTokenFetches;
+
+    /// <summary>External contacts the company's WeCom knows; others land in <c>fail_list</c>.</summary>
+    public ConcurrentDictionary<string, bool> WeComContacts { get; } = new();
+
+    /// <summary>Every token handed out so far stops working (WeCom answers 42001), as when one expires early.</summary>
+    public void ExpireWeComTokens() => _weComTokens.Clear();
+
     public ConcurrentDictionary<Guid, int> HookDeliveries { get; } = new();
 
     public ConcurrentDictionary<Guid, string> HookApplied { get; } = new();
@@ -62,6 +78,8 @@ public sealed class OutsideServices : IAsyncDisposable
         var fake = new OutsideServices(app);
         app.MapGet("/sms/", (HttpRequest r) => Results.Json(fake.SendSms(r), AsWritten));
         app.MapPost("/wecom/send", async (HttpRequest r) => Results.Json(await fake.WeComAsync(r)));
+        app.MapGet("/cgi-bin/gettoken", (HttpRequest r) => Results.Json(fake.WeComToken(r)));
+        app.MapPost("/cgi-bin/externalcontact/add_msg_template", async (HttpRequest r) => Results.Json(await fake.WeComCustomerAsync(r)));
         app.MapPost("/dingtalk/send", async (HttpRequest r) => Results.Json(await fake.DingTalkAsync(r)));
         app.MapPost("/feishu/hook/{id}", async (string id, HttpRequest r) => Results.Json(await fake.FeishuAsync(id, r)));
         app.MapPost("/hooks", async (HttpRequest r) => await fake.HookAsync(r));
@@ -101,6 +119,64 @@ public sealed class OutsideServices : IAsyncDisposable
         }
 
         return await RobotAsync("wecom", request, json => json.GetProperty("text").GetProperty("content").GetString()!);
+    }
+
+    /// <summary>WeCom <c>gettoken</c>: the corp id and the application's secret give a token good for 7,200 s.</summary>
+    private object WeComToken(HttpRequest request)
+    {
+        if (request.Query["corpid"] != WeComCorpId)
+        {
+            return new { errcode = 40013, errmsg = "invalid corpid" };
+        }
+
+        if (request.Query["corpsecret"] != WeComSecret)
+        {
+            return new { errcode = 40001, errmsg = "invalid credential" };
+        }
+
+        Interlocked.Increment(ref _weComTokenFetches);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _weComTokens[token] = DateTimeOffset.UtcNow.AddSeconds(7200);
+        return new { errcode = 0, errmsg = "ok", access_token = token, expires_in = 7200 };
+    }
+
+    /// <summary>WeCom <c>externalcontact/add_msg_template</c> with <c>chat_type=single</c> and a text of at most 4,000 bytes.</summary>
+    private async Task<object> WeComCustomerAsync(HttpRequest request)
+    {
+        var token = request.Query["access_token"].ToString();
+        if (token.Length == 0 || !_weComTokens.TryGetValue(token, out var until))
+        {
+            return new { errcode = 40014, errmsg = "invalid access_token" };
+        }
+
+        if (until < DateTimeOffset.UtcNow)
+        {
+            return new { errcode = 42001, errmsg = "access_token expired" };
+        }
+
+        using var json = await JsonDocument.ParseAsync(request.Body);
+        var root = json.RootElement;
+        if (root.GetProperty("chat_type").GetString() != "single" || !root.TryGetProperty("text", out var text)
+            || Encoding.UTF8.GetByteCount(text.GetProperty("content").GetString() ?? "") > 4000)
+        {
+            return new { errcode = 40058, errmsg = "invalid parameter" };
+        }
+
+        var sender = root.TryGetProperty("sender", out var s) ? s.GetString() : null;
+        var failed = new List<string>();
+        foreach (var id in root.GetProperty("external_userid").EnumerateArray().Select(e => e.GetString()!))
+        {
+            if (WeComContacts.ContainsKey(id))
+            {
+                WeComCustomerMessages.Enqueue((id, text.GetProperty("content").GetString()!, sender));
+            }
+            else
+            {
+                failed.Add(id);
+            }
+        }
+
+        return new { errcode = 0, errmsg = "ok", fail_list = failed, msgid = "msg" + Guid.NewGuid().ToString("N")[..20] };
     }
 
     private async Task<object> DingTalkAsync(HttpRequest request)

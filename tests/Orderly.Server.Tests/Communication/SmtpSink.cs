@@ -24,6 +24,24 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>What a receiver deduplicating by Message-ID keeps.</summary>
     public IReadOnlyList<MimeMessage> DistinctTo(string address) => [.. To(address).GroupBy(m => m.MessageId).Select(g => g.First())];
 
+    private TaskCompletionSource? _hold;
+
+    /// <summary>
+    /// The next message is stored, then the sink keeps the client waiting for its reply until <see cref="Release"/>:
+    /// the sender has delivered it but cannot know, like a process killed between the send and its record.
+    /// </summary>
+    public Task HoldNextAsync()
+    {
+        HeldReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return HeldReached.Task;
+    }
+
+    /// <summary>Completes when a message is being held.</summary>
+    public TaskCompletionSource HeldReached { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => Interlocked.Exchange(ref _hold, null)?.TrySetResult();
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -62,6 +80,12 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             using var stream = new MemoryStream(buffer.ToArray());
             sink.Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            if (sink._hold is { } hold)
+            {
+                sink.HeldReached.TrySetResult();
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+
             return SmtpResponse.Ok;
         }
     }

@@ -1680,10 +1680,23 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("Emailed")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("emailed");
+
                     b.Property<string>("Muted")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("muted");
+
+                    b.Property<TimeOnly?>("QuietFrom")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_from");
+
+                    b.Property<TimeOnly?>("QuietTo")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_to");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -4148,6 +4161,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                             b1.Property<string>("Phone")
                                 .HasColumnType("text")
                                 .HasColumnName("phone");
+
+                            b1.Property<string>("WeComUserId")
+                                .HasColumnType("text")
+                                .HasColumnName("we_com_user_id");
 
                             b1.Property<Guid>("customer_id")
                                 .HasColumnType("uuid")

@@ -1730,11 +1730,25 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("Emailed")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("emailed");
+
                     b.Property<string>("Muted")
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("muted");
+
+                    b.Property<TimeOnly?>("QuietFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quiet_from");
+
+                    b.Property<TimeOnly?>("QuietTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quiet_to");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -4294,6 +4308,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                                 .HasMaxLength(160)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("phone");
+
+                            b1.Property<string>("WeComUserId")
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("we_com_user_id");
 
                             b1.Property<Guid>("customer_id")
                                 .HasColumnType("TEXT")

@@ -35,26 +35,27 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
         public int Failed { get; set; }
     }
 
-    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct)
+    /// <param name="only">One object type (a vendor push named it) instead of every object the connector brings in.</param>
+    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct, string? only = null)
     {
         var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), client.Kind, client.Settings);
         var settings = client.Settings;
         var stage = "run";
         try
         {
-            if (settings.ProductsIn)
+            if (settings.ProductsIn && only is null or Product)
             {
                 stage = Product;
                 await SweepAsync(client.ProductsAsync(ct), run, ApplyProductsAsync, ct);
             }
 
-            if (settings.AccountsIn)
+            if (settings.AccountsIn && only is null or Customer)
             {
                 stage = Customer;
                 await SweepAsync(client.CustomersAsync(ct), run, ApplyCustomersAsync, ct);
             }
 
-            if (settings.SalesOrdersIn)
+            if (settings.SalesOrdersIn && only is null or SalesOrder)
             {
                 stage = SalesOrder;
                 await foreach (var order in client.OrdersAsync((id, token) => IsLinkedAsync(client.Kind, id, token), ct))

@@ -124,7 +124,7 @@ public sealed class ConnectorService(
     }
 
     /// <summary>One inbound sweep of every object the connector brings in.</summary>
-    public async Task<SyncResult> SyncAsync(string kind, CancellationToken ct)
+    public async Task<SyncResult> SyncAsync(string kind, CancellationToken ct, string? only = null)
     {
         var config = await ConfigAsync(kind, ct);
         if (!config.Enabled)
@@ -132,7 +132,7 @@ public sealed class ConnectorService(
             throw new ConflictException("ConnectorDisabled", $"The {kind} connector is disabled.");
         }
 
-        var result = await inbound.RunAsync(Client(config), ct);
+        var result = await inbound.RunAsync(Client(config), ct, only);
         await writes.RunAsync(async token =>
         {
             var fresh = await db.Set<ConnectorConfig>().FirstAsync(c => c.Kind == kind, token);
@@ -147,6 +147,16 @@ public sealed class ConnectorService(
         var config = await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct);
         return config is { Enabled: true } ? Client(config) : null;
     }
+
+    /// <summary>What a vendor push is checked against: whether the connector is enabled, its settings and its secrets (null when not configured).</summary>
+    public async Task<(bool Enabled, IConnectorSettings Settings, IReadOnlyDictionary<string, string> Secrets)?> PushConfigAsync(string kind, CancellationToken ct)
+    {
+        var config = await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct);
+        return config is null ? null : (config.Enabled, ParseSettings(kind, config.SettingsJson, "settings"), Secrets(config));
+    }
+
+    /// <summary>The connector's client whatever its state (for the Zoho notification registration).</summary>
+    public async Task<IConnectorClient> ClientAsync(string kind, CancellationToken ct) => Client(await ConfigAsync(kind, ct));
 
     private IConnectorClient Client(ConnectorConfig config)
     {

@@ -363,6 +363,7 @@ public static class FxiaokeSignature
 
     public static bool Verify(string token, string timeStamp, string nonce, string content, string sig, DateTimeOffset now, TimeSpan window) =>
         long.TryParse(timeStamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        && ms is > 0 and < 253_402_300_799_999
         && (now - DateTimeOffset.FromUnixTimeMilliseconds(ms)).Duration() <= window
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(token, timeStamp, nonce, content)), Encoding.ASCII.GetBytes(sig));
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(token, timeStamp, nonce, content)), Encoding.UTF8.GetBytes(sig));
 }

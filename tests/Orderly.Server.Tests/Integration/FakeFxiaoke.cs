@@ -18,6 +18,7 @@ public sealed class FakeFxiaoke : IAsyncDisposable
     public const string AppId = "FSAID_fake01";
     public const string AppSecret = "fx-secret-纷享";
     public const string PermanentCode = "PERM-0001";
+    public const string CallbackToken = "fx-callback-token-01";
     public const string CorpId = "FSCID_TEST";
     public const string OpenUserId = "FSUID_INTEGRATION";
     public const int RateLimitCode = 20030;

@@ -1965,6 +1965,46 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("connector_configs", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorPush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_ids");
+
+                    b.Property<string>("ObjectType")
+                        .HasColumnType("text")
+                        .HasColumnName("object_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_pushes");
+
+                    b.HasIndex("Connector", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_pushes_connector_event_id");
+
+                    b.ToTable("connector_pushes", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>
                 {
                     b.Property<long>("Id")

@@ -2032,6 +2032,50 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("connector_configs", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorPush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_ids");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_pushes");
+
+                    b.HasIndex("Connector", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_pushes_connector_event_id");
+
+                    b.ToTable("connector_pushes", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>
                 {
                     b.Property<long>("Id")

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orderly.Domain.Integration;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Platform;
 using Orderly.Server.Platform.Events;
 
@@ -45,6 +46,7 @@ public sealed class IntegrationModule : IOrderlyModule
         capability.Services.AddScoped<ConnectorService>();
         capability.Services.AddScoped<ConnectorInbound>();
         capability.Services.AddScoped<ConnectorPushes>();
+        capability.Services.AddOrderlyJob<ConnectorSyncJob>(capability.Configuration, ConnectorSyncJob.Name, ConnectorSyncJob.DefaultSchedule);
         // Sessions (Kingdee's cookie) are the client's to carry per tenant, never a handler-wide cookie jar shared by connectors.
         capability.Services.AddHttpClient("connectors").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false });
         foreach (var kind in ConnectorKinds.All)

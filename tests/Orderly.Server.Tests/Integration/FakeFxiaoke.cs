@@ -139,7 +139,13 @@ public sealed class FakeFxiaoke : IAsyncDisposable
             {
                 var field = filter!["field_name"]!.GetValue<string>();
                 var value = filter["field_values"]![0]!.ToJsonString();
-                query = filter["operator"]!.GetValue<string>() == "EQ" ? query.Where(r => r[field]?.ToJsonString() == value) : query;
+                query = filter["operator"]!.GetValue<string>() switch
+                {
+                    "EQ" => query.Where(r => r[field]?.ToJsonString() == value),
+                    // A record without the field was never modified as far as the filter knows.
+                    "GT" => query.Where(r => r[field] is JsonValue v && v.GetValue<long>() > long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    _ => query,
+                };
             }
 
             matching = [.. query.OrderBy(r => r["_id"]!.GetValue<string>(), StringComparer.Ordinal)];

@@ -33,6 +33,9 @@ public sealed class FakeZoho : IAsyncDisposable
         _app.MapPost("/crm/v8/actions/watch", WatchAsync);
     }
 
+    /// <summary>The If-Modified-Since of each list call that carried one.</summary>
+    public ConcurrentQueue<(string Module, DateTimeOffset Since)> SinceQueries { get; } = new();
+
     /// <summary>The notification channels registered with actions/watch, by channel id.</summary>
     public ConcurrentDictionary<string, JsonObject> Channels { get; } = new();
 
@@ -288,6 +291,25 @@ public sealed class FakeZoho : IAsyncDisposable
         if (!Modules.TryGetValue(module, out var records))
         {
             return Error(400, "INVALID_MODULE", "the module name given seems to be invalid");
+        }
+
+        if (request.Headers.IfModifiedSince.Count > 0)
+        {
+            // Only records modified after the header's instant (ISO 8601, as Zoho takes it); 304 when none.
+            var since = DateTimeOffset.Parse(request.Headers.IfModifiedSince.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            List<JsonObject> changed;
+            lock (records)
+            {
+                changed = [.. records.Where(r => r["Modified_Time"] is JsonValue v && DateTimeOffset.Parse(v.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > since)];
+            }
+
+            records = changed;
+
+            SinceQueries.Enqueue((module, since));
+            if (records.Count == 0)
+            {
+                return Results.StatusCode(304);
+            }
         }
 
         var perPage = int.TryParse(request.Query["per_page"], out var p) ? Math.Clamp(p, 1, 200) : 200;

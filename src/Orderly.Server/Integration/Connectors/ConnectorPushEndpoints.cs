@@ -130,7 +130,7 @@ public sealed class ConnectorPushSync(string kind, ConnectorService connectors, 
         }
 
         var change = e.Data<Payload>();
-        var result = await connectors.SyncAsync(kind, ct, change.ObjectType);
+        var result = await connectors.SyncAsync(kind, ct, change.ObjectType, incremental: true);
         log.LogInformation("{Connector} push {Event}: {Created} created, {Updated} updated, {Failed} failed", kind, e.Id, result.Created, result.Updated, result.Failed);
     }
 }

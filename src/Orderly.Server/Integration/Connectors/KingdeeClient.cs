@@ -40,6 +40,9 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
 
     public string Kind => Domain.Integration.ConnectorKinds.Kingdee;
 
+    /// <summary>Not used: the bill queries list every record and the fingerprints skip the unchanged ones.</summary>
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     private string Server => (settings.ServerUrl ?? throw new ConnectorException("NotConfigured", "Set the Kingdee serverUrl.")).TrimEnd('/');

@@ -41,6 +41,9 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
 
     public string Kind => Domain.Integration.ConnectorKinds.Yonyou;
 
+    /// <summary>Not used: the list calls page through every record and the fingerprints skip the unchanged ones.</summary>
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     private string Gateway => (settings.GatewayUrl ?? throw new ConnectorException("NotConfigured", "Set the Yonyou gatewayUrl.")).TrimEnd('/');

@@ -78,6 +78,8 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
 
     public string Kind => Domain.Integration.ConnectorKinds.ZohoCrm;
 
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     public async Task<string> TokenAsync(string? rejected, CancellationToken ct)
@@ -178,8 +180,19 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         {
             var url = $"{settings.Api}/crm/v8/{module}?fields={Uri.EscapeDataString(fields)}&per_page={settings.PerPage}&sort_by=id&sort_order=asc"
                       + (pageToken is null ? $"&page={page}" : $"&page_token={Uri.EscapeDataString(pageToken)}");
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
-            if (response.StatusCode == HttpStatusCode.NoContent)
+            var since = ModifiedSince;
+            using var response = await SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (since is { } s)
+                {
+                    // Only what changed since the cursor; Zoho answers 304 when nothing did.
+                    request.Headers.TryAddWithoutValidation("If-Modified-Since", s.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                return request;
+            }, ct);
+            if (response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified)
             {
                 yield break;
             }

@@ -1950,6 +1950,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("settings_json");
 
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_every_minutes");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");

@@ -2017,6 +2017,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("settings_json");
 
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_every_minutes");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");

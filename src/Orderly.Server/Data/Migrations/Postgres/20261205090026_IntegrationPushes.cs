@@ -11,6 +11,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "sync_every_minutes",
+                table: "connector_configs",
+                type: "integer",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "connector_pushes",
                 columns: table => new
@@ -39,6 +45,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "connector_pushes");
+
+            migrationBuilder.DropColumn(
+                name: "sync_every_minutes",
+                table: "connector_configs");
         }
     }
 }

@@ -11,6 +11,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "sync_every_minutes",
+                table: "connector_configs",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "connector_pushes",
                 columns: table => new
@@ -39,6 +45,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "connector_pushes");
+
+            migrationBuilder.DropColumn(
+                name: "sync_every_minutes",
+                table: "connector_configs");
         }
     }
 }

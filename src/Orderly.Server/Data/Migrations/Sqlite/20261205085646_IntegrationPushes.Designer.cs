@@ -11,7 +11,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOrderlyDbContext))]
-    [Migration("20261205083054_IntegrationPushes")]
+    [Migration("20261205085646_IntegrationPushes")]
     partial class IntegrationPushes
     {
         /// <inheritdoc />
@@ -2019,6 +2019,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("settings_json");
+
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_every_minutes");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")

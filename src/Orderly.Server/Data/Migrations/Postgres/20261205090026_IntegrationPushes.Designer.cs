@@ -12,7 +12,7 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOrderlyDbContext))]
-    [Migration("20261205083109_IntegrationPushes")]
+    [Migration("20261205090026_IntegrationPushes")]
     partial class IntegrationPushes
     {
         /// <inheritdoc />
@@ -1952,6 +1952,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("settings_json");
+
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_every_minutes");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -22,7 +22,7 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
     public static readonly IReadOnlyDictionary<string, string[]> PolicyRoles =
         Table.All.ToDictionary(p => p.Policy, p => Table.RolesFor(p.Policy).ToArray());
 
-    private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login", "POST /api/integrations/kuaidi100/callback"];
+    private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login", "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/fxiaoke/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify"];
 
     /// <summary>Roles that see only their own (and their team's) customers and orders.</summary>
     private static readonly string[] ScopedRoles = ["SalesRep", "SalesManager"];

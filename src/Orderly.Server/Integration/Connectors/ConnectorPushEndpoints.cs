@@ -65,7 +65,16 @@ public static class ConnectorPushEndpoints
             buffer.Write(chunk, 0, read);
         }
 
-        var answer = await handle(buffer.ToArray(), ct);
+        PushAnswer answer;
+        try
+        {
+            answer = await handle(buffer.ToArray(), ct);
+        }
+        catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+        {
+            // A JSON string that escapes a lone surrogate (\ud800) parses but cannot be read as text.
+            answer = PushAnswer.Malformed("The body holds a string that is not valid Unicode.");
+        }
         // The vendors want the plain word "success" (Fxiaoke and Yonyou retry otherwise; Zoho wants any 2xx).
         return answer.Status == StatusCodes.Status200OK ? TypedResults.Text("success", "text/plain") : Problem(answer);
     }

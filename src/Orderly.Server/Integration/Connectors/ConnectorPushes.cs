@@ -226,6 +226,12 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
 
     private static JsonElement? Parse(byte[] body)
     {
+        // JsonDocument checks the structure, not the bytes inside strings: invalid UTF-8 would fail later, when read.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });

@@ -33,6 +33,8 @@ public sealed class ConnectorConfig
     public string? ProtectedSecrets { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? LastSyncAt { get; set; }
+    /// <summary>How often the scheduled inbound sync polls (null: only on demand and on the vendor's pushes).</summary>
+    public int? SyncEveryMinutes { get; set; }
     /// <summary>Where the last inbound sweep got to (Modified_Time of the newest record seen), per object as JSON.</summary>
     public string CursorsJson { get; set; } = "{}";
     public int Version { get; set; }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orderly.Domain.Integration;
 using Orderly.Server.Audit;
 using Orderly.Server.Identity;
+using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Platform;
 using Orderly.Server.Platform.Events;
 
@@ -44,12 +45,15 @@ public sealed class IntegrationModule : IOrderlyModule
         capability.Services.AddSingleton<ConnectorTokenCache>();
         capability.Services.AddScoped<ConnectorService>();
         capability.Services.AddScoped<ConnectorInbound>();
+        capability.Services.AddScoped<ConnectorPushes>();
+        capability.Services.AddOrderlyJob<ConnectorSyncJob>(capability.Configuration, ConnectorSyncJob.Name, ConnectorSyncJob.DefaultSchedule);
         // Sessions (Kingdee's cookie) are the client's to carry per tenant, never a handler-wide cookie jar shared by connectors.
         capability.Services.AddHttpClient("connectors").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false });
         foreach (var kind in ConnectorKinds.All)
         {
             // One subscriber per connector, each with its own inbox name: a vendor that is down never holds back the others.
             capability.Services.AddScoped<IEventSubscriber>(sp => ActivatorUtilities.CreateInstance<ConnectorOrderPush>(sp, kind));
+            capability.Services.AddScoped<IEventSubscriber>(sp => ActivatorUtilities.CreateInstance<ConnectorPushSync>(sp, kind));
         }
         // One handler per configured sink, each with its own inbox name, so a slow or failing sink never
         // re-sends to the others.
@@ -67,6 +71,7 @@ public sealed class IntegrationModule : IOrderlyModule
         app.MapImportEndpoints();
         app.MapExportEndpoints();
         app.MapConnectorEndpoints();
+        app.MapConnectorPushEndpoints();
     }
 
     public void ConfigureAudit(AuditMap audit) => audit
@@ -75,5 +80,6 @@ public sealed class IntegrationModule : IOrderlyModule
         .Exclude<ImportRowError>("the refused rows of an import run, replaced by the next run")
         .Exclude<ConnectorConfig>("holds the encrypted connector secrets, which must not be copied into the audit trail; changes to connector settings are not audited yet (see issue #16)")
         .Exclude<ExternalLink>("the external-id map of the connectors; the records it links are audited on their own entities")
+        .Exclude<ConnectorPush>("the record of vendor pushes accepted, kept to drop the vendor's repeats; what they change is audited on its own entities")
         .Exclude<SyncLogEntry>("the connectors' sync log is itself a log of outcomes");
 }

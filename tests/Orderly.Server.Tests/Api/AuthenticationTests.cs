@@ -19,10 +19,11 @@ namespace Orderly.Server.Tests.WebApi;
 public abstract partial class AuthenticationTests(OrderlyApp app)
 {
     /// <summary>
-    /// The only /api routes open to anonymous callers (docs/security.md): the two ways to log in, and Kuaidi100's
-    /// tracking push, which proves itself with its signature instead of a login.
+    /// The only /api routes open to anonymous callers (docs/security.md): the two ways to log in, Kuaidi100's
+    /// tracking push and the CRM/ERP connectors' pushes (Fxiaoke, Yonyou, Zoho CRM), which prove themselves with their
+    /// signature or token instead of a login.
     /// </summary>
-    private static readonly string[] AnonymousRoutes = ["POST /api/auth/login", "POST /api/auth/token", "POST /api/integrations/kuaidi100/callback"];
+    private static readonly string[] AnonymousRoutes = ["POST /api/auth/login", "POST /api/auth/token", "POST /api/integrations/fxiaoke/callback", "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify"];
 
     /// <summary>The routes outside tools rely on (api-contract.md), as METHOD and path with route parameters named.</summary>
     private static readonly string[] ContractRoutes =

@@ -48,4 +48,21 @@ public sealed class ConnectorSignatureTests
         // Ours: lower-hex SHA-1 of the four values sorted and joined.
         Assert.Equal("ea07bb1339f0395a8a9b99ef0315d7d41d90ea04", YonyouSignature.EventSignature("test-app-secret", "1530862251583", "nonceXYZ", "ENCRYPTED=="));
     }
+
+    [Fact]
+    public void PushCrypto_DecryptsTheVector_ComputedWithOpenSsl_AndRefusesTamperedContent()
+    {
+        // openssl enc -aes-256-cbc -nopad -K <Base64Decode(key + "=") as hex> -iv <its first 16 bytes> on
+        // "0123456789abcdef" ‖ 00000010 ‖ {"eventId":"E1"} ‖ FSAID_fake01 ‖ 32-byte PKCS#7 padding.
+        const string vector = "Q3stYC6hdFzMh9T8HCvyDJu/cNq/xvuPS1EgYCObhj8BfQfILbLwlF+mwlhP+kuKV2EylU1Ua2hUS5XMO196IQ==";
+        var key = PushCrypto.Key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")!;
+
+        Assert.Equal(("{\"eventId\":\"E1\"}", "FSAID_fake01"), PushCrypto.Decrypt(key, vector));
+        Assert.Equal(vector, PushCrypto.Encrypt(key, "{\"eventId\":\"E1\"}", "FSAID_fake01", "0123456789abcdef"u8));
+        var flipped = Convert.FromBase64String(vector);
+        flipped[^1] ^= 0x5a;
+        Assert.Null(PushCrypto.Decrypt(key, Convert.ToBase64String(flipped)));
+        Assert.Null(PushCrypto.Decrypt(key, "not base64!"));
+        Assert.Null(PushCrypto.Key("short"));
+    }
 }

@@ -18,6 +18,7 @@ public sealed class FakeFxiaoke : IAsyncDisposable
     public const string AppId = "FSAID_fake01";
     public const string AppSecret = "fx-secret-纷享";
     public const string PermanentCode = "PERM-0001";
+    public const string CallbackToken = "fx-callback-token-01";
     public const string CorpId = "FSCID_TEST";
     public const string OpenUserId = "FSUID_INTEGRATION";
     public const int RateLimitCode = 20030;
@@ -138,7 +139,13 @@ public sealed class FakeFxiaoke : IAsyncDisposable
             {
                 var field = filter!["field_name"]!.GetValue<string>();
                 var value = filter["field_values"]![0]!.ToJsonString();
-                query = filter["operator"]!.GetValue<string>() == "EQ" ? query.Where(r => r[field]?.ToJsonString() == value) : query;
+                query = filter["operator"]!.GetValue<string>() switch
+                {
+                    "EQ" => query.Where(r => r[field]?.ToJsonString() == value),
+                    // A record without the field was never modified as far as the filter knows.
+                    "GT" => query.Where(r => r[field] is JsonValue v && v.GetValue<long>() > long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    _ => query,
+                };
             }
 
             matching = [.. query.OrderBy(r => r["_id"]!.GetValue<string>(), StringComparer.Ordinal)];

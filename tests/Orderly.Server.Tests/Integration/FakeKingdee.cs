@@ -135,6 +135,7 @@ public sealed partial class FakeKingdee : IAsyncDisposable
         return operation switch
         {
             "ExecuteBillQuery" => Query(body["data"]!),
+            "Save" when body["data"]!["Model"]!["FID"] is JsonValue fid && fid.ToString() != "0" => Update(body["formid"]!.GetValue<string>(), fid.ToString(), body["data"]!.AsObject()),
             "Save" => Save(body["formid"]!.GetValue<string>(), body["data"]!["Model"]!.AsObject()),
             "Submit" => Move(body["data"]!["Numbers"]![0]!.GetValue<string>(), "A", "B"),
             "Audit" => Move(body["data"]!["Numbers"]![0]!.GetValue<string>(), "B", "C"),
@@ -157,7 +158,15 @@ public sealed partial class FakeKingdee : IAsyncDisposable
         List<JsonObject> page;
         lock (rows)
         {
+            // An entry's field (FSalOrderTrace_FCarryBillNo) gives one row per entry, as Kingdee's bill query does.
+            var entryKey = keys.FirstOrDefault(k => k.Contains('_', StringComparison.Ordinal));
             page = [.. rows.Where(r => !filter.Success || r[filter.Groups[1].Value]?.ToString() == filter.Groups[2].Value.Replace("''", "'", StringComparison.Ordinal))
+                .SelectMany(r => entryKey is null ? [r] : (r[entryKey.Split('_')[0]]?.AsArray() ?? []).Select(e =>
+                {
+                    var flat = (JsonObject)r.DeepClone();
+                    flat[entryKey] = e![entryKey.Split('_')[1]]?.DeepClone();
+                    return flat;
+                }).DefaultIfEmpty(r))
                 .Skip(start).Take(limit)];
         }
 
@@ -218,6 +227,45 @@ public sealed partial class FakeKingdee : IAsyncDisposable
                     ["Id"] = id, ["Number"] = billNo, ["NeedReturnData"] = new JsonArray(new JsonObject { ["FBillNo"] = billNo }),
                 },
             });
+        }
+    }
+
+    /// <summary>A Save of an existing bill by FID: the NeedUpDateFields entries are appended (IsDeleteEntry false), nothing else changes.</summary>
+    private IResult Update(string form, string fid, JsonObject data)
+    {
+        var orders = Forms[form];
+        lock (orders)
+        {
+            var bill = orders.FirstOrDefault(o => o["FID"]?.ToString() == fid);
+            if (bill is null)
+            {
+                return Status(false, 10, $"单据 FID {fid} 不存在");
+            }
+
+            var fields = data["NeedUpDateFields"]?.AsArray().Select(f => f!.GetValue<string>()).ToHashSet() ?? [];
+            foreach (var (key, value) in data["Model"]!.AsObject())
+            {
+                if (key == "FID" || !fields.Contains(key))
+                {
+                    continue;
+                }
+
+                if (value is JsonArray entries && data["IsDeleteEntry"]?.GetValue<bool>() == false)
+                {
+                    var existing = bill[key] as JsonArray ?? [];
+                    bill[key] = existing;
+                    foreach (var entry in entries)
+                    {
+                        existing.Add(entry!.DeepClone());
+                    }
+                }
+                else
+                {
+                    bill[key] = value?.DeepClone();
+                }
+            }
+
+            return Results.Json(new JsonObject { ["Result"] = new JsonObject { ["ResponseStatus"] = new JsonObject { ["IsSuccess"] = true, ["Errors"] = new JsonArray(), ["SuccessEntitys"] = new JsonArray(new JsonObject { ["Id"] = fid, ["Number"] = bill["FBillNo"]!.DeepClone(), ["DIndex"] = 0 }) }, ["Id"] = fid, ["Number"] = bill["FBillNo"]!.DeepClone() } });
         }
     }
 

@@ -30,6 +30,63 @@ public sealed class FakeZoho : IAsyncDisposable
         _app.MapGet("/crm/v8/{module}/{id}", GetOneAsync);
         _app.MapPut("/crm/v8/{module}/{id}", UpdateAsync);
         _app.MapPost("/crm/v8/{module}/upsert", UpsertAsync);
+        _app.MapPost("/crm/v8/actions/watch", WatchAsync);
+    }
+
+    /// <summary>The If-Modified-Since of each list call that carried one.</summary>
+    public ConcurrentQueue<(string Module, DateTimeOffset Since)> SinceQueries { get; } = new();
+
+    /// <summary>The notification channels registered with actions/watch, by channel id.</summary>
+    public ConcurrentDictionary<string, JsonObject> Channels { get; } = new();
+
+    /// <summary>The notification Zoho would post to a channel's notify_url (ids only, the token echoed).</summary>
+    public JsonObject Notification(string channelId, string module, string operation, params string[] ids)
+    {
+        var channel = Channels[channelId];
+        return new JsonObject
+        {
+            ["server_time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ["module"] = module, ["resource_uri"] = $"{Url}/crm/v8/{module}",
+            ["ids"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]), ["operation"] = operation, ["channel_id"] = channelId, ["token"] = channel["token"]!.GetValue<string>(),
+            ["affected_fields"] = new JsonArray(), ["query_params"] = new JsonObject(),
+        };
+    }
+
+    private async Task<IResult> WatchAsync(HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
+        var results = new JsonArray();
+        foreach (var item in body["watch"]?.AsArray() ?? [])
+        {
+            var channel = (JsonObject)item!.DeepClone();
+            if (channel["channel_id"] is null || channel["notify_url"] is null || channel["token"]?.GetValue<string>() is not { Length: > 0 and <= 256 }
+                || channel["events"] is not JsonArray { Count: > 0 and <= 50 })
+            {
+                return Error(400, "MANDATORY_NOT_FOUND", "channel_id, events, notify_url and token are required");
+            }
+
+            var expiry = DateTimeOffset.Parse(channel["channel_expiry"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            if (expiry > DateTimeOffset.UtcNow.AddDays(7))
+            {
+                return Error(400, "INVALID_DATA", "channel_expiry is at most one week ahead");
+            }
+
+            Channels[channel["channel_id"]!.GetValue<string>()] = channel;
+            results.Add(new JsonObject
+            {
+                ["code"] = "SUCCESS", ["status"] = "success", ["message"] = "Successfully subscribed for actions-watch of the given module",
+                ["details"] = new JsonObject { ["events"] = new JsonArray([.. channel["events"]!.AsArray().Select(e => (JsonNode)new JsonObject
+                {
+                    ["channel_expiry"] = channel["channel_expiry"]!.GetValue<string>(), ["resource_name"] = e!.GetValue<string>().Split('.')[0], ["channel_id"] = channel["channel_id"]!.GetValue<string>(),
+                })]) },
+            });
+        }
+
+        return Results.Json(new JsonObject { ["watch"] = results }, statusCode: 201);
     }
 
     public string Url => _app.Urls.First();
@@ -234,6 +291,25 @@ public sealed class FakeZoho : IAsyncDisposable
         if (!Modules.TryGetValue(module, out var records))
         {
             return Error(400, "INVALID_MODULE", "the module name given seems to be invalid");
+        }
+
+        if (request.Headers.IfModifiedSince.Count > 0)
+        {
+            // Only records modified after the header's instant (ISO 8601, as Zoho takes it); 304 when none.
+            var since = DateTimeOffset.Parse(request.Headers.IfModifiedSince.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            List<JsonObject> changed;
+            lock (records)
+            {
+                changed = [.. records.Where(r => r["Modified_Time"] is JsonValue v && DateTimeOffset.Parse(v.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > since)];
+            }
+
+            records = changed;
+
+            SinceQueries.Enqueue((module, since));
+            if (records.Count == 0)
+            {
+                return Results.StatusCode(304);
+            }
         }
 
         var perPage = int.TryParse(request.Query["per_page"], out var p) ? Math.Clamp(p, 1, 200) : 200;

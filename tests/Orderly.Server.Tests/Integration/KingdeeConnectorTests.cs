@@ -56,6 +56,8 @@ public abstract class KingdeeConnectorTests(ConnectorApp app)
         Assert.Equal(0, kd.Logins);
         var customer = await app.WithDbAsync(db => db.Customers.Where(c => c.Code == $"{tag}-C1").Select(c => c.Id).SingleAsync());
         var product = await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-M2").Select(p => p.Id).SingleAsync());
+        var data = new TestData(admin);
+        await data.ReceiveAsync(await data.WarehouseAsync(), product, 10);
         // The look-up for an existing bill meets the call limit, then passes; the Save is committed and its answer lost.
         foreach (var fault in new[] { "limit", "pass", "save-then-500" })
         {
@@ -76,6 +78,16 @@ public abstract class KingdeeConnectorTests(ConnectorApp app)
         Assert.Equal([SyncOutcome.Failed, SyncOutcome.Created], log.Select(e => e.Outcome));
         Assert.Contains("KingdeeMsgCode11", log[0].Message, StringComparison.Ordinal);
         Assert.Equal(0, kd.Logins);
+
+        // The shipment's carrier and tracking number go back to the bill's logistics trace, once, through a lost answer.
+        kd.Faults.Enqueue("500");
+        var lineId = placed["lines"]![0]!["id"]!.GetValue<Guid>();
+        (await admin.PostAsync($"/api/orders/{id}/shipments", new { lines = new[] { new { lineId, quantity = 6 } }, carrier = "顺丰", trackingNumber = "SF1234567890123" }))
+            .Expect(HttpStatusCode.Created);
+        await ConnectorApp.EventuallyAsync(async () => await app.EventStateAsync(id, "OrderShipped") == OutboxState.Done, "the tracking number written to Kingdee");
+        var trace = Assert.Single(bill["FSalOrderTrace"]!.AsArray())!;
+        Assert.Equal(("SF", "SF1234567890123"), (trace["FLogComId"]!["FCode"].Str(), trace["FCarryBillNo"].Str()));
+        Assert.Equal(("C", $"{tag}-C1"), (bill["FDocumentStatus"].Str(), bill["FCustId"]!["FNumber"].Str()));
     }
 
     [Fact]

@@ -45,3 +45,17 @@ public sealed class SyncLogEntryConfiguration : IEntityTypeConfiguration<SyncLog
         builder.HasIndex(e => new { e.Connector, e.Id });
     }
 }
+
+public sealed class ConnectorPushConfiguration : IEntityTypeConfiguration<ConnectorPush>
+{
+    public void Configure(EntityTypeBuilder<ConnectorPush> builder)
+    {
+        builder.ToTable("connector_pushes");
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Connector).HasMaxLength(20);
+        builder.Property(p => p.EventId).HasMaxLength(ConnectorPush.EventIdMaxLength);
+        builder.Property(p => p.ObjectType).HasMaxLength(40);
+        builder.Property(p => p.ExternalIds).HasMaxLength(ConnectorPush.ExternalIdsMaxLength);
+        builder.HasIndex(p => new { p.Connector, p.EventId }).IsUnique();
+    }
+}

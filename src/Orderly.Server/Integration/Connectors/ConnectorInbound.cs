@@ -35,32 +35,47 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
         public int Failed { get; set; }
     }
 
-    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct)
+    /// <summary>How far a cursor stays behind the start of the sweep that set it (the vendor's clock may run behind ours).</summary>
+    public static readonly TimeSpan CursorOverlap = TimeSpan.FromMinutes(2);
+
+    /// <param name="only">One object type (a vendor push named it) instead of every object the connector brings in.</param>
+    /// <param name="cursors">
+    /// Per object type, list only what changed since then (absent: everything); each object swept to the end sets its
+    /// entry to the sweep's start less <see cref="CursorOverlap"/>.
+    /// </param>
+    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct, string? only = null, Dictionary<string, DateTimeOffset>? cursors = null)
     {
         var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), client.Kind, client.Settings);
         var settings = client.Settings;
         var stage = "run";
         try
         {
-            if (settings.ProductsIn)
+            if (settings.ProductsIn && only is null or Product)
             {
                 stage = Product;
+                var started = Since(client, cursors, stage);
                 await SweepAsync(client.ProductsAsync(ct), run, ApplyProductsAsync, ct);
+                Reached(cursors, stage, started);
             }
 
-            if (settings.AccountsIn)
+            if (settings.AccountsIn && only is null or Customer)
             {
                 stage = Customer;
+                var started = Since(client, cursors, stage);
                 await SweepAsync(client.CustomersAsync(ct), run, ApplyCustomersAsync, ct);
+                Reached(cursors, stage, started);
             }
 
-            if (settings.SalesOrdersIn)
+            if (settings.SalesOrdersIn && only is null or SalesOrder)
             {
                 stage = SalesOrder;
+                var started = Since(client, cursors, stage);
                 await foreach (var order in client.OrdersAsync((id, token) => IsLinkedAsync(client.Kind, id, token), ct))
                 {
                     await ApplyOrderAsync(client, order, run, ct);
                 }
+
+                Reached(cursors, stage, started);
             }
         }
         catch (ConnectorException e)
@@ -76,6 +91,20 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
         }
 
         return new SyncResult(run.Id, run.Created, run.Updated, run.Unchanged, run.Failed);
+    }
+
+    private DateTimeOffset Since(IConnectorClient client, Dictionary<string, DateTimeOffset>? cursors, string objectType)
+    {
+        client.ModifiedSince = cursors is not null && cursors.TryGetValue(objectType, out var since) ? since : null;
+        return time.GetUtcNow();
+    }
+
+    private static void Reached(Dictionary<string, DateTimeOffset>? cursors, string objectType, DateTimeOffset started)
+    {
+        if (cursors is not null)
+        {
+            cursors[objectType] = started - CursorOverlap;
+        }
     }
 
     /// <summary>Reads the vendor's records page by page and applies each page in one unit of work with its log entries.</summary>

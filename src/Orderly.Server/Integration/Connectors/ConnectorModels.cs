@@ -63,6 +63,12 @@ public interface IConnectorClient
 {
     string Kind { get; }
 
+    /// <summary>
+    /// When set, the next listing asks the vendor only for records changed since then (the sync's cursor); vendors whose
+    /// API has no such filter ignore it and list everything (the fingerprints still skip what did not change).
+    /// </summary>
+    DateTimeOffset? ModifiedSince { get; set; }
+
     IConnectorSettings Settings { get; }
 
     /// <summary>A cheap authenticated call.</summary>

@@ -11,11 +11,13 @@ using Orderly.Server.Infrastructure;
 namespace Orderly.Server.Integration;
 
 /// <param name="Settings">The connector's own settings (see docs/integrations.md for each kind's fields); never its secrets.</param>
-public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, JsonObject? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt);
+/// <param name="SyncEveryMinutes">How often the scheduled inbound sync polls; null when it only syncs on demand and on pushes.</param>
+public sealed record ConnectorDto(string Kind, bool Enabled, bool Available, JsonObject? Settings, IReadOnlyList<string> SecretsSet, DateTimeOffset? LastSyncAt, int? SyncEveryMinutes = null);
 
 /// <param name="Settings">The kind's settings object (fields per kind in docs/integrations.md); unknown fields are refused.</param>
 /// <param name="Secrets">Merged into the stored secrets: a key sent empty is removed, a key left out is kept.</param>
-public sealed record ConnectorRequest(bool Enabled, JsonObject? Settings = null, Dictionary<string, string>? Secrets = null);
+/// <param name="SyncEveryMinutes">The poll schedule in minutes (1 to 10080); 0 turns it off; left out, it is kept.</param>
+public sealed record ConnectorRequest(bool Enabled, JsonObject? Settings = null, Dictionary<string, string>? Secrets = null, int? SyncEveryMinutes = null);
 
 public sealed record SyncResult(Guid RunId, int Created, int Updated, int Unchanged, int Failed);
 
@@ -53,6 +55,11 @@ public sealed class ConnectorService(
             settingsJson = JsonSerializer.Serialize(settings, settings.GetType(), VendorJson.Options);
         }
 
+        if (request.SyncEveryMinutes is < 0 or > 10_080)
+        {
+            throw new RuleViolationException("syncEveryMinutes", "OutOfRange", "syncEveryMinutes is 1 to 10080 (a week), or 0 for no schedule.");
+        }
+
         var config = await writes.RunAsync(async token =>
         {
             var config = await db.Set<ConnectorConfig>().FirstOrDefaultAsync(c => c.Kind == kind, token);
@@ -63,6 +70,10 @@ public sealed class ConnectorService(
             }
 
             config.Enabled = request.Enabled;
+            if (request.SyncEveryMinutes is { } every)
+            {
+                config.SyncEveryMinutes = every == 0 ? null : every;
+            }
             if (settingsJson is not null)
             {
                 config.SettingsJson = settingsJson;
@@ -123,8 +134,12 @@ public sealed class ConnectorService(
             .Select(e => new SyncLogDto(e.Id, e.RunId, e.Direction, e.ObjectType, e.ExternalId, e.LocalId, e.Outcome.ToString(), e.Message, e.At)).ToListAsync(ct);
     }
 
-    /// <summary>One inbound sweep of every object the connector brings in.</summary>
-    public async Task<SyncResult> SyncAsync(string kind, CancellationToken ct)
+    /// <summary>
+    /// One inbound sweep of every object the connector brings in (or of <paramref name="only"/> that one). A full sweep
+    /// (on demand) reads everything; an incremental one (the schedule, the vendor's pushes) reads only what changed since
+    /// the stored cursors. Both move the cursors of the objects they swept to the end.
+    /// </summary>
+    public async Task<SyncResult> SyncAsync(string kind, CancellationToken ct, string? only = null, bool incremental = false)
     {
         var config = await ConfigAsync(kind, ct);
         if (!config.Enabled)
@@ -132,11 +147,27 @@ public sealed class ConnectorService(
             throw new ConflictException("ConnectorDisabled", $"The {kind} connector is disabled.");
         }
 
-        var result = await inbound.RunAsync(Client(config), ct);
+        var stored = Cursors(config.CursorsJson);
+        var cursors = incremental ? new Dictionary<string, DateTimeOffset>(stored) : [];
+        var result = await inbound.RunAsync(Client(config), ct, only, cursors);
         await writes.RunAsync(async token =>
         {
             var fresh = await db.Set<ConnectorConfig>().FirstAsync(c => c.Kind == kind, token);
-            fresh.LastSyncAt = time.GetUtcNow();
+            var merged = Cursors(fresh.CursorsJson);
+            foreach (var (objectType, at) in cursors)
+            {
+                // Never move a cursor back: a slower run that started earlier may finish after a later one.
+                if (!merged.TryGetValue(objectType, out var was) || was < at)
+                {
+                    merged[objectType] = at;
+                }
+            }
+
+            fresh.CursorsJson = JsonSerializer.Serialize(merged, VendorJson.Options);
+            if (only is null)
+            {
+                fresh.LastSyncAt = time.GetUtcNow();
+            }
         }, ct);
         return result;
     }
@@ -147,6 +178,16 @@ public sealed class ConnectorService(
         var config = await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct);
         return config is { Enabled: true } ? Client(config) : null;
     }
+
+    /// <summary>What a vendor push is checked against: whether the connector is enabled, its settings and its secrets (null when not configured).</summary>
+    public async Task<(bool Enabled, IConnectorSettings Settings, IReadOnlyDictionary<string, string> Secrets)?> PushConfigAsync(string kind, CancellationToken ct)
+    {
+        var config = await db.Set<ConnectorConfig>().AsNoTracking().FirstOrDefaultAsync(c => c.Kind == kind, ct);
+        return config is null ? null : (config.Enabled, ParseSettings(kind, config.SettingsJson, "settings"), Secrets(config));
+    }
+
+    /// <summary>The connector's client whatever its state (for the Zoho notification registration).</summary>
+    public async Task<IConnectorClient> ClientAsync(string kind, CancellationToken ct) => Client(await ConfigAsync(kind, ct));
 
     private IConnectorClient Client(ConnectorConfig config)
     {
@@ -201,6 +242,45 @@ public sealed class ConnectorService(
             ?? throw new ConflictException("ConnectorNotConfigured", $"Configure the {kind} connector first (PUT /api/connectors/{kind}).");
     }
 
+    private static Dictionary<string, DateTimeOffset> Cursors(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(json, VendorJson.Options) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The scheduled poll: an incremental sync of each enabled connector whose schedule is due; one connector failing
+    /// (the vendor down) is logged and leaves the others to run.
+    /// </summary>
+    public async Task<int> RunDueAsync(ILogger log, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var configs = await db.Set<ConnectorConfig>().AsNoTracking().Where(c => c.Enabled && c.SyncEveryMinutes != null).ToListAsync(ct);
+        var ran = 0;
+        foreach (var config in configs.Where(c => c.LastSyncAt is not { } last || last.AddMinutes(c.SyncEveryMinutes!.Value) <= now.AddSeconds(20)))
+        {
+            try
+            {
+                var result = await SyncAsync(config.Kind, ct, incremental: true);
+                ran++;
+                log.LogInformation("Scheduled sync of {Connector}: {Created} created, {Updated} updated, {Failed} failed", config.Kind, result.Created, result.Updated, result.Failed);
+            }
+            catch (Exception e) when (e is ConnectorException or HttpRequestException or ConflictException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                db.ChangeTracker.Clear();
+                log.LogWarning("Scheduled sync of {Connector} failed: {Reason}", config.Kind, e.Message);
+            }
+        }
+
+        return ran;
+    }
+
     private Dictionary<string, string> Secrets(ConnectorConfig config) =>
         config.ProtectedSecrets is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(config.ProtectedSecrets), VendorJson.Options) ?? [];
 
@@ -208,7 +288,7 @@ public sealed class ConnectorService(
     {
         var settings = ParseSettings(kind, config?.SettingsJson ?? "{}", "settings");
         return new ConnectorDto(kind, config?.Enabled ?? false, IsAvailable(kind), JsonSerializer.SerializeToNode(settings, settings.GetType(), VendorJson.Options)!.AsObject(),
-            config is null ? [] : [.. Secrets(config).Keys.Order()], config?.LastSyncAt);
+            config is null ? [] : [.. Secrets(config).Keys.Order()], config?.LastSyncAt, config?.SyncEveryMinutes);
     }
 
     private static void CheckKind(string kind)

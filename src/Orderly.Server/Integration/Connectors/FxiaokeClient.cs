@@ -46,6 +46,8 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
 
     public string Kind => Domain.Integration.ConnectorKinds.Fxiaoke;
 
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     private string Api => settings.ApiUrl.TrimEnd('/');
@@ -127,6 +129,12 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
     /// <summary>Every record of an object, <c>limit</c> at a time, oldest change first.</summary>
     public async IAsyncEnumerable<JsonElement> QueryAsync(string apiName, JsonArray? filters, [EnumeratorCancellation] CancellationToken ct)
     {
+        if (filters is null && ModifiedSince is { } since)
+        {
+            // Only what changed since the cursor (epoch milliseconds, as Fxiaoke stores last_modified_time).
+            filters = new JsonArray(new JsonObject { ["field_name"] = "last_modified_time", ["field_values"] = new JsonArray(since.ToUnixTimeMilliseconds()), ["operator"] = "GT" });
+        }
+
         var limit = settings.PageSize;
         for (var offset = 0; ; offset += limit)
         {
@@ -363,6 +371,7 @@ public static class FxiaokeSignature
 
     public static bool Verify(string token, string timeStamp, string nonce, string content, string sig, DateTimeOffset now, TimeSpan window) =>
         long.TryParse(timeStamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        && ms is > 0 and < 253_402_300_799_999
         && (now - DateTimeOffset.FromUnixTimeMilliseconds(ms)).Duration() <= window
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(token, timeStamp, nonce, content)), Encoding.ASCII.GetBytes(sig));
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(token, timeStamp, nonce, content)), Encoding.UTF8.GetBytes(sig));
 }

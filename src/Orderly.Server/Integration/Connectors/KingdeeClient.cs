@@ -40,6 +40,9 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
 
     public string Kind => Domain.Integration.ConnectorKinds.Kingdee;
 
+    /// <summary>Not used: the bill queries list every record and the fingerprints skip the unchanged ones.</summary>
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     private string Server => (settings.ServerUrl ?? throw new ConnectorException("NotConfigured", "Set the Kingdee serverUrl.")).TrimEnd('/');
@@ -234,6 +237,12 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
 
     public async Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct)
     {
+        if (push.Event == "OrderShipped" && push.ExternalId is not null && !string.IsNullOrWhiteSpace(push.TrackingNumber))
+        {
+            await WriteTrackingAsync(push, ct);
+            return null;
+        }
+
         if (push.Event != "OrderConfirmed" || push.ExternalId is not null)
         {
             return null;
@@ -272,6 +281,42 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// A shipment's carrier and tracking number back to the sales order's logistics trace (<c>FSalOrderTrace</c>:
+    /// <c>FLogComId.FCode</c> + <c>FCarryBillNo</c>, integrations.md B1), by a Save of the bill's <c>FID</c> that
+    /// updates only those fields and keeps the other entries. A tracking number the bill carries already is not
+    /// written again, so a repeated event adds no second trace line.
+    /// </summary>
+    private async Task WriteTrackingAsync(OrderPush push, CancellationToken ct)
+    {
+        var tracking = push.TrackingNumber!.Trim();
+        if (!long.TryParse(push.ExternalId, NumberStyles.None, CultureInfo.InvariantCulture, out var fid))
+        {
+            throw new ConnectorException("KingdeeBadLink", $"Order {push.Number} is linked to Kingdee bill '{push.ExternalId}', which is not an FID.", permanent: true);
+        }
+
+        await foreach (var row in QueryAsync("SAL_SaleOrder", "FID,FSalOrderTrace_FCarryBillNo", $"FID='{fid.ToString(CultureInfo.InvariantCulture)}'", null, ct))
+        {
+            if (Cell(row, 1) == tracking)
+            {
+                return;
+            }
+        }
+
+        var carrier = Domain.Logistics.Carriers.Find(push.Carrier)?.Code ?? push.Carrier?.Trim() ?? "";
+        var data = new JsonObject
+        {
+            ["NeedUpDateFields"] = new JsonArray("FSalOrderTrace", "FLogComId", "FCarryBillNo"), ["NeedReturnFields"] = new JsonArray("FBillNo"),
+            ["IsDeleteEntry"] = false, ["IsVerifyBaseDataField"] = false, ["ValidateFlag"] = true, ["NumberSearch"] = true,
+            ["Model"] = new JsonObject
+            {
+                ["FID"] = fid,
+                ["FSalOrderTrace"] = new JsonArray(new JsonObject { ["FLogComId"] = new JsonObject { ["FCode"] = carrier }, ["FCarryBillNo"] = tracking }),
+            },
+        };
+        (await CallAsync("DynamicFormService.Save", new JsonObject { ["formid"] = "SAL_SaleOrder", ["data"] = data }, ct)).Dispose();
     }
 
     private JsonObject SaveData(OrderPush push)

@@ -41,6 +41,9 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
 
     public string Kind => Domain.Integration.ConnectorKinds.Yonyou;
 
+    /// <summary>Not used: the list calls page through every record and the fingerprints skip the unchanged ones.</summary>
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     private string Gateway => (settings.GatewayUrl ?? throw new ConnectorException("NotConfigured", "Set the Yonyou gatewayUrl.")).TrimEnd('/');
@@ -239,4 +242,11 @@ public static class YonyouSignature
         return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
 #pragma warning restore CA5350
     }
+
+    /// <summary>Checks an event push's signature and that its timestamp (ms) is within the window of now.</summary>
+    public static bool VerifyEvent(string appSecret, string timestamp, string nonce, string encrypt, string msgSignature, DateTimeOffset now, TimeSpan window) =>
+        long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+        && ms is > 0 and < 253_402_300_799_999
+        && (now - DateTimeOffset.FromUnixTimeMilliseconds(ms)).Duration() <= window
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(EventSignature(appSecret, timestamp, nonce, encrypt)), Encoding.UTF8.GetBytes(msgSignature));
 }

@@ -78,6 +78,8 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
 
     public string Kind => Domain.Integration.ConnectorKinds.ZohoCrm;
 
+    public DateTimeOffset? ModifiedSince { get; set; }
+
     public IConnectorSettings Settings => settings;
 
     public async Task<string> TokenAsync(string? rejected, CancellationToken ct)
@@ -136,6 +138,39 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         }
     }
 
+    /// <summary>
+    /// Registers Orderly's notification channel (<c>POST /crm/v8/actions/watch</c>, integrations.md A1): the events,
+    /// where to post them, the token Zoho echoes back and the expiry (at most a week ahead). Returns the channel id.
+    /// </summary>
+    public async Task<string> WatchAsync(string notifyUrl, string token, IReadOnlyList<string> events, DateTimeOffset expiry, CancellationToken ct)
+    {
+        // One channel per tenant, its id fixed so registering again replaces it.
+        const string channelId = "1000000068001";
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["watch"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["channel_id"] = channelId,
+                ["events"] = new System.Text.Json.Nodes.JsonArray([.. events.Select(e => (System.Text.Json.Nodes.JsonNode)e)]),
+                ["notify_url"] = notifyUrl,
+                ["token"] = token,
+                ["channel_expiry"] = expiry.ToOffset(TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
+            }),
+        };
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.Api}/crm/v8/actions/watch")
+        {
+            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        }, ct);
+        using var doc = await ParseAsync(response, "Zoho", ct);
+        var result = doc.RootElement.TryGetProperty("watch", out var w) && w.ValueKind == JsonValueKind.Array && w.GetArrayLength() > 0 ? w[0] : default;
+        if (!response.IsSuccessStatusCode || Str(result, "status") != "success")
+        {
+            throw new ConnectorException("ZohoWatchRefused", $"Zoho refused the notification channel: {(int)response.StatusCode} {Str(result, "code") ?? Str(doc.RootElement, "code")} {Str(result, "message") ?? Str(doc.RootElement, "message")}");
+        }
+
+        return channelId;
+    }
+
     /// <summary>Every record of a module: <c>page</c> for the first pages, then <c>page_token</c> as Zoho requires past 2,000 records.</summary>
     public async IAsyncEnumerable<JsonElement> ListAsync(string module, string fields, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -145,8 +180,19 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         {
             var url = $"{settings.Api}/crm/v8/{module}?fields={Uri.EscapeDataString(fields)}&per_page={settings.PerPage}&sort_by=id&sort_order=asc"
                       + (pageToken is null ? $"&page={page}" : $"&page_token={Uri.EscapeDataString(pageToken)}");
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
-            if (response.StatusCode == HttpStatusCode.NoContent)
+            var since = ModifiedSince;
+            using var response = await SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (since is { } s)
+                {
+                    // Only what changed since the cursor; Zoho answers 304 when nothing did.
+                    request.Headers.TryAddWithoutValidation("If-Modified-Since", s.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                return request;
+            }, ct);
+            if (response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified)
             {
                 yield break;
             }

@@ -1963,6 +1963,10 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("settings_json");
 
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("sync_every_minutes");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -1976,6 +1980,46 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasName("pk_connector_configs");
 
                     b.ToTable("connector_configs", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorPush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_ids");
+
+                    b.Property<string>("ObjectType")
+                        .HasColumnType("text")
+                        .HasColumnName("object_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_pushes");
+
+                    b.HasIndex("Connector", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_pushes_connector_event_id");
+
+                    b.ToTable("connector_pushes", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>

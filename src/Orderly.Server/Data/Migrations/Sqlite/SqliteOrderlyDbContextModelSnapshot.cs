@@ -2031,6 +2031,10 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("settings_json");
 
+                    b.Property<int?>("SyncEveryMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sync_every_minutes");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -2044,6 +2048,50 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasName("pk_connector_configs");
 
                     b.ToTable("connector_configs", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorPush", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_ids");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_pushes");
+
+                    b.HasIndex("Connector", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_pushes_connector_event_id");
+
+                    b.ToTable("connector_pushes", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>

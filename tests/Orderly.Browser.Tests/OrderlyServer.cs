@@ -95,6 +95,8 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         await page.Locator("h1").First.WaitForAsync();
+        // The page is prerendered: a click on a button (the language switch) before the circuit attached is lost.
+        await Ui.InteractiveAsync(page);
         return page;
     }
 

@@ -31,6 +31,8 @@ public sealed class AccessibilityTests(OrderlyServer server)
     [InlineData("/warehouses", "[data-testid=warehouses-table] tbody tr", "warehouse@orderly.local", "en-US")]
     [InlineData("/allocation/reallocation", "[data-testid=moves-table]", "manager@orderly.local", "en-US")]
     [InlineData("/admin/users", "[data-testid=users-table] tbody tr", "admin@orderly.local", "en-US")]
+    [InlineData("/integration/imports", "[data-testid=import-kind]", "admin@orderly.local", "en-US")]
+    [InlineData("/integration/connectors", "[data-testid=connector-zoho-crm]", "admin@orderly.local", "en-US")]
     [InlineData("/", "[data-testid=revenue-chart]", "manager@orderly.local", "zh-CN")]
     [InlineData("/orders", "[data-testid=orders-table] tbody tr", "manager@orderly.local", "zh-CN")]
     [InlineData("/orders/new", "[data-testid=new-line]", "clerk@orderly.local", "zh-CN")]
@@ -46,6 +48,8 @@ public sealed class AccessibilityTests(OrderlyServer server)
     [InlineData("/warehouses", "[data-testid=warehouses-table] tbody tr", "warehouse@orderly.local", "zh-CN")]
     [InlineData("/allocation/reallocation", "[data-testid=moves-table]", "manager@orderly.local", "zh-CN")]
     [InlineData("/admin/users", "[data-testid=users-table] tbody tr", "admin@orderly.local", "zh-CN")]
+    [InlineData("/integration/imports", "[data-testid=import-kind]", "admin@orderly.local", "zh-CN")]
+    [InlineData("/integration/connectors", "[data-testid=connector-zoho-crm]", "admin@orderly.local", "zh-CN")]
     public async Task Pages_HaveNoWcag22AaViolations_InBothLanguages_OnDesktopAndPhone(string path, string ready, string user, string language)
     {
         var page = await server.LoginAsync(user, user.StartsWith("admin", StringComparison.Ordinal) ? OrderlyServer.AdminPassword : null, language);

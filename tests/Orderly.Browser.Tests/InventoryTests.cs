@@ -42,6 +42,8 @@ public sealed partial class InventoryTests(OrderlyServer server)
     [Fact]
     public async Task Warehouse_SendsATransfer_SeesItInTransit_AndReceivesIt()
     {
+        // Other tests order this product from the same demo data: receive what the transfer sends, so it is there.
+        await ReceiveAsync("SH-01", Sku, 5);
         var page = await server.LoginAsync("warehouse@orderly.local");
         await page.GotoAsync("/inventory/transfers");
         await Ui.InteractiveAsync(page);
@@ -67,6 +69,20 @@ public sealed partial class InventoryTests(OrderlyServer server)
         await Ui.SelectAsync(page, "Movement", "Transfer in");
         await Assertions.Expect(page.GetByTestId("ledger-table").Locator("tbody tr").First).ToContainTextAsync(number);
         await page.Context.CloseAsync();
+    }
+
+    private async Task ReceiveAsync(string warehouseCode, string sku, decimal quantity)
+    {
+        using var api = await server.ApiAsync("warehouse@orderly.local");
+        var warehouses = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/warehouses"))!["items"]!.AsArray();
+        var warehouse = (Guid)warehouses.First(w => (string?)w!["code"] == warehouseCode)!["id"]!;
+        var products = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"/api/products?q={sku}"))!["items"]!.AsArray();
+        var product = (Guid)products.First(p => (string?)p!["sku"] == sku)!["id"]!;
+        using var receipt = await api.PostAsync("/api/inventory/receipts", System.Net.Http.Json.JsonContent.Create(new
+        {
+            warehouseId = warehouse, reference = "browser-test", lines = new[] { new { productId = product, quantity } },
+        }));
+        Assert.True(receipt.IsSuccessStatusCode, $"receipt: {(int)receipt.StatusCode} {await receipt.Content.ReadAsStringAsync()}");
     }
 
     [Fact]

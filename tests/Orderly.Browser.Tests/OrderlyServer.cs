@@ -100,6 +100,17 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         return page;
     }
 
+    /// <summary>An HTTP client of the server's API with a bearer token of <paramref name="email"/>, for setting up data.</summary>
+    public async Task<HttpClient> ApiAsync(string email, string? password = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        using var login = await http.PostAsync("/api/auth/token", System.Net.Http.Json.JsonContent.Create(new { email, password = password ?? DemoPassword }));
+        var body = await login.Content.ReadAsStringAsync();
+        Assert.True(login.IsSuccessStatusCode, $"log in as {email}: {(int)login.StatusCode} {body}");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", (string)System.Text.Json.Nodes.JsonNode.Parse(body)!["accessToken"]!);
+        return http;
+    }
+
     /// <summary>Saves a screenshot under test-results/screenshots; with ORDERLY_DOC_SCREENSHOTS=1 also the README's copy in docs/screenshots.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

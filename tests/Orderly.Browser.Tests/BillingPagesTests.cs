@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -17,7 +16,7 @@ public sealed partial class BillingPagesTests(OrderlyServer server)
     [Fact]
     public async Task Finance_InvoicesAShippedOrder_AndRecordsThePaymentThatSettlesIt()
     {
-        var api = await ApiAsync();
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
         var (customerId, code) = await CustomerAsync(api);
         var orderId = await ShippedOrderAsync(api, customerId, quantity: 10, price: 113m);
 
@@ -154,7 +153,7 @@ public sealed partial class BillingPagesTests(OrderlyServer server)
                 return _data;
             }
 
-            var api = await ApiAsync();
+            var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
             var (customerId, _) = await CustomerAsync(api);
             var orderId = await ShippedOrderAsync(api, customerId, quantity: 10, price: 113m, shipped: 6);
             var downPayment = await PostAsync(api, "/api/invoices/down-payments", new { orderId, percent = 10 });
@@ -177,14 +176,6 @@ public sealed partial class BillingPagesTests(OrderlyServer server)
         {
             Once.Release();
         }
-    }
-
-    private async Task<HttpClient> ApiAsync()
-    {
-        var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = await PostAsync(http, "/api/auth/token", new { email = "admin@orderly.local", password = OrderlyServer.AdminPassword });
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)token["accessToken"]!);
-        return http;
     }
 
     private static async Task<(Guid Id, string Code)> CustomerAsync(HttpClient api)

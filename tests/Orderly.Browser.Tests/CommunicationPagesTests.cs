@@ -1,6 +1,5 @@
 // Request bodies in tests are literal arrays, built once per call.
 #pragma warning disable CA1861
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -17,7 +16,7 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     [Fact]
     public async Task OrderTimeline_LogsACall_AndAddsATaskThatMyTasksShows()
     {
-        var api = await ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
         var tag = Tag();
         var (customerId, _) = await CustomerAsync(api, tag);
         var orderId = await OrderAsync(api, customerId, deliver: false);
@@ -47,9 +46,9 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     [Fact]
     public async Task Bell_CountsANewNotice_AndMutedKindsSavedOnThePreferencesPage_StayOut()
     {
-        var admin = await ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
-        var clerkApi = await ApiAsync("clerk@orderly.local", OrderlyServer.DemoPassword);
-        var managerApi = await ApiAsync("manager@orderly.local", OrderlyServer.DemoPassword);
+        var admin = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var clerkApi = await server.ApiAsync("clerk@orderly.local", OrderlyServer.DemoPassword);
+        var managerApi = await server.ApiAsync("manager@orderly.local", OrderlyServer.DemoPassword);
         var tag = Tag();
         var (customerId, _) = await CustomerAsync(admin, tag);
 
@@ -130,7 +129,7 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     [Fact]
     public async Task Survey_AnsweredOnAPhone_ThroughItsPublicLink_ShowsInTheSurveyResults()
     {
-        var api = await ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
         var tag = Tag();
         var (customerId, _) = await CustomerAsync(api, tag);
         var orderId = await OrderAsync(api, customerId, deliver: true);
@@ -164,7 +163,7 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     [InlineData("zh-CN")]
     public async Task CommunicationPages_HaveNoAxeViolations_WideAndAtPhoneSize(string language)
     {
-        var api = await ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
         var tag = Tag();
         var (customerId, _) = await CustomerAsync(api, tag);
         var orderId = await OrderAsync(api, customerId, deliver: true);
@@ -223,14 +222,6 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     }
 
     private static string Tag() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-
-    private async Task<HttpClient> ApiAsync(string email, string password)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = await PostAsync(http, "/api/auth/token", new { email, password });
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)token["accessToken"]!);
-        return http;
-    }
 
     private static async Task<Guid> MyIdAsync(HttpClient api)
     {

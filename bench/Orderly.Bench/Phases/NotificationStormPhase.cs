@@ -233,19 +233,12 @@ public sealed class NotificationStormPhase : IPhase
         public static RobotFake Start()
         {
             var fake = new RobotFake();
-            var port = FreePort();
+            var port = ServerProcess.FreePort();
             fake.Url = $"http://127.0.0.1:{port}/";
             fake._listener.Prefixes.Add(fake.Url);
             fake._listener.Start();
             _ = fake.ServeAsync();
             return fake;
-        }
-
-        private static int FreePort()
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
         private async Task ServeAsync()

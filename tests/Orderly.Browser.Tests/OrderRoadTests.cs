@@ -71,6 +71,9 @@ public sealed partial class OrderRoadTests(OrderlyServer server)
         var rep1 = await server.LoginAsync("rep1@orderly.local");
         await rep1.GotoAsync("/orders");
         await Ui.Input(rep1, "order-search").FillAsync(Customer);
+        // The search applies after its debounce and rewrites the URL; a row clicked before that would be the
+        // unfiltered list's, replaced under the pointer.
+        await Assertions.Expect(rep1).ToHaveURLAsync(new Regex("q=" + Customer));
         var first = rep1.GetByTestId("orders-table").Locator("tbody a").First;
         await Assertions.Expect(first).ToBeVisibleAsync();
         await first.ClickAsync();

@@ -157,6 +157,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>Freezes the process (SIGSTOP), so a server measured beside it has the machine to itself: its timers
+    /// and background work stop until <see cref="Resume"/>; connections stay open.</summary>
+    public void Pause() => _ = Kill(_process.Id, 19);
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => _ = Kill(_process.Id, 18);
+
     /// <summary>The crash a power cut or OOM killer would cause: SIGKILL, no shutdown code runs.</summary>
     public async Task KillHardAsync()
     {

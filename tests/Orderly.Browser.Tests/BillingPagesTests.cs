@@ -63,6 +63,66 @@ public sealed partial class BillingPagesTests(OrderlyServer server)
     }
 
     [Fact]
+    public async Task Finance_RecordsTheFapiao_WritesOffWhatIsLeft_AndRefundsTheCustomersCredit()
+    {
+        // The admin records a payment of ¥1,200.00: ¥1,000.00 on the ¥1,130.00 invoice, ¥200.00 left as the customer's credit.
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var (customerId, _) = await CustomerAsync(api);
+        var orderId = await ShippedOrderAsync(api, customerId, quantity: 10, price: 113m);
+        var invoice = (Guid)(await PostAsync(api, "/api/invoices", new { orderId }))["id"]!;
+        await PostAsync(api, $"/api/invoices/{invoice}/issue", new { });
+        await PostAsync(api, "/api/payments", new
+        {
+            customerId, amount = 1200m, currency = "CNY", method = "BankTransfer", receivedOn = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"),
+            allocations = new[] { new { invoiceId = invoice, amount = 1000m } },
+        });
+
+        var finance = await server.LoginAsync("finance@orderly.local");
+        await finance.GotoAsync($"/invoices/{invoice}");
+        await Assertions.Expect(finance.GetByTestId("invoice-due")).ToHaveTextAsync("CN¥130.00");
+
+        // The fapiao the tax system issued.
+        await finance.GetByTestId("action-fapiao").ClickAsync();
+        await Ui.SelectAsync(finance, "Fapiao", "Special VAT fapiao");
+        await Ui.ReplaceAsync(Ui.Input(finance, "fapiao-number"), "04400123");
+        await finance.GetByTestId("fapiao-save").ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("notice")).ToHaveTextAsync("Fapiao recorded.");
+        await Assertions.Expect(finance.Locator("body")).ToContainTextAsync("Special VAT fapiao · 04400123");
+
+        // More than is due is refused with the reason, and nothing changes.
+        await finance.GetByTestId("action-write-off").ClickAsync();
+        await Ui.ReplaceAsync(Ui.Input(finance, "write-off-amount"), "131");
+        await Ui.ReplaceAsync(Ui.Input(finance, "write-off-reason"), "客户破产");
+        await finance.GetByTestId("write-off-save").ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("error-banner")).ToContainTextAsync("more than what is due");
+        await Assertions.Expect(finance.GetByTestId("invoice-due")).ToHaveTextAsync("CN¥130.00");
+        await Ui.ReplaceAsync(Ui.Input(finance, "write-off-amount"), "130");
+        await finance.GetByTestId("write-off-save").ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("notice")).ToHaveTextAsync("Written off.");
+        await Assertions.Expect(finance.GetByTestId("invoice-due")).ToHaveTextAsync("CN¥0.00");
+        await Assertions.Expect(finance.GetByTestId("invoice-amounts")).ToContainTextAsync("Written off");
+        await Assertions.Expect(finance.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
+
+        // The ¥200.00 credit paid back.
+        await finance.GotoAsync($"/payments?customer={customerId}");
+        await Assertions.Expect(finance.GetByTestId("row-unallocated")).ToHaveTextAsync("CN¥200.00");
+        await finance.GetByTestId("row-refund").ClickAsync();
+        await Assertions.Expect(Ui.Input(finance, "refund-amount")).ToHaveValueAsync("200");
+        await Ui.ReplaceAsync(Ui.Input(finance, "refund-reason"), "客户要求退回余额");
+        await finance.GetByTestId("refund-save").ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("notice")).ToHaveTextAsync("Refund recorded.");
+        await Assertions.Expect(finance.GetByTestId("row-unallocated")).ToHaveTextAsync("CN¥0.00");
+        await Assertions.Expect(finance.GetByTestId("row-refund")).ToHaveCountAsync(0);
+        await finance.Context.CloseAsync();
+
+        var payments = await GetAsync(api, $"/api/payments?customerId={customerId}");
+        Assert.Equal(0m, (decimal)payments["items"]![0]!["unallocated"]!);
+        var written = await GetAsync(api, $"/api/invoices/{invoice}");
+        Assert.Equal(130m, (decimal)written["writtenOff"]!);
+        Assert.Equal("04400123", (string)written["fapiaoNumber"]!);
+    }
+
+    [Fact]
     public async Task Clerk_EntersAQuotation_SendsIt_AndAcceptingItOpensTheNewOrder()
     {
         var clerk = await server.LoginAsync("clerk@orderly.local");

@@ -12,6 +12,7 @@ namespace Orderly.Bench.Phases;
 /// notifications (A: no customer channel and no robot; B: every customer e-mailed on OrderConfirmed through a local SMTP
 /// sink, and a WeCom robot told of every confirmation through a local fake that refuses more than 20 a minute), A B A B;
 /// the throughput ratio B / A says whether notifications slow order entry (they queue; the dispatcher sends behind).
+/// The server not being measured is frozen (SIGSTOP) for the round, so B's queue is sent only during B's own rounds.
 /// Then B's queue: messages sent, pending, and the robot's busiest minute, which must stay within its 20.
 /// </summary>
 public sealed class NotificationStormPhase : IPhase
@@ -59,10 +60,23 @@ public sealed class NotificationStormPhase : IPhase
         var bodiesB = fixtureB.OrderBodies(10_000, run.Options.Seed);
         long confirmedB = 0;
 
+        // Each side is measured with the other frozen: B's dispatcher keeps sending its queue after B's round, and
+        // without the pause that work would run during A's rounds and make A look slower than it is.
         async Task<double> Measure(BenchApi api, byte[][] bodies, string side, bool count)
         {
-            var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
-                async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+            var other = count ? serverA : serverB;
+            other.Pause();
+            LoadResult result;
+            try
+            {
+                result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
+                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token)).Outcome, ct);
+            }
+            finally
+            {
+                other.Resume();
+            }
+
             if (count)
             {
                 Interlocked.Add(ref confirmedB, result.Ok);

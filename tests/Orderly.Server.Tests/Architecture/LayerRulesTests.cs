@@ -248,7 +248,7 @@ public sealed partial class LayerRulesTests
 
     private static string WithoutComments(string source) => Comment().Replace(source, "");
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

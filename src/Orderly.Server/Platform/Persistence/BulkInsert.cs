@@ -27,7 +27,7 @@ public sealed class BulkInsert(AuditMap map, IEnumerable<IInterceptor> intercept
     /// <summary>Fewer than SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.</summary>
     private const int MaxParameters = 30_000;
     private const int MaxRowsPerStatement = 500;
-    private const int SqliteParameters = 240;
+    private const int SqliteParameters = 64;
 
     private readonly AuditInterceptor _audit = interceptors.OfType<AuditInterceptor>().Single();
 
@@ -56,6 +56,10 @@ public sealed class BulkInsert(AuditMap map, IEnumerable<IInterceptor> intercept
 
         var rows = new List<EntityEntry>(entities.Count);
         var audit = new List<EntityEntry>(entities.Count);
+        // Nothing was pending (checked above) and an entry added now holds its values already: a scan of every
+        // tracked entry for changes, which Collect's walk of the tracker would otherwise start, finds nothing.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             foreach (var entity in entities)
@@ -79,6 +83,8 @@ public sealed class BulkInsert(AuditMap map, IEnumerable<IInterceptor> intercept
             {
                 entry.State = EntityState.Detached;
             }
+
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
     }
 

@@ -55,6 +55,7 @@ public sealed class DashboardsPhase : IPhase
         using var duck = DuckDbDashboards.Load(connection.DataSource);
         await AnalysesBench.ForecastAllAsync(run, api, Name, scale, ct);
         await CompareWithDuckDbAsync(run, api, duck, dashboards, DuckDbDashboards.Queries(today.AddDays(-364), today), scale, ct);
+        await ReportProjectionMemoryAsync(run, api, ct);
         await AnalysesBench.MeasureAsync(run, api, duck, AnalysesBench.Entries(today, data.Fixture.Products[3]), Name, scale, ct);
         run.Report.AtMost("P9", worstList.P95, "ms", 20, $"worst list/search p95 ({worstList.Name}) over {scale}, HTTP, one client");
     }
@@ -167,6 +168,31 @@ public sealed class DashboardsPhase : IPhase
         _ => $"{rows[0].Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture))} orders, " +
              $"{rows[1].Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture))} exits",
     };
+
+    /// <summary>
+    /// The memory the dashboards' in-memory sales projection holds after the dashboards ran (gauges on the server's
+    /// <c>/metrics</c>, scraped as the admin): what the exact top lists cost in RAM.
+    /// </summary>
+    private async Task ReportProjectionMemoryAsync(BenchRun run, BenchApi api, CancellationToken ct)
+    {
+        using var answer = await api.Http.GetAsync("/metrics", ct);
+        if (!answer.IsSuccessStatusCode)
+        {
+            run.Report.Line(Name, $"P6 sales projection memory: /metrics answered {(int)answer.StatusCode}");
+            return;
+        }
+
+        var text = await answer.Content.ReadAsStringAsync(ct);
+        double? Gauge(string prefix) => text.Split('\n')
+            .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(l => double.TryParse(l.Split(' ')[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null)
+            .FirstOrDefault(v => v is not null);
+        var bytes = Gauge("orderly_analytics_projection_bytes");
+        var days = Gauge("orderly_analytics_projection_days");
+        run.Report.Line(Name, bytes is null
+            ? "P6 sales projection memory: no orderly_analytics_projection_bytes gauge on /metrics"
+            : $"P6 sales projection memory: {bytes.Value / (1024 * 1024):N2} MiB for {days ?? 0:N0} business days x currency held (top customers/products windows)");
+    }
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
 

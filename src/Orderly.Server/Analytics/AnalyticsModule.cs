@@ -36,6 +36,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.AddOptions<AnalyticsOptions>(AnalyticsOptions.Section);
         capability.AddOptions<ForecastOptions>(ForecastOptions.Section);
         capability.Services.AddSingleton<OrderFacts>();
+        capability.Services.AddSingleton<SalesProjection>();
         capability.Services.AddSingleton<ForecastCache>();
         capability.Services.AddSingleton<InventoryCache>();
         capability.Services.AddScoped<OrdersAnalysis>();

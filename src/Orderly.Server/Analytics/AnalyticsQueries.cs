@@ -8,9 +8,11 @@ namespace Orderly.Server.Analytics;
 
 /// <summary>
 /// The dashboards' numbers, read from the rollups (a few hundred to a few tens of thousands of rows), never a
-/// GROUP BY over the orders and their lines. Periods are business days, both ends included.
+/// GROUP BY over the orders and their lines; the top lists from the rollups' in-memory projection
+/// (<see cref="SalesProjection"/>), with the SQL over the rollups kept as their reference. Periods are business days,
+/// both ends included.
 /// </summary>
-public sealed class AnalyticsQueries(OrderlyDbContext db, BusinessCalendar calendar)
+public sealed class AnalyticsQueries(OrderlyDbContext db, BusinessCalendar calendar, SalesProjection projection)
 {
     public const int MaxDays = 366;
     public const int DefaultDays = 30;
@@ -56,37 +58,59 @@ public sealed class AnalyticsQueries(OrderlyDbContext db, BusinessCalendar calen
     public async Task<TopProductsDto> TopProductsAsync(DateOnly first, DateOnly last, string currency, int limit, CancellationToken ct)
     {
         Currency.DigitsOf(currency);
-        var top = await db.Set<DailyProductSalesRow>().AsNoTracking()
-            .Where(r => r.Day >= first && r.Day <= last && r.Currency == currency)
-            .GroupBy(r => r.ProductId)
-            .Select(g => new { ProductId = g.Key, Quantity = g.Sum(r => r.QuantityThousandths), Minor = g.Sum(r => r.ValueMinor) })
-            .OrderByDescending(x => x.Minor).ThenBy(x => x.ProductId).Take(limit)
-            .ToListAsync(ct);
-        var ids = top.ConvertAll(t => t.ProductId);
+        List<SalesProjection.Total> top;
+        await using (await SalesProjection.SnapshotAsync(db, ct))
+        {
+            top = projection.TopProducts(await projection.DaysAsync(db, first, last, currency, ct), limit);
+        }
+
+        var ids = top.ConvertAll(t => t.Id);
         var names = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Sku, p.Name }).ToDictionaryAsync(p => p.Id, ct);
         return new TopProductsDto(currency, first, last, top.ConvertAll(t => new ProductSalesDto(
-            t.ProductId, names.GetValueOrDefault(t.ProductId)?.Sku ?? "", names.GetValueOrDefault(t.ProductId)?.Name ?? "",
-            Quantity.FromStored(t.Quantity), Amount(t.Minor, currency))));
+            t.Id, names.GetValueOrDefault(t.Id)?.Sku ?? "", names.GetValueOrDefault(t.Id)?.Name ?? "",
+            Quantity.FromStored(t.Count), Amount(t.ValueMinor, currency))));
     }
 
     public async Task<TopCustomersDto> TopCustomersAsync(DateOnly first, DateOnly last, string currency, int limit, IQueryable<Guid>? customers, CancellationToken ct)
     {
         Currency.DigitsOf(currency);
+        List<SalesProjection.Total> top;
+        await using (await SalesProjection.SnapshotAsync(db, ct))
+        {
+            // The rep's customers are read in the same snapshot as the sums.
+            var visible = customers is null ? null : await customers.ToListAsync(ct);
+            top = projection.TopCustomers(await projection.DaysAsync(db, first, last, currency, ct), limit, visible);
+        }
+
+        var ids = top.ConvertAll(t => t.Id);
+        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToDictionaryAsync(c => c.Id, ct);
+        return new TopCustomersDto(currency, first, last, top.ConvertAll(t => new CustomerSalesDto(
+            t.Id, names.GetValueOrDefault(t.Id)?.Code ?? "", names.GetValueOrDefault(t.Id)?.Name ?? "",
+            t.Count, Amount(t.ValueMinor, currency))));
+    }
+
+    /// <summary>The reference for <see cref="TopProductsAsync"/>: the same list as a GROUP BY over the product rollup.</summary>
+    public async Task<List<SalesProjection.Total>> TopProductsBySqlAsync(DateOnly first, DateOnly last, string currency, int limit, CancellationToken ct) =>
+        (await db.Set<DailyProductSalesRow>().AsNoTracking()
+            .Where(r => r.Day >= first && r.Day <= last && r.Currency == currency)
+            .GroupBy(r => r.ProductId)
+            .Select(g => new { ProductId = g.Key, Quantity = g.Sum(r => r.QuantityThousandths), Minor = g.Sum(r => r.ValueMinor) })
+            .OrderByDescending(x => x.Minor).ThenBy(x => x.ProductId).Take(limit)
+            .ToListAsync(ct)).ConvertAll(x => new SalesProjection.Total(x.ProductId, x.Quantity, x.Minor));
+
+    /// <summary>The reference for <see cref="TopCustomersAsync"/>: the same list as a GROUP BY over the customer rollup.</summary>
+    public async Task<List<SalesProjection.Total>> TopCustomersBySqlAsync(DateOnly first, DateOnly last, string currency, int limit, IQueryable<Guid>? customers, CancellationToken ct)
+    {
         var rows = db.Set<DailyCustomerSalesRow>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.Currency == currency);
         if (customers is not null)
         {
             rows = rows.Where(r => customers.Contains(r.CustomerId));
         }
 
-        var top = await rows.GroupBy(r => r.CustomerId)
+        return (await rows.GroupBy(r => r.CustomerId)
             .Select(g => new { CustomerId = g.Key, Orders = g.Sum(r => r.Orders), Minor = g.Sum(r => r.ValueMinor) })
             .OrderByDescending(x => x.Minor).ThenBy(x => x.CustomerId).Take(limit)
-            .ToListAsync(ct);
-        var ids = top.ConvertAll(t => t.CustomerId);
-        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToDictionaryAsync(c => c.Id, ct);
-        return new TopCustomersDto(currency, first, last, top.ConvertAll(t => new CustomerSalesDto(
-            t.CustomerId, names.GetValueOrDefault(t.CustomerId)?.Code ?? "", names.GetValueOrDefault(t.CustomerId)?.Name ?? "",
-            t.Orders, Amount(t.Minor, currency))));
+            .ToListAsync(ct)).ConvertAll(x => new SalesProjection.Total(x.CustomerId, x.Orders, x.Minor));
     }
 
     public async Task<FunnelDto> FunnelAsync(DateOnly first, DateOnly last, CancellationToken ct)

@@ -10,6 +10,7 @@ public sealed class DailySalesRowConfiguration : IEntityTypeConfiguration<DailyS
         builder.ToTable(Rollups.DailySalesTable);
         builder.HasKey(r => new { r.Day, r.Currency, r.Shard });
         builder.Property(r => r.Currency).HasMaxLength(3);
+        builder.Property(r => r.Changes).HasDefaultValue(0L);
     }
 }
 

@@ -30,6 +30,9 @@ public sealed class RollupRebuild(OrderlyDbContext db, BusinessCalendar calendar
     public async Task<RebuildResult> RunAsync(CancellationToken ct)
     {
         var counted = string.Join(", ", Rollups.Counted.Select(s => $"'{s}'"));
+        // The change counters start again above any count a node may have seen (one bump per transaction), so no cached
+        // day of the in-memory projection looks unchanged after a rebuild.
+        var generation = SalesProjection.RebuildGeneration(DateTimeOffset.UtcNow);
         // Table names and status literals are constants of this class, not input.
         var sql = $"""
             DELETE FROM {Rollups.DailySalesTable};
@@ -37,8 +40,8 @@ public sealed class RollupRebuild(OrderlyDbContext db, BusinessCalendar calendar
             DELETE FROM {Rollups.DailyCustomersTable};
             DELETE FROM {Rollups.StatusCountsTable};
             DELETE FROM {Rollups.StageTimesTable};
-            INSERT INTO {Rollups.DailySalesTable} (day, currency, shard, orders, value_minor)
-                SELECT order_date, currency, 0, COUNT(*), SUM(total_minor) FROM sales_orders
+            INSERT INTO {Rollups.DailySalesTable} (day, currency, shard, orders, value_minor, changes)
+                SELECT order_date, currency, 0, COUNT(*), SUM(total_minor), {generation} FROM sales_orders
                 WHERE status IN ({counted}) GROUP BY order_date, currency;
             INSERT INTO {Rollups.DailyCustomersTable} (day, customer_id, currency, orders, value_minor)
                 SELECT order_date, customer_id, currency, COUNT(*), SUM(total_minor) FROM sales_orders

@@ -10,6 +10,13 @@ public sealed class DailySalesRow
     public int Shard { get; private set; }
     public long Orders { get; private set; }
     public long ValueMinor { get; private set; }
+
+    /// <summary>
+    /// How many transactions changed the day's rollups of this currency through this shard: bumped with every change of
+    /// the day's sales, customer or product rows, never lowered (a rebuild starts it again above any count), so a
+    /// reader that sees the same sum over the shards as before knows the day's rows have not changed (<see cref="SalesProjection"/>).
+    /// </summary>
+    public long Changes { get; private set; }
 }
 
 /// <summary>Quantity and value per product, business day and currency of the counted orders.</summary>

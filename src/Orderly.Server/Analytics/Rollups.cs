@@ -110,9 +110,11 @@ public static class Rollups
     {
         var sql = new StringBuilder();
         var parameters = new List<object>();
-        Upsert(sql, parameters, DailySalesTable, ["day", "currency", "shard"], ["orders", "value_minor"],
-            delta.Sales.Where(s => s.Value.Orders != 0 || s.Value.Minor != 0).OrderBy(s => s.Key)
-                .Select(s => new object[] { s.Key.Day, s.Key.Currency, s.Key.Shard, s.Value.Orders, s.Value.Minor }));
+        // Every day and shard whose sales, customer or product rows this save touches gets its change counter bumped,
+        // even when the sums cancel out (one order in, another out): the in-memory projection relies on it.
+        Upsert(sql, parameters, DailySalesTable, ["day", "currency", "shard"], ["orders", "value_minor", "changes"],
+            delta.Sales.OrderBy(s => s.Key)
+                .Select(s => new object[] { s.Key.Day, s.Key.Currency, s.Key.Shard, s.Value.Orders, s.Value.Minor, 1L }));
         Upsert(sql, parameters, DailyCustomersTable, ["day", "customer_id", "currency"], ["orders", "value_minor"],
             delta.Customers.Where(s => s.Value.Orders != 0 || s.Value.Minor != 0).OrderBy(s => s.Key)
                 .Select(s => new object[] { s.Key.Day, s.Key.CustomerId, s.Key.Currency, s.Value.Orders, s.Value.Minor }));

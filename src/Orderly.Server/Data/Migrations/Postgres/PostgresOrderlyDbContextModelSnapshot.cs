@@ -3489,6 +3489,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("shard");
 
+                    b.Property<long>("Changes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("changes");
+
                     b.Property<long>("Orders")
                         .HasColumnType("bigint")
                         .HasColumnName("orders");

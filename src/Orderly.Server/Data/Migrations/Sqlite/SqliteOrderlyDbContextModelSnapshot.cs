@@ -3607,6 +3607,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("shard");
 
+                    b.Property<long>("Changes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("changes");
+
                     b.Property<long>("Orders")
                         .HasColumnType("INTEGER")
                         .HasColumnName("orders");

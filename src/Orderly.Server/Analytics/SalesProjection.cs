@@ -1,0 +1,358 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Data;
+
+namespace Orderly.Server.Analytics;
+
+/// <summary>
+/// An exact in-memory columnar projection of the per-customer and per-product daily rollups, per business day and
+/// currency: for each day, the ordinals of the customers (products) with a rollup row and their orders (quantity) and
+/// value, in flat arrays. A 30-day top list is then a few tens of thousands of array adds and a partial selection.
+/// <para>
+/// Freshness without messaging between nodes: every transaction that changes a day's rollups bumps the change counter
+/// of that day's <see cref="DailySalesRow"/> (one per shard; <see cref="Rollups.ApplyAsync"/>). A read opens one
+/// snapshot (a deferred read transaction on SQLite, REPEATABLE READ on PostgreSQL), reads the sum of the counters of
+/// each day of its window (days x shards rows), and in the same snapshot reloads only the days whose sum differs from
+/// the one the cached day was loaded at (usually today). Counters never go down (a rebuild restarts them above any
+/// count, <see cref="RebuildGeneration"/>), so an equal sum means equal rows: every figure equals a GROUP BY over the
+/// rollups (and so over the orders) in the read's snapshot, whichever node wrote.
+/// </para>
+/// <para>
+/// Memory: about 20 bytes per rollup row kept (an int ordinal and two longs) plus the ordinal dictionaries (about 40
+/// bytes per customer or product ever seen). Days before the newest day read less <see cref="KeepDays"/> are dropped.
+/// At the bench's 1M orders (about 2.7k customers and a few thousand products a day) a year is a few tens of MB.
+/// </para>
+/// </summary>
+public sealed class SalesProjection : IDisposable
+{
+    /// <summary>Days older than the newest day read less this many are evicted (the longest period is 366 days).</summary>
+    public const int KeepDays = 400;
+
+    /// <summary>The signature of a day that has no sales rows (and so no customer or product rows).</summary>
+    private const long NoRows = -1;
+
+    private readonly Meter _meter = new(Infrastructure.Telemetry.OrderlyMetrics.MeterName);
+
+    private readonly Ordinals _customers = new();
+    private readonly Ordinals _products = new();
+    private readonly ConcurrentDictionary<(DateOnly Day, string Currency), DaySlice> _days = new();
+    private DateOnly _newest;
+
+    public SalesProjection()
+    {
+        _meter.CreateObservableGauge("orderly.analytics.projection.bytes", () => MemoryBytes, "By",
+            "Memory held by the dashboards' in-memory sales projection (rows and ordinal dictionaries).");
+        _meter.CreateObservableGauge("orderly.analytics.projection.days", () => (long)_days.Count, "{day}",
+            "Business days (per currency) held by the dashboards' in-memory sales projection.");
+    }
+
+    /// <summary>What the projection holds: days, rows, and an estimate of the bytes.</summary>
+    public ProjectionStats Stats
+    {
+        get
+        {
+            long rows = 0;
+            foreach (var slice in _days.Values)
+            {
+                rows += slice.Customers.Length + slice.Products.Length;
+            }
+
+            return new ProjectionStats(_days.Count, rows, _customers.Count, _products.Count, MemoryBytes);
+        }
+    }
+
+    private long MemoryBytes
+    {
+        get
+        {
+            long bytes = (_customers.Count + _products.Count) * 48L;
+            foreach (var slice in _days.Values)
+            {
+                bytes += slice.Bytes;
+            }
+
+            return bytes;
+        }
+    }
+
+    /// <summary>The counter value a rebuild writes: above any count of single bumps, and higher at each later rebuild.</summary>
+    public static long RebuildGeneration(DateTimeOffset now) => now.ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Opens the snapshot a read of the projection and anything that must agree with it run in; null when the context
+    /// is already in a transaction (its snapshot is used). Dispose it to end the read (nothing is written).
+    /// </summary>
+    public static async Task<IAsyncDisposable?> SnapshotAsync(OrderlyDbContext db, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return null;
+        }
+
+        if (!db.Database.IsSqlite())
+        {
+            return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        }
+
+        // BEGIN (deferred), not BEGIN IMMEDIATE: a reader takes no write lock, and in WAL mode its snapshot is fixed at the first read.
+        await db.Database.OpenConnectionAsync(ct);
+        var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await db.Database.UseTransactionAsync(transaction, ct);
+        return new SqliteReadSnapshot(db, transaction);
+    }
+
+    /// <summary>The days of a period in one currency, each as it is in the caller's snapshot (see <see cref="SnapshotAsync"/>).</summary>
+    public async Task<IReadOnlyList<DaySlice>> DaysAsync(OrderlyDbContext db, DateOnly first, DateOnly last, string currency, CancellationToken ct)
+    {
+        var signatures = await db.Set<DailySalesRow>().AsNoTracking()
+            .Where(r => r.Currency == currency && r.Day >= first && r.Day <= last)
+            .GroupBy(r => r.Day).Select(g => new { Day = g.Key, Changes = g.Sum(r => r.Changes) })
+            .ToDictionaryAsync(x => x.Day, x => x.Changes, ct);
+        var slices = new List<DaySlice>(last.DayNumber - first.DayNumber + 1);
+        var stale = new List<DateOnly>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            var changes = signatures.TryGetValue(day, out var sum) ? sum : NoRows;
+            if (_days.TryGetValue((day, currency), out var slice) && slice.Changes == changes)
+            {
+                slices.Add(slice);
+            }
+            else
+            {
+                stale.Add(day);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            var customers = await db.Set<DailyCustomerSalesRow>().AsNoTracking()
+                .Where(r => r.Currency == currency && stale.Contains(r.Day))
+                .Select(r => new { r.Day, r.CustomerId, r.Orders, r.ValueMinor }).ToListAsync(ct);
+            var products = await db.Set<DailyProductSalesRow>().AsNoTracking()
+                .Where(r => r.Currency == currency && stale.Contains(r.Day))
+                .Select(r => new { r.Day, r.ProductId, r.QuantityThousandths, r.ValueMinor }).ToListAsync(ct);
+            var customersByDay = customers.ToLookup(r => r.Day);
+            var productsByDay = products.ToLookup(r => r.Day);
+            foreach (var day in stale)
+            {
+                var c = customersByDay[day].ToList();
+                var p = productsByDay[day].ToList();
+                var slice = new DaySlice(
+                    day, currency, signatures.TryGetValue(day, out var sum) ? sum : NoRows,
+                    [.. c.Select(r => _customers.Of(r.CustomerId))], [.. c.Select(r => r.Orders)], [.. c.Select(r => r.ValueMinor)],
+                    [.. p.Select(r => _products.Of(r.ProductId))], [.. p.Select(r => r.QuantityThousandths)], [.. p.Select(r => r.ValueMinor)]);
+                slices.Add(slice);
+                // A reader with an older snapshot may finish later: keep the newer of the two (counters only grow).
+                _days.AddOrUpdate((day, currency), slice, (_, old) => old.Changes > slice.Changes ? old : slice);
+            }
+        }
+
+        Evict(last);
+        return slices;
+    }
+
+    /// <summary>Customers by value over the days (then by id, as the SQL orders them), with their orders; only <paramref name="visible"/> when given.</summary>
+    public List<Total> TopCustomers(IReadOnlyList<DaySlice> days, int limit, IReadOnlyCollection<Guid>? visible) =>
+        Top(days, limit, _customers, visible, static s => (s.Customers, s.CustomerOrders, s.CustomerValue));
+
+    /// <summary>Products by value over the days (then by id), with their quantity in thousandths.</summary>
+    public List<Total> TopProducts(IReadOnlyList<DaySlice> days, int limit) =>
+        Top(days, limit, _products, null, static s => (s.Products, s.ProductQuantity, s.ProductValue));
+
+    /// <summary>Drops every cached day, e.g. for a test; the next reads load them again.</summary>
+    public void Clear() => _days.Clear();
+
+    public void Dispose() => _meter.Dispose();
+
+    private static List<Total> Top(
+        IReadOnlyList<DaySlice> days, int limit, Ordinals ordinals, IReadOnlyCollection<Guid>? visible, Func<DaySlice, (int[] Keys, long[] Counts, long[] Values)> columns)
+    {
+        var n = ordinals.Count;
+        var counts = ArrayPool<long>.Shared.Rent(n);
+        var values = ArrayPool<long>.Shared.Rent(n);
+        var seen = ArrayPool<bool>.Shared.Rent(n);
+        bool[]? allowed = null;
+        try
+        {
+            Array.Clear(seen, 0, n);
+            if (visible is not null)
+            {
+                allowed = ArrayPool<bool>.Shared.Rent(n);
+                Array.Clear(allowed, 0, n);
+                foreach (var id in visible)
+                {
+                    if (ordinals.TryGet(id, out var ordinal) && ordinal < n)
+                    {
+                        allowed[ordinal] = true;
+                    }
+                }
+            }
+
+            var touched = new List<int>();
+            foreach (var day in days)
+            {
+                var (keys, dayCounts, dayValues) = columns(day);
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    var k = keys[i];
+                    if (allowed is not null && !allowed[k])
+                    {
+                        continue;
+                    }
+
+                    if (!seen[k])
+                    {
+                        seen[k] = true;
+                        counts[k] = 0;
+                        values[k] = 0;
+                        touched.Add(k);
+                    }
+
+                    counts[k] += dayCounts[i];
+                    values[k] += dayValues[i];
+                }
+            }
+
+            // Partial selection: the best `limit` kept sorted, each candidate compared with the worst kept.
+            var top = new List<Total>(limit + 1);
+            foreach (var k in touched)
+            {
+                var candidate = new Total(ordinals.IdOf(k), counts[k], values[k]);
+                if (top.Count == limit && Total.Before(top[^1], candidate))
+                {
+                    continue;
+                }
+
+                var at = top.Count;
+                while (at > 0 && Total.Before(candidate, top[at - 1]))
+                {
+                    at--;
+                }
+
+                top.Insert(at, candidate);
+                if (top.Count > limit)
+                {
+                    top.RemoveAt(limit);
+                }
+            }
+
+            return top;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(counts);
+            ArrayPool<long>.Shared.Return(values);
+            ArrayPool<bool>.Shared.Return(seen);
+            if (allowed is not null)
+            {
+                ArrayPool<bool>.Shared.Return(allowed);
+            }
+        }
+    }
+
+    private void Evict(DateOnly last)
+    {
+        if (last <= _newest)
+        {
+            return;
+        }
+
+        _newest = last;
+        var oldest = last.AddDays(-KeepDays);
+        foreach (var key in _days.Keys)
+        {
+            if (key.Day < oldest)
+            {
+                _days.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>A customer's or product's sums over a period: orders (or quantity in thousandths) and value in minor units.</summary>
+    public readonly record struct Total(Guid Id, long Count, long ValueMinor)
+    {
+        /// <summary>Higher value first, then the id in the databases' order (uuid bytes / upper-case text alike).</summary>
+        public static bool Before(Total a, Total b) => a.ValueMinor != b.ValueMinor ? a.ValueMinor > b.ValueMinor : CompareIds(a.Id, b.Id) < 0;
+
+        public static int CompareIds(Guid a, Guid b)
+        {
+            Span<byte> x = stackalloc byte[16];
+            Span<byte> y = stackalloc byte[16];
+            a.TryWriteBytes(x, bigEndian: true, out _);
+            b.TryWriteBytes(y, bigEndian: true, out _);
+            return x.SequenceCompareTo(y);
+        }
+    }
+
+    /// <summary>One business day in one currency as loaded at counter sum <see cref="Changes"/>: columns of customer and product sums.</summary>
+    public sealed record DaySlice(
+        DateOnly Day, string Currency, long Changes,
+        int[] Customers, long[] CustomerOrders, long[] CustomerValue,
+        int[] Products, long[] ProductQuantity, long[] ProductValue)
+    {
+        public long Bytes => 120 + (20L * Customers.Length) + (20L * Products.Length);
+    }
+
+    /// <summary>A process-wide, grow-only numbering of ids, so days can hold ints and sums can go in flat arrays.</summary>
+    private sealed class Ordinals
+    {
+        private readonly ConcurrentDictionary<Guid, int> _index = new();
+        private readonly Lock _gate = new();
+        private Guid[] _ids = new Guid[1024];
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public bool TryGet(Guid id, out int ordinal) => _index.TryGetValue(id, out ordinal);
+
+        public Guid IdOf(int ordinal) => Volatile.Read(ref _ids)[ordinal];
+
+        public int Of(Guid id)
+        {
+            if (_index.TryGetValue(id, out var ordinal))
+            {
+                return ordinal;
+            }
+
+            lock (_gate)
+            {
+                if (_index.TryGetValue(id, out ordinal))
+                {
+                    return ordinal;
+                }
+
+                if (_count == _ids.Length)
+                {
+                    var grown = new Guid[_ids.Length * 2];
+                    _ids.CopyTo(grown, 0);
+                    Volatile.Write(ref _ids, grown);
+                }
+
+                ordinal = _count;
+                _ids[ordinal] = id;
+                _index[id] = ordinal;
+                Volatile.Write(ref _count, ordinal + 1);
+                return ordinal;
+            }
+        }
+    }
+
+    private sealed class SqliteReadSnapshot(OrderlyDbContext db, DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // Nothing was written: rolling back only ends the read (and skips the group commit's fsync wait).
+            await db.Database.UseTransactionAsync(null);
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+public sealed record ProjectionStats(int Days, long Rows, int Customers, int Products, long Bytes);

@@ -1,0 +1,207 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orderly.Server.Analytics;
+using Orderly.Server.Infrastructure;
+using Orderly.Server.Tests.Inventory;
+using Orderly.Server.Tests.Security;
+
+namespace Orderly.Server.Tests.Analytics;
+
+/// <summary>
+/// The dashboards' top customers and top products come from the in-memory projection of the rollups: with two nodes
+/// (two hosts, each with its own projection) on one database, orders either side of midnight in Shanghai, old orders
+/// cancelled through the other node and a rollup rebuild, every answer of either node equals the GROUP BY over the
+/// rollups at that moment (the SQL reference) and the hand-computed figures; a rep's list keeps to their customers.
+/// </summary>
+public abstract class SalesProjectionTests(ClockedNodes nodes)
+{
+    [Fact]
+    public async Task TopLists_OnTwoNodes_AfterWritesCancellationsAndMidnight_EqualTheGroupBy()
+    {
+        var day = nodes.A.Today.AddDays(3);
+        nodes.SetClocks(ClockedApp.Local(day, 23, 30));
+        using var adminA = await nodes.A.AdminNowAsync();
+        using var adminB = await nodes.B.AdminNowAsync();
+        var data = new TestData(adminA);
+        var warehouse = await data.WarehouseAsync();
+        var ten = await data.ProductAsync(listPrice: 10m);
+        var hundred = await data.ProductAsync(listPrice: 100m);
+        await data.ReceiveAsync(warehouse, ten, 100_000);
+        await data.ReceiveAsync(warehouse, hundred, 100_000);
+        using var repA = await nodes.A.UserNowAsync("rep@projection.test", "SalesRep");
+        var repId = await nodes.A.UserIdAsync("rep@projection.test");
+        var repCustomer = (await SecurityKit.CustomerAsync(adminA, "代表的客户", repId)).Id();
+        var big = (await SecurityKit.CustomerAsync(adminA, "大客户")).Id();
+        var small = (await SecurityKit.CustomerAsync(adminA, "小客户")).Id();
+
+        async Task<Guid> SubmitAsync(HttpClient client, Guid customer, params (Guid, decimal)[] lines)
+        {
+            var id = (await new TestData(client).OrderAsync(customer, lines)).Id();
+            (await client.PostAsync($"/api/orders/{id}/submit")).Expect(HttpStatusCode.OK);
+            return id;
+        }
+
+        // Day D, 23:30-23:50 in Shanghai: big 2 orders (1000 + 50), small 1 order (30), the rep's customer 1 order (200).
+        var bigFirst = await SubmitAsync(adminA, big, (hundred, 10));
+        await SubmitAsync(adminB, big, (ten, 5));
+        await SubmitAsync(adminB, small, (ten, 3));
+        await SubmitAsync(adminA, repCustomer, (hundred, 2));
+        var warmA = await TopCustomersAsync(adminA, 1);
+        Assert.Equal($"{big} 2 1050.00|{repCustomer} 1 200.00|{small} 1 30.00", warmA);
+        Assert.Equal($"{hundred} 12.000 1200.00|{ten} 8.000 80.00", await TopProductsAsync(adminB, 1));
+        await AssertSameAsSqlAsync(adminA, adminB, 1);
+
+        // After midnight (day D+1): node B takes orders; node A has day D cached and must still see D+1 and D alike.
+        nodes.SetClocks(ClockedApp.Local(day.AddDays(1), 0, 20));
+        using var adminA2 = await nodes.A.AdminNowAsync();
+        using var adminB2 = await nodes.B.AdminNowAsync();
+        using var rep2 = await LoginAsync(nodes.A, "rep@projection.test");
+        await SubmitAsync(adminB2, small, (hundred, 20));
+        Assert.Equal($"{small} 1 2000.00", await TopCustomersAsync(adminA2, 1));
+        Assert.Equal($"{small} 2 2030.00|{big} 2 1050.00|{repCustomer} 1 200.00", await TopCustomersAsync(adminA2, 2));
+
+        // Cancelling day D's big order through node B changes a closed day that node A holds: A sees it at once.
+        (await adminB2.PostAsync($"/api/orders/{bigFirst}/cancel", new { reason = "客户撤单" })).Expect(HttpStatusCode.OK);
+        Assert.Equal($"{small} 2 2030.00|{repCustomer} 1 200.00|{big} 1 50.00", await TopCustomersAsync(adminA2, 2));
+        Assert.Equal($"{hundred} 22.000 2200.00|{ten} 8.000 80.00", await TopProductsAsync(adminA2, 2));
+        await AssertSameAsSqlAsync(adminA2, adminB2, 2);
+
+        // A rep sees their own customer only, on either node.
+        Assert.Equal($"{repCustomer} 1 200.00", await TopCustomersAsync(rep2, 2));
+        using var repOnB = await LoginAsync(nodes.B, "rep@projection.test");
+        Assert.Equal($"{repCustomer} 1 200.00", await TopCustomersAsync(repOnB, 2));
+
+        // Random orders and cancellations through both nodes, compared with the SQL after each step.
+        var random = new Random(20261205);
+        var customers = new[] { big, small, repCustomer };
+        var placed = new List<Guid>();
+        for (var step = 0; step < 10; step++)
+        {
+            var (writer, reader) = random.Next(2) == 0 ? (adminA2, adminB2) : (adminB2, adminA2);
+            if (placed.Count > 0 && random.Next(3) == 0)
+            {
+                var victim = placed[random.Next(placed.Count)];
+                placed.Remove(victim);
+                (await writer.PostAsync($"/api/orders/{victim}/cancel", new { reason = "随机撤单" })).Expect(HttpStatusCode.OK);
+            }
+            else
+            {
+                placed.Add(await SubmitAsync(writer, customers[random.Next(customers.Length)], (random.Next(2) == 0 ? ten : hundred, random.Next(1, 9))));
+            }
+
+            await AssertSameAsSqlAsync(reader, writer, 1 + random.Next(3));
+        }
+
+        // A rebuild of the rollups (on node A's database) restarts the counters above any count: node B reloads.
+        var before = await TopCustomersAsync(adminB2, 3);
+        await nodes.A.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await new RollupRebuild(db, nodes.A.Services.GetRequiredService<BusinessCalendar>()).RunAsync(CancellationToken.None);
+            await transaction.CommitAsync();
+            return true;
+        });
+        Assert.Equal(before, await TopCustomersAsync(adminB2, 3));
+        await AssertSameAsSqlAsync(adminA2, adminB2, 3);
+        Assert.True(nodes.B.Services.GetRequiredService<SalesProjection>().Stats.Days >= 2);
+    }
+
+    private static async Task<HttpClient> LoginAsync(ClockedApp node, string email)
+    {
+        using var anonymous = node.Anonymous();
+        var token = (await anonymous.PostAsync("/api/auth/token", new { email, password = OrderlyApp.AdminPassword })).Expect(HttpStatusCode.OK)["accessToken"].Str();
+        var client = node.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private async Task AssertSameAsSqlAsync(HttpClient a, HttpClient b, int days)
+    {
+        var expectedCustomers = await ReferenceAsync(q => q.TopCustomersBySqlAsync(nodes.A.Today.AddDays(1 - days), nodes.A.Today, "CNY", 100, null, CancellationToken.None));
+        var expectedProducts = await ReferenceAsync(q => q.TopProductsBySqlAsync(nodes.A.Today.AddDays(1 - days), nodes.A.Today, "CNY", 100, CancellationToken.None));
+        Assert.NotEqual("", expectedCustomers);
+        foreach (var client in new[] { a, b })
+        {
+            Assert.Equal(expectedCustomers, await TopCustomersAsync(client, days));
+            Assert.Equal(expectedProducts, await TopProductsAsync(client, days, quantityAsStored: true));
+        }
+    }
+
+    private async Task<string> ReferenceAsync(Func<AnalyticsQueries, Task<List<SalesProjection.Total>>> query)
+    {
+        await using var scope = nodes.A.Services.CreateAsyncScope();
+        var totals = await query(scope.ServiceProvider.GetRequiredService<AnalyticsQueries>());
+        return string.Join("|", totals.Select(t => $"{t.Id} {t.Count} {t.ValueMinor / 100m:0.00}"));
+    }
+
+    private static async Task<string> TopCustomersAsync(HttpClient client, int days)
+    {
+        var items = (await client.GetJsonAsync($"/api/analytics/top-customers?days={days}&limit=100")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        return string.Join("|", items.Select(i => $"{i!["customerId"]!.GetValue<Guid>()} {i["orders"]!.GetValue<long>()} {i["value"].Dec():0.00}"));
+    }
+
+    private static async Task<string> TopProductsAsync(HttpClient client, int days, bool quantityAsStored = false)
+    {
+        var items = (await client.GetJsonAsync($"/api/analytics/top-products?days={days}&limit=100")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        return string.Join("|", items.Select(i =>
+            $"{i!["productId"]!.GetValue<Guid>()} {(quantityAsStored ? (i["quantity"].Dec() * 1000m).ToString("0") : i["quantity"].Dec().ToString("0.000"))} {i["value"].Dec():0.00}"));
+    }
+}
+
+/// <summary>A clocked node over a database another node owns.</summary>
+public sealed class ClockedNode(TestDatabase shared) : ClockedApp(TestDatabase.Borrowed(shared));
+
+/// <summary>Two clocked nodes (two hosts, each with its own caches and projection) on one database; the test moves both clocks together.</summary>
+public abstract class ClockedNodes(TestDatabase database) : IAsyncLifetime, IDisposable
+{
+    private ClockedNode? _a;
+    private ClockedNode? _b;
+
+    public ClockedNode A => _a ?? throw new InvalidOperationException("Not started.");
+
+    public ClockedNode B => _b ?? throw new InvalidOperationException("Not started.");
+
+    public void SetClocks(DateTimeOffset now)
+    {
+        A.Clock.SetUtcNow(now);
+        B.Clock.SetUtcNow(now);
+    }
+
+    public async Task InitializeAsync()
+    {
+        await database.CreateAsync();
+        _a = new ClockedNode(database);
+        _b = new ClockedNode(database);
+        _ = _a.Services;
+        _ = _b.Services;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_b is not null)
+        {
+            await _b.DisposeAsync();
+        }
+
+        if (_a is not null)
+        {
+            await _a.DisposeAsync();
+        }
+
+        await database.DropAsync();
+    }
+
+    public void Dispose()
+    {
+        _b?.Dispose();
+        _a?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteClockedNodes() : ClockedNodes(TestDatabase.For("sqlite"));
+
+public sealed class PostgresClockedNodes() : ClockedNodes(TestDatabase.For("postgres"));
+
+public sealed class SalesProjectionTests_Sqlite(SqliteClockedNodes nodes) : SalesProjectionTests(nodes), IClassFixture<SqliteClockedNodes>;
+
+public sealed class SalesProjectionTests_Postgres(PostgresClockedNodes nodes) : SalesProjectionTests(nodes), IClassFixture<PostgresClockedNodes>;

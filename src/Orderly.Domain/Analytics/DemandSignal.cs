@@ -121,7 +121,7 @@ public sealed record DemandDropDetected(
 /// <param name="MinVolume">A spike must reach at least this quantity, so 1 -> 3 units on a slow item is not a spike.</param>
 /// <param name="MinHistory">Fewest weeks (from the first demand) before the week for a forecast worth checking against.</param>
 /// <param name="DropClasses">ABC classes whose drops are signalled.</param>
-public sealed record DemandSignalRules(double MinVolume = 5, int MinHistory = 8, string DropClasses = "AB")
+public sealed record DemandSignalRules(double MinVolume = 5, int MinHistory = 16, string DropClasses = "AB")
 {
     public static DemandSignalRules Default { get; } = new();
 }
@@ -132,7 +132,14 @@ public sealed record DemandCheck(DemandSignalKind? Kind, double Actual, double E
 /// <summary>Checks a closed week against the forecast from the history before it (recomputed, not the one stored then).</summary>
 public static class DemandSignals
 {
-    /// <param name="before">Weekly demand up to and excluding the week checked, from the product's first demand.</param>
+    /// <summary>
+    /// The week's demand against the backtest-chosen forecast of the weeks before it. The interval is normal with the
+    /// larger of the chosen method's one-step and all-steps backtest RMSE (the one-step error alone rests on as few
+    /// points as there are origins, too few to judge a surprise by).
+    /// </summary>
+    /// <param name="before">Weekly demand up to and excluding the week checked, from the product's first demand, with
+    /// the weeks already signalled replaced by what was expected of them (<see cref="Cleanse"/>), so one spike does
+    /// not make the weeks after it look like drops.</param>
     /// <param name="actual">The week's demand.</param>
     /// <param name="abcClass">The product's ABC class; drops are signalled only for <see cref="DemandSignalRules.DropClasses"/>.</param>
     /// <returns>Null when the history is too short to judge.</returns>
@@ -144,7 +151,19 @@ public static class DemandSignals
         }
 
         var forecast = DemandForecaster.Forecast(before, 1, settings);
-        var (expected, low, high) = (forecast.Forecast[0], forecast.Low[0], forecast.High[0]);
+        var expected = forecast.Forecast[0];
+        var sigma = Math.Max(forecast.OneStepSigma, forecast.Chosen?.Rmse ?? 0);
+        double low, high;
+        if (forecast.Accuracy.Count == 0)
+        {
+            (low, high) = (forecast.Low[0], forecast.High[0]);
+        }
+        else
+        {
+            var z = Inventory.SafetyStock.InverseStandardNormal(0.5 + (settings.IntervalLevel / 2));
+            (low, high) = (Math.Max(0, expected - (z * sigma)), expected + (z * sigma));
+        }
+
         DemandSignalKind? kind = null;
         if (actual > high && actual > expected && actual >= rules.MinVolume)
         {
@@ -156,5 +175,19 @@ public static class DemandSignals
         }
 
         return new DemandCheck(kind, actual, expected, low, high, forecast.Method);
+    }
+
+    /// <summary>Replaces the weeks already signalled with what was expected of them (outlier cleansing).</summary>
+    /// <param name="series">Weekly demand, changed in place.</param>
+    /// <param name="signalled">Index of each signalled week and its expected demand.</param>
+    public static void Cleanse(Span<double> series, IEnumerable<(int Week, double Expected)> signalled)
+    {
+        foreach (var (week, expected) in signalled)
+        {
+            if (week >= 0 && week < series.Length)
+            {
+                series[week] = expected;
+            }
+        }
     }
 }

@@ -31,8 +31,8 @@ public sealed class ForecastOptions
     public double SpikeMinVolume { get; set; } = 5;
 
     /// <summary>Weeks of history (from the first demand) before a week is checked for spikes and drops.</summary>
-    [Range(4, 520)]
-    public int SignalMinHistoryWeeks { get; set; } = 8;
+    [Range(8, 520)]
+    public int SignalMinHistoryWeeks { get; set; } = 16;
 
     /// <summary>ABC classes whose drops below the interval are signalled.</summary>
     [RegularExpression("^[ABC]{0,3}$")]
@@ -41,4 +41,11 @@ public sealed class ForecastOptions
     /// <summary>Closed weeks before the last one the weekly job checks again, in case a run was missed.</summary>
     [Range(0, 12)]
     public int SignalCatchUpWeeks { get; set; } = 1;
+
+    /// <summary>
+    /// Nominal coverage of the interval a week's demand is checked against for spikes and drops: wider than the
+    /// forecast's own so that noise alone raises about one signal in 200 series-weeks, not one in ten.
+    /// </summary>
+    [Range(0.5, 0.999)]
+    public double SignalIntervalLevel { get; set; } = 0.99;
 }

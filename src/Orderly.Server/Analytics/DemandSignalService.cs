@@ -116,8 +116,6 @@ public sealed class DemandSignalService(
     /// <summary>The signals of the weeks starting in [from, to], newest week first, biggest surprise first.</summary>
     public async Task<DemandSignalsDto> ListAsync(DateOnly? from, DateOnly? to, string? kind, Guid? productId, CancellationToken ct)
     {
-        var last = to ?? calendar.Today;
-        var first = from ?? WeeklyDemand.WeekStart(last).AddDays(-7 * 12);
         var violations = new List<RuleViolation>();
         if (from is { } f && (f < Earliest || f > Latest))
         {
@@ -129,6 +127,8 @@ public sealed class DemandSignalService(
             violations.Add(new RuleViolation("to", "OutOfRange", $"to is between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}."));
         }
 
+        var last = violations.Count == 0 ? to ?? calendar.Today : default;
+        var first = violations.Count == 0 ? from ?? WeeklyDemand.WeekStart(last).AddDays(-7 * 12) : default;
         if (violations.Count == 0 && first > last)
         {
             violations.Add(new RuleViolation("from", "InvalidPeriod", "The period's first day is after its last."));

@@ -132,14 +132,19 @@ public sealed record DemandCheck(DemandSignalKind? Kind, double Actual, double E
 /// <summary>Checks a closed week against the forecast from the history before it (recomputed, not the one stored then).</summary>
 public static class DemandSignals
 {
+    /// <summary>Weeks above median + this many scaled MADs are outliers, clipped before forecasting (about 4.45 MAD).</summary>
+    public const double OutlierSigmas = 3;
+
     /// <summary>
-    /// The week's demand against the backtest-chosen forecast of the weeks before it. The interval is normal with the
-    /// larger of the chosen method's one-step and all-steps backtest RMSE (the one-step error alone rests on as few
-    /// points as there are origins, too few to judge a surprise by).
+    /// The week's demand against the backtest-chosen forecast of the weeks before it. Before forecasting, weeks far
+    /// above the history's median (median + 3 x 1.4826 x MAD, when more than half the weeks have demand) are clipped
+    /// to that bound, so one spike neither inflates the forecast of the weeks after it (which would then look like
+    /// drops) nor widens every later interval; the check depends only on the history, not on which weeks were
+    /// checked before. The interval is normal with the larger of the chosen method's one-step and all-steps backtest
+    /// RMSE (the one-step error alone rests on as few points as there are origins). For intermittent demand, where
+    /// a lump is the normal pattern, a spike must also exceed every week of the history.
     /// </summary>
-    /// <param name="before">Weekly demand up to and excluding the week checked, from the product's first demand, with
-    /// the weeks already signalled replaced by what was expected of them (<see cref="Cleanse"/>), so one spike does
-    /// not make the weeks after it look like drops.</param>
+    /// <param name="before">Weekly demand up to and excluding the week checked, from the product's first demand.</param>
     /// <param name="actual">The week's demand.</param>
     /// <param name="abcClass">The product's ABC class; drops are signalled only for <see cref="DemandSignalRules.DropClasses"/>.</param>
     /// <returns>Null when the history is too short to judge.</returns>
@@ -150,9 +155,10 @@ public static class DemandSignals
             return null;
         }
 
-        var forecast = DemandForecaster.Forecast(before, 1, settings);
+        var history = before.ToArray();
+        Clip(history);
+        var forecast = DemandForecaster.Forecast(history, 1, settings);
         var expected = forecast.Forecast[0];
-        var sigma = Math.Max(forecast.OneStepSigma, forecast.Chosen?.Rmse ?? 0);
         double low, high;
         if (forecast.Accuracy.Count == 0)
         {
@@ -160,8 +166,20 @@ public static class DemandSignals
         }
         else
         {
+            var sigma = Math.Max(forecast.OneStepSigma, forecast.Chosen?.Rmse ?? 0);
             var z = Inventory.SafetyStock.InverseStandardNormal(0.5 + (settings.IntervalLevel / 2));
             (low, high) = (Math.Max(0, expected - (z * sigma)), expected + (z * sigma));
+        }
+
+        if (forecast.Intermittent)
+        {
+            var largest = 0d;
+            foreach (var y in before)
+            {
+                largest = Math.Max(largest, y);
+            }
+
+            high = Math.Max(high, largest);
         }
 
         DemandSignalKind? kind = null;
@@ -177,17 +195,38 @@ public static class DemandSignals
         return new DemandCheck(kind, actual, expected, low, high, forecast.Method);
     }
 
-    /// <summary>Replaces the weeks already signalled with what was expected of them (outlier cleansing).</summary>
-    /// <param name="series">Weekly demand, changed in place.</param>
-    /// <param name="signalled">Index of each signalled week and its expected demand.</param>
-    public static void Cleanse(Span<double> series, IEnumerable<(int Week, double Expected)> signalled)
+    /// <summary>Clips the weeks above median + <see cref="OutlierSigmas"/> x 1.4826 x MAD to that bound (in place); nothing when the MAD is 0.</summary>
+    public static void Clip(double[] series)
     {
-        foreach (var (week, expected) in signalled)
+        if (series.Length == 0)
         {
-            if (week >= 0 && week < series.Length)
-            {
-                series[week] = expected;
-            }
+            return;
         }
+
+        var median = Median([.. series]);
+        var deviations = new double[series.Length];
+        for (var i = 0; i < series.Length; i++)
+        {
+            deviations[i] = Math.Abs(series[i] - median);
+        }
+
+        var mad = Median(deviations);
+        if (mad <= 0)
+        {
+            return;
+        }
+
+        var bound = median + (OutlierSigmas * 1.4826 * mad);
+        for (var i = 0; i < series.Length; i++)
+        {
+            series[i] = Math.Min(series[i], bound);
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        var mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 }

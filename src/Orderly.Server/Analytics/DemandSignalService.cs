@@ -55,16 +55,11 @@ public sealed class DemandSignalService(
         var series = ordered.Select(p => (ProductId: p.Key, WarehouseId: (Guid?)null, Weekly: p.Value))
             .Concat(shipped.Select(p => (p.Key.ProductId, WarehouseId: (Guid?)p.Key.WarehouseId, Weekly: p.Value)))
             .ToList();
-        // Weeks signalled before stand in the history at what was expected of them, so one spike is not followed by drops.
-        var earlier = (await db.Set<DemandSignal>().AsNoTracking().Where(s => s.WeekStart >= from && s.WeekStart < week)
-                .Select(s => new { s.ProductId, s.WarehouseId, s.WeekStart, s.Expected }).ToListAsync(ct))
-            .ToLookup(s => (s.ProductId, s.WarehouseId), s => ((s.WeekStart.DayNumber - from.DayNumber) / 7, (double)s.Expected));
         var checks = new DemandCheck?[series.Count];
         Parallel.For(0, series.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var weekly = series[i].Weekly;
             var before = weekly.AsSpan(0, weekly.Length - 1);
-            DemandSignals.Cleanse(before, earlier[(series[i].ProductId, series[i].WarehouseId ?? DemandSignal.AllWarehouses)]);
             var first = before.IndexOfAnyExcept(0d);
             if (first >= 0)
             {

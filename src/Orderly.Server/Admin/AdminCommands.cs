@@ -9,11 +9,13 @@ namespace Orderly.Server.Admin;
 /// <summary>
 /// Verbs of the server executable: <c>migrate</c>, <c>seed-demo [--orders N] [--seed S]</c>,
 /// <c>create-user --email E --password P [--name N] [--roles A,B]</c>, <c>verify-audit</c>,
-/// <c>rebuild-analytics</c>, <c>permissions</c> (the permission table as Markdown, as docs/security.md shows it).
+/// <c>rebuild-analytics</c>, <c>permissions</c> (the permission table as Markdown, as docs/security.md shows it),
+/// <c>forecast-accuracy</c> (the all-products forecast backtest as docs/analytics.md's accuracy table),
+/// <c>demand-signals [--week yyyy-MM-dd]</c> (checks a closed week for demand spikes and drops now, as the weekly job does).
 /// </summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "rebuild-analytics", "permissions", "help"];
+    private static readonly string[] Verbs = ["migrate", "seed-demo", "create-user", "verify-audit", "rebuild-analytics", "permissions", "forecast-accuracy", "demand-signals", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -49,6 +51,17 @@ public static class AdminCommands
                 case "permissions":
                     Console.Write(services.GetRequiredService<Platform.PermissionTable>().ToMarkdown());
                     return 0;
+                case "forecast-accuracy":
+                    var accuracy = await services.GetRequiredService<Analytics.ForecastService>().RunAllAsync(CancellationToken.None);
+                    Console.Write(Analytics.ForecastAccuracyReport.ToMarkdown(accuracy));
+                    return 0;
+                case "demand-signals":
+                    await services.GetRequiredService<OrderlyDbContext>().Database.MigrateAsync();
+                    var signals = services.GetRequiredService<Analytics.DemandSignalService>();
+                    var week = options.TryGetValue("week", out var w) ? DateOnly.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : signals.LastClosedWeek();
+                    var run = await signals.DetectAsync(week, CancellationToken.None);
+                    Console.WriteLine($"Week of {run.WeekStart:yyyy-MM-dd}: {run.Series} series, {run.Checked} with enough history; {run.Spikes} spikes and {run.Drops} drops recorded, {run.AlreadyRecorded} already recorded.");
+                    return 0;
                 case "verify-audit":
                     var verification = await Audit.AuditVerifier.VerifyAsync(services.GetRequiredService<OrderlyDbContext>(), CancellationToken.None);
                     Console.WriteLine(verification.IsIntact
@@ -68,7 +81,7 @@ public static class AdminCommands
 
                     return 0;
                 default:
-                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep] | verify-audit | rebuild-analytics]");
+                    Console.WriteLine("Usage: Orderly.Server [migrate | seed-demo [--orders N] [--seed S] | create-user --email E --password P [--name N] [--roles Admin,SalesRep] | verify-audit | rebuild-analytics | permissions | forecast-accuracy | demand-signals [--week yyyy-MM-dd]]");
                     return 0;
             }
         }
@@ -79,6 +92,11 @@ public static class AdminCommands
                 await Console.Error.WriteLineAsync($"{v.Field}: {v.Message}");
             }
 
+            return 2;
+        }
+        catch (FormatException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
             return 2;
         }
         catch (ArgumentException e)

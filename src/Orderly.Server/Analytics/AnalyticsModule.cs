@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Orderly.Server.Audit;
+using Orderly.Server.Infrastructure.Scheduling;
 using Orderly.Server.Platform;
 
 namespace Orderly.Server.Analytics;
@@ -25,6 +26,8 @@ public sealed class AnalyticsModule : IOrderlyModule
             "company-wide figures: top products and the order funnel (`/api/analytics/top-products`, `/funnel`)"),
         new(AnalyticsPolicies.ReadDemand, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.Purchasing, Identity.Roles.Warehouse, Identity.Roles.Finance],
             "demand forecasts and their accuracy, inventory analysis (`/api/forecasts`, `/api/analytics/inventory`); product-level, company-wide"),
+        new(AnalyticsPolicies.ReadDemandSignals, Name, [Identity.Roles.Admin, Identity.Roles.SalesManager, Identity.Roles.SalesRep, Identity.Roles.Purchasing, Identity.Roles.Warehouse, Identity.Roles.Finance],
+            "demand spikes and drops against the forecast (`/api/analytics/demand-signals`); product-level with no customer data, so reps see every product's"),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -46,6 +49,9 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddScoped<WeeklyDemand>();
         capability.Services.AddScoped<ForecastService>();
         capability.Services.AddScoped<Inventory.IDemandForecastSource, ForecastDemandSource>();
+        capability.Services.AddScoped<DemandSignalService>();
+        capability.Services.AddScoped<Inventory.IDemandSignalSource>(s => s.GetRequiredService<DemandSignalService>());
+        capability.Services.AddOrderlyJob<DemandSignalJob>(capability.Configuration, DemandSignalJob.Name, DemandSignalJob.DefaultSchedule);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -54,6 +60,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         app.MapAnalysisEndpoints();
         app.MapForecastEndpoints();
         app.MapAnalyticsExportEndpoints();
+        app.MapDemandSignalEndpoints();
     }
 
     /// <summary>Builds the rollups once for a database that has orders but none yet (e.g. after an upgrade).</summary>
@@ -64,5 +71,6 @@ public sealed class AnalyticsModule : IOrderlyModule
         .Exclude<DailyProductSalesRow>("rollup derived from audited orders; rebuildable")
         .Exclude<DailyCustomerSalesRow>("rollup derived from audited orders; rebuildable")
         .Exclude<StatusCountRow>("rollup derived from audited orders; rebuildable")
-        .Exclude<StageTimeRow>("rollup derived from audited orders; rebuildable");
+        .Exclude<StageTimeRow>("rollup derived from audited orders; rebuildable")
+        .Exclude<Domain.Analytics.DemandSignal>("written only by the weekly demand-signal job from the demand history, never edited; each is announced by its outbox event");
 }

@@ -5,4 +5,7 @@ public static class AnalyticsPolicies
 {
     /// <summary>Demand forecasts and inventory analysis: product-level, company-wide figures with no customer in them.</summary>
     public const string ReadDemand = "ReadDemandAnalytics";
+
+    /// <summary>Demand spikes and drops against the forecast: product-level, no customer data, so sales reps see them too.</summary>
+    public const string ReadDemandSignals = "ReadDemandSignals";
 }

@@ -21,6 +21,11 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
 
     public const int MinOrdersToCompare = 3;
 
+    /// <summary>A stage got slower: p50 up by more than <see cref="SlowerBy"/>, with <see cref="MinOrdersToCompare"/>+ orders in both periods.</summary>
+    public static bool IsSlower(int orders, double? p50Hours, int previousOrders, double? previousP50Hours) =>
+        orders >= MinOrdersToCompare && previousOrders >= MinOrdersToCompare && previousP50Hours is > 0
+        && p50Hours > previousP50Hours * (1 + SlowerBy);
+
     private long _lowest;
     private long _highest;
 
@@ -74,9 +79,7 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
         {
             var now = Stats(name, current.Where(s => s.Stage == i));
             var then = Stats(name, before.Where(s => s.Stage == i));
-            var slower = now.Orders >= MinOrdersToCompare && then.Orders >= MinOrdersToCompare && then.P50Hours is > 0
-                && now.P50Hours > then.P50Hours * (1 + SlowerBy);
-            return new StageTrendDto(name, now.Orders, now.P50Hours, now.P90Hours, then.Orders, then.P50Hours, slower);
+            return new StageTrendDto(name, now.Orders, now.P50Hours, now.P90Hours, then.Orders, then.P50Hours, IsSlower(now.Orders, now.P50Hours, then.Orders, then.P50Hours));
         }).ToList();
         var byPeriod = current.GroupBy(s => OrdersAnalysis.PeriodStart(s.Day, grouping)).OrderBy(g => g.Key)
             .Select(g => new StagePeriodDto(g.Key, StageStats(g))).ToList();

@@ -25,4 +25,27 @@ public sealed class ForecastOptions
     /// </summary>
     [Range(16, 520)]
     public int StockMinHistoryWeeks { get; set; } = 26;
+
+    /// <summary>A demand spike must reach at least this weekly quantity (so 1 -> 3 units of a slow item is no spike).</summary>
+    [Range(0, 1_000_000)]
+    public double SpikeMinVolume { get; set; } = 5;
+
+    /// <summary>Weeks of history (from the first demand) before a week is checked for spikes and drops.</summary>
+    [Range(8, 520)]
+    public int SignalMinHistoryWeeks { get; set; } = 16;
+
+    /// <summary>ABC classes whose drops below the interval are signalled.</summary>
+    [RegularExpression("^[ABC]{0,3}$")]
+    public string DropClasses { get; set; } = "AB";
+
+    /// <summary>Closed weeks before the last one the weekly job checks again, in case a run was missed.</summary>
+    [Range(0, 12)]
+    public int SignalCatchUpWeeks { get; set; } = 1;
+
+    /// <summary>
+    /// Nominal coverage of the interval a week's demand is checked against for spikes and drops: wider than the
+    /// forecast's own so that noise alone raises about one signal in 200 series-weeks, not one in ten.
+    /// </summary>
+    [Range(0.5, 0.999)]
+    public double SignalIntervalLevel { get; set; } = 0.99;
 }

@@ -23,9 +23,16 @@ public sealed class WeeklyDemand(OrderlyDbContext db, BusinessCalendar calendar,
     }
 
     /// <summary>Ordered quantity per product and week, every product with any demand in the window.</summary>
-    public async Task<Dictionary<Guid, double[]>> ByProductAsync(int weeks, Guid? productId, CancellationToken ct)
+    public Task<Dictionary<Guid, double[]>> ByProductAsync(int weeks, Guid? productId, CancellationToken ct)
     {
         var (from, to) = Window(weeks);
+        return ByProductAsync(from, to, productId, ct);
+    }
+
+    /// <summary>Ordered quantity per product and week from <paramref name="from"/> (a Monday) up to <paramref name="to"/> (a Monday, excluded).</summary>
+    public async Task<Dictionary<Guid, double[]>> ByProductAsync(DateOnly from, DateOnly to, Guid? productId, CancellationToken ct)
+    {
+        var weeks = (to.DayNumber - from.DayNumber) / 7;
         var rows = db.Set<DailyProductSalesRow>().AsNoTracking().Where(r => r.Day >= from && r.Day < to);
         if (productId is { } id)
         {
@@ -50,9 +57,16 @@ public sealed class WeeklyDemand(OrderlyDbContext db, BusinessCalendar calendar,
     }
 
     /// <summary>Shipped quantity per week of every product and warehouse that shipped anything in the window.</summary>
-    public async Task<Dictionary<(Guid ProductId, Guid WarehouseId), double[]>> ShippedAsync(int weeks, CancellationToken ct)
+    public Task<Dictionary<(Guid ProductId, Guid WarehouseId), double[]>> ShippedAsync(int weeks, CancellationToken ct)
     {
         var (from, to) = Window(weeks);
+        return ShippedAsync(from, to, ct);
+    }
+
+    /// <summary>Shipped quantity per week of every product and warehouse from <paramref name="from"/> up to <paramref name="to"/> (Mondays; <paramref name="to"/> excluded).</summary>
+    public async Task<Dictionary<(Guid ProductId, Guid WarehouseId), double[]>> ShippedAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var weeks = (to.DayNumber - from.DayNumber) / 7;
         var daily = await shipments.DailyAsync(from, to, ct);
         var series = new Dictionary<(Guid, Guid), double[]>(daily.Count);
         foreach (var (key, days) in daily)

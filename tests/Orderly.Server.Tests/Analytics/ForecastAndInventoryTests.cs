@@ -131,6 +131,36 @@ public abstract class ForecastAndInventoryTests(AnalysisApp app)
         Assert.Equal(50m, products[dead]!["figures"]!["onHand"].Dec());
         (await admin.GetJsonAsync($"/api/analytics/inventory?asOf={today.AddDays(2):yyyy-MM-dd}")).Expect(HttpStatusCode.UnprocessableEntity);
     }
+
+    /// <summary>
+    /// Fails today (lost demand 0): cancelling an order releases every line (OrderLine.ReleaseAll sets Backordered to
+    /// 0), and the inventory analysis reads lost demand from the Backordered of cancelled orders' lines, so it is
+    /// always 0. The fix needs the backorder kept at cancellation (Orders domain, being rewritten) or read from the
+    /// ledger's releases and the status history; left to the lead.
+    /// </summary>
+    [Fact(Skip = "Known gap: lost demand reads Backordered of cancelled lines, which cancellation resets to 0 (see the summary)")]
+    public async Task Inventory_LostDemand_IsTheBackorderOfOrdersCancelled_AndOpenBackordersStayBackordered()
+    {
+        using var admin = await app.AdminNowAsync();
+        var data = new TestData(admin);
+        var warehouse = await data.WarehouseAsync();
+        var product = await data.ProductAsync(listPrice: 10m);
+        var customer = await data.CustomerAsync();
+        await data.ReceiveAsync(warehouse, product, 3m);
+
+        // 10 ordered with 3 in stock: 7 backordered; cancelled for lack of stock, those 7 are lost demand.
+        var lost = (await data.OrderAsync(customer, (product, 10m))).Id();
+        (await admin.PostAsync($"/api/orders/{lost}/submit")).Expect(HttpStatusCode.OK);
+        (await admin.PostAsync($"/api/orders/{lost}/cancel", new { reason = "no stock" })).Expect(HttpStatusCode.OK);
+        // 5 ordered after it (the 3 released): 2 backordered and still open.
+        var open = (await data.OrderAsync(customer, (product, 5m))).Id();
+        (await admin.PostAsync($"/api/orders/{open}/submit")).Expect(HttpStatusCode.OK);
+
+        var analysis = (await admin.GetJsonAsync($"/api/analytics/inventory?asOf={app.Today:yyyy-MM-dd}&limit=5000")).Expect(HttpStatusCode.OK);
+
+        var figures = analysis["products"]!.AsArray().Single(p => p!["productId"]!.GetValue<Guid>() == product)!["figures"]!;
+        Assert.Equal((2m, 7m), (figures["backordered"].Dec(), figures["cancelledBackordered"].Dec()));
+    }
 }
 
 public sealed class ForecastAndInventoryTests_Sqlite(AnalysisSqliteApp app) : ForecastAndInventoryTests(app), IClassFixture<AnalysisSqliteApp>;

@@ -348,6 +348,79 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("replenishment_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Analytics.DemandSignal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AbcClass")
+                        .IsRequired()
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("abc_class");
+
+                    b.Property<decimal>("Actual")
+                        .HasPrecision(18, 3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actual");
+
+                    b.Property<DateTime>("DetectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detected_at");
+
+                    b.Property<decimal>("Expected")
+                        .HasPrecision(18, 3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected");
+
+                    b.Property<decimal>("High")
+                        .HasPrecision(18, 3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("high");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<decimal>("Low")
+                        .HasPrecision(18, 3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("low");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<Guid>("WarehouseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warehouse_id");
+
+                    b.Property<DateOnly>("WeekStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("week_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_analytics_demand_signals");
+
+                    b.HasIndex("WeekStart")
+                        .HasDatabaseName("ix_analytics_demand_signals_week_start");
+
+                    b.HasIndex("ProductId", "WarehouseId", "WeekStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_analytics_demand_signals_product_id_warehouse_id_week_start");
+
+                    b.ToTable("analytics_demand_signals", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Billing.CreditHold", b =>
                 {
                     b.Property<Guid>("Id")

@@ -120,7 +120,7 @@ public sealed class WeComCustomerOptions
 
     public bool IsConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(Secret);
 
-    /// <summary>The Token of the app's callback (接收消息 API) settings: a secret, never logged. Null: the callback answers 404.</summary>
+    /// <summary>The Token of the app's callback (接收消息 API) settings: a secret, never logged. Null: the callback answers 403.</summary>
     public string? CallbackToken { get; set; }
 
     /// <summary>The 43-character EncodingAESKey of the app's callback settings: a secret, never logged.</summary>

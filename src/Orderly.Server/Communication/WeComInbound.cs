@@ -57,7 +57,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
     {
         if (!options.Value.WeCom.CallbackConfigured)
         {
-            return WeComAnswer.Problem(StatusCodes.Status404NotFound, "NotConfigured", "The WeCom callback is not configured.");
+            return WeComAnswer.Problem(StatusCodes.Status403Forbidden, "NotConfigured", "The WeCom callback is not configured.");
         }
 
         var outer = ReadXml(body, ["Encrypt"]);
@@ -166,7 +166,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         var weCom = options.Value.WeCom;
         if (!weCom.CallbackConfigured)
         {
-            return WeComAnswer.Problem(StatusCodes.Status404NotFound, "NotConfigured", "The WeCom callback is not configured.");
+            return WeComAnswer.Problem(StatusCodes.Status403Forbidden, "NotConfigured", "The WeCom callback is not configured.");
         }
 
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(encrypted) || string.IsNullOrEmpty(signature)

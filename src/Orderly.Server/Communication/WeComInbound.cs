@@ -244,10 +244,10 @@ public static class WeComInboundEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("WeCom's URL verification: msg_signature checked over echostr with the callback token, echostr decrypted and answered as plain text.");
         callback.MapPost("/callback", ReceiveAsync)
-            .WithName("WeComCallback").Accepts<string>("text/xml").Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .WithName("WeComCallback").Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .WithSummary("WeCom's encrypted message push: signature and timestamp checked, decrypted, a customer's text recorded once on their timeline (unknown senders kept as unmatched); answered with an empty 200.");
+            .WithSummary("WeCom's encrypted message push (an XML body of any content type): signature and timestamp checked, decrypted, a customer's text recorded once on their timeline (unknown senders kept as unmatched); answered with an empty 200.");
 
         app.MapGet("/api/communication/unmatched", async (int? limit, WeComInbound inbound, CancellationToken ct) => TypedResults.Ok(await inbound.UnmatchedAsync(limit, ct)))
             .WithTags("Communication").RequireAuthorization(CommunicationPolicies.ReadUnmatched).WithName("ListUnmatchedMessages")

@@ -44,6 +44,53 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     }
 
     [Fact]
+    public async Task OrderTimeline_WritesAnEmail_ThatArrives_AndShowsAsSent()
+    {
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var tag = Tag();
+        var (customerId, _) = await CustomerAsync(api, tag, email: true);
+        var orderId = await OrderAsync(api, customerId, deliver: false);
+        var number = (string)(await GetAsync(api, $"/api/orders/{orderId}"))["number"]!;
+
+        var page = await server.LoginAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        await page.GotoAsync($"/orders/{orderId}");
+        await Ui.InteractiveAsync(page);
+        var timeline = page.GetByTestId("comm-timeline");
+        await timeline.ScrollIntoViewIfNeededAsync();
+        await page.GetByTestId("write-email").ClickAsync();
+        // The dialog addresses the customer and fills the subject with the order's number.
+        var subject = Ui.Input(page, "email-subject");
+        await Assertions.Expect(subject).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(number)));
+        await Assertions.Expect(page.GetByTestId("email-to")).ToContainTextAsync($"buyer-{tag}@example.test", new() { IgnoreCase = true });
+        await subject.FillAsync($"Delivery date {tag}");
+        await page.Locator("textarea[data-testid='email-body'], [data-testid='email-body'] textarea").First.FillAsync("Dear buyer,\nyour goods leave on Monday.");
+        await page.GetByTestId("email-send").ClickAsync();
+        await Assertions.Expect(timeline).ToContainTextAsync($"Delivery date {tag}");
+
+        // It arrives once, and after a reload the timeline shows it sent.
+        for (var i = 0; i < 150 && server.Mail.To($"buyer-{tag}@example.test").All(m => m.Subject != $"Delivery date {tag}"); i++)
+        {
+            await Task.Delay(200);
+        }
+
+        var mail = Assert.Single(server.Mail.To($"buyer-{tag}@example.test"), m => m.Subject == $"Delivery date {tag}");
+        Assert.Contains("your goods leave on Monday.", mail.TextBody, StringComparison.Ordinal);
+        var row = timeline.Locator("tr").Filter(new() { HasText = $"Delivery date {tag}" });
+        for (var i = 0; i < 30 && !System.Text.RegularExpressions.Regex.IsMatch(await row.InnerTextAsync(), "sent|已发送"); i++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+            await Ui.InteractiveAsync(page);
+        }
+
+        await Assertions.Expect(row.GetByTestId("email-state")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(sent|已发送)$"));
+        var items = (await GetAsync(api, $"/api/orders/{orderId}/timeline"))["items"]!.AsArray();
+        Assert.Equal("Sent", (string?)items.Single(i => ((string?)i!["summary"])!.StartsWith($"Delivery date {tag}", StringComparison.Ordinal))!["state"]);
+        await OrderlyServer.ScreenshotAsync(page, "order-email-sent");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Bell_CountsANewNotice_AndMutedKindsSavedOnThePreferencesPage_StayOut()
     {
         var admin = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);

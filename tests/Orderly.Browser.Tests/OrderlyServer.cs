@@ -26,6 +26,9 @@ public sealed partial class OrderlyServer : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The SMTP server the app sends its e-mail to (Orderly:Communication:Smtp).</summary>
+    public MailInbox Mail { get; } = MailInbox.Start();
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string ResultsFolder { get; } = Path.Combine(RepositoryRoot, "test-results", "screenshots");
@@ -47,6 +50,7 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        await Mail.DisposeAsync();
         lock (_log)
         {
             // The server's warnings and errors, for when a page failed in a way the browser does not show.
@@ -158,6 +162,8 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         start.Environment["Orderly__RateLimits__LoginsPerMinute"] = "1000";
         // The salt Kuaidi100 signs its pushes with, so a test can deliver tracking events as the carrier would.
         start.Environment["Orderly__Logistics__Kuaidi100Salt"] = Kuaidi100Salt;
+        start.Environment["Orderly__Communication__Smtp__Host"] = "127.0.0.1";
+        start.Environment["Orderly__Communication__Smtp__Port"] = Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");

@@ -214,3 +214,20 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
         builder.Ignore(w => w.EventList);
     }
 }
+
+public sealed class UnmatchedMessageConfiguration : IEntityTypeConfiguration<UnmatchedMessage>
+{
+    public void Configure(EntityTypeBuilder<UnmatchedMessage> builder)
+    {
+        builder.ToTable("unmatched_messages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
+        builder.Property(m => m.Channel).HasConversion<string>().HasMaxLength(10);
+        builder.Property(m => m.ExternalId).HasMaxLength(Interaction.ExternalIdMaxLength * 4);
+        builder.Property(m => m.Sender).HasMaxLength(128 * 4);
+        builder.Property(m => m.MessageType).HasMaxLength(32);
+        // The same channel message is kept once.
+        builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique();
+        builder.HasIndex(m => m.ReceivedAt);
+    }
+}

@@ -13,7 +13,8 @@ public sealed record InteractionDto(Guid Id, Guid CustomerId, Guid? OrderId, str
 
 public sealed record NoteRequest(Guid CustomerId, string Text, Guid? OrderId = null);
 
-public sealed record TimelineItemDto(DateTimeOffset At, string Kind, string? Channel, string? Direction, string Summary, Guid? By, string? Ref);
+/// <summary>One line of a timeline; <paramref name="State"/> is an e-mail a user wrote: Queued, Sent or Failed.</summary>
+public sealed record TimelineItemDto(DateTimeOffset At, string Kind, string? Channel, string? Direction, string Summary, Guid? By, string? Ref, string? State = null);
 
 public sealed record TimelineDto(IReadOnlyList<TimelineItemDto> Items);
 

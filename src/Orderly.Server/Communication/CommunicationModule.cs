@@ -25,6 +25,9 @@ public sealed class CommunicationModule : IOrderlyModule
     [
         new(CommunicationPolicies.Communicate, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk, Roles.Finance],
             "log `/api/interactions` and `/api/notes`, read customer and order `timeline`s, read and change a customer's `communication` preferences, create a `status-link` and revoke `status-links`, create a delivered order's `survey-link`, create, read and complete `/api/tasks`; reps only on their own customers"),
+        new(CommunicationPolicies.WriteEmail, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk],
+            "write an e-mail to a customer's contact: `/api/orders/{id}/emails` and `/api/customers/{id}/emails`, read a customer's `email-contacts`; reps only to their own customers"),
+        new(CommunicationPolicies.ReadUnmatched, Name, [Roles.Admin, Roles.SalesManager], "read `/api/communication/unmatched`: customer messages (WeCom) whose sender matches no customer contact"),
         new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "`/api/webhooks`: register, read, stop; read the `deliveries` log and `replay` one"),
         new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read `/api/surveys` `responses` and the CSAT/NPS `summary`; reps only their own customers'"),
     ];
@@ -43,6 +46,8 @@ public sealed class CommunicationModule : IOrderlyModule
         services.AddScoped<CustomerDirectory>();
         services.AddScoped<Notifier>();
         services.AddScoped<TimelineService>();
+        services.AddScoped<CustomerEmails>();
+        services.AddScoped<WeComInbound>();
         services.AddScoped<TaskService>();
         services.AddScoped<TaskReminders>();
         services.AddScoped<NotificationService>();
@@ -88,6 +93,8 @@ public sealed class CommunicationModule : IOrderlyModule
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
         app.MapInteractionEndpoints();
+        app.MapCustomerEmailEndpoints();
+        app.MapWeComInboundEndpoints();
         app.MapTaskEndpoints();
         app.MapNotificationEndpoints();
         app.MapWebhookEndpoints();
@@ -107,6 +114,7 @@ public sealed class CommunicationModule : IOrderlyModule
         .Exclude<TimelineEntry>("a projection of events that are themselves kept in the outbox")
         .Exclude<OutgoingMessage>("the message queue is its own delivery log (state, attempts, errors); sending is not a business change")
         .Exclude<Notification>("in-app notices to one user; being read is not a business change")
+        .Exclude<UnmatchedMessage>("an inbound message log of unknown senders, written once and never changed")
         .Exclude<OrderMailbox>("a routing token for replies, written once and never changed");
 
     public async Task PrepareAsync(ModuleStart start, CancellationToken ct) =>

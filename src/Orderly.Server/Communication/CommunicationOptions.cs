@@ -119,6 +119,22 @@ public sealed class WeComCustomerOptions
     public string? Sender { get; set; }
 
     public bool IsConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(Secret);
+
+    /// <summary>The Token of the app's callback (接收消息 API) settings: a secret, never logged. Null: the callback answers 403.</summary>
+    public string? CallbackToken { get; set; }
+
+    /// <summary>The 43-character EncodingAESKey of the app's callback settings: a secret, never logged.</summary>
+    public string? EncodingAesKey { get; set; }
+
+    /// <summary>The largest callback body accepted.</summary>
+    [Range(1024, 1_048_576)]
+    public int CallbackMaxBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How far a callback's timestamp may be from now.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan CallbackWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool CallbackConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(CallbackToken) && Orderly.Domain.Communication.WeComCrypto.Key(EncodingAesKey) is not null;
 }
 
 public sealed class AliyunSmsOptions

@@ -6,6 +6,12 @@ public static class CommunicationPolicies
     /// <summary>Log interactions, notes and tasks on customers one may see.</summary>
     public const string Communicate = "Communicate";
 
+    /// <summary>Write an e-mail to a customer's contact (sent through the message queue); reps only to their own customers.</summary>
+    public const string WriteEmail = "WriteCustomerEmail";
+
+    /// <summary>Customer messages whose sender matches no customer contact.</summary>
+    public const string ReadUnmatched = "ReadUnmatchedMessages";
+
     /// <summary>Customers' notification preferences.</summary>
     public const string ManageCommunication = "ManageCommunication";
 

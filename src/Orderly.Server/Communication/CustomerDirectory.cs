@@ -17,6 +17,33 @@ public sealed class CustomerDirectory(OrderlyDbContext db)
         db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new CustomerContact(c.Id, c.Name, c.Email, c.Phone, c.OwnerUserId, c.Region)).FirstOrDefaultAsync(ct);
 
+    /// <summary>The customer's e-mail addresses to write to: primary contacts first, then the other contacts, then the customer's own address.</summary>
+    public async Task<IReadOnlyList<EmailContactDto>> EmailContactsAsync(Guid customerId, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new { c.Name, c.Email, Contacts = c.Contacts.Select(x => new { x.Name, x.Email, x.IsPrimary }).ToList() }).FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return [];
+        }
+
+        var found = new List<EmailContactDto>();
+        foreach (var contact in customer.Contacts.Where(x => x.Email is { Length: > 0 }).OrderByDescending(x => x.IsPrimary))
+        {
+            if (!found.Any(f => string.Equals(f.Email, contact.Email, StringComparison.OrdinalIgnoreCase)))
+            {
+                found.Add(new EmailContactDto(contact.Name, contact.Email!, contact.IsPrimary));
+            }
+        }
+
+        if (customer.Email is { Length: > 0 } own && !found.Any(f => string.Equals(f.Email, own, StringComparison.OrdinalIgnoreCase)))
+        {
+            found.Add(new EmailContactDto(customer.Name, own, found.Count == 0));
+        }
+
+        return found;
+    }
+
     public async Task<CustomerCommunication?> PreferencesAsync(Guid customerId, CancellationToken ct) =>
         await db.Set<CustomerCommunication>().AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == customerId, ct);
 

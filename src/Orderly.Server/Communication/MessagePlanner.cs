@@ -185,17 +185,6 @@ public sealed class MessagePlanner(
             message.Channel.ToString(), "Out", $"{message.Subject} -> {message.Recipient}", $"{message.EventType}:{message.Id}", null));
     }
 
-    private async Task<string> MailboxOfAsync(Guid orderId, Guid customerId, DateTimeOffset now, CancellationToken ct)
-    {
-        var existing = await db.Set<OrderMailbox>().Where(m => m.OrderId == orderId).Select(m => m.Token).FirstOrDefaultAsync(ct)
-            ?? db.ChangeTracker.Entries<OrderMailbox>().Where(m => m.Entity.OrderId == orderId).Select(m => m.Entity.Token).FirstOrDefault();
-        if (existing is not null)
-        {
-            return existing;
-        }
-
-        var token = Tokens.NewMailbox();
-        db.Add(new OrderMailbox(orderId, customerId, token, now));
-        return token;
-    }
+    private Task<string> MailboxOfAsync(Guid orderId, Guid customerId, DateTimeOffset now, CancellationToken ct) =>
+        OrderMailboxes.OfAsync(db, orderId, customerId, now, ct);
 }

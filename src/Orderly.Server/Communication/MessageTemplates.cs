@@ -73,6 +73,37 @@ public static partial class MessageTemplates
         return new RenderedMessage(subject, text, html.ToString());
     }
 
+    /// <summary>
+    /// An e-mail a user wrote: their plain text as it is, then a footer in the customer's language with the author, the
+    /// company's sender name and, on an order, its number (a reply lands on that order).
+    /// </summary>
+    public static RenderedMessage RenderWritten(string language, string subject, string body, string? author, string company, string? orderNumber)
+    {
+        var chinese = language != "en";
+        var footer = new List<string> { "-- " };
+        if (author is { Length: > 0 })
+        {
+            footer.Add(author);
+        }
+
+        footer.Add(company);
+        footer.Add(chinese
+            ? orderNumber is null ? "直接回复此邮件即可联系我们。" : $"关于订单 {orderNumber}：直接回复此邮件即可联系我们。"
+            : orderNumber is null ? "Simply reply to this e-mail to reach us." : $"About order {orderNumber}: simply reply to this e-mail to reach us.");
+        var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var text = string.Join("\n", lines) + "\n\n" + string.Join("\n", footer);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"").Append(chinese ? "zh-CN" : "en").Append("\"><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(subject)).Append("</title></head><body style=\"font-family:sans-serif\">");
+        foreach (var line in lines)
+        {
+            html.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
+        }
+
+        html.Append("<hr><p style=\"color:#666\">").Append(string.Join("<br>", footer.Skip(1).Select(WebUtility.HtmlEncode))).Append("</p></body></html>");
+        return new RenderedMessage(subject, text, html.ToString());
+    }
+
     /// <summary>The payload's scalar values by property name, as text (amounts invariant, arrays joined).</summary>
     public static Dictionary<string, string> ValuesOf(string payload)
     {

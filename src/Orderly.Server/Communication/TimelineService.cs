@@ -95,7 +95,7 @@ public sealed class TimelineService(OrderlyDbContext db, Writes writes, DataScop
         return db.Set<Interaction>().AsNoTracking().FirstOrDefaultAsync(i => i.Channel == channel && i.ExternalId == normalized, ct);
     }
 
-    private static async Task<TimelineDto> MergeAsync(IQueryable<Interaction> interactions, IQueryable<TimelineEntry> entries, string? channel, int? limit, CancellationToken ct)
+    private async Task<TimelineDto> MergeAsync(IQueryable<Interaction> interactions, IQueryable<TimelineEntry> entries, string? channel, int? limit, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 200, 1, MaxItems);
         if (channel is { Length: > 0 })
@@ -119,7 +119,13 @@ public sealed class TimelineService(OrderlyDbContext db, Writes writes, DataScop
 
         var logged = await interactions.AsNoTracking().OrderByDescending(i => i.OccurredAt).Take(take).ToListAsync(ct);
         var system = await entries.AsNoTracking().OrderByDescending(t => t.At).Take(take).ToListAsync(ct);
-        var items = logged.Select(i => new TimelineItemDto(i.OccurredAt, i.Kind, i.Channel?.ToString(), i.Direction?.ToString(), i.Summary, i.By, $"Interaction:{i.Id}"))
+        // E-mails a user wrote carry the delivery state of their queued message.
+        var written = logged.Where(i => i.Channel == InteractionChannel.Email && i.Direction == Direction.Out).Select(i => i.Id).ToList();
+        var states = written.Count == 0 ? [] : await db.Set<OutgoingMessage>().AsNoTracking()
+            .Where(m => m.EventType == CustomerEmails.EventType && written.Contains(m.EventId)).Select(m => new { m.EventId, m.State })
+            .ToDictionaryAsync(m => m.EventId, m => CustomerEmails.StateOf(m.State), ct);
+        var items = logged.Select(i => new TimelineItemDto(i.OccurredAt, i.Kind, i.Channel?.ToString(), i.Direction?.ToString(), i.Summary, i.By, $"Interaction:{i.Id}",
+                states.GetValueOrDefault(i.Id)))
             .Concat(system.Select(t => new TimelineItemDto(t.At, t.Kind, t.Channel, t.Direction, t.Summary, t.By, t.Ref)))
             .OrderByDescending(i => i.At).Take(take).OrderBy(i => i.At).ToList();
         return new TimelineDto(items);

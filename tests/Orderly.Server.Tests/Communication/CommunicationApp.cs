@@ -83,6 +83,8 @@ public abstract class CommunicationApp(TestDatabase database) : OrderlyApp(datab
         builder.UseSetting(c + "WeCom:Secret", OutsideServices.WeComSecret);
         builder.UseSetting(c + "WeCom:Endpoint", outside.Url);
         builder.UseSetting(c + "WeCom:Sender", "zhangsan");
+        builder.UseSetting(c + "WeCom:CallbackToken", WeComCallbackTests.Token);
+        builder.UseSetting(c + "WeCom:EncodingAesKey", WeComCallbackTests.EncodingAesKey);
         builder.UseSetting(c + "Robots:0:Name", "wecom");
         builder.UseSetting(c + "Robots:0:Kind", "WeCom");
         builder.UseSetting(c + "Robots:0:Url", $"{outside.Url}/wecom/send?key={OutsideServices.WeComKey}");

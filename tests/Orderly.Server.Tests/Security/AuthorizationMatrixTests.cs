@@ -22,10 +22,10 @@ public abstract partial class AuthorizationMatrixTests(OrderlyApp app)
     public static readonly IReadOnlyDictionary<string, string[]> PolicyRoles =
         Table.All.ToDictionary(p => p.Policy, p => Table.RolesFor(p.Policy).ToArray());
 
-    private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login", "POST /api/integrations/fxiaoke/callback", "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify"];
+    private static readonly string[] AnonymousByDesign = ["POST /api/auth/token", "POST /api/auth/login", "POST /api/integrations/fxiaoke/callback", "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify", "GET /api/integrations/wecom/callback", "POST /api/integrations/wecom/callback"];
 
     /// <summary>Anonymous routes that prove themselves with the vendor's signature or token (tests/…/Integration/ConnectorPushTests signs them).</summary>
-    private static readonly HashSet<string> VendorPushes = ["POST /api/integrations/fxiaoke/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify"];
+    private static readonly HashSet<string> VendorPushes = ["POST /api/integrations/fxiaoke/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify", "GET /api/integrations/wecom/callback", "POST /api/integrations/wecom/callback"];
 
     /// <summary>Roles that see only their own (and their team's) customers and orders.</summary>
     private static readonly string[] ScopedRoles = ["SalesRep", "SalesManager"];

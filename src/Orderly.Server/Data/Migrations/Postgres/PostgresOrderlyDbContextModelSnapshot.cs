@@ -1747,6 +1747,57 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("timeline_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Communication.UnmatchedMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("MessageType")
+                        .HasColumnType("text")
+                        .HasColumnName("message_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sender");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_unmatched_messages");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_unmatched_messages_received_at");
+
+                    b.HasIndex("Channel", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_unmatched_messages_channel_external_id");
+
+                    b.ToTable("unmatched_messages", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Communication.UserNotificationPreference", b =>
                 {
                     b.Property<Guid>("UserId")

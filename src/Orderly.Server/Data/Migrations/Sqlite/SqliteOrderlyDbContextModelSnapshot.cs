@@ -1797,6 +1797,60 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("timeline_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Communication.UnmatchedMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("MessageType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_type");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_unmatched_messages");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_unmatched_messages_received_at");
+
+                    b.HasIndex("Channel", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_unmatched_messages_channel_external_id");
+
+                    b.ToTable("unmatched_messages", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Communication.UserNotificationPreference", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -1,0 +1,147 @@
+// Request bodies in tests are literal arrays, built once per call.
+#pragma warning disable CA1861
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Orderly.Domain.Communication;
+
+namespace Orderly.Server.Tests.Communication;
+
+/// <summary>
+/// WeCom's callback through the real HTTP pipeline: the URL check answers the decrypted echostr; a correctly signed and
+/// encrypted text from a customer's contact lands once on the customer's and the order's timeline; an unknown sender is
+/// kept as unmatched for managers; a tampered signature, a stale timestamp, another corp, malformed XML, a DTD and an
+/// oversized body are refused with problem+json and write nothing.
+/// </summary>
+public abstract class WeComCallbackTests(CommunicationApp app)
+{
+    public const string Token = "wecomCallbackToken";
+    public const string EncodingAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    private const string Route = "/api/integrations/wecom/callback";
+
+    private static byte[] Key => WeComCrypto.Key(EncodingAesKey)!;
+
+    [Fact]
+    public async Task UrlCheck_AnswersTheDecryptedEcho_AndABadSignatureIsRefused()
+    {
+        using var anonymous = app.CreateClient();
+        var echo = WeComCrypto.Encrypt(Key, "1616140317555161061", OutsideServices.WeComCorpId, new byte[16]);
+        var timestamp = Now();
+        var ok = await anonymous.GetAsync($"{Route}?msg_signature={WeComCrypto.Signature(Token, timestamp, "n1", echo)}&timestamp={timestamp}&nonce=n1&echostr={Uri.EscapeDataString(echo)}");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("1616140317555161061", await ok.Content.ReadAsStringAsync());
+        var bad = await anonymous.GetAsync($"{Route}?msg_signature={new string('0', 40)}&timestamp={timestamp}&nonce=n1&echostr={Uri.EscapeDataString(echo)}");
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ACustomersText_LandsOnceOnTheCustomerAndTheOrder_UnknownSendersAreKept_AndForgeriesWriteNothing()
+    {
+        using var admin = await app.AdminAsync();
+        using var anonymous = app.CreateClient();
+        var data = new TestData(admin);
+        var product = await data.ProductAsync(listPrice: 100m);
+        var tag = TestData.Unique("wx");
+        var customer = await CommunicationRoadTests.CustomerAsync(admin, "微信客户 " + tag, $"wx-{tag}@x.test");
+        var sender = $"wm{tag.Replace("-", "", StringComparison.Ordinal)}";
+        (await admin.PutAsync($"/api/customers/{customer}/communication", new
+        {
+            language = "zh-CN",
+            recipients = new object[] { new { events = new[] { "OrderShipped" }, channels = new[] { "WeCom" }, weComUserId = sender } },
+        }, null)).Expect(HttpStatusCode.OK);
+        var order = await data.OrderAsync(customer, (product, 1));
+        var orderId = order.Id();
+        var number = order["number"].Str();
+
+        var msgId = $"7{Random.Shared.NextInt64(100_000_000_000, 999_999_999_999)}";
+        var body = Envelope(Message(sender, $"请问订单 {number} 什么时候发货？", msgId), OutsideServices.WeComCorpId, out var encrypted);
+        for (var i = 0; i < 2; i++)
+        {
+            var answer = await PostAsync(anonymous, body, encrypted);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("", await answer.Content.ReadAsStringAsync());
+        }
+
+        var externalId = $"wecom:{msgId}";
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Interaction>().CountAsync(x => x.ExternalId == externalId)));
+        var onOrder = (await admin.GetJsonAsync($"/api/orders/{orderId}/timeline?channel=WeCom")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        var line = Assert.Single(onOrder);
+        Assert.Equal("Chat", line!["kind"].Str());
+        Assert.Equal("In", line["direction"].Str());
+        Assert.Equal($"请问订单 {number} 什么时候发货？", line["summary"].Str());
+        Assert.Single((await admin.GetJsonAsync($"/api/customers/{customer}/timeline?channel=WeCom")).Expect(HttpStatusCode.OK)["items"]!.AsArray());
+
+        // Not naming an order: on the customer's timeline only.
+        var plainId = $"8{Random.Shared.NextInt64(100_000_000_000, 999_999_999_999)}";
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, Envelope(Message(sender, "你好", plainId), OutsideServices.WeComCorpId, out var e2), e2)).StatusCode);
+        Assert.Null(await app.WithDbAsync(db => db.Set<Interaction>().Where(x => x.ExternalId == $"wecom:{plainId}").Select(x => x.OrderId).SingleAsync()));
+
+        // An unknown sender is kept for managers, once.
+        var strangerId = $"9{Random.Shared.NextInt64(100_000_000_000, 999_999_999_999)}";
+        var stranger = Envelope(Message($"wmStranger{tag}", "我想询价", strangerId), OutsideServices.WeComCorpId, out var e3);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, stranger, e3)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, stranger, e3)).StatusCode);
+        var unmatched = (await admin.GetJsonAsync("/api/communication/unmatched")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        var kept = Assert.Single(unmatched, u => u!["externalId"].Str() == $"wecom:{strangerId}");
+        Assert.Equal($"wmStranger{tag}", kept!["sender"].Str());
+        Assert.Equal("我想询价", kept["text"].Str());
+        using var rep = await app.UserAsync($"rep-{tag}@company.test", "SalesRep");
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.GetJsonAsync("/api/communication/unmatched")).Status);
+
+        // Forgeries and junk: refused with problem+json, nothing written.
+        var before = await CountsAsync();
+        var fresh = Envelope(Message(sender, "伪造", "1234567"), OutsideServices.WeComCorpId, out var e4);
+        await RefusedAsync(PostAsync(anonymous, fresh, e4, signature: new string('a', 40)), HttpStatusCode.Unauthorized, "BadSignature");
+        await RefusedAsync(PostAsync(anonymous, fresh, e4, timestamp: (DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture)),
+            HttpStatusCode.Unauthorized, "StaleTimestamp");
+        var otherCorp = Envelope(Message(sender, "别家", "1234568"), "ww-other-corp", out var e5);
+        await RefusedAsync(PostAsync(anonymous, otherCorp, e5), HttpStatusCode.Forbidden, "WrongReceiver");
+        await RefusedAsync(PostAsync(anonymous, "<xml><Encrypt>unclosed", "unclosed"), HttpStatusCode.BadRequest, "MalformedXml");
+        await RefusedAsync(PostAsync(anonymous, "<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><xml><Encrypt>&x;</Encrypt></xml>", "x"),
+            HttpStatusCode.BadRequest, "MalformedXml");
+        var notXmlInside = WeComCrypto.Encrypt(Key, "not xml at all <", OutsideServices.WeComCorpId, new byte[16]);
+        await RefusedAsync(PostAsync(anonymous, $"<xml><Encrypt><![CDATA[{notXmlInside}]]></Encrypt></xml>", notXmlInside), HttpStatusCode.BadRequest, "MalformedXml");
+        var huge = $"<xml><Encrypt>{new string('A', 70_000)}</Encrypt></xml>";
+        await RefusedAsync(PostAsync(anonymous, huge, new string('A', 70_000)), HttpStatusCode.RequestEntityTooLarge, "TooLarge");
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    private static string Message(string sender, string text, string msgId) =>
+        $"<xml><ToUserName><![CDATA[{OutsideServices.WeComCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>{Now()}</CreateTime>"
+        + $"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content><MsgId>{msgId}</MsgId><AgentID>1000002</AgentID>"
+        + $"<ExternalUserID><![CDATA[{sender}]]></ExternalUserID></xml>";
+
+    private static string Envelope(string message, string corp, out string encrypted)
+    {
+        encrypted = WeComCrypto.Encrypt(Key, message, corp, System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        return $"<xml><ToUserName><![CDATA[{corp}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string encrypted, string? signature = null, string? timestamp = null)
+    {
+        timestamp ??= Now();
+        const string nonce = "1372623149";
+        signature ??= WeComCrypto.Signature(Token, timestamp, nonce, encrypted);
+        return client.PostAsync($"{Route}?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}", new StringContent(body, Encoding.UTF8, "text/xml"));
+    }
+
+    private static async Task RefusedAsync(Task<HttpResponseMessage> sending, HttpStatusCode status, string code)
+    {
+        using var response = await sending;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {status}, got {response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"\"code\":\"{code}\"", text, StringComparison.Ordinal);
+    }
+
+    private Task<(int, int)> CountsAsync() => app.WithDbAsync(async db =>
+        (await db.Set<Interaction>().CountAsync(i => i.Channel == InteractionChannel.WeCom), await db.Set<UnmatchedMessage>().CountAsync()));
+}
+
+public sealed class WeComCallbackTests_Sqlite(CommunicationSqliteApp app) : WeComCallbackTests(app), IClassFixture<CommunicationSqliteApp>;
+
+public sealed class WeComCallbackTests_Postgres(CommunicationPostgresApp app) : WeComCallbackTests(app), IClassFixture<CommunicationPostgresApp>;

@@ -267,7 +267,9 @@ public sealed class OrderFacts(
         }
 
         steps.Mark("building the facts");
-        log.LogInformation("Order facts {Kind}: {Orders} orders, {Changes} status changes, {Lines} order line sums, {ProductRows} product-day rows; {Steps}",
+        // A load slower than a client waits is worth a warning (it shows where the time went).
+        log.Log(steps.ElapsedSeconds > 5 ? LogLevel.Warning : LogLevel.Information,
+            "Order facts {Kind}: {Orders} orders, {Changes} status changes, {Lines} order line sums, {ProductRows} product-day rows; {Steps}",
             days is null ? "loaded" : $"refreshed ({days.Count} days)", orderRows.Count, changes.Count, lines.Count, productRows.Count, steps);
         return new FactsSnapshot(byDay, customers, customerIndex, products);
     }
@@ -279,7 +281,10 @@ public sealed class OrderFacts(
     private sealed class StepTimer
     {
         private readonly System.Text.StringBuilder _steps = new();
+        private readonly long _begun = System.Diagnostics.Stopwatch.GetTimestamp();
         private long _at = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public double ElapsedSeconds => System.Diagnostics.Stopwatch.GetElapsedTime(_begun).TotalSeconds;
 
         public void Mark(string step)
         {

@@ -10,8 +10,10 @@ namespace Orderly.Server.Analytics;
 /// Customers by recency, frequency and value of their counted orders in one currency over the year up to a day:
 /// quintile scores, named segments, the move between segments since an earlier day, and each customer's buying
 /// interval with a warning when the silence is far longer than their habit. A rep's scores rank their own customers.
+/// RFM reads the per-customer daily rollups through the <see cref="SalesProjection"/> (frequency, value, last day and
+/// the days bought on are all in them), so it is exact and bounded by the window, not by all the orders.
 /// </summary>
-public sealed class CustomerAnalysis(OrderFacts facts, BusinessCalendar calendar, OrderlyDbContext db)
+public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalendar calendar, OrderlyDbContext db)
 {
     public const int WindowDays = 365;
     public const int DefaultLimit = 200;
@@ -22,33 +24,47 @@ public sealed class CustomerAnalysis(OrderFacts facts, BusinessCalendar calendar
         var day = asOf ?? calendar.Today;
         var money = Currency(currency);
         var back = Math.Clamp(compareDays ?? 90, 1, WindowDays);
-        var snapshot = await facts.CurrentAsync(ct);
-        var visible = customers?.Select(c => snapshot.CustomerIndex.TryGetValue(c, out var i) ? i : -2).ToHashSet();
-        var now = Profiles(snapshot, day, money, visible);
-        var then = Profiles(snapshot, day.AddDays(-back), money, visible);
-        var nowScores = Score(now, day);
-        var thenScores = Score(then, day.AddDays(-back));
-
-        var items = now.Select((p, i) =>
+        var earlier = day.AddDays(-back);
+        IReadOnlyList<SalesProjection.DaySlice> days;
+        await using (await SalesProjection.SnapshotAsync(db, ct))
         {
-            var c = snapshot.Customers[p.Customer];
+            days = await projection.DaysAsync(db, earlier.AddDays(1 - WindowDays), day, money, ct);
+        }
+
+        var now = projection.CustomerHistories(days.Where(d => d.Day > day.AddDays(-WindowDays)), customers);
+        var then = projection.CustomerHistories(days.Where(d => d.Day <= earlier && d.Day > earlier.AddDays(-WindowDays)), customers);
+        var nowScores = Score(now, day);
+        var thenScores = Score(then, earlier);
+
+        var scored = now.Select((p, i) =>
+        {
             var s = nowScores[i];
             var intervals = p.Days.Zip(p.Days.Skip(1), (a, b) => b.DayNumber - a.DayNumber).ToList();
             var recency = day.DayNumber - p.Days[^1].DayNumber;
-            return new RfmCustomerDto(c.Id, c.Code, c.Name, recency, p.Orders, Money.FromMinor(p.ValueMinor, money).Amount, s.R, s.F, s.M, s.Segment.ToString(),
-                p.Days[^1], intervals.Count == 0 ? null : Math.Round(intervals.Average(), 2), Rfm.ChurnWarning(intervals, recency));
+            return (p.Id, Recency: recency, Orders: (int)p.Orders, Monetary: Money.FromMinor(p.ValueMinor, money).Amount, Score: s,
+                Last: p.Days[^1], Interval: intervals.Count == 0 ? (double?)null : Math.Round(intervals.Average(), 2), Churn: Rfm.ChurnWarning(intervals, recency));
         }).ToList();
         var segments = Enum.GetValues<RfmSegment>().Select(segment => new SegmentCountDto(segment.ToString(),
-            items.Count(i => i.Segment == segment.ToString()), items.Where(i => i.Segment == segment.ToString()).Sum(i => i.Monetary))).ToList();
-        var grid = items.GroupBy(i => (i.R, i.F)).Select(g => new RfmCellDto(g.Key.R, g.Key.F, g.Count())).OrderByDescending(c => c.R).ThenByDescending(c => c.F).ToList();
-        var present = now.Select(p => p.Customer).ToHashSet();
-        var before = then.Select((p, i) => (p.Customer, Segment: thenScores[i].Segment.ToString())).ToDictionary(x => x.Customer, x => x.Segment);
-        var movement = now.Select((p, i) => (From: before.GetValueOrDefault(p.Customer, "(none)"), To: nowScores[i].Segment.ToString()))
-            .Concat(then.Where(p => !present.Contains(p.Customer)).Select(p => (From: before[p.Customer], To: "(none)")))
+            scored.Count(i => i.Score.Segment == segment), scored.Where(i => i.Score.Segment == segment).Sum(i => i.Monetary))).ToList();
+        var grid = scored.GroupBy(i => (i.Score.R, i.Score.F)).Select(g => new RfmCellDto(g.Key.R, g.Key.F, g.Count())).OrderByDescending(c => c.R).ThenByDescending(c => c.F).ToList();
+        var present = now.Select(p => p.Id).ToHashSet();
+        var before = then.Select((p, i) => (p.Id, Segment: thenScores[i].Segment.ToString())).ToDictionary(x => x.Id, x => x.Segment);
+        var movement = now.Select((p, i) => (From: before.GetValueOrDefault(p.Id, "(none)"), To: nowScores[i].Segment.ToString()))
+            .Concat(then.Where(p => !present.Contains(p.Id)).Select(p => (From: before[p.Id], To: "(none)")))
             .GroupBy(m => m).Select(g => new SegmentMoveDto(g.Key.From, g.Key.To, g.Count()))
             .OrderBy(m => m.From, StringComparer.Ordinal).ThenBy(m => m.To, StringComparer.Ordinal).ToList();
-        var top = items.OrderByDescending(i => i.Monetary).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit)).ToList();
-        return new RfmDto(day, day.AddDays(1 - WindowDays), money, items.Count, segments, grid, day.AddDays(-back), movement, items.Count(i => i.ChurnWarning), top);
+
+        // Only the customers listed need a code and name: the best `limit` by value and any tied with the last of them.
+        var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+        var byValue = scored.OrderByDescending(i => i.Monetary).ToList();
+        var candidates = byValue.Count <= take ? byValue : byValue.TakeWhile((i, at) => at < take || i.Monetary == byValue[take - 1].Monetary).ToList();
+        var ids = candidates.ConvertAll(c => c.Id);
+        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToDictionaryAsync(c => c.Id, ct);
+        var top = candidates.Select(i => new RfmCustomerDto(
+                i.Id, names.GetValueOrDefault(i.Id)?.Code ?? "", names.GetValueOrDefault(i.Id)?.Name ?? "", i.Recency, i.Orders, i.Monetary,
+                i.Score.R, i.Score.F, i.Score.M, i.Score.Segment.ToString(), i.Last, i.Interval, i.Churn))
+            .OrderByDescending(i => i.Monetary).ThenBy(i => i.Code, StringComparer.Ordinal).Take(take).ToList();
+        return new RfmDto(day, day.AddDays(1 - WindowDays), money, scored.Count, segments, grid, earlier, movement, scored.Count(i => i.Churn), top);
     }
 
     /// <summary>A customer's top categories and products by value over a period (default the last year); null when not visible.</summary>
@@ -79,50 +95,13 @@ public sealed class CustomerAnalysis(OrderFacts facts, BusinessCalendar calendar
         return new CustomerPreferencesDto(customerId, first, last, money, categories, products);
     }
 
-    private static List<Profile> Profiles(FactsSnapshot snapshot, DateOnly asOf, string currency, HashSet<int>? visible)
-    {
-        var profiles = new Dictionary<int, Profile>();
-        foreach (var day in snapshot.Between(asOf.AddDays(1 - WindowDays), asOf))
-        {
-            foreach (ref readonly var order in day.Orders.AsSpan())
-            {
-                if (!order.Counted || order.Currency != currency || order.Customer < 0 || (visible is not null && !visible.Contains(order.Customer)))
-                {
-                    continue;
-                }
-
-                if (!profiles.TryGetValue(order.Customer, out var profile))
-                {
-                    profiles[order.Customer] = profile = new Profile(order.Customer);
-                }
-
-                profile.Orders++;
-                profile.ValueMinor += order.TotalMinor;
-                if (profile.Days.Count == 0 || profile.Days[^1] != day.Day)
-                {
-                    profile.Days.Add(day.Day);
-                }
-            }
-        }
-
-        return [.. profiles.Values.OrderBy(p => p.Customer)];
-    }
-
-    private static RfmScore[] Score(List<Profile> profiles, DateOnly asOf) =>
-        Rfm.Score([.. profiles.Select(p => new RfmInput(asOf.DayNumber - p.Days[^1].DayNumber, p.Orders, p.ValueMinor))]);
+    private static RfmScore[] Score(List<CustomerHistory> histories, DateOnly asOf) =>
+        Rfm.Score([.. histories.Select(p => new RfmInput(asOf.DayNumber - p.Days[^1].DayNumber, (int)p.Orders, p.ValueMinor))]);
 
     private static string Currency(string? currency)
     {
         var money = string.IsNullOrWhiteSpace(currency) ? Domain.Common.Currency.Default : currency.Trim().ToUpperInvariant();
         Domain.Common.Currency.DigitsOf(money);
         return money;
-    }
-
-    private sealed class Profile(int customer)
-    {
-        public int Customer { get; } = customer;
-        public int Orders { get; set; }
-        public long ValueMinor { get; set; }
-        public List<DateOnly> Days { get; } = [];
     }
 }

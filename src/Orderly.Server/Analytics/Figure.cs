@@ -27,6 +27,15 @@ internal struct Figure
         CostMinor += product.CostMinor;
     }
 
+    public static Figure Plus(in Figure a, in Figure b) => new()
+    {
+        Orders = a.Orders + b.Orders,
+        Lines = a.Lines + b.Lines,
+        QuantityThousandths = a.QuantityThousandths + b.QuantityThousandths,
+        ValueMinor = a.ValueMinor + b.ValueMinor,
+        CostMinor = a.CostMinor + b.CostMinor,
+    };
+
     public readonly FigureDto ToDto(string currency, bool perProduct)
     {
         var value = Money.FromMinor(ValueMinor, currency).Amount;

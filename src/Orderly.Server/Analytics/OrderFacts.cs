@@ -49,51 +49,83 @@ public sealed record ProductDim(Guid Id, string Sku, string Name, string? Catego
 /// a GROUP BY over the raw rows at that moment, and a reload gives the same. Each node keeps its own; a request sees
 /// changes at most <see cref="AnalyticsOptions.RefreshEvery"/> late.
 /// </summary>
-public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, IOptions<AnalyticsOptions> options) : IDisposable
+public sealed class OrderFacts(
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<AnalyticsOptions> options, IHostApplicationLifetime lifetime, ILogger<OrderFacts> log) : IDisposable
 {
     /// <summary>Status changes committed out of time order (a slow transaction) are still seen within this margin.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
     private FactsSnapshot? _snapshot;
+    private Task<FactsSnapshot>? _loading;
     private DateTimeOffset _checkedAt;
     private DateTime _watermark;
 
+    /// <summary>
+    /// The current facts. A load or refresh is shared by every caller and runs to its end even when they give up (a
+    /// caller's token only ends its own wait): at 1M orders the first load takes longer than a client waits, and
+    /// cancelling it with the request would start it again from nothing at the next one.
+    /// </summary>
     public async Task<FactsSnapshot> CurrentAsync(CancellationToken ct)
     {
-        if (_snapshot is { } current && time.GetUtcNow() - _checkedAt < options.Value.RefreshEvery)
+        Task<FactsSnapshot> loading;
+        lock (_gate)
         {
-            return current;
-        }
-
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_snapshot is { } fresh && time.GetUtcNow() - _checkedAt < options.Value.RefreshEvery)
+            if (_snapshot is { } current && time.GetUtcNow() - _checkedAt < options.Value.RefreshEvery)
             {
-                return fresh;
+                return current;
             }
 
-            _checkedAt = time.GetUtcNow();
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
-            _snapshot = _snapshot is null ? await LoadAsync(db, null, null, ct) : await RefreshAsync(db, _snapshot, ct);
-            return _snapshot;
+            loading = _loading ??= LoadOrRefreshAsync();
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return await loading.WaitAsync(ct);
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+    }
 
     /// <summary>Drops the projection; the next request loads it again from the raw rows.</summary>
     public void Reset()
     {
-        _gate.Wait();
-        _snapshot = null;
-        _gate.Release();
+        lock (_gate)
+        {
+            _snapshot = null;
+        }
+    }
+
+    private async Task<FactsSnapshot> LoadOrRefreshAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            var checkedAt = time.GetUtcNow();
+            FactsSnapshot? previous;
+            lock (_gate)
+            {
+                previous = _snapshot;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
+            var ct = lifetime.ApplicationStopping;
+            var snapshot = previous is null ? await LoadAsync(db, null, null, ct) : await RefreshAsync(db, previous, ct);
+            lock (_gate)
+            {
+                _snapshot = snapshot;
+                _checkedAt = checkedAt;
+            }
+
+            return snapshot;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _loading = null;
+            }
+        }
     }
 
     private async Task<FactsSnapshot> RefreshAsync(OrderlyDbContext db, FactsSnapshot snapshot, CancellationToken ct)
@@ -117,6 +149,7 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
 
     private async Task<FactsSnapshot> LoadAsync(OrderlyDbContext db, FactsSnapshot? previous, List<DateOnly>? days, CancellationToken ct)
     {
+        var steps = new StepTimer();
         var customers = await db.Customers.AsNoTracking().OrderBy(c => c.Id)
             .Select(c => new CustomerDim(c.Id, c.Code, c.Name, c.Region, c.OwnerUserId)).ToListAsync(ct);
         var customerIndex = new Dictionary<Guid, int>(customers.Count);
@@ -136,8 +169,11 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
             history = history.Where(x => days.Contains(x.OrderDate));
         }
 
+        steps.Mark("customers and products");
         var orderRows = await orders.Select(o => new { o.Id, o.CustomerId, o.Currency, o.Status, o.OrderDate, o.TotalMinor, o.CreatedAt }).ToListAsync(ct);
+        steps.Mark("orders");
         var changes = await history.Select(x => new { x.h.OrderId, x.h.From, x.h.To, x.h.At }).ToListAsync(ct);
+        steps.Mark("status changes");
         var (lineFilter, parameters) = DayFilter(days);
         // Only constants of this class and numbered parameters go into the SQL.
         var linesSql = $"""
@@ -146,6 +182,7 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
             {lineFilter} GROUP BY l.order_id
             """;
         var lines = await db.Database.SqlQueryRaw<OrderLineSums>(linesSql, parameters).ToListAsync(ct);
+        steps.Mark("lines per order");
         var counted = string.Join(", ", Rollups.Counted.Select(s => $"'{s}'"));
         var productsSql = $"""
             SELECT o.order_date AS day, l.product_id, o.currency, COUNT(*) AS lines,
@@ -155,6 +192,7 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
             GROUP BY o.order_date, l.product_id, o.currency
             """;
         var productRows = await db.Database.SqlQueryRaw<ProductDaySums>(productsSql, parameters).ToListAsync(ct);
+        steps.Mark("lines per product and day");
 
         var lineSums = lines.ToDictionary(l => l.OrderId);
         var stages = new Dictionary<Guid, Stages>(orderRows.Count);
@@ -228,11 +266,36 @@ public sealed class OrderFacts(IServiceScopeFactory scopes, TimeProvider time, I
             }
         }
 
+        steps.Mark("building the facts");
+        // A load slower than a client waits is worth a warning (it shows where the time went).
+        log.Log(steps.ElapsedSeconds > 5 ? LogLevel.Warning : LogLevel.Information,
+            "Order facts {Kind}: {Orders} orders, {Changes} status changes, {Lines} order line sums, {ProductRows} product-day rows; {Steps}",
+            days is null ? "loaded" : $"refreshed ({days.Count} days)", orderRows.Count, changes.Count, lines.Count, productRows.Count, steps);
         return new FactsSnapshot(byDay, customers, customerIndex, products);
     }
 
     private static (string Sql, object[] Parameters) DayFilter(List<DateOnly>? days) =>
         days is null ? ("", []) : ($"WHERE o.order_date IN ({string.Join(", ", days.Select((_, i) => $"{{{i}}}"))})", [.. days.Cast<object>()]);
+
+    /// <summary>Wall time per step of a load, for the log: where a slow first load spends its time.</summary>
+    private sealed class StepTimer
+    {
+        private readonly System.Text.StringBuilder _steps = new();
+        private readonly long _begun = System.Diagnostics.Stopwatch.GetTimestamp();
+        private long _at = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public double ElapsedSeconds => System.Diagnostics.Stopwatch.GetElapsedTime(_begun).TotalSeconds;
+
+        public void Mark(string step)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            _steps.Append(_steps.Length == 0 ? "" : ", ").Append(step).Append(' ')
+                .Append(((now - _at) * 1000 / System.Diagnostics.Stopwatch.Frequency).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" ms");
+            _at = now;
+        }
+
+        public override string ToString() => _steps.ToString();
+    }
 
     private sealed class Stages
     {

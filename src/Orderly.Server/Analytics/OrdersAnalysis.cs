@@ -111,8 +111,14 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
             return rows;
         }
 
+        // One row per day and key (the figures are only ever summed per key or per period): per day the orders are
+        // summed per customer first, and each customer's key and label are made once per call.
+        var keys = new Dictionary<int, (string Key, string Label)>();
+        var perCustomer = new Dictionary<int, Figure>();
+        var perKey = new Dictionary<string, (string Label, Figure Figure)>();
         foreach (var day in snapshot.Between(first, last))
         {
+            perCustomer.Clear();
             foreach (ref readonly var order in day.Orders.AsSpan())
             {
                 if (!order.Counted || order.Currency != currency || (visible is not null && !visible.Contains(order.Customer)) || order.Customer < 0)
@@ -120,16 +126,30 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
                     continue;
                 }
 
-                var customer = snapshot.Customers[order.Customer];
-                var (key, label) = dimension switch
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perCustomer, order.Customer, out _).Add(order);
+            }
+
+            perKey.Clear();
+            foreach (var (index, figure) in perCustomer)
+            {
+                if (!keys.TryGetValue(index, out var keyed))
                 {
-                    "customer" => (customer.Id.ToString(), $"{customer.Code} {customer.Name}"),
-                    "region" => (customer.Region ?? NoValue, customer.Region ?? NoValue),
-                    "rep" => (customer.OwnerUserId?.ToString() ?? NoValue, customer.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
-                    _ => ("all", "all"),
-                };
-                var figure = default(Figure);
-                figure.Add(order);
+                    var customer = snapshot.Customers[index];
+                    keys[index] = keyed = dimension switch
+                    {
+                        "customer" => (customer.Id.ToString(), $"{customer.Code} {customer.Name}"),
+                        "region" => (customer.Region ?? NoValue, customer.Region ?? NoValue),
+                        "rep" => (customer.OwnerUserId?.ToString() ?? NoValue, customer.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
+                        _ => ("all", "all"),
+                    };
+                }
+
+                ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perKey, keyed.Key, out var existed);
+                sum = (keyed.Label, existed ? Figure.Plus(sum.Figure, figure) : figure);
+            }
+
+            foreach (var (key, (label, figure)) in perKey)
+            {
                 rows.Add(new Row(day.Day, key, label, figure));
             }
         }

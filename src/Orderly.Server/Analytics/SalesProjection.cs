@@ -30,8 +30,11 @@ namespace Orderly.Server.Analytics;
 /// </summary>
 public sealed class SalesProjection : IDisposable
 {
-    /// <summary>Days older than the newest day read less this many are evicted (the longest period is 366 days).</summary>
-    public const int KeepDays = 400;
+    /// <summary>
+    /// Days older than the newest day read less this many are evicted: the longest period is 366 days, and RFM reads a
+    /// year up to a day up to a year back (<see cref="CustomerAnalysis"/>).
+    /// </summary>
+    public const int KeepDays = 740;
 
     /// <summary>The signature of a day that has no sales rows (and so no customer or product rows).</summary>
     private const long NoRows = -1;
@@ -163,6 +166,53 @@ public sealed class SalesProjection : IDisposable
     /// <summary>Products by value over the days (then by id), with their quantity in thousandths.</summary>
     public List<Total> TopProducts(IReadOnlyList<DaySlice> days, int limit) =>
         Top(days, limit, _products, null, static s => (s.Products, s.ProductQuantity, s.ProductValue));
+
+    /// <summary>
+    /// Each customer's counted orders, value and the business days they bought on (ascending) over the days, from the
+    /// customer rows (a row with no orders left, all of a day's orders cancelled, is no purchase); only
+    /// <paramref name="visible"/> customers when given. Ordered by id as the databases order it.
+    /// </summary>
+    public List<CustomerHistory> CustomerHistories(IEnumerable<DaySlice> days, IReadOnlyCollection<Guid>? visible)
+    {
+        var histories = new Dictionary<int, CustomerHistory>();
+        HashSet<int>? allowed = null;
+        if (visible is not null)
+        {
+            allowed = [];
+            foreach (var id in visible)
+            {
+                if (_customers.TryGet(id, out var ordinal))
+                {
+                    allowed.Add(ordinal);
+                }
+            }
+        }
+
+        foreach (var day in days.OrderBy(d => d.Day))
+        {
+            for (var i = 0; i < day.Customers.Length; i++)
+            {
+                var k = day.Customers[i];
+                if (day.CustomerOrders[i] <= 0 || (allowed is not null && !allowed.Contains(k)))
+                {
+                    continue;
+                }
+
+                if (!histories.TryGetValue(k, out var history))
+                {
+                    histories[k] = history = new CustomerHistory(_customers.IdOf(k));
+                }
+
+                history.Orders += day.CustomerOrders[i];
+                history.ValueMinor += day.CustomerValue[i];
+                history.Days.Add(day.Day);
+            }
+        }
+
+        var list = histories.Values.ToList();
+        list.Sort((a, b) => Total.CompareIds(a.Id, b.Id));
+        return list;
+    }
 
     /// <summary>Drops every cached day, e.g. for a test; the next reads load them again.</summary>
     public void Clear() => _days.Clear();
@@ -353,6 +403,15 @@ public sealed class SalesProjection : IDisposable
             await db.Database.CloseConnectionAsync();
         }
     }
+}
+
+/// <summary>A customer's counted orders, value (minor units) and the days they bought on, ascending.</summary>
+public sealed class CustomerHistory(Guid id)
+{
+    public Guid Id { get; } = id;
+    public long Orders { get; set; }
+    public long ValueMinor { get; set; }
+    public List<DateOnly> Days { get; } = [];
 }
 
 public sealed record ProjectionStats(int Days, long Rows, int Customers, int Products, long Bytes);

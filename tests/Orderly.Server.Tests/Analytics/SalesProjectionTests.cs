@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Orderly.Server.Analytics;
 using Orderly.Server.Infrastructure;
@@ -89,6 +91,7 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
             }
 
             await AssertSameAsSqlAsync(reader, writer, 1 + random.Next(3));
+            await AssertRfmSameAsGroupByAsync(reader, writer);
         }
 
         // A rebuild of the rollups (on node A's database) restarts the counters above any count: node B reloads.
@@ -102,6 +105,7 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
         });
         Assert.Equal(before, await TopCustomersAsync(adminB2, 3));
         await AssertSameAsSqlAsync(adminA2, adminB2, 3);
+        await AssertRfmSameAsGroupByAsync(adminA2, adminB2);
         Assert.True(nodes.B.Services.GetRequiredService<SalesProjection>().Stats.Days >= 2);
     }
 
@@ -123,6 +127,33 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
         {
             Assert.Equal(expectedCustomers, await TopCustomersAsync(client, days));
             Assert.Equal(expectedProducts, await TopProductsAsync(client, days, quantityAsStored: true));
+        }
+    }
+
+    /// <summary>RFM (from the projection) on both nodes equals a GROUP BY over the raw counted orders of the year: frequency, value, last day, mean interval.</summary>
+    private async Task AssertRfmSameAsGroupByAsync(HttpClient a, HttpClient b)
+    {
+        var asOf = nodes.A.Today;
+        var first = asOf.AddDays(1 - CustomerAnalysis.WindowDays);
+        var counted = Rollups.Counted;
+        var orders = await nodes.A.WithDbAsync(db => db.SalesOrders.AsNoTracking()
+            .Where(o => o.Currency == "CNY" && counted.Contains(o.Status) && o.OrderDate >= first && o.OrderDate <= asOf)
+            .Select(o => new { o.CustomerId, o.OrderDate, o.TotalMinor }).ToListAsync());
+        var expected = string.Join("|", orders.GroupBy(o => o.CustomerId).OrderBy(g => g.Key).Select(g =>
+        {
+            var days = g.Select(o => o.OrderDate).Distinct().Order().ToList();
+            var intervals = days.Zip(days.Skip(1), (x, y) => y.DayNumber - x.DayNumber).ToList();
+            return $"{g.Key} {g.Count()} {g.Sum(o => o.TotalMinor) / 100m:0.00} {days[^1]:yyyy-MM-dd} {(intervals.Count == 0 ? "-" : Math.Round(intervals.Average(), 2).ToString("0.00", CultureInfo.InvariantCulture))}";
+        }));
+        Assert.NotEqual("", expected);
+        foreach (var client in new[] { a, b })
+        {
+            var rfm = (await client.GetJsonAsync($"/api/analytics/customers/rfm?asOf={asOf:yyyy-MM-dd}&limit=1000")).Expect(HttpStatusCode.OK);
+            var items = rfm["items"]!.AsArray().Select(i => (Id: i!["customerId"]!.GetValue<Guid>(), Line:
+                $"{i["customerId"]!.GetValue<Guid>()} {i["frequency"]!.GetValue<int>()} {i["monetary"].Dec():0.00} {i["lastOrder"].Str()} " +
+                $"{(i["meanIntervalDays"] is { } mean ? mean.GetValue<double>().ToString("0.00", CultureInfo.InvariantCulture) : "-")}"));
+            Assert.Equal(expected, string.Join("|", items.OrderBy(i => i.Id).Select(i => i.Line)));
+            Assert.Equal(orders.Select(o => o.CustomerId).Distinct().Count(), rfm["customers"]!.GetValue<int>());
         }
     }
 

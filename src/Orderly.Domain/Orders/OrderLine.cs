@@ -46,6 +46,8 @@ public sealed class OrderLine
     /// <summary>Quantity a supplier has been asked to ship straight to the customer and has not shipped yet.</summary>
     public decimal DropShip { get; private set; }
     public decimal Backordered { get; private set; }
+    /// <summary>What was still backordered when the order was cancelled: demand lost for lack of stock.</summary>
+    public decimal BackorderedAtCancel { get; private set; }
     public decimal Shipped { get; private set; }
     public decimal Delivered { get; private set; }
     public decimal Returned { get; private set; }
@@ -91,6 +93,7 @@ public sealed class OrderLine
 
     internal void ReleaseAll()
     {
+        BackorderedAtCancel = Backordered;
         Reserved = 0;
         DropShip = 0;
         Backordered = 0;

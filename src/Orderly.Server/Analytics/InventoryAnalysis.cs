@@ -107,10 +107,12 @@ public sealed class InventoryAnalysis(
 
     private async Task<Dictionary<Guid, decimal>> BackorderedAsync(OrderStatus[] statuses, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
+        // A cancelled order's lines are released (Backordered 0); what was backordered then is kept apart.
+        var cancelled = statuses.Contains(OrderStatus.Cancelled);
         var lines = from l in db.OrderLines.AsNoTracking()
                     join o in db.SalesOrders on l.OrderId equals o.Id
-                    where statuses.Contains(o.Status) && l.Backordered > 0
-                    select new { l.ProductId, l.Backordered, o.OrderDate };
+                    where statuses.Contains(o.Status) && (cancelled ? l.BackorderedAtCancel > 0 : l.Backordered > 0)
+                    select new { l.ProductId, Backordered = cancelled ? l.BackorderedAtCancel : l.Backordered, o.OrderDate };
         if (from is { } f && to is { } t)
         {
             lines = lines.Where(l => l.OrderDate >= f && l.OrderDate <= t);

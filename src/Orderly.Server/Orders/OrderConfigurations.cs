@@ -61,6 +61,7 @@ public sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
         builder.Property(l => l.Reserved).IsQuantity();
         builder.Property(l => l.DropShip).IsQuantity();
         builder.Property(l => l.Backordered).IsQuantity();
+        builder.Property(l => l.BackorderedAtCancel).IsQuantity();
         builder.Property(l => l.Shipped).IsQuantity();
         builder.Property(l => l.Delivered).IsQuantity();
         builder.Property(l => l.Returned).IsQuantity();

@@ -2923,6 +2923,11 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("backordered");
 
+                    b.Property<long>("BackorderedAtCancel")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("backordered_at_cancel");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasColumnType("text")

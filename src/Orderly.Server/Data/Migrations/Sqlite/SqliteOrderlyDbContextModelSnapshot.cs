@@ -3021,6 +3021,11 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("bigint")
                         .HasColumnName("backordered");
 
+                    b.Property<long>("BackorderedAtCancel")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("backordered_at_cancel");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

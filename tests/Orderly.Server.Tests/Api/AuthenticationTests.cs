@@ -20,10 +20,15 @@ public abstract partial class AuthenticationTests(OrderlyApp app)
 {
     /// <summary>
     /// The only /api routes open to anonymous callers (docs/security.md): the two ways to log in, Kuaidi100's
-    /// tracking push and the CRM/ERP connectors' pushes (Fxiaoke, Yonyou, Zoho CRM), which prove themselves with their
-    /// signature or token instead of a login.
+    /// tracking push, the CRM/ERP connectors' pushes (Fxiaoke, Yonyou, Zoho CRM) and WeCom's customer-message callback
+    /// (its URL check and its messages), which prove themselves with their signature or token instead of a login.
     /// </summary>
-    private static readonly string[] AnonymousRoutes = ["POST /api/auth/login", "POST /api/auth/token", "POST /api/integrations/fxiaoke/callback", "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/yonyou/callback", "POST /api/integrations/zoho-crm/notify"];
+    private static readonly string[] AnonymousRoutes =
+    [
+        "GET /api/integrations/wecom/callback", "POST /api/auth/login", "POST /api/auth/token", "POST /api/integrations/fxiaoke/callback",
+        "POST /api/integrations/kuaidi100/callback", "POST /api/integrations/wecom/callback", "POST /api/integrations/yonyou/callback",
+        "POST /api/integrations/zoho-crm/notify",
+    ];
 
     /// <summary>The routes outside tools rely on (api-contract.md), as METHOD and path with route parameters named.</summary>
     private static readonly string[] ContractRoutes =

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 using System.ComponentModel.DataAnnotations;
 
 namespace Orderly.Server.Communication;
@@ -134,7 +135,7 @@ public sealed class WeComCustomerOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan CallbackWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    public bool CallbackConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(CallbackToken) && Orderly.Domain.Communication.WeComCrypto.Key(EncodingAesKey) is not null;
+    public bool CallbackConfigured => !string.IsNullOrEmpty(CorpId) && !string.IsNullOrEmpty(CallbackToken) && CallbackCrypto.Key(EncodingAesKey) is not null;
 }
 
 public sealed class AliyunSmsOptions

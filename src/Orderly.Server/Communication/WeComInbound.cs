@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -45,7 +46,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         }
 
         var weCom = options.Value.WeCom;
-        return WeComCrypto.Decrypt(WeComCrypto.Key(weCom.EncodingAesKey)!, echo!) switch
+        return CallbackCrypto.Decrypt(CallbackCrypto.Key(weCom.EncodingAesKey)!, echo!) switch
         {
             null => WeComAnswer.Problem(StatusCodes.Status400BadRequest, "Undecryptable", "echostr does not decrypt."),
             var (message, receiver) when receiver != weCom.CorpId => WeComAnswer.Problem(StatusCodes.Status403Forbidden, "WrongReceiver", "The message is for another corp."),
@@ -72,7 +73,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         }
 
         var weCom = options.Value.WeCom;
-        if (WeComCrypto.Decrypt(WeComCrypto.Key(weCom.EncodingAesKey)!, encrypted) is not var (plain, receiver))
+        if (CallbackCrypto.Decrypt(CallbackCrypto.Key(weCom.EncodingAesKey)!, encrypted) is not var (plain, receiver))
         {
             return WeComAnswer.Problem(StatusCodes.Status400BadRequest, "Undecryptable", "Encrypt does not decrypt.");
         }
@@ -170,7 +171,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         }
 
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(encrypted) || string.IsNullOrEmpty(signature)
-            || !WeComCrypto.Verify(weCom.CallbackToken!, timestamp, nonce, encrypted, signature))
+            || !CallbackCrypto.Verify(weCom.CallbackToken!, timestamp, nonce, encrypted, signature))
         {
             return WeComAnswer.Problem(StatusCodes.Status401Unauthorized, "BadSignature", "msg_signature does not match.");
         }

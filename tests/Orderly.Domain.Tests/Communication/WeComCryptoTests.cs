@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 using Orderly.Domain.Communication;
 
 namespace Orderly.Domain.Tests.Communication;
@@ -18,32 +19,32 @@ public sealed class WeComCryptoTests
     [Fact]
     public void WeComsSample_VerifiesAndDecrypts()
     {
-        Assert.Equal("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", WeComCrypto.Signature("QDG6eK", "1409659589", "263014780", SampleEcho));
-        Assert.True(WeComCrypto.Verify("QDG6eK", "1409659589", "263014780", SampleEcho, "5C45FF5E21C57E6AD56BAC8758B79B1D9AC89FD3"));
-        Assert.False(WeComCrypto.Verify("QDG6eK", "1409659589", "263014781", SampleEcho, "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"));
-        Assert.Equal(("1616140317555161061", "wx5823bf96d3bd56c7"), WeComCrypto.Decrypt(WeComCrypto.Key(SampleKey)!, SampleEcho));
+        Assert.Equal("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", CallbackCrypto.Signature("QDG6eK", "1409659589", "263014780", SampleEcho));
+        Assert.True(CallbackCrypto.Verify("QDG6eK", "1409659589", "263014780", SampleEcho, "5C45FF5E21C57E6AD56BAC8758B79B1D9AC89FD3"));
+        Assert.False(CallbackCrypto.Verify("QDG6eK", "1409659589", "263014781", SampleEcho, "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"));
+        Assert.Equal(("1616140317555161061", "wx5823bf96d3bd56c7"), CallbackCrypto.Decrypt(CallbackCrypto.Key(SampleKey)!, SampleEcho));
     }
 
     [Fact]
     public void OurVector_EncryptsByteForByte_AndRoundTrips()
     {
-        var key = WeComCrypto.Key(OurKey)!;
+        var key = CallbackCrypto.Key(OurKey)!;
         var random = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray();
-        Assert.Equal(OurCipher, WeComCrypto.Encrypt(key, OurMessage, OurCorp, random));
-        Assert.Equal((OurMessage, OurCorp), WeComCrypto.Decrypt(key, OurCipher));
-        Assert.Equal("ea000c706411267870eb806c7e789098df0f622d", WeComCrypto.Signature("tokenT0k3n", "1700000000", "nonce42", OurCipher));
+        Assert.Equal(OurCipher, CallbackCrypto.Encrypt(key, OurMessage, OurCorp, random));
+        Assert.Equal((OurMessage, OurCorp), CallbackCrypto.Decrypt(key, OurCipher));
+        Assert.Equal("ea000c706411267870eb806c7e789098df0f622d", CallbackCrypto.Signature("tokenT0k3n", "1700000000", "nonce42", OurCipher));
     }
 
     [Fact]
     public void BadKeysAndCiphers_AreRefused_NotThrown()
     {
-        Assert.Null(WeComCrypto.Key("short"));
-        Assert.Null(WeComCrypto.Key(new string('*', 43)));
-        var key = WeComCrypto.Key(OurKey)!;
-        Assert.Null(WeComCrypto.Decrypt(key, "not base64!"));
-        Assert.Null(WeComCrypto.Decrypt(key, Convert.ToBase64String(new byte[15])));
+        Assert.Null(CallbackCrypto.Key("short"));
+        Assert.Null(CallbackCrypto.Key(new string('*', 43)));
+        var key = CallbackCrypto.Key(OurKey)!;
+        Assert.Null(CallbackCrypto.Decrypt(key, "not base64!"));
+        Assert.Null(CallbackCrypto.Decrypt(key, Convert.ToBase64String(new byte[15])));
         // Right length, wrong key: the padding does not check out.
-        Assert.Null(WeComCrypto.Decrypt(WeComCrypto.Key(SampleKey)!, OurCipher));
-        Assert.False(WeComCrypto.Verify("t", "1", "n", "x", null));
+        Assert.Null(CallbackCrypto.Decrypt(CallbackCrypto.Key(SampleKey)!, OurCipher));
+        Assert.False(CallbackCrypto.Verify("t", "1", "n", "x", null));
     }
 }

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 // Request bodies in tests are literal arrays, built once per call.
 #pragma warning disable CA1861
 using System.Globalization;
@@ -20,15 +21,15 @@ public abstract class WeComCallbackTests(CommunicationApp app)
     public const string EncodingAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     private const string Route = "/api/integrations/wecom/callback";
 
-    private static byte[] Key => WeComCrypto.Key(EncodingAesKey)!;
+    private static byte[] Key => CallbackCrypto.Key(EncodingAesKey)!;
 
     [Fact]
     public async Task UrlCheck_AnswersTheDecryptedEcho_AndABadSignatureIsRefused()
     {
         using var anonymous = app.CreateClient();
-        var echo = WeComCrypto.Encrypt(Key, "1616140317555161061", OutsideServices.WeComCorpId, new byte[16]);
+        var echo = CallbackCrypto.Encrypt(Key, "1616140317555161061", OutsideServices.WeComCorpId, new byte[16]);
         var timestamp = Now();
-        var ok = await anonymous.GetAsync($"{Route}?msg_signature={WeComCrypto.Signature(Token, timestamp, "n1", echo)}&timestamp={timestamp}&nonce=n1&echostr={Uri.EscapeDataString(echo)}");
+        var ok = await anonymous.GetAsync($"{Route}?msg_signature={CallbackCrypto.Signature(Token, timestamp, "n1", echo)}&timestamp={timestamp}&nonce=n1&echostr={Uri.EscapeDataString(echo)}");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("1616140317555161061", await ok.Content.ReadAsStringAsync());
         var bad = await anonymous.GetAsync($"{Route}?msg_signature={new string('0', 40)}&timestamp={timestamp}&nonce=n1&echostr={Uri.EscapeDataString(echo)}");
@@ -101,7 +102,7 @@ public abstract class WeComCallbackTests(CommunicationApp app)
         await RefusedAsync(PostAsync(anonymous, "<xml><Encrypt>unclosed", "unclosed"), HttpStatusCode.BadRequest, "MalformedXml");
         await RefusedAsync(PostAsync(anonymous, "<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><xml><Encrypt>&x;</Encrypt></xml>", "x"),
             HttpStatusCode.BadRequest, "MalformedXml");
-        var notXmlInside = WeComCrypto.Encrypt(Key, "not xml at all <", OutsideServices.WeComCorpId, new byte[16]);
+        var notXmlInside = CallbackCrypto.Encrypt(Key, "not xml at all <", OutsideServices.WeComCorpId, new byte[16]);
         await RefusedAsync(PostAsync(anonymous, $"<xml><Encrypt><![CDATA[{notXmlInside}]]></Encrypt></xml>", notXmlInside), HttpStatusCode.BadRequest, "MalformedXml");
         var huge = $"<xml><Encrypt>{new string('A', 70_000)}</Encrypt></xml>";
         await RefusedAsync(PostAsync(anonymous, huge, new string('A', 70_000)), HttpStatusCode.RequestEntityTooLarge, "TooLarge");
@@ -117,7 +118,7 @@ public abstract class WeComCallbackTests(CommunicationApp app)
 
     private static string Envelope(string message, string corp, out string encrypted)
     {
-        encrypted = WeComCrypto.Encrypt(Key, message, corp, System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        encrypted = CallbackCrypto.Encrypt(Key, message, corp, System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return $"<xml><ToUserName><![CDATA[{corp}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
     }
 
@@ -125,7 +126,7 @@ public abstract class WeComCallbackTests(CommunicationApp app)
     {
         timestamp ??= Now();
         const string nonce = "1372623149";
-        signature ??= WeComCrypto.Signature(Token, timestamp, nonce, encrypted);
+        signature ??= CallbackCrypto.Signature(Token, timestamp, nonce, encrypted);
         return client.PostAsync($"{Route}?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}", new StringContent(body, Encoding.UTF8, "text/xml"));
     }
 

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 using Orderly.Server.Integration;
 
 namespace Orderly.Server.Tests.Integration;
@@ -55,14 +56,14 @@ public sealed class ConnectorSignatureTests
         // openssl enc -aes-256-cbc -nopad -K <Base64Decode(key + "=") as hex> -iv <its first 16 bytes> on
         // "0123456789abcdef" ‖ 00000010 ‖ {"eventId":"E1"} ‖ FSAID_fake01 ‖ 32-byte PKCS#7 padding.
         const string vector = "Q3stYC6hdFzMh9T8HCvyDJu/cNq/xvuPS1EgYCObhj8BfQfILbLwlF+mwlhP+kuKV2EylU1Ua2hUS5XMO196IQ==";
-        var key = PushCrypto.Key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")!;
+        var key = CallbackCrypto.Key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")!;
 
-        Assert.Equal(("{\"eventId\":\"E1\"}", "FSAID_fake01"), PushCrypto.Decrypt(key, vector));
-        Assert.Equal(vector, PushCrypto.Encrypt(key, "{\"eventId\":\"E1\"}", "FSAID_fake01", "0123456789abcdef"u8));
+        Assert.Equal(("{\"eventId\":\"E1\"}", "FSAID_fake01"), CallbackCrypto.Decrypt(key, vector));
+        Assert.Equal(vector, CallbackCrypto.Encrypt(key, "{\"eventId\":\"E1\"}", "FSAID_fake01", "0123456789abcdef"u8));
         var flipped = Convert.FromBase64String(vector);
         flipped[^1] ^= 0x5a;
-        Assert.Null(PushCrypto.Decrypt(key, Convert.ToBase64String(flipped)));
-        Assert.Null(PushCrypto.Decrypt(key, "not base64!"));
-        Assert.Null(PushCrypto.Key("short"));
+        Assert.Null(CallbackCrypto.Decrypt(key, Convert.ToBase64String(flipped)));
+        Assert.Null(CallbackCrypto.Decrypt(key, "not base64!"));
+        Assert.Null(CallbackCrypto.Key("short"));
     }
 }

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -52,7 +53,7 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
 
         var config = await connectors.PushConfigAsync(kind, ct);
         if (config is not { Enabled: true } c || c.Secrets.GetValueOrDefault("callbackToken") is not { Length: > 0 } token
-            || PushCrypto.Key(c.Secrets.GetValueOrDefault("encodingAesKey")) is not { } key)
+            || CallbackCrypto.Key(c.Secrets.GetValueOrDefault("encodingAesKey")) is not { } key)
         {
             return PushAnswer.NotEnabled(kind);
         }
@@ -62,7 +63,7 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
             return PushAnswer.BadSignature("sig does not match, or timeStamp is outside the accepted window.");
         }
 
-        if (PushCrypto.Decrypt(key, content) is not { } plain || Parse(plain.Message) is not { } message)
+        if (CallbackCrypto.Decrypt(key, content) is not { } plain || Parse(plain.Message) is not { } message)
         {
             return PushAnswer.Malformed("content does not decrypt to a JSON message with the encodingAesKey.");
         }
@@ -89,7 +90,7 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
 
         var config = await connectors.PushConfigAsync(kind, ct);
         if (config is not { Enabled: true } c || c.Secrets.GetValueOrDefault("appSecret") is not { Length: > 0 } secret
-            || PushCrypto.Key(c.Secrets.GetValueOrDefault("encodingAesKey")) is not { } key)
+            || CallbackCrypto.Key(c.Secrets.GetValueOrDefault("encodingAesKey")) is not { } key)
         {
             return PushAnswer.NotEnabled(kind);
         }
@@ -99,7 +100,7 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
             return PushAnswer.BadSignature("msgSignature does not match, or timestamp is outside the accepted window.");
         }
 
-        if (PushCrypto.Decrypt(key, encrypt) is not { } plain || Parse(plain.Message) is not { } message)
+        if (CallbackCrypto.Decrypt(key, encrypt) is not { } plain || Parse(plain.Message) is not { } message)
         {
             return PushAnswer.Malformed("encrypt does not decrypt to a JSON message with the encodingAesKey.");
         }

@@ -360,14 +360,8 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
 /// </summary>
 public static class FxiaokeSignature
 {
-    public static string Compute(string token, string timeStamp, string nonce, string content)
-    {
-        string[] parts = [token, timeStamp, nonce, content];
-        Array.Sort(parts, StringComparer.Ordinal);
-        #pragma warning disable CA5350 // The vendor's protocol fixes SHA-1; it authenticates a push, it protects no secret at rest.
-        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
-#pragma warning restore CA5350
-    }
+    public static string Compute(string token, string timeStamp, string nonce, string content) =>
+        Orderly.Domain.Common.CallbackCrypto.Signature(token, timeStamp, nonce, content);
 
     public static bool Verify(string token, string timeStamp, string nonce, string content, string sig, DateTimeOffset now, TimeSpan window) =>
         long.TryParse(timeStamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)

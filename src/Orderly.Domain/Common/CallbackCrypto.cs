@@ -2,15 +2,16 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orderly.Domain.Communication;
+namespace Orderly.Domain.Common;
 
 /// <summary>
-/// WeCom's callback encryption (企业微信 "回调和回复的加解密方案", WXBizMsgCrypt): msg_signature =
+/// The callback scheme WeCom (企业微信 "回调和回复的加解密方案", WXBizMsgCrypt), Fxiaoke and Yonyou share: signature =
 /// lower-hex SHA1 of the sorted, concatenated token, timestamp, nonce and ciphertext; AES-256-CBC with key =
 /// Base64Decode(EncodingAESKey + "="), IV = the key's first 16 bytes, PKCS#7 padding to 32-byte blocks; plaintext =
-/// 16 random bytes, the message length (4 bytes big-endian), the message (UTF-8), the receive id (the corp id).
+/// 16 random bytes, the message length (4 bytes big-endian), the message (UTF-8) and a trailer (WeCom's receive id,
+/// the corp id; Fxiaoke's and Yonyou's app id).
 /// </summary>
-public static class WeComCrypto
+public static class CallbackCrypto
 {
     private const int BlockSize = 32;
 

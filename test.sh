@@ -98,6 +98,11 @@ summarise() {
     if (( passed == 0 )); then log "no test passed"; fi
     echo "$passed passed, $failed failed, $skipped skipped"
     if (( failed > 0 || TEST_RC != 0 || passed == 0 )); then
+        # The browser tests' server writes its warnings and errors here; its slow requests name what stalled.
+        if [[ -s "$RESULTS/server.log" ]]; then
+            log "last lines of the browser tests' server log ($RESULTS/server.log)"
+            tail -n 60 "$RESULTS/server.log" >&2
+        fi
         return 1
     fi
     return 0

@@ -54,6 +54,7 @@ public static class OrderlyHost
 
     public static void UseOrderly(this WebApplication app)
     {
+        app.UseSlowRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -97,10 +97,20 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         await page.GetByLabel(language.StartsWith("zh", StringComparison.Ordinal) ? "电子邮箱" : "E-mail").FillAsync(email);
         await page.Locator("#password").FillAsync(password ?? DemoPassword);
         await page.Locator("form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-        await page.Locator("h1").First.WaitForAsync();
-        // The page is prerendered: a click on a button (the language switch) before the circuit attached is lost.
-        await Ui.InteractiveAsync(page);
+        try
+        {
+            // What the user needs is the page and its live circuit, not the load event of every font and image.
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            await page.Locator("h1").First.WaitForAsync();
+            // The page is prerendered: a click on a button (the language switch) before the circuit attached is lost.
+            await Ui.InteractiveAsync(page);
+        }
+        catch (TimeoutException e)
+        {
+            // Says where the browser was and what the server logged (slow requests among it), so a failure in CI names its cause.
+            throw new TimeoutException($"log in as {email} ({language}): the browser is at {page.Url} after the wait; the server's last log lines:\n{ServerLog()}", e);
+        }
+
         return page;
     }
 

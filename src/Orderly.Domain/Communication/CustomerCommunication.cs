@@ -70,6 +70,30 @@ public sealed class CustomerCommunication : Common.IVersioned
         _recipients.Clear();
         _recipients.AddRange(recipients);
     }
+
+    /// <summary>
+    /// Knows a WeCom sender as one of this customer's contacts (an unmatched message assigned by a manager): a recipient
+    /// who receives no notices until someone chooses events for them, but whose chats land on the timeline. Nothing
+    /// changes when a recipient already has that WeCom id.
+    /// </summary>
+    public bool AddWeComContact(string? name, string weComUserId)
+    {
+        if (_recipients.Any(r => r.WeComUserId == weComUserId))
+        {
+            return false;
+        }
+
+        var violations = new List<RuleViolation>();
+        if (_recipients.Count >= MaxRecipients)
+        {
+            violations.Add(new RuleViolation("customerId", "TooManyRecipients", $"The customer already has {MaxRecipients} recipients, the most there can be."));
+        }
+
+        var contactName = Text.Optional(name, "contactName", 100, violations);
+        Violations.ThrowIfAny(violations);
+        _recipients.Add(new NotificationRecipient(contactName, null, null, null, [], [MessageChannel.WeCom], weComUserId));
+        return true;
+    }
 }
 
 /// <summary>One recipient of a customer's notices: null e-mail/phone means the customer's own.</summary>

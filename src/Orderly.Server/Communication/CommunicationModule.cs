@@ -28,6 +28,7 @@ public sealed class CommunicationModule : IOrderlyModule
         new(CommunicationPolicies.WriteEmail, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep, Roles.OrderClerk],
             "write an e-mail to a customer's contact: `/api/orders/{id}/emails` and `/api/customers/{id}/emails`, read a customer's `email-contacts`; reps only to their own customers"),
         new(CommunicationPolicies.ReadUnmatched, Name, [Roles.Admin, Roles.SalesManager], "read `/api/communication/unmatched`: customer messages (WeCom) whose sender matches no customer contact"),
+        new(CommunicationPolicies.AssignUnmatched, Name, [Roles.Admin, Roles.SalesManager], "`assign` an unmatched message's sender to a customer (`/api/communication/unmatched/{id}/assign`): the sender becomes the customer's WeCom contact and their kept messages move to the customer's timeline"),
         new(CommunicationPolicies.ManageWebhooks, Name, [Roles.Admin], "`/api/webhooks`: register, read, stop; read the `deliveries` log and `replay` one"),
         new(CommunicationPolicies.ReadSurveys, Name, [Roles.Admin, Roles.SalesManager, Roles.SalesRep], "read `/api/surveys` `responses` and the CSAT/NPS `summary`; reps only their own customers'"),
     ];
@@ -37,6 +38,7 @@ public sealed class CommunicationModule : IOrderlyModule
         new("/tasks", "MyTasks", CommunicationPolicies.Communicate, 140, NavigationGroups.SalesOrders),
         new("/surveys", "SurveyResults", CommunicationPolicies.ReadSurveys, 150, NavigationGroups.SalesOrders),
         new("/preferences", "NotificationPreferences", CommunicationPolicies.Communicate, 160, NavigationGroups.SalesOrders),
+        new("/communication/unmatched", "UnmatchedMessages", CommunicationPolicies.ReadUnmatched, 170, NavigationGroups.SalesOrders),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -114,7 +116,7 @@ public sealed class CommunicationModule : IOrderlyModule
         .Exclude<TimelineEntry>("a projection of events that are themselves kept in the outbox")
         .Exclude<OutgoingMessage>("the message queue is its own delivery log (state, attempts, errors); sending is not a business change")
         .Exclude<Notification>("in-app notices to one user; being read is not a business change")
-        .Exclude<UnmatchedMessage>("an inbound message log of unknown senders, written once and never changed")
+        .Exclude<UnmatchedMessage>("an inbound message log of unknown senders, written once and never changed; removed when assigned, as the audited interactions that replace it")
         .Exclude<OrderMailbox>("a routing token for replies, written once and never changed");
 
     public async Task PrepareAsync(ModuleStart start, CancellationToken ct) =>

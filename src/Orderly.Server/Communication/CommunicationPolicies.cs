@@ -12,6 +12,9 @@ public static class CommunicationPolicies
     /// <summary>Customer messages whose sender matches no customer contact.</summary>
     public const string ReadUnmatched = "ReadUnmatchedMessages";
 
+    /// <summary>Say whose contact an unmatched message's sender is, which moves their messages to that customer's timeline.</summary>
+    public const string AssignUnmatched = "AssignUnmatchedMessages";
+
     /// <summary>Customers' notification preferences.</summary>
     public const string ManageCommunication = "ManageCommunication";
 

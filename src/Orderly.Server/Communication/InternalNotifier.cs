@@ -9,7 +9,7 @@ namespace Orderly.Server.Communication;
 /// Tells the company's own people in the app: the approvers when an order needs approval, the order's clerk when it is
 /// approved or rejected, the rep when their customer's shipment is delayed, the assignee of a task someone else made.
 /// </summary>
-public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Notifier notifier, PermissionTable permissions) : IEventSubscriber
+public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Notifier notifier, PermissionTable permissions) : ITransactionalSubscriber
 {
     public string Name => "communication:notify";
 

@@ -15,7 +15,7 @@ namespace Orderly.Server.Communication;
 /// </summary>
 public sealed class MessagePlanner(
     OrderlyDbContext db, EventInbox inbox, CustomerDirectory customers, IOptions<CommunicationOptions> options, BusinessCalendar calendar, TimeProvider time)
-    : IEventSubscriber
+    : ITransactionalSubscriber
 {
     private static readonly HashSet<string> LinkEvents = ["OrderConfirmed", "OrderShipped", "ShipmentTrackingUpdated", "ShipmentDelayed"];
 

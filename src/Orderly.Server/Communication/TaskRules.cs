@@ -9,7 +9,7 @@ namespace Orderly.Server.Communication;
 /// Follow-ups made by rules: a delayed shipment -> call the customer (within 4 h); a quotation expiring -> follow it up
 /// (due a day before it expires); a low survey answer -> call within 24 h. Assigned to the customer's rep.
 /// </summary>
-public sealed class TaskRules(OrderlyDbContext db, EventInbox inbox, TimeProvider time) : IEventSubscriber
+public sealed class TaskRules(OrderlyDbContext db, EventInbox inbox, TimeProvider time) : ITransactionalSubscriber
 {
     public string Name => "communication:task-rules";
 

@@ -5,7 +5,7 @@ using Orderly.Server.Platform.Events;
 namespace Orderly.Server.Communication;
 
 /// <summary>Puts the system's events that concern a customer on their timeline: once per event, however often delivered.</summary>
-public sealed class TimelineProjector(OrderlyDbContext db, EventInbox inbox) : IEventSubscriber
+public sealed class TimelineProjector(OrderlyDbContext db, EventInbox inbox) : ITransactionalSubscriber
 {
     private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
     {

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orderly.Domain.Communication;
 using Orderly.Server.Data;
+using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Orders;
 
@@ -28,6 +29,12 @@ public sealed record UnmatchedMessageDto(Guid Id, string Channel, string Externa
 
 public sealed record UnmatchedMessageListDto(IReadOnlyList<UnmatchedMessageDto> Items);
 
+/// <summary>Whose contact an unmatched message's sender is; the name is how the contact shows among the customer's recipients.</summary>
+public sealed record AssignUnmatchedRequest(Guid? CustomerId, string? ContactName = null);
+
+/// <summary>The sender is now the customer's contact; <c>Moved</c> of their kept messages went to the customer's timeline.</summary>
+public sealed record AssignUnmatchedResultDto(Guid CustomerId, string Sender, int Moved);
+
 /// <summary>
 /// The receiving side of WeCom (企业微信) customer chat: the app's callback URL. A GET verifies the URL (signature over
 /// echostr, then the decrypted echostr answered as plain text); a POST carries an encrypted XML message: the signature
@@ -36,7 +43,7 @@ public sealed record UnmatchedMessageListDto(IReadOnlyList<UnmatchedMessageDto> 
 /// ExternalUserID (and of the order of that customer its text names). The same MsgId is recorded once; unknown senders
 /// are kept as unmatched messages for managers.
 /// </summary>
-public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOptions<CommunicationOptions> options, TimeProvider time, ILogger<WeComInbound> log)
+public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, DataScope scope, IOptions<CommunicationOptions> options, TimeProvider time, ILogger<WeComInbound> log)
 {
     public WeComAnswer Verify(string? signature, string? timestamp, string? nonce, string? echo)
     {
@@ -121,12 +128,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         {
             if (customerId is { } customer)
             {
-                var numbers = OrderNumbers().Matches(text).Select(x => x.Value.ToUpperInvariant()).Distinct().Take(10).ToList();
-                var orderId = numbers.Count == 0 ? null : await db.OrderRefs().Where(o => o.CustomerId == customer && numbers.Contains(o.Number.ToUpper()))
-                    .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
-                var summary = text.Length == 0 ? "(WeCom)" : Truncate(text.ReplaceLineEndings(" "), Interaction.SummaryMaxLength);
-                var interaction = Interaction.Log(customer, orderId, InteractionChannel.WeCom, Direction.In, summary, text.Length == 0 ? null : Truncate(text, Interaction.BodyMaxLength),
-                    occurred, externalId, null, now);
+                var interaction = await ChatAsync(customer, text, occurred, externalId, now, ct);
                 await writes.RunAsync(_ =>
                 {
                     db.Add(interaction);
@@ -152,6 +154,69 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, IOp
         {
             log.LogInformation("A WeCom message could not be recorded: {Reason}", e.Message);
         }
+    }
+
+    /// <summary>An inbound WeCom chat on the customer's timeline, and on the order of theirs its text names.</summary>
+    private async Task<Interaction> ChatAsync(Guid customer, string text, DateTimeOffset occurred, string externalId, DateTimeOffset now, CancellationToken ct)
+    {
+        var numbers = OrderNumbers().Matches(text).Select(x => x.Value.ToUpperInvariant()).Distinct().Take(10).ToList();
+        var orderId = numbers.Count == 0 ? null : await db.OrderRefs().Where(o => o.CustomerId == customer && numbers.Contains(o.Number.ToUpper()))
+            .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        var summary = text.Length == 0 ? "(WeCom)" : Truncate(text.ReplaceLineEndings(" "), Interaction.SummaryMaxLength);
+        return Interaction.Log(customer, orderId, InteractionChannel.WeCom, Direction.In, summary, text.Length == 0 ? null : Truncate(text, Interaction.BodyMaxLength),
+            occurred, externalId, null, now);
+    }
+
+    /// <summary>
+    /// A manager says whose contact an unmatched message's sender is: the sender becomes one of the customer's recipients
+    /// (their WeCom id, no notices until someone chooses events), and every message kept from that sender moves to the
+    /// customer's timeline (and to the order its text names), in one transaction; later messages land there directly.
+    /// A sender already known as another customer's contact is a conflict: one WeCom id belongs to one customer.
+    /// </summary>
+    public async Task<AssignUnmatchedResultDto> AssignAsync(Guid id, AssignUnmatchedRequest request, CancellationToken ct)
+    {
+        if (request.CustomerId is not { } customerId || customerId == Guid.Empty)
+        {
+            throw new RuleViolationException("customerId", "Required", "Name the customer whose contact the sender is.");
+        }
+
+        if (!await scope.CanSeeCustomerAsync(customerId, ct))
+        {
+            throw new NotFoundException("Customer", customerId);
+        }
+
+        var sender = await db.Set<UnmatchedMessage>().AsNoTracking().Where(u => u.Id == id).Select(u => new { u.Sender, u.Channel }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("UnmatchedMessage", id);
+        var now = time.GetUtcNow();
+        return await writes.RunAsync(async token =>
+        {
+            var owner = await db.Set<CustomerCommunication>().AsNoTracking()
+                .Where(c => c.CustomerId != customerId && c.Recipients.Any(r => r.WeComUserId == sender.Sender)).Select(c => (Guid?)c.CustomerId).FirstOrDefaultAsync(token);
+            if (owner is not null)
+            {
+                throw new ConflictException("SenderAlreadyAssigned", "This WeCom sender is already another customer's contact.");
+            }
+
+            var preferences = await db.Set<CustomerCommunication>().FirstOrDefaultAsync(c => c.CustomerId == customerId, token);
+            if (preferences is null)
+            {
+                // The customer's defaults (their own e-mail for the usual events), kept beside the new contact.
+                preferences = new CustomerCommunication(customerId);
+                preferences.Change(null, null, null, [new NotificationRecipient(null, null, null, null, CustomerCommunication.DefaultEvents, [MessageChannel.Email])]);
+                db.Add(preferences);
+            }
+
+            preferences.AddWeComContact(request.ContactName, sender.Sender);
+            var kept = await db.Set<UnmatchedMessage>().Where(u => u.Channel == sender.Channel && u.Sender == sender.Sender).OrderBy(u => u.ReceivedAt).ToListAsync(token);
+            foreach (var message in kept)
+            {
+                var sentAt = message.SentAt is { } at && at <= now ? at : message.ReceivedAt;
+                db.Add(await ChatAsync(customerId, message.Text ?? "", sentAt, message.ExternalId, now, token));
+                db.Remove(message);
+            }
+
+            return new AssignUnmatchedResultDto(customerId, sender.Sender, kept.Count);
+        }, ct);
     }
 
     public async Task<UnmatchedMessageListDto> UnmatchedAsync(int? limit, CancellationToken ct)
@@ -253,6 +318,11 @@ public static class WeComInboundEndpoints
         app.MapGet("/api/communication/unmatched", async (int? limit, WeComInbound inbound, CancellationToken ct) => TypedResults.Ok(await inbound.UnmatchedAsync(limit, ct)))
             .WithTags("Communication").RequireAuthorization(CommunicationPolicies.ReadUnmatched).WithName("ListUnmatchedMessages")
             .WithSummary("Customer messages from senders no customer contact matches (newest first), for a manager to assign.");
+        app.MapPost("/api/communication/unmatched/{id:guid}/assign", async (Guid id, AssignUnmatchedRequest request, WeComInbound inbound, CancellationToken ct) =>
+                TypedResults.Ok(await inbound.AssignAsync(id, request, ct)))
+            .WithTags("Communication").RequireAuthorization(CommunicationPolicies.AssignUnmatched).WithName("AssignUnmatchedMessage")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Makes an unmatched message's sender a contact of the customer (a recipient with their WeCom id, no notices until chosen) and moves every message kept from them to the customer's timeline, in one transaction.");
     }
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, string? msg_signature, string? timestamp, string? nonce, WeComInbound inbound, IOptions<CommunicationOptions> options, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed class WebhookTypes
 }
 
 /// <summary>Queues one delivery per event and subscription wanting it, with the event in the event sinks' JSON shape.</summary>
-public sealed class WebhookPlanner(OrderlyDbContext db, EventInbox inbox, WebhookTypes types, TimeProvider time) : IEventSubscriber
+public sealed class WebhookPlanner(OrderlyDbContext db, EventInbox inbox, WebhookTypes types, TimeProvider time) : ITransactionalSubscriber
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

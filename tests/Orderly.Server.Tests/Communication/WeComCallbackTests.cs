@@ -109,6 +109,81 @@ public abstract class WeComCallbackTests(CommunicationApp app)
         Assert.Equal(before, await CountsAsync());
     }
 
+    [Fact]
+    public async Task AManagerAssignsAnUnknownSender_TheirKeptMessagesMoveToTheCustomer_AndLaterOnesLandThereDirectly()
+    {
+        using var admin = await app.AdminAsync();
+        using var anonymous = app.CreateClient();
+        var data = new TestData(admin);
+        var product = await data.ProductAsync(listPrice: 100m);
+        var tag = TestData.Unique("as");
+        var customer = await CommunicationRoadTests.CustomerAsync(admin, "分配客户 " + tag, $"as-{tag}@x.test");
+        var other = await CommunicationRoadTests.CustomerAsync(admin, "别的客户 " + tag, $"ot-{tag}@x.test");
+        var order = await data.OrderAsync(customer, (product, 1));
+        var number = order["number"].Str();
+        var sender = $"wmNew{tag.Replace("-", "", StringComparison.Ordinal)}";
+        var first = await StrangerSaysAsync(anonymous, sender, "你好，我是新采购");
+        var second = await StrangerSaysAsync(anonymous, sender, $"订单 {number} 能提前吗？");
+        var kept = (await admin.GetJsonAsync("/api/communication/unmatched")).Expect(HttpStatusCode.OK)["items"]!.AsArray()
+            .Where(u => u!["sender"].Str() == sender).Select(u => u!["id"]!.GetValue<Guid>()).ToList();
+        Assert.Equal(2, kept.Count);
+        var route = $"/api/communication/unmatched/{kept[0]}/assign";
+
+        // Who may, and what is refused: nothing changes.
+        using var rep = await app.UserAsync($"rep-{tag}@company.test", "SalesRep");
+        Assert.Equal(HttpStatusCode.Forbidden, (await rep.PostAsync(route, new { customerId = customer })).Status);
+        Assert.Contains("customerId", (await admin.PostAsync(route, new { contactName = "王经理" })).Expect(HttpStatusCode.BadRequest)["detail"].Str(), StringComparison.Ordinal);
+        Assert.Equal("Required", (await admin.PostAsync(route, new { customerId = (Guid?)null })).Expect(HttpStatusCode.UnprocessableEntity).Codes().Single());
+        Assert.Equal("TooLong", (await admin.PostAsync(route, new { customerId = customer, contactName = new string('王', 101) })).Expect(HttpStatusCode.UnprocessableEntity).Codes().Single());
+        (await admin.PostAsync($"/api/communication/unmatched/{Guid.NewGuid()}/assign", new { customerId = customer })).Expect(HttpStatusCode.NotFound);
+        (await admin.PostAsync(route, new { customerId = Guid.NewGuid() })).Expect(HttpStatusCode.NotFound);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Set<UnmatchedMessage>().CountAsync(u => u.Sender == sender)));
+
+        var assigned = (await admin.PostAsync(route, new { customerId = customer, contactName = "王经理" })).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, assigned["moved"]!.GetValue<int>());
+        Assert.Equal(sender, assigned["sender"].Str());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Set<UnmatchedMessage>().CountAsync(u => u.Sender == sender)));
+        var onCustomer = (await admin.GetJsonAsync($"/api/customers/{customer}/timeline?channel=WeCom")).Expect(HttpStatusCode.OK)["items"]!.AsArray();
+        Assert.Equal(new[] { "你好，我是新采购", $"订单 {number} 能提前吗？" }.Order(StringComparer.Ordinal), onCustomer.Select(i => i!["summary"].Str()).Order(StringComparer.Ordinal));
+        var onOrder = Assert.Single((await admin.GetJsonAsync($"/api/orders/{order.Id()}/timeline?channel=WeCom")).Expect(HttpStatusCode.OK)["items"]!.AsArray());
+        Assert.Equal($"订单 {number} 能提前吗？", onOrder!["summary"].Str());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Interaction>().CountAsync(i => i.ExternalId == $"wecom:{first}")));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Interaction>().CountAsync(i => i.ExternalId == $"wecom:{second}")));
+
+        // The sender is the customer's contact now (no notices chosen), beside the customer's own default recipient.
+        var recipients = (await admin.GetJsonAsync($"/api/customers/{customer}/communication")).Expect(HttpStatusCode.OK)["recipients"]!.AsArray();
+        Assert.Equal(2, recipients.Count);
+        var contact = Assert.Single(recipients, r => r!["weComUserId"]?.GetValue<string>() == sender);
+        Assert.Equal("王经理", contact!["name"].Str());
+        Assert.Empty(contact["events"]!.AsArray());
+
+        // Their next message lands on the timeline directly.
+        await StrangerSaysAsync(anonymous, sender, "谢谢");
+        Assert.Equal(3, (await admin.GetJsonAsync($"/api/customers/{customer}/timeline?channel=WeCom")).Expect(HttpStatusCode.OK)["items"]!.AsArray().Count);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Set<UnmatchedMessage>().CountAsync(u => u.Sender == sender)));
+
+        // One WeCom id belongs to one customer: a sender who became another customer's contact meanwhile is a conflict.
+        var late = $"wmLate{tag.Replace("-", "", StringComparison.Ordinal)}";
+        await StrangerSaysAsync(anonymous, late, "在吗");
+        var lateId = await app.WithDbAsync(db => db.Set<UnmatchedMessage>().Where(u => u.Sender == late).Select(u => u.Id).SingleAsync());
+        (await admin.PutAsync($"/api/customers/{other}/communication", new
+        {
+            language = "zh-CN",
+            recipients = new object[] { new { events = Array.Empty<string>(), channels = new[] { "WeCom" }, weComUserId = late } },
+        }, null)).Expect(HttpStatusCode.OK);
+        Assert.Equal("SenderAlreadyAssigned", (await admin.PostAsync($"/api/communication/unmatched/{lateId}/assign", new { customerId = customer })).Expect(HttpStatusCode.Conflict)["code"].Str());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<UnmatchedMessage>().CountAsync(u => u.Sender == late)));
+        Assert.Equal(2, (await admin.GetJsonAsync($"/api/customers/{customer}/communication")).Expect(HttpStatusCode.OK)["recipients"]!.AsArray().Count);
+    }
+
+    private static async Task<string> StrangerSaysAsync(HttpClient anonymous, string sender, string text)
+    {
+        var msgId = $"6{Random.Shared.NextInt64(100_000_000_000, 999_999_999_999)}";
+        var body = Envelope(Message(sender, text, msgId), OutsideServices.WeComCorpId, out var encrypted);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, body, encrypted)).StatusCode);
+        return msgId;
+    }
+
     private static string Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     private static string Message(string sender, string text, string msgId) =>

@@ -28,6 +28,7 @@ public abstract class EventsApp(TestDatabase database) : OrderlyApp(database)
             services.AddSingleton<IInterceptor>(Statements);
             services.AddScoped<IEventSubscriber, RecordingSubscriber>();
             services.AddScoped<IEventSubscriber, FlakySubscriber>();
+            services.AddScoped<IEventSubscriber, FlakyDatabaseSubscriber>();
         });
     }
 }
@@ -43,6 +44,12 @@ public sealed class EventRecorder
 
     /// <summary>Event types the flaky subscriber fails on, with how many more times it fails each.</summary>
     public ConcurrentDictionary<string, int> FailuresLeft { get; } = new();
+
+    /// <summary>Event types the database-only flaky subscriber fails on (after writing), with how many more times.</summary>
+    public ConcurrentDictionary<string, int> DatabaseFailuresLeft { get; } = new();
+
+    /// <summary>Events whose database work the database-only flaky subscriber finished (its transaction may still roll back).</summary>
+    public ConcurrentQueue<Guid> DatabaseWorkFinished { get; } = new();
 
     public int CallsOf(string subscriber, Guid eventId) => Calls.Count(c => c.Subscriber == subscriber && c.EventId == eventId);
 }
@@ -76,6 +83,34 @@ public sealed class FlakySubscriber(EventRecorder recorder) : IEventSubscriber
         }
 
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A database-only subscriber (run in the dispatcher's shared transaction): through the inbox it writes a side row
+/// (another inbox row, <c>test:tx-side</c>), then fails on the types the test names as many times as it says. A
+/// failure must take back its own writes (the inbox row and the side row) and nothing else of the shared transaction.
+/// </summary>
+public sealed class FlakyDatabaseSubscriber(EventRecorder recorder, EventInbox inbox, Orderly.Server.Data.OrderlyDbContext db) : ITransactionalSubscriber
+{
+    public string Name => "test:tx-flaky";
+
+    public bool Wants(EventEnvelope e) => recorder.DatabaseFailuresLeft.ContainsKey(e.Type);
+
+    public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
+    {
+        recorder.Calls.Enqueue((Name, e.Id, e.Type, e.Attempt));
+        await inbox.ApplyOnceAsync(Name, e.Id, async token =>
+        {
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
+                "INSERT INTO outbox_inbox (handler, event_id, handled_at) VALUES ({0}, {1}, {2})", ["test:tx-side", e.Id, DateTime.UtcNow], token);
+            if (recorder.DatabaseFailuresLeft.AddOrUpdate(e.Type, -1, (_, left) => left - 1) >= 0)
+            {
+                throw new InvalidOperationException($"flaky database subscriber fails on {e.Type}");
+            }
+
+            recorder.DatabaseWorkFinished.Enqueue(e.Id);
+        }, ct);
     }
 }
 

@@ -38,3 +38,11 @@ public interface IEventSubscriber
 
     Task HandleAsync(EventEnvelope e, CancellationToken ct);
 }
+
+/// <summary>
+/// A subscriber that only reads and writes Orderly's database (no calls out, no scopes or transactions of its own): the
+/// dispatcher runs it inside a short transaction shared by many events (on SQLite one pass through the write gate for
+/// them all), each call under a savepoint, so a failing call rolls back alone. Its <see cref="EventInbox.ApplyOnceAsync"/>
+/// then joins that transaction.
+/// </summary>
+public interface ITransactionalSubscriber : IEventSubscriber;

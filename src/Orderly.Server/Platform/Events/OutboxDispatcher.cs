@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orderly.Server.Data;
@@ -65,6 +66,12 @@ public sealed class OutboxDispatcher(
         }
     }
 
+    /// <summary>
+    /// How long one shared transaction of database-only subscribers may run: on SQLite it holds the write gate, so
+    /// order entry waits at most this long for it; many events share it instead of one gate pass per call.
+    /// </summary>
+    private static readonly TimeSpan SharedTransactionBudget = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Claims one batch of due events and delivers it; returns how many events it claimed.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
@@ -87,13 +94,18 @@ public sealed class OutboxDispatcher(
         var eventIds = claimed.Select(e => e.Id).ToList();
         var applied = (await db.Inbox.AsNoTracking().Where(i => eventIds.Contains(i.EventId)).Select(i => new { i.Handler, i.EventId }).ToListAsync(ct))
             .Select(i => (i.Handler, i.EventId)).ToHashSet();
-        var done = new List<long>();
+        var delivery = new Delivery(applied);
+        if (handlers.Any(h => h is ITransactionalSubscriber))
+        {
+            await DeliverInSharedTransactionsAsync(claimed, delivery, ct);
+        }
+
+        // Subscribers that call out: each call in a scope (and transactions) of its own.
         foreach (var e in claimed)
         {
-            string? error = null;
             foreach (var handler in handlers)
             {
-                if (!handler.Wants(e) || applied.Contains((handler.Name, e.Id)))
+                if (handler is ITransactionalSubscriber || !handler.Wants(e) || applied.Contains((handler.Name, e.Id)))
                 {
                     continue;
                 }
@@ -101,37 +113,124 @@ public sealed class OutboxDispatcher(
                 try
                 {
                     await HandleAsync(handler.GetType(), handler.Name, e, ct);
+                    delivery.Marks.Add((handler.Name, e.Id));
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    error = $"{handler.Name}: {failure.GetType().Name}: {failure.Message}";
+                    delivery.Errors[e.Id] = $"{handler.Name}: {failure.GetType().Name}: {failure.Message}";
                     log.LogWarning(failure, "Handler {Handler} failed on event {EventId} ({Type}), attempt {Attempt}", handler.Name, e.Id, e.Type, e.Attempt);
                 }
             }
-
-            if (error is null)
-            {
-                done.Add(e.Position);
-                OrderlyMetrics.EventDispatched(e.Type, (time.GetUtcNow() - e.OccurredAt).TotalMilliseconds);
-            }
-            else
-            {
-                await FailAsync(db, e, error, settings, ct);
-            }
         }
 
-        await CompleteAsync(db, done, ct);
+        var done = claimed.Where(e => !delivery.Errors.ContainsKey(e.Id)).ToList();
+        await CompleteAsync(db, delivery.Marks, [.. done.Select(e => e.Position)], ct);
+        foreach (var e in done)
+        {
+            OrderlyMetrics.EventDispatched(e.Type, (time.GetUtcNow() - e.OccurredAt).TotalMilliseconds);
+        }
+
+        foreach (var e in claimed.Where(e => delivery.Errors.ContainsKey(e.Id)))
+        {
+            await FailAsync(db, e, delivery.Errors[e.Id], settings, ct);
+        }
+
         return claimed.Count;
     }
 
-    /// <summary>Runs one handler in a scope of its own, as the dispatcher's system actor, and records it in the inbox.</summary>
+    /// <summary>What one batch's delivery did: the (handler, event) pairs that succeeded, and the last error per event.</summary>
+    private sealed record Delivery(HashSet<(string Handler, Guid EventId)> Applied)
+    {
+        public List<(string Handler, Guid EventId)> Marks { get; } = [];
+
+        public Dictionary<Guid, string> Errors { get; } = [];
+    }
+
+    /// <summary>
+    /// Runs the database-only subscribers over the batch in a few short transactions (each at most
+    /// <see cref="SharedTransactionBudget"/>, then committed), one savepoint per call: a call that fails rolls back to
+    /// its savepoint and only its event is retried. On SQLite each transaction is one pass through the write gate, in
+    /// the urgent lane, instead of one pass per call; none waits for the group fsync (the batch's completion commits
+    /// after them, and a crash before it is durable redelivers the events).
+    /// </summary>
+    private async Task DeliverInSharedTransactionsAsync(List<EventEnvelope> claimed, Delivery delivery, CancellationToken ct)
+    {
+        var index = 0;
+        while (index < claimed.Count)
+        {
+            var first = index;
+            var marks = new List<(string, Guid)>();
+            var errors = new List<(Guid, string)>();
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
+            var caller = scope.ServiceProvider.GetRequiredService<Caller>();
+            var handlers = scope.ServiceProvider.GetServices<IEventSubscriber>().OfType<ITransactionalSubscriber>().ToList();
+            try
+            {
+                using var entered = await gate.EnterAsync(ct, urgent: true);
+                using var deferred = group is null ? null : SqliteGroupCommit.Defer();
+                db.Database.AutoSavepointsEnabled = false;
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var started = Stopwatch.GetTimestamp();
+                do
+                {
+                    var e = claimed[index++];
+                    foreach (var handler in handlers)
+                    {
+                        if (!handler.Wants(e) || delivery.Applied.Contains((handler.Name, e.Id)))
+                        {
+                            continue;
+                        }
+
+                        caller.ActAsSystem($"events:{handler.Name}");
+                        await transaction.CreateSavepointAsync("delivery", ct);
+                        try
+                        {
+                            await handler.HandleAsync(e, ct);
+                            await db.SaveChangesAsync(ct);
+                            await transaction.ReleaseSavepointAsync("delivery", ct);
+                            marks.Add((handler.Name, e.Id));
+                        }
+                        catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
+                        {
+                            await transaction.RollbackToSavepointAsync("delivery", ct);
+                            errors.Add((e.Id, $"{handler.Name}: {failure.GetType().Name}: {failure.Message}"));
+                            log.LogWarning(failure, "Handler {Handler} failed on event {EventId} ({Type}), attempt {Attempt}", handler.Name, e.Id, e.Type, e.Attempt);
+                        }
+                        finally
+                        {
+                            db.ChangeTracker.Clear();
+                        }
+                    }
+                }
+                while (index < claimed.Count && Stopwatch.GetElapsedTime(started) < SharedTransactionBudget);
+
+                await transaction.CommitAsync(ct);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The shared transaction itself failed (begin or commit): nothing of it holds, every event in it is retried.
+                log.LogWarning(failure, "A shared delivery transaction of {Count} events failed; they are retried", index - first);
+                marks.Clear();
+                errors.Clear();
+                errors.AddRange(claimed.Skip(first).Take(index - first).Select(e => (e.Id, $"delivery transaction: {failure.GetType().Name}: {failure.Message}")));
+            }
+
+            delivery.Marks.AddRange(marks);
+            foreach (var (eventId, error) in errors)
+            {
+                delivery.Errors[eventId] = error;
+            }
+        }
+    }
+
+    /// <summary>Runs one handler in a scope of its own, as the dispatcher's system actor; the dispatcher records it in the inbox with the batch.</summary>
     private async Task HandleAsync(Type handlerType, string name, EventEnvelope e, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem($"events:{name}");
         var handler = scope.ServiceProvider.GetServices<IEventSubscriber>().First(h => h.GetType() == handlerType && h.Name == name);
         await handler.HandleAsync(e, ct);
-        await scope.ServiceProvider.GetRequiredService<EventInbox>().MarkAsync(name, e.Id, ct);
     }
 
     private async Task<List<EventEnvelope>> ClaimAsync(OrderlyDbContext db, EventOptions settings, CancellationToken ct)
@@ -178,21 +277,49 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task CompleteAsync(OrderlyDbContext db, List<long> positions, CancellationToken ct)
+    /// <summary>
+    /// Records in one transaction what the batch applied (the inbox rows of every successful call, so a retried event
+    /// skips them) and marks the delivered events done.
+    /// </summary>
+    private async Task CompleteAsync(OrderlyDbContext db, List<(string Handler, Guid EventId)> marks, List<long> positions, CancellationToken ct)
     {
-        if (positions.Count == 0)
+        if (marks.Count == 0 && positions.Count == 0)
         {
             return;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
         using var entered = await gate.EnterAsync(ct, urgent: true);
-        await db.Outbox.Where(m => positions.Contains(m.Position) && m.LockedBy == Node).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.State, OutboxState.Done)
-            .SetProperty(m => m.ProcessedAt, new DateTimeOffset(now))
-            .SetProperty(m => m.LockedBy, (string?)null)
-            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
-            .SetProperty(m => m.LastError, (string?)null), ct);
+        using var deferred = group is null ? null : SqliteGroupCommit.Defer();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var chunk in marks.Chunk(300))
+        {
+            var values = new object[chunk.Length * 3];
+            var rows = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                rows[i] = $"({{{i * 3}}}, {{{i * 3 + 1}}}, {{{i * 3 + 2}}})";
+                values[i * 3] = chunk[i].Handler;
+                values[i * 3 + 1] = chunk[i].EventId;
+                values[i * 3 + 2] = now;
+            }
+
+            // Only placeholders are joined into the text; every value is a parameter.
+            var sql = "INSERT INTO outbox_inbox (handler, event_id, handled_at) VALUES " + string.Join(", ", rows) + " ON CONFLICT DO NOTHING";
+            await db.Database.ExecuteSqlRawAsync(sql, values, ct);
+        }
+
+        if (positions.Count > 0)
+        {
+            await db.Outbox.Where(m => positions.Contains(m.Position) && m.LockedBy == Node).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.State, OutboxState.Done)
+                .SetProperty(m => m.ProcessedAt, new DateTimeOffset(now))
+                .SetProperty(m => m.LockedBy, (string?)null)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, (string?)null), ct);
+        }
+
+        await transaction.CommitAsync(ct);
     }
 
     private async Task FailAsync(OrderlyDbContext db, EventEnvelope e, string error, EventOptions settings, CancellationToken ct)

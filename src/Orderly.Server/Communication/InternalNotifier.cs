@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Orderly.Server.Catalog;
 using Orderly.Server.Data;
 using Orderly.Server.Platform;
 using Orderly.Server.Platform.Events;
@@ -7,13 +8,15 @@ namespace Orderly.Server.Communication;
 
 /// <summary>
 /// Tells the company's own people in the app: the approvers when an order needs approval, the order's clerk when it is
-/// approved or rejected, the rep when their customer's shipment is delayed, the assignee of a task someone else made.
+/// approved or rejected, the rep when their customer's shipment is delayed, the assignee of a task someone else made,
+/// and the purchasers (who may manage purchasing) when a product's weekly demand left its forecast's interval.
 /// </summary>
 public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Notifier notifier, PermissionTable permissions) : ITransactionalSubscriber
 {
     public string Name => "communication:notify";
 
-    public bool Wants(EventEnvelope e) => e.Type is "OrderSubmitted" or "OrderApproved" or "OrderRejected" or "ShipmentDelayed" or "FollowUpTaskCreated";
+    public bool Wants(EventEnvelope e) => e.Type is "OrderSubmitted" or "OrderApproved" or "OrderRejected" or "ShipmentDelayed" or "FollowUpTaskCreated"
+        or "DemandSpikeDetected" or "DemandDropDetected";
 
     public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
     {
@@ -47,6 +50,18 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
                         await notifier.NotifyAsync([rep], "ShipmentDelayed", $"Shipment delayed {v.GetValueOrDefault("trackingNumber")}", v.GetValueOrDefault("reason"), link, key, token);
                     }
 
+                    break;
+                case "DemandSpikeDetected" or "DemandDropDetected" when EventValues.GuidOf(v, "productId") is { } productId:
+                    var buyerRoles = permissions.All.FirstOrDefault(p => p.Policy == Purchasing.PurchasingPolicies.ManagePurchasing)?.Roles ?? [];
+                    var buyers = await notifier.UsersInRolesAsync([.. buyerRoles], token);
+                    var product = await db.ProductRefs().Where(p => p.Id == productId).Select(p => new { p.Sku, p.Name }).FirstOrDefaultAsync(token);
+                    var spike = e.Type == "DemandSpikeDetected";
+                    var bound = spike ? v.GetValueOrDefault("high") : v.GetValueOrDefault("low");
+                    var where = v.GetValueOrDefault("warehouseId") is { Length: > 0 } ? "one warehouse's shipments" : "ordered";
+                    await notifier.NotifyAsync(buyers, "DemandSignal",
+                        $"{(spike ? "Demand spike" : "Demand drop")}: {product?.Sku} {product?.Name}".TrimEnd(),
+                        $"Week of {v.GetValueOrDefault("weekStart")}: {v.GetValueOrDefault("actual")} {where}, forecast {v.GetValueOrDefault("expected")} ({(spike ? "up to" : "at least")} {bound})",
+                        $"/analytics/demand?productId={productId}", key, token);
                     break;
                 case "FollowUpTaskCreated":
                     if (EventValues.GuidOf(v, "assigneeId") is { } assignee && assignee != e.ActorId)

@@ -56,7 +56,7 @@ public sealed class NotificationService(OrderlyDbContext db, Writes writes, Call
         return new NotificationPreferencesDto(p?.MutedKinds ?? [], p?.EmailedKinds ?? [], p?.Quiet is { } q ? new QuietHoursDto(q.From, q.To) : null);
     }
 
-    public static readonly IReadOnlyList<string> Kinds = ["ApprovalNeeded", "OrderApproved", "OrderRejected", "ShipmentDelayed", "Mention", "TaskAssigned", "TaskDue"];
+    public static readonly IReadOnlyList<string> Kinds = ["ApprovalNeeded", "OrderApproved", "OrderRejected", "ShipmentDelayed", "Mention", "TaskAssigned", "TaskDue", "DemandSignal"];
 
     public async Task<NotificationPreferencesDto> SetPreferencesAsync(NotificationPreferencesDto request, CancellationToken ct)
     {

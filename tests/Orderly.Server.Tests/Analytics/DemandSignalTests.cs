@@ -33,6 +33,23 @@ public abstract class DemandSignalTests(AnalysisApp app)
         });
     }
 
+    /// <summary>Waits (the dispatcher delivers in the background) until the user has <paramref name="count"/> matching notifications.</summary>
+    private static async Task<List<System.Text.Json.Nodes.JsonNode>> NotificationsAsync(HttpClient user, Func<System.Text.Json.Nodes.JsonNode, bool> match, int count)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var items = (await user.GetJsonAsync("/api/notifications")).Expect(HttpStatusCode.OK)["items"]!.AsArray().Select(n => n!).Where(match).ToList();
+            if (items.Count >= count || DateTime.UtcNow > until)
+            {
+                Assert.Equal(count, items.Count);
+                return items;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     private Task<bool> RunJobAsync()
     {
         var job = ActivatorUtilities.CreateInstance<DemandSignalJob>(app.Services);
@@ -43,6 +60,7 @@ public abstract class DemandSignalTests(AnalysisApp app)
     public async Task SpikeInTheLastClosedWeek_IsOneSignalAndOneEvent_AcrossRerunsAndConcurrentRuns()
     {
         using var admin = await app.AdminNowAsync();
+        using var buyer = await app.UserNowAsync("buyer@signals.test", "Purchasing");
         var data = new TestData(admin);
         var spiky = await data.ProductAsync(listPrice: 10m);
         var flat = await data.ProductAsync(listPrice: 10m);
@@ -111,6 +129,15 @@ public abstract class DemandSignalTests(AnalysisApp app)
         var seen = (await rep.GetJsonAsync($"/api/analytics/demand-signals?productId={spiky}")).Expect(HttpStatusCode.OK);
         var only = Assert.Single(seen["items"]!.AsArray())!.AsObject();
         Assert.DoesNotContain(only, p => p.Key.Contains("customer", StringComparison.OrdinalIgnoreCase));
+
+        // The purchasers are told once per signal (the events are delivered through the outbox), a rep is not.
+        var spikySku = row["sku"].Str();
+        var told = await NotificationsAsync(buyer, n => n["kind"].Str() == "DemandSignal" && ours.Any(p => n["link"]!.GetValue<string>().EndsWith(p.ToString(), StringComparison.Ordinal)), 2);
+        var aboutSpiky = Assert.Single(told, n => n["link"].Str() == $"/analytics/demand?productId={spiky}");
+        Assert.StartsWith($"Demand spike: {spikySku}", aboutSpiky["title"].Str(), StringComparison.Ordinal);
+        Assert.Contains($"Week of {lastWeek:yyyy-MM-dd}: 260 ordered", aboutSpiky["body"].Str(), StringComparison.Ordinal);
+        Assert.Contains("one warehouse's shipments", Assert.Single(told, n => n["link"].Str() == $"/analytics/demand?productId={shipped}")["body"].Str(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await rep.GetJsonAsync("/api/notifications")).Expect(HttpStatusCode.OK)["items"]!.AsArray(), n => n!["kind"].Str() == "DemandSignal");
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public sealed class DataSetWriter(string file, int orderCount)
 
     private readonly Dictionary<(DateOnly, string), (long, long)> _stages = [];
     private readonly Dictionary<(DateOnly, int), (long Orders, long Minor)> _customers = [];
-    private readonly Dictionary<(DateOnly, int), (long Units, long Minor)> _products = [];
+    private readonly Dictionary<(DateOnly, int), (long Units, long Minor, long Lines)> _products = [];
     private readonly Dictionary<DateOnly, (long Orders, long Minor)> _days = [];
     private readonly Dictionary<string, long> _statuses = [];
     private readonly long[] _shippedUnits = new long[ProductCount];
@@ -163,8 +163,8 @@ public sealed class DataSetWriter(string file, int orderCount)
             {
                 var product = ProductOf(i, k);
                 var units = UnitsOf(i, k);
-                var (productUnits, productMinor) = _products.GetValueOrDefault((date, product));
-                _products[(date, product)] = (productUnits + units, productMinor + (units * PriceOf(product)));
+                var (productUnits, productMinor, productLines) = _products.GetValueOrDefault((date, product));
+                _products[(date, product)] = (productUnits + units, productMinor + (units * PriceOf(product)), productLines + 1);
                 if (status is "Shipped" or "Delivered")
                 {
                     _shippedUnits[product] += units;
@@ -240,19 +240,19 @@ public sealed class DataSetWriter(string file, int orderCount)
             }
         }
 
-        using (var command = Command(connection, transaction, "INSERT INTO analytics_daily_customers (day, customer_id, currency, orders, value_minor) VALUES ($1, $2, 'CNY', $3, $4)"))
+        using (var command = Command(connection, transaction, "INSERT INTO analytics_daily_customers (day, customer_id, currency, orders, value_minor, lines) VALUES ($1, $2, 'CNY', $3, $4, $5)"))
         {
             foreach (var ((day, customer), (orders, minor)) in _customers.OrderBy(c => c.Key))
             {
-                Run(command, Date(day), customers[customer], orders, minor);
+                Run(command, Date(day), customers[customer], orders, minor, orders * LinesPerOrder);
             }
         }
 
-        using (var command = Command(connection, transaction, "INSERT INTO analytics_daily_products (day, product_id, currency, quantity_thousandths, value_minor) VALUES ($1, $2, 'CNY', $3, $4)"))
+        using (var command = Command(connection, transaction, "INSERT INTO analytics_daily_products (day, product_id, currency, quantity_thousandths, value_minor, lines) VALUES ($1, $2, 'CNY', $3, $4, $5)"))
         {
-            foreach (var ((day, product), (units, minor)) in _products.OrderBy(p => p.Key))
+            foreach (var ((day, product), (units, minor, lines)) in _products.OrderBy(p => p.Key))
             {
-                Run(command, Date(day), products[product], units * 1000, minor);
+                Run(command, Date(day), products[product], units * 1000, minor, lines);
             }
         }
 

@@ -40,6 +40,8 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.AddOptions<ForecastOptions>(ForecastOptions.Section);
         capability.Services.AddSingleton<OrderFacts>();
         capability.Services.AddSingleton<SalesProjection>();
+        capability.Services.AddSingleton<AnalysisDimensions>();
+        capability.Services.AddSingleton<CustomerCosts>();
         capability.Services.AddSingleton<ForecastCache>();
         capability.Services.AddSingleton<InventoryCache>();
         capability.Services.AddScoped<OrdersAnalysis>();

@@ -32,6 +32,9 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
     private static readonly OrderStatus[] Waiting =
         [OrderStatus.Draft, OrderStatus.PendingApproval, OrderStatus.OnHold, OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped];
 
+    /// <summary>Whether an order in this status is waiting for someone (the ageing counts it).</summary>
+    public static bool IsWaiting(OrderStatus status) => Array.IndexOf(Waiting, status) >= 0;
+
     public async Task<BottlenecksDto> AnalyseAsync(DateOnly? from, DateOnly? to, string? groupBy, HashSet<Guid>? customers, CancellationToken ct)
     {
         var (first, last) = periods.Period(from, to);
@@ -53,16 +56,27 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
         var waiting = Waiting.ToDictionary(s => s, _ => new List<double>());
         foreach (var day in snapshot.Days.Values)
         {
-            foreach (ref readonly var order in day.Orders.AsSpan())
+            var orders = day.Orders;
+            foreach (var at in day.Waiting)
+            {
+                ref readonly var order = ref orders[at];
+                if (order.Customer >= 0 && (visible is null || visible.Contains(order.Customer)))
+                {
+                    waiting[order.Status].Add(Hours(now - order.StatusSince));
+                }
+            }
+
+            // A day whose orders all reached their last stage before the period (less a day for the zone) ended no stay in it.
+            if (day.LatestStageAt < _lowest)
+            {
+                continue;
+            }
+
+            foreach (ref readonly var order in orders.AsSpan())
             {
                 if (order.Customer < 0 || (visible is not null && !visible.Contains(order.Customer)))
                 {
                     continue;
-                }
-
-                if (waiting.TryGetValue(order.Status, out var ages))
-                {
-                    ages.Add(Hours(now - order.StatusSince));
                 }
 
                 AddStay(stays, order, 0, order.CreatedAt, order.SubmittedAt, previousFirst, last);

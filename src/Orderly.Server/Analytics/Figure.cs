@@ -3,43 +3,31 @@ using Orderly.Domain.Common;
 namespace Orderly.Server.Analytics;
 
 /// <summary>Running sums behind a <see cref="FigureDto"/>, in stored units (minor units, thousandths).</summary>
+/// <remarks>
+/// Cost is kept as quantity (thousandths) x the product's current cost (minor units), so sums of it are exact in any
+/// order; it becomes minor units (cut to whole ones) only in <see cref="ToDto"/>.
+/// </remarks>
 internal struct Figure
 {
     public long Orders;
     public long Lines;
     public long QuantityThousandths;
     public long ValueMinor;
-    public long CostMinor;
+    public long CostThousandths;
 
-    public void Add(in OrderFact order)
+    public void Add(in Figure other)
     {
-        Orders++;
-        Lines += order.Lines;
-        ValueMinor += order.TotalMinor;
-        CostMinor += order.CostMinor;
+        Orders += other.Orders;
+        Lines += other.Lines;
+        QuantityThousandths += other.QuantityThousandths;
+        ValueMinor += other.ValueMinor;
+        CostThousandths += other.CostThousandths;
     }
-
-    public void Add(in ProductDayFact product)
-    {
-        Lines += product.Lines;
-        QuantityThousandths += product.QuantityThousandths;
-        ValueMinor += product.ValueMinor;
-        CostMinor += product.CostMinor;
-    }
-
-    public static Figure Plus(in Figure a, in Figure b) => new()
-    {
-        Orders = a.Orders + b.Orders,
-        Lines = a.Lines + b.Lines,
-        QuantityThousandths = a.QuantityThousandths + b.QuantityThousandths,
-        ValueMinor = a.ValueMinor + b.ValueMinor,
-        CostMinor = a.CostMinor + b.CostMinor,
-    };
 
     public readonly FigureDto ToDto(string currency, bool perProduct)
     {
         var value = Money.FromMinor(ValueMinor, currency).Amount;
-        var cost = Money.FromMinor(CostMinor, currency).Amount;
+        var cost = Money.FromMinor(CostThousandths / 1000, currency).Amount;
         return new FigureDto(perProduct ? null : Orders, Lines, perProduct ? Quantity.FromStored(QuantityThousandths) : null, value, cost, value - cost,
             value == 0 ? null : Math.Round((value - cost) / value, 4, MidpointRounding.AwayFromZero));
     }

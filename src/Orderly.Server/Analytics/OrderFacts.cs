@@ -5,25 +5,28 @@ using Orderly.Server.Data;
 
 namespace Orderly.Server.Analytics;
 
-/// <summary>One order as the analyses need it: a few numbers, the customer as an index, and when it reached each stage.</summary>
-/// <remarks>Instants are Unix seconds, 0 for never. About 100 bytes an order: 1M orders fit in about 100 MB.</remarks>
+/// <summary>One order as the bottleneck analysis needs it: its status, the customer as an index, and when it reached each stage.</summary>
+/// <remarks>Instants are Unix seconds, 0 for never. About 80 bytes an order: 1M orders fit in about 80 MB.</remarks>
 public readonly record struct OrderFact(
-    int Customer, string Currency, OrderStatus Status, DateOnly Day, long TotalMinor, int Lines, long CostMinor,
-    long CreatedAt, long SubmittedAt, long ApprovedAt, long ConfirmedAt, long ShippedAt, long DeliveredAt, long StatusSince)
+    int Customer, string Currency, OrderStatus Status, DateOnly Day,
+    long CreatedAt, long SubmittedAt, long ApprovedAt, long ConfirmedAt, long ShippedAt, long DeliveredAt, long StatusSince);
+
+/// <summary>
+/// The facts of the orders of one business day, with what lets a reader skip most of them: the latest stage instant of
+/// any of its orders (a day whose orders all reached their last stage before a period ended no stay in it) and the
+/// positions of its orders waiting now (for the ageing, which needs no other order).
+/// </summary>
+public sealed record DayFacts(DateOnly Day, OrderFact[] Orders)
 {
-    public bool Counted => Rollups.Counted.Contains(Status);
+    public long LatestStageAt { get; } = Orders.Length == 0 ? 0 : Orders.Max(o =>
+        Math.Max(Math.Max(Math.Max(o.SubmittedAt, o.ApprovedAt), Math.Max(o.ConfirmedAt, o.ShippedAt)), o.DeliveredAt));
+
+    public int[] Waiting { get; } = [.. Enumerable.Range(0, Orders.Length).Where(i => Bottlenecks.IsWaiting(Orders[i].Status))];
 }
-
-/// <summary>Lines, quantity (thousandths), value and cost of one product in one currency on one day, counted orders only.</summary>
-public readonly record struct ProductDayFact(Guid ProductId, string Currency, long Lines, long QuantityThousandths, long ValueMinor, long CostMinor);
-
-/// <summary>The facts of the orders of one business day.</summary>
-public sealed record DayFacts(DateOnly Day, OrderFact[] Orders, ProductDayFact[] Products);
 
 /// <summary>One consistent view: the order facts by day and the customer dimension they index.</summary>
 public sealed record FactsSnapshot(
-    IReadOnlyDictionary<DateOnly, DayFacts> Days, IReadOnlyList<CustomerDim> Customers, IReadOnlyDictionary<Guid, int> CustomerIndex,
-    IReadOnlyDictionary<Guid, ProductDim> Products)
+    IReadOnlyDictionary<DateOnly, DayFacts> Days, IReadOnlyList<CustomerDim> Customers, IReadOnlyDictionary<Guid, int> CustomerIndex)
 {
     public IEnumerable<DayFacts> Between(DateOnly from, DateOnly to)
     {
@@ -37,13 +40,10 @@ public sealed record FactsSnapshot(
     }
 }
 
-public sealed record CustomerDim(Guid Id, string Code, string Name, string? Region, Guid? OwnerUserId);
-
-public sealed record ProductDim(Guid Id, string Sku, string Name, string? Category, long CostMinor);
-
 /// <summary>
-/// An in-memory columnar projection of the orders, their lines (summed per order and per product and day) and their
-/// status histories, for analyses the daily rollups cannot answer (any grouping, percentiles of stage times, RFM).
+/// An in-memory columnar projection of the orders and their status histories, for what the daily rollups cannot answer:
+/// the percentiles of each order's stage times and the ageing of the orders waiting now (<see cref="Bottlenecks"/>).
+/// No order line is read: every figure of the order analysis comes from the rollups (<see cref="OrdersAnalysis"/>).
 /// It is loaded from the raw rows once and kept up to date by reloading the business days of the orders whose status
 /// changed since the last look (found through the status history's index on (to, at)), so every figure is the same as
 /// a GROUP BY over the raw rows at that moment, and a reload gives the same. Each node keeps its own; a request sees
@@ -158,9 +158,6 @@ public sealed class OrderFacts(
             customerIndex[customers[i].Id] = i;
         }
 
-        var products = await db.Products.AsNoTracking()
-            .Select(p => new ProductDim(p.Id, p.Sku, p.Name, p.Category, p.CostMinor)).ToDictionaryAsync(p => p.Id, ct);
-
         var orders = db.SalesOrders.AsNoTracking();
         var history = from h in db.OrderStatusChanges.AsNoTracking() join o in db.SalesOrders on h.OrderId equals o.Id select new { h, o.OrderDate };
         if (days is not null)
@@ -169,32 +166,12 @@ public sealed class OrderFacts(
             history = history.Where(x => days.Contains(x.OrderDate));
         }
 
-        steps.Mark("customers and products");
-        var orderRows = await orders.Select(o => new { o.Id, o.CustomerId, o.Currency, o.Status, o.OrderDate, o.TotalMinor, o.CreatedAt }).ToListAsync(ct);
+        steps.Mark("customers");
+        var orderRows = await orders.Select(o => new { o.Id, o.CustomerId, o.Currency, o.Status, o.OrderDate, o.CreatedAt }).ToListAsync(ct);
         steps.Mark("orders");
         var changes = await history.Select(x => new { x.h.OrderId, x.h.From, x.h.To, x.h.At }).ToListAsync(ct);
         steps.Mark("status changes");
-        var (lineFilter, parameters) = DayFilter(days);
-        // Only constants of this class and numbered parameters go into the SQL.
-        var linesSql = $"""
-            SELECT l.order_id, COUNT(*) AS lines, SUM(l.quantity * p.cost_minor) AS cost_thousandths
-            FROM order_lines l JOIN sales_orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
-            {lineFilter} GROUP BY l.order_id
-            """;
-        var lines = await db.Database.SqlQueryRaw<OrderLineSums>(linesSql, parameters).ToListAsync(ct);
-        steps.Mark("lines per order");
-        var counted = string.Join(", ", Rollups.Counted.Select(s => $"'{s}'"));
-        var productsSql = $"""
-            SELECT o.order_date AS day, l.product_id, o.currency, COUNT(*) AS lines,
-                SUM(l.quantity) AS quantity, SUM(l.line_total_minor) AS value_minor, SUM(l.quantity * p.cost_minor) AS cost_thousandths
-            FROM order_lines l JOIN sales_orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
-            {(lineFilter.Length == 0 ? "WHERE" : lineFilter + " AND")} o.status IN ({counted})
-            GROUP BY o.order_date, l.product_id, o.currency
-            """;
-        var productRows = await db.Database.SqlQueryRaw<ProductDaySums>(productsSql, parameters).ToListAsync(ct);
-        steps.Mark("lines per product and day");
 
-        var lineSums = lines.ToDictionary(l => l.OrderId);
         var stages = new Dictionary<Guid, Stages>(orderRows.Count);
         foreach (var group in changes.GroupBy(c => c.OrderId))
         {
@@ -242,20 +219,17 @@ public sealed class OrderFacts(
             }
         }
 
-        var productsByDay = productRows.GroupBy(r => r.Day).ToDictionary(g => g.Key, g => g
-            .Select(r => new ProductDayFact(r.ProductId, r.Currency, r.Lines, r.Quantity, r.ValueMinor, r.CostThousandths / 1000)).ToArray());
         foreach (var day in orderRows.GroupBy(o => o.OrderDate))
         {
             var facts = day.Select(o =>
             {
                 var s = stages.GetValueOrDefault(o.Id) ?? new Stages();
-                var sums = lineSums.GetValueOrDefault(o.Id);
                 return new OrderFact(
-                    customerIndex.GetValueOrDefault(o.CustomerId, -1), o.Currency, o.Status, o.OrderDate, o.TotalMinor, (int)(sums?.Lines ?? 0),
-                    (sums?.CostThousandths ?? 0) / 1000, o.CreatedAt.ToUnixTimeSeconds(), s.Submitted, s.Approved, s.Confirmed, s.Shipped, s.Delivered,
+                    customerIndex.GetValueOrDefault(o.CustomerId, -1), o.Currency, o.Status, o.OrderDate,
+                    o.CreatedAt.ToUnixTimeSeconds(), s.Submitted, s.Approved, s.Confirmed, s.Shipped, s.Delivered,
                     s.Since == 0 ? o.CreatedAt.ToUnixTimeSeconds() : s.Since);
             }).ToArray();
-            byDay[day.Key] = new DayFacts(day.Key, facts, productsByDay.GetValueOrDefault(day.Key) ?? []);
+            byDay[day.Key] = new DayFacts(day.Key, facts);
         }
 
         foreach (var change in changes)
@@ -269,13 +243,10 @@ public sealed class OrderFacts(
         steps.Mark("building the facts");
         // A load slower than a client waits is worth a warning (it shows where the time went).
         log.Log(steps.ElapsedSeconds > 5 ? LogLevel.Warning : LogLevel.Information,
-            "Order facts {Kind}: {Orders} orders, {Changes} status changes, {Lines} order line sums, {ProductRows} product-day rows; {Steps}",
-            days is null ? "loaded" : $"refreshed ({days.Count} days)", orderRows.Count, changes.Count, lines.Count, productRows.Count, steps);
-        return new FactsSnapshot(byDay, customers, customerIndex, products);
+            "Order facts {Kind}: {Orders} orders, {Changes} status changes; {Steps}",
+            days is null ? "loaded" : $"refreshed ({days.Count} days)", orderRows.Count, changes.Count, steps);
+        return new FactsSnapshot(byDay, customers, customerIndex);
     }
-
-    private static (string Sql, object[] Parameters) DayFilter(List<DateOnly>? days) =>
-        days is null ? ("", []) : ($"WHERE o.order_date IN ({string.Join(", ", days.Select((_, i) => $"{{{i}}}"))})", [.. days.Cast<object>()]);
 
     /// <summary>Wall time per step of a load, for the log: where a slow first load spends its time.</summary>
     private sealed class StepTimer
@@ -306,8 +277,4 @@ public sealed class OrderFacts(
         public long Delivered { get; set; }
         public long Since { get; set; }
     }
-
-    private sealed record OrderLineSums(Guid OrderId, long Lines, long CostThousandths);
-
-    private sealed record ProductDaySums(DateOnly Day, Guid ProductId, string Currency, long Lines, long Quantity, long ValueMinor, long CostThousandths);
 }

@@ -6,12 +6,23 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Analytics;
 
 /// <summary>
-/// Orders analysed by period and by a dimension (product, category, region, customer, rep) from the in-memory order
-/// facts: volume, lines, value, cost and margin of the counted orders (submitted, not cancelled or rejected) on their
-/// business date, compared with the period before and the same period a year earlier, with the mix per period and
-/// the Pareto of the items. A rep's figures cover their own customers.
+/// Orders analysed by period and by a dimension (product, category, region, customer, rep): volume, lines, value, cost
+/// and margin of the counted orders (submitted, not cancelled or rejected) on their business date, compared with the
+/// period before and the same period a year earlier, with the mix per period and the Pareto of the items. A rep's
+/// figures cover their own customers.
+/// <para>
+/// Every figure but one comes from the daily rollups through the <see cref="SalesProjection"/> (orders, lines and value
+/// per customer and day; lines, quantity and value per product and day), read in one snapshot: by product and category
+/// from the product rows, by customer, region, rep and the comparisons from the customer rows. Cost is quantity x the
+/// product's current cost, so per product it is the rows' quantity x that cost, and the total of all customers is the
+/// same sum over the product rows. What the rollups cannot give is the cost of a customer or a set of customers (it
+/// depends on which products they bought, at today's cost): <see cref="CustomerCosts"/> keeps each customer's cost per
+/// day from one GROUP BY over the day's lines, kept while the day's rollups and the product costs are unchanged (items
+/// of <c>by=customer|region|rep</c>, and every figure of a rep). A rep's product figures are a GROUP BY over their
+/// customers' lines, as before.
+/// </para>
 /// </summary>
-public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, OrderlyDbContext db)
+public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimensions dimensions, CustomerCosts customerCosts, AnalyticsQueries periods, OrderlyDbContext db)
 {
     public static readonly string[] GroupBys = ["day", "week", "month"];
     public static readonly string[] Dimensions = ["none", "product", "category", "region", "customer", "rep"];
@@ -21,6 +32,8 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
     private const string Other = "(other)";
     private const string NoValue = "(none)";
 
+    private long[] _costByOrdinal = [];
+
     public async Task<OrdersAnalysisDto> AnalyseAsync(
         DateOnly? from, DateOnly? to, string? groupBy, string? by, string? currency, int? limit, HashSet<Guid>? customers, CancellationToken ct)
     {
@@ -29,43 +42,212 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
         var dimension = Pick(by, Dimensions, "by", "none");
         var money = string.IsNullOrWhiteSpace(currency) ? Currency.Default : currency.Trim().ToUpperInvariant();
         Currency.DigitsOf(money);
-        var snapshot = await facts.CurrentAsync(ct);
-        var users = dimension == "rep" ? await RepNamesAsync(snapshot, ct) : [];
-        var visible = customers?.Select(c => snapshot.CustomerIndex.TryGetValue(c, out var i) ? i : -2).ToHashSet();
         var perProduct = dimension is "product" or "category";
         var length = last.DayNumber - first.DayNumber + 1;
+        var (previousFirst, previousLast) = (first.AddDays(-length), first.AddDays(-1));
+        var (yearFirst, yearLast) = (first.AddYears(-1), last.AddYears(-1));
+        var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
 
-        var rows = await RowsAsync(snapshot, first, last, money, dimension, visible, customers, users, ct);
-        var totals = Sum(rows);
-        var previous = await RowsAsync(snapshot, first.AddDays(-length), first.AddDays(-1), money, "none", visible, customers, users, ct);
-        var lastYear = await RowsAsync(snapshot, first.AddYears(-1), last.AddYears(-1), money, "none", visible, customers, users, ct);
+        var products = await dimensions.ProductsAsync(db, ct);
+        var customerDims = perProduct ? null : await dimensions.CustomersAsync(db, ct);
+        var users = dimension == "rep" ? await RepNamesAsync(customerDims!.Values, ct) : [];
+        IReadOnlyList<SalesProjection.DaySlice> recent;
+        IReadOnlyList<SalesProjection.DaySlice> yearAgo;
+        // Each customer's cost per day (see the class summary), where a figure needs it: a rep's every figure, and the
+        // items of by=customer|region|rep. Read in the snapshot of the rollups, so both agree.
+        List<CostRow>? scopedCosts = null;
+        List<CostRow>? scopedYearCosts = null;
+        List<CostRow>? itemCosts = null;
+        await using (await SalesProjection.SnapshotAsync(db, ct))
+        {
+            recent = await projection.DaysAsync(db, previousFirst, last, money, ct);
+            yearAgo = await projection.DaysAsync(db, yearFirst, yearLast, money, ct);
+            if (customers is not null)
+            {
+                scopedCosts = await CostRowsAsync(recent, products, customers, ct);
+                scopedYearCosts = await CostRowsAsync(yearAgo, products, customers, ct);
+            }
+            else if (dimension is "customer" or "region" or "rep")
+            {
+                itemCosts = await CostRowsAsync([.. recent.Where(d => d.Day >= first)], products, null, ct);
+            }
+        }
 
-        var byKey = rows.GroupBy(r => r.Key).Select(g => (g.Key, g.First().Label, Figure: Sum(g)))
-            .OrderByDescending(k => k.Figure.ValueMinor).ThenBy(k => k.Label, StringComparer.Ordinal).ToList();
-        var mixKeys = byKey.Take(MixSize).Select(k => k.Key).ToHashSet();
-        var labels = byKey.ToDictionary(k => k.Key, k => k.Label);
-        var periodRows = rows.GroupBy(r => PeriodStart(r.Day, grouping)).OrderBy(g => g.Key).Select(g => new PeriodFigureDto(
-            g.Key, Sum(g).ToDto(money, perProduct),
-            dimension == "none" ? [] : [.. g.GroupBy(r => mixKeys.Contains(r.Key) ? r.Key : Other)
-                .Select(k => new MixDto(k.Key, k.Key == Other ? Other : labels[k.Key], Money.FromMinor(k.Sum(r => r.Figure.ValueMinor), money).Amount))
-                .OrderByDescending(m => m.Value)])).ToList();
+        var allowed = Allowed(customers);
+        var productCost = ProductCosts(products);
+
+        var tally = new Tally(grouping);
+        if (perProduct)
+        {
+            var keyOf = new Dictionary<Guid, int>();
+            int KeyOf(Guid id)
+            {
+                if (!keyOf.TryGetValue(id, out var key))
+                {
+                    var product = products.GetValueOrDefault(id);
+                    keyOf[id] = key = dimension == "product"
+                        ? tally.KeyOf(id.ToString(), product is null ? id.ToString() : $"{product.Sku} {product.Name}")
+                        : tally.KeyOf(product?.Category ?? NoValue, product?.Category ?? NoValue);
+                }
+
+                return key;
+            }
+
+            if (customers is null)
+            {
+                var byOrdinal = new int[projection.ProductOrdinals];
+                Array.Fill(byOrdinal, -1);
+                foreach (var day in recent)
+                {
+                    if (day.Day < first)
+                    {
+                        continue;
+                    }
+
+                    for (var i = 0; i < day.Products.Length; i++)
+                    {
+                        // A row whose orders were all cancelled sums to nothing: no item.
+                        if (day.ProductLines[i] == 0 && day.ProductQuantity[i] == 0 && day.ProductValue[i] == 0)
+                        {
+                            continue;
+                        }
+
+                        var ordinal = day.Products[i];
+                        var key = ordinal < byOrdinal.Length ? byOrdinal[ordinal] : -1;
+                        if (key < 0)
+                        {
+                            key = KeyOf(projection.ProductIdOf(ordinal));
+                            if (ordinal < byOrdinal.Length)
+                            {
+                                byOrdinal[ordinal] = key;
+                            }
+                        }
+
+                        var quantity = day.ProductQuantity[i];
+                        var figure = new Figure
+                        {
+                            Lines = day.ProductLines[i], QuantityThousandths = quantity, ValueMinor = day.ProductValue[i],
+                            CostThousandths = quantity * CostOfOrdinal(ordinal, productCost),
+                        };
+                        tally.Add(day.Day, key, figure);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var row in await ScopedProductsAsync(first, last, money, customers, ct))
+                {
+                    tally.Add(row.Day, KeyOf(row.ProductId), new Figure
+                    {
+                        Lines = row.Lines, QuantityThousandths = row.Quantity, ValueMinor = row.ValueMinor, CostThousandths = row.Quantity * productCost(row.ProductId),
+                    });
+                }
+            }
+        }
+        else
+        {
+            var byOrdinal = new int[projection.CustomerOrdinals];
+            Array.Fill(byOrdinal, -1);
+            foreach (var day in recent)
+            {
+                if (day.Day < first)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < day.Customers.Length; i++)
+                {
+                    var ordinal = day.Customers[i];
+                    if (day.CustomerOrders[i] == 0 && day.CustomerValue[i] == 0 && day.CustomerLines[i] == 0)
+                    {
+                        continue;
+                    }
+
+                    if (allowed is not null && (ordinal >= allowed.Length || !allowed[ordinal]))
+                    {
+                        continue;
+                    }
+
+                    var key = ordinal < byOrdinal.Length ? byOrdinal[ordinal] : -1;
+                    if (key < 0)
+                    {
+                        var id = projection.CustomerIdOf(ordinal);
+                        var customer = customerDims!.GetValueOrDefault(id);
+                        var (text, label) = dimension switch
+                        {
+                            "customer" => (id.ToString(), customer is null ? id.ToString() : $"{customer.Code} {customer.Name}"),
+                            "region" => (customer?.Region ?? NoValue, customer?.Region ?? NoValue),
+                            "rep" => (customer?.OwnerUserId?.ToString() ?? NoValue,
+                                customer?.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
+                            _ => ("all", "all"),
+                        };
+                        key = tally.KeyOf(text, label);
+                        if (ordinal < byOrdinal.Length)
+                        {
+                            byOrdinal[ordinal] = key;
+                        }
+                    }
+
+                    tally.Add(day.Day, key, new Figure { Orders = day.CustomerOrders[i], Lines = day.CustomerLines[i], ValueMinor = day.CustomerValue[i] });
+                }
+            }
+
+            // Cost per period and in total: all customers' from the product rows; a rep's from their customers' lines.
+            if (scopedCosts is null)
+            {
+                foreach (var day in recent)
+                {
+                    if (day.Day >= first)
+                    {
+                        tally.AddCost(day.Day, CostOfDay(day, productCost));
+                    }
+                }
+            }
+            else
+            {
+                foreach (var row in scopedCosts.Where(r => r.Day >= first))
+                {
+                    tally.AddCost(row.Day, row.CostThousandths);
+                }
+            }
+        }
+
+        var byKey = tally.Ranked();
+        var items = new List<AnalysisItemDto>();
+        if (!perProduct && byKey.Count > 0)
+        {
+            ItemCosts(tally, byKey.Take(take).ToList(), dimension, first, last, scopedCosts ?? itemCosts ?? [], customerDims!);
+        }
+
+        var totals = tally.Total;
+        var previous = Comparison(recent, previousFirst, previousLast, allowed, productCost, scopedCosts);
+        var lastYear = Comparison(yearAgo, yearFirst, yearLast, allowed, productCost, scopedYearCosts);
+
+        var mixes = tally.Mixes(byKey.Take(MixSize).ToHashSet());
+        var periodRows = Enumerable.Range(0, tally.PeriodStarts.Count).OrderBy(p => tally.PeriodStarts[p]).Select(p => new PeriodFigureDto(
+            tally.PeriodStarts[p], tally.PeriodFigure(p).ToDto(money, perProduct),
+            dimension == "none" ? [] : mixes[p].Select(m => m.Key < 0
+                    ? new MixDto(Other, Other, Money.FromMinor(m.ValueMinor, money).Amount)
+                    : new MixDto(tally.Keys[m.Key].Key, tally.Keys[m.Key].Label, Money.FromMinor(m.ValueMinor, money).Amount))
+                .ToList())).ToList();
 
         var total = (decimal)Math.Max(1, totals.ValueMinor);
         var running = 0L;
         var pareto = 0;
-        var items = new List<AnalysisItemDto>();
-        foreach (var (key, label, figure) in byKey)
+        foreach (var key in byKey)
         {
             if (running < 0.8m * total)
             {
                 pareto++;
             }
 
+            var figure = tally.Items[key];
             running += figure.ValueMinor;
-            if (items.Count < Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit))
+            if (items.Count < take)
             {
-                items.Add(new AnalysisItemDto(key, label, figure.ToDto(money, perProduct), Round(figure.ValueMinor / total), Round(running / total),
-                    OrdersLink(first, last, dimension, key, label)));
+                var (text, label) = tally.Keys[key];
+                items.Add(new AnalysisItemDto(text, label, figure.ToDto(money, perProduct), Round(figure.ValueMinor / total), Round(running / total),
+                    OrdersLink(first, last, dimension, text, label)));
             }
         }
 
@@ -75,8 +257,8 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
             "Channel is not recorded on orders, so there is no channel breakdown.",
         };
         return new OrdersAnalysisDto(first, last, grouping, dimension, money, totals.ToDto(money, perProduct),
-            Compare(first.AddDays(-length), first.AddDays(-1), Sum(previous), totals, money),
-            Compare(first.AddYears(-1), last.AddYears(-1), Sum(lastYear), totals, money),
+            Compare(previousFirst, previousLast, previous, totals, money),
+            Compare(yearFirst, yearLast, lastYear, totals, money),
             periodRows, items, byKey.Count, dimension == "none" ? 0 : pareto, notes);
     }
 
@@ -87,70 +269,96 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
         _ => day,
     };
 
-    private async Task<List<Row>> RowsAsync(
-        FactsSnapshot snapshot, DateOnly first, DateOnly last, string currency, string dimension, HashSet<int>? visible, HashSet<Guid>? customers,
-        Dictionary<Guid, string> users, CancellationToken ct)
+    /// <summary>The orders, lines and value of the counted orders of the days (a rep's customers only), and their cost.</summary>
+    private Figure Comparison(
+        IReadOnlyList<SalesProjection.DaySlice> days, DateOnly first, DateOnly last, bool[]? allowed, Func<Guid, long> productCost, List<CostRow>? scopedCosts)
     {
-        var rows = new List<Row>();
-        if (dimension is "product" or "category")
+        var figure = default(Figure);
+        foreach (var day in days)
         {
-            var products = customers is null
-                ? snapshot.Between(first, last).SelectMany(d => d.Products.Where(p => p.Currency == currency).Select(p => (d.Day, p)))
-                : await ScopedProductsAsync(first, last, currency, customers, snapshot, ct);
-            foreach (var (day, p) in products)
+            if (day.Day < first || day.Day > last)
             {
-                var product = snapshot.Products.GetValueOrDefault(p.ProductId);
-                var (key, label) = dimension == "product"
-                    ? (p.ProductId.ToString(), product is null ? p.ProductId.ToString() : $"{product.Sku} {product.Name}")
-                    : (product?.Category ?? NoValue, product?.Category ?? NoValue);
-                var figure = default(Figure);
-                figure.Add(p);
-                rows.Add(new Row(day, key, label, figure));
+                continue;
             }
 
-            return rows;
+            for (var i = 0; i < day.Customers.Length; i++)
+            {
+                var ordinal = day.Customers[i];
+                if (allowed is null || (ordinal < allowed.Length && allowed[ordinal]))
+                {
+                    figure.Orders += day.CustomerOrders[i];
+                    figure.Lines += day.CustomerLines[i];
+                    figure.ValueMinor += day.CustomerValue[i];
+                }
+            }
+
+            if (scopedCosts is null)
+            {
+                figure.CostThousandths += CostOfDay(day, productCost);
+            }
         }
 
-        // One row per day and key (the figures are only ever summed per key or per period): per day the orders are
-        // summed per customer first, and each customer's key and label are made once per call.
-        var keys = new Dictionary<int, (string Key, string Label)>();
-        var perCustomer = new Dictionary<int, Figure>();
-        var perKey = new Dictionary<string, (string Label, Figure Figure)>();
-        foreach (var day in snapshot.Between(first, last))
+        if (scopedCosts is not null)
         {
-            perCustomer.Clear();
-            foreach (ref readonly var order in day.Orders.AsSpan())
-            {
-                if (!order.Counted || order.Currency != currency || (visible is not null && !visible.Contains(order.Customer)) || order.Customer < 0)
-                {
-                    continue;
-                }
+            figure.CostThousandths = scopedCosts.Where(r => r.Day >= first && r.Day <= last).Sum(r => r.CostThousandths);
+        }
 
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perCustomer, order.Customer, out _).Add(order);
+        return figure;
+    }
+
+    /// <summary>What all the day's counted lines cost at today's product costs: the product rows' quantity x cost.</summary>
+    private long CostOfDay(SalesProjection.DaySlice day, Func<Guid, long> productCost)
+    {
+        var cost = 0L;
+        for (var i = 0; i < day.Products.Length; i++)
+        {
+            cost += day.ProductQuantity[i] * CostOfOrdinal(day.Products[i], productCost);
+        }
+
+        return cost;
+    }
+
+    /// <summary>The cost of each listed item keyed by customer (customer, region, rep): a GROUP BY over those customers' lines.</summary>
+    private static void ItemCosts(
+        Tally tally, List<int> listed, string dimension, DateOnly first, DateOnly last, List<CostRow> costs, IReadOnlyDictionary<Guid, CustomerDim> customerDims)
+    {
+        if (dimension == "none")
+        {
+            tally.Items[listed[0]] = tally.Items[listed[0]] with { CostThousandths = tally.Total.CostThousandths };
+            return;
+        }
+
+        var wanted = listed.ToHashSet();
+        foreach (var row in costs.Where(r => r.Day >= first && r.Day <= last))
+        {
+            var customer = customerDims.GetValueOrDefault(row.CustomerId);
+            var text = dimension switch
+            {
+                "customer" => row.CustomerId.ToString(),
+                "region" => customer?.Region ?? NoValue,
+                _ => customer?.OwnerUserId?.ToString() ?? NoValue,
+            };
+            if (tally.TryGetKey(text, out var key) && wanted.Contains(key))
+            {
+                tally.Items[key] = tally.Items[key] with { CostThousandths = tally.Items[key].CostThousandths + row.CostThousandths };
             }
+        }
+    }
 
-            perKey.Clear();
-            foreach (var (index, figure) in perCustomer)
+    /// <summary>The customers' costs of the days (all customers, or the given ones) as rows, from the per-day cache.</summary>
+    private async Task<List<CostRow>> CostRowsAsync(
+        IReadOnlyList<SalesProjection.DaySlice> days, IReadOnlyDictionary<Guid, ProductDim> products, HashSet<Guid>? customers, CancellationToken ct)
+    {
+        var perDay = await customerCosts.ForAsync(db, days, products, ct);
+        var rows = new List<CostRow>();
+        for (var i = 0; i < days.Count; i++)
+        {
+            foreach (var (customer, cost) in perDay[i])
             {
-                if (!keys.TryGetValue(index, out var keyed))
+                if (customers is null || customers.Contains(customer))
                 {
-                    var customer = snapshot.Customers[index];
-                    keys[index] = keyed = dimension switch
-                    {
-                        "customer" => (customer.Id.ToString(), $"{customer.Code} {customer.Name}"),
-                        "region" => (customer.Region ?? NoValue, customer.Region ?? NoValue),
-                        "rep" => (customer.OwnerUserId?.ToString() ?? NoValue, customer.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
-                        _ => ("all", "all"),
-                    };
+                    rows.Add(new CostRow(days[i].Day, customer, cost));
                 }
-
-                ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perKey, keyed.Key, out var existed);
-                sum = (keyed.Label, existed ? Figure.Plus(sum.Figure, figure) : figure);
-            }
-
-            foreach (var (key, (label, figure)) in perKey)
-            {
-                rows.Add(new Row(day.Day, key, label, figure));
             }
         }
 
@@ -158,8 +366,7 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
     }
 
     /// <summary>A rep's product figures: a GROUP BY over their own customers' lines (a small share of all lines).</summary>
-    private async Task<List<(DateOnly, ProductDayFact)>> ScopedProductsAsync(
-        DateOnly first, DateOnly last, string currency, HashSet<Guid> customers, FactsSnapshot snapshot, CancellationToken ct)
+    private async Task<List<ProductRow>> ScopedProductsAsync(DateOnly first, DateOnly last, string currency, HashSet<Guid> customers, CancellationToken ct)
     {
         var ids = customers.ToList();
         var counted = Rollups.Counted;
@@ -170,16 +377,47 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
                 select new { o.OrderDate, l.ProductId, l.Quantity, l.LineTotalMinor })
             .ToListAsync(ct);
         return [.. lines.GroupBy(l => (l.OrderDate, l.ProductId)).Select(g =>
-        {
-            var quantity = g.Sum(l => Quantity.ToStored(l.Quantity));
-            var cost = snapshot.Products.GetValueOrDefault(g.Key.ProductId)?.CostMinor ?? 0;
-            return (g.Key.OrderDate, new ProductDayFact(g.Key.ProductId, currency, g.Count(), quantity, g.Sum(l => l.LineTotalMinor), quantity * cost / 1000));
-        })];
+            new ProductRow(g.Key.OrderDate, g.Key.ProductId, g.Count(), g.Sum(l => Quantity.ToStored(l.Quantity)), g.Sum(l => l.LineTotalMinor)))];
     }
 
-    private async Task<Dictionary<Guid, string>> RepNamesAsync(FactsSnapshot snapshot, CancellationToken ct)
+    private bool[]? Allowed(HashSet<Guid>? customers)
     {
-        var owners = snapshot.Customers.Where(c => c.OwnerUserId is not null).Select(c => c.OwnerUserId!.Value).Distinct().ToList();
+        if (customers is null)
+        {
+            return null;
+        }
+
+        var allowed = new bool[projection.CustomerOrdinals];
+        foreach (var id in customers)
+        {
+            if (projection.TryGetCustomerOrdinal(id, out var ordinal) && ordinal < allowed.Length)
+            {
+                allowed[ordinal] = true;
+            }
+        }
+
+        return allowed;
+    }
+
+    /// <summary>Each product's current cost by its ordinal in the projection (one lookup per product, not per row).</summary>
+    private Func<Guid, long> ProductCosts(IReadOnlyDictionary<Guid, ProductDim> products)
+    {
+        var byOrdinal = new long[projection.ProductOrdinals];
+        for (var i = 0; i < byOrdinal.Length; i++)
+        {
+            byOrdinal[i] = products.TryGetValue(projection.ProductIdOf(i), out var product) ? product.CostMinor : 0;
+        }
+
+        _costByOrdinal = byOrdinal;
+        return id => products.TryGetValue(id, out var product) ? product.CostMinor : 0;
+    }
+
+    private long CostOfOrdinal(int ordinal, Func<Guid, long> productCost) =>
+        ordinal < _costByOrdinal.Length ? _costByOrdinal[ordinal] : productCost(projection.ProductIdOf(ordinal));
+
+    private async Task<Dictionary<Guid, string>> RepNamesAsync(IEnumerable<CustomerDim> customers, CancellationToken ct)
+    {
+        var owners = customers.Where(c => c.OwnerUserId is not null).Select(c => c.OwnerUserId!.Value).Distinct().ToList();
         return await db.Users.AsNoTracking().Where(u => owners.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id.ToString(), ct);
     }
@@ -200,21 +438,6 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
         };
     }
 
-    private static Figure Sum(IEnumerable<Row> rows)
-    {
-        var sum = default(Figure);
-        foreach (var row in rows)
-        {
-            sum.Orders += row.Figure.Orders;
-            sum.Lines += row.Figure.Lines;
-            sum.QuantityThousandths += row.Figure.QuantityThousandths;
-            sum.ValueMinor += row.Figure.ValueMinor;
-            sum.CostMinor += row.Figure.CostMinor;
-        }
-
-        return sum;
-    }
-
     private static string Pick(string? value, string[] allowed, string field, string fallback)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -228,5 +451,113 @@ public sealed class OrdersAnalysis(OrderFacts facts, AnalyticsQueries periods, O
 
     private static decimal Round(decimal value) => Math.Round(value, 4, MidpointRounding.AwayFromZero);
 
-    private sealed record Row(DateOnly Day, string Key, string Label, Figure Figure);
+    private sealed record CostRow(DateOnly Day, Guid CustomerId, long CostThousandths);
+
+    private sealed record ProductRow(DateOnly Day, Guid ProductId, long Lines, long Quantity, long ValueMinor);
+
+    /// <summary>The figures of one call: per item (key), per period and in total, and each item's value per period for the mix.</summary>
+    private sealed class Tally(string grouping)
+    {
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly Dictionary<DateOnly, int> _periodOfDay = [];
+        private readonly Dictionary<DateOnly, int> _periodIndex = [];
+        private readonly List<Figure> _periods = [];
+        private readonly List<(int Period, int Key, long ValueMinor)> _values = [];
+        private Figure _total;
+
+        public List<(string Key, string Label)> Keys { get; } = [];
+
+        public List<Figure> Items { get; } = [];
+
+        public List<DateOnly> PeriodStarts { get; } = [];
+
+        public Figure Total => _total;
+
+        public int KeyOf(string key, string label)
+        {
+            if (!_index.TryGetValue(key, out var index))
+            {
+                _index[key] = index = Keys.Count;
+                Keys.Add((key, label));
+                Items.Add(default);
+            }
+
+            return index;
+        }
+
+        public bool TryGetKey(string key, out int index) => _index.TryGetValue(key, out index);
+
+        public void Add(DateOnly day, int key, in Figure figure)
+        {
+            var period = PeriodOf(day);
+            var item = Items[key];
+            item.Add(figure);
+            Items[key] = item;
+            var sum = _periods[period];
+            sum.Add(figure);
+            _periods[period] = sum;
+            _total.Add(figure);
+            _values.Add((period, key, figure.ValueMinor));
+        }
+
+        /// <summary>Cost that is not per item (the total of the customers of a day): to the day's period and the total.</summary>
+        public void AddCost(DateOnly day, long costThousandths)
+        {
+            if (costThousandths == 0)
+            {
+                return;
+            }
+
+            var period = PeriodOf(day);
+            var sum = _periods[period];
+            sum.CostThousandths += costThousandths;
+            _periods[period] = sum;
+            _total.CostThousandths += costThousandths;
+        }
+
+        public Figure PeriodFigure(int period) => _periods[period];
+
+        /// <summary>Items by value, highest first, then by label.</summary>
+        public List<int> Ranked()
+        {
+            var keys = Enumerable.Range(0, Keys.Count).ToList();
+            keys.Sort((a, b) => Items[a].ValueMinor != Items[b].ValueMinor
+                ? Items[b].ValueMinor.CompareTo(Items[a].ValueMinor)
+                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label));
+            return keys;
+        }
+
+        /// <summary>Per period, the value of each mix item with sales in it and the rest as one (key -1), highest first.</summary>
+        public List<List<(int Key, long ValueMinor)>> Mixes(HashSet<int> mixKeys)
+        {
+            var values = _periods.Select(_ => new Dictionary<int, long>()).ToList();
+            foreach (var (period, key, value) in _values)
+            {
+                var k = mixKeys.Contains(key) ? key : -1;
+                ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(values[period], k, out _);
+                sum += value;
+            }
+
+            return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => x.Key).ToList())];
+        }
+
+        private int PeriodOf(DateOnly day)
+        {
+            if (_periodOfDay.TryGetValue(day, out var period))
+            {
+                return period;
+            }
+
+            var start = PeriodStart(day, grouping);
+            if (!_periodIndex.TryGetValue(start, out period))
+            {
+                _periodIndex[start] = period = PeriodStarts.Count;
+                PeriodStarts.Add(start);
+                _periods.Add(default);
+            }
+
+            _periodOfDay[day] = period;
+            return period;
+        }
+    }
 }

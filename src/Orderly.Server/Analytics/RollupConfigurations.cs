@@ -21,6 +21,7 @@ public sealed class DailyProductSalesRowConfiguration : IEntityTypeConfiguration
         builder.ToTable(Rollups.DailyProductsTable);
         builder.HasKey(r => new { r.Day, r.ProductId, r.Currency });
         builder.Property(r => r.Currency).HasMaxLength(3);
+        builder.Property(r => r.Lines).HasDefaultValue(0L);
     }
 }
 
@@ -31,6 +32,7 @@ public sealed class DailyCustomerSalesRowConfiguration : IEntityTypeConfiguratio
         builder.ToTable(Rollups.DailyCustomersTable);
         builder.HasKey(r => new { r.Day, r.CustomerId, r.Currency });
         builder.Property(r => r.Currency).HasMaxLength(3);
+        builder.Property(r => r.Lines).HasDefaultValue(0L);
         // A sales rep's revenue reads the rows of their own customers only.
         builder.HasIndex(r => new { r.CustomerId, r.Day });
     }

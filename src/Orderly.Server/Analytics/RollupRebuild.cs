@@ -43,11 +43,12 @@ public sealed class RollupRebuild(OrderlyDbContext db, BusinessCalendar calendar
             INSERT INTO {Rollups.DailySalesTable} (day, currency, shard, orders, value_minor, changes)
                 SELECT order_date, currency, 0, COUNT(*), SUM(total_minor), {generation} FROM sales_orders
                 WHERE status IN ({counted}) GROUP BY order_date, currency;
-            INSERT INTO {Rollups.DailyCustomersTable} (day, customer_id, currency, orders, value_minor)
-                SELECT order_date, customer_id, currency, COUNT(*), SUM(total_minor) FROM sales_orders
-                WHERE status IN ({counted}) GROUP BY order_date, customer_id, currency;
-            INSERT INTO {Rollups.DailyProductsTable} (day, product_id, currency, quantity_thousandths, value_minor)
-                SELECT o.order_date, l.product_id, o.currency, SUM(l.quantity), SUM(l.line_total_minor)
+            INSERT INTO {Rollups.DailyCustomersTable} (day, customer_id, currency, orders, value_minor, lines)
+                SELECT o.order_date, o.customer_id, o.currency, COUNT(*), SUM(o.total_minor),
+                    SUM((SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id)) FROM sales_orders o
+                WHERE o.status IN ({counted}) GROUP BY o.order_date, o.customer_id, o.currency;
+            INSERT INTO {Rollups.DailyProductsTable} (day, product_id, currency, quantity_thousandths, value_minor, lines)
+                SELECT o.order_date, l.product_id, o.currency, SUM(l.quantity), SUM(l.line_total_minor), COUNT(*)
                 FROM order_lines l JOIN sales_orders o ON o.id = l.order_id
                 WHERE o.status IN ({counted}) GROUP BY o.order_date, l.product_id, o.currency;
             INSERT INTO {Rollups.StatusCountsTable} (status, shard, orders)

@@ -28,6 +28,9 @@ public sealed class DailyProductSalesRow
     /// <summary>Thousandths of the unit, as order lines store quantities.</summary>
     public long QuantityThousandths { get; private set; }
     public long ValueMinor { get; private set; }
+
+    /// <summary>Order lines of the product (each line once, whatever its quantity).</summary>
+    public long Lines { get; private set; }
 }
 
 /// <summary>Orders and value per customer, business day and currency of the counted orders.</summary>
@@ -38,6 +41,9 @@ public sealed class DailyCustomerSalesRow
     public string Currency { get; private set; } = "";
     public long Orders { get; private set; }
     public long ValueMinor { get; private set; }
+
+    /// <summary>Order lines of the customer's orders.</summary>
+    public long Lines { get; private set; }
 }
 
 /// <summary>How many orders are in each status now, one row per shard.</summary>

@@ -115,12 +115,12 @@ public static class Rollups
         Upsert(sql, parameters, DailySalesTable, ["day", "currency", "shard"], ["orders", "value_minor", "changes"],
             delta.Sales.OrderBy(s => s.Key)
                 .Select(s => new object[] { s.Key.Day, s.Key.Currency, s.Key.Shard, s.Value.Orders, s.Value.Minor, 1L }));
-        Upsert(sql, parameters, DailyCustomersTable, ["day", "customer_id", "currency"], ["orders", "value_minor"],
-            delta.Customers.Where(s => s.Value.Orders != 0 || s.Value.Minor != 0).OrderBy(s => s.Key)
-                .Select(s => new object[] { s.Key.Day, s.Key.CustomerId, s.Key.Currency, s.Value.Orders, s.Value.Minor }));
-        Upsert(sql, parameters, DailyProductsTable, ["day", "product_id", "currency"], ["quantity_thousandths", "value_minor"],
-            delta.Products.Where(s => s.Value.Quantity != 0 || s.Value.Minor != 0).OrderBy(s => s.Key)
-                .Select(s => new object[] { s.Key.Day, s.Key.ProductId, s.Key.Currency, s.Value.Quantity, s.Value.Minor }));
+        Upsert(sql, parameters, DailyCustomersTable, ["day", "customer_id", "currency"], ["orders", "value_minor", "lines"],
+            delta.Customers.Where(s => s.Value.Orders != 0 || s.Value.Minor != 0 || s.Value.Lines != 0).OrderBy(s => s.Key)
+                .Select(s => new object[] { s.Key.Day, s.Key.CustomerId, s.Key.Currency, s.Value.Orders, s.Value.Minor, s.Value.Lines }));
+        Upsert(sql, parameters, DailyProductsTable, ["day", "product_id", "currency"], ["quantity_thousandths", "value_minor", "lines"],
+            delta.Products.Where(s => s.Value.Quantity != 0 || s.Value.Minor != 0 || s.Value.Lines != 0).OrderBy(s => s.Key)
+                .Select(s => new object[] { s.Key.Day, s.Key.ProductId, s.Key.Currency, s.Value.Quantity, s.Value.Minor, s.Value.Lines }));
         Upsert(sql, parameters, StatusCountsTable, ["status", "shard"], ["orders"],
             delta.Statuses.Where(s => s.Value != 0).OrderBy(s => s.Key)
                 .Select(s => new object[] { s.Key.Status.ToString(), s.Key.Shard, s.Value }));
@@ -156,8 +156,8 @@ public static class Rollups
 public sealed class RollupDelta
 {
     public Dictionary<(DateOnly Day, string Currency, int Shard), (long Orders, long Minor)> Sales { get; } = [];
-    public Dictionary<(DateOnly Day, Guid CustomerId, string Currency), (long Orders, long Minor)> Customers { get; } = [];
-    public Dictionary<(DateOnly Day, Guid ProductId, string Currency), (long Quantity, long Minor)> Products { get; } = [];
+    public Dictionary<(DateOnly Day, Guid CustomerId, string Currency), (long Orders, long Minor, long Lines)> Customers { get; } = [];
+    public Dictionary<(DateOnly Day, Guid ProductId, string Currency), (long Quantity, long Minor, long Lines)> Products { get; } = [];
     public Dictionary<(OrderStatus Status, int Shard), long> Statuses { get; } = [];
     public Dictionary<(DateOnly Day, OrderStatus Status, int Shard), (long Exits, long Milliseconds)> Stages { get; } = [];
 
@@ -175,13 +175,13 @@ public sealed class RollupDelta
         var (orders, minor) = Sales.GetValueOrDefault((order.OrderDate, order.Currency, shard));
         Sales[(order.OrderDate, order.Currency, shard)] = (orders + sign, minor + (sign * order.TotalMinor));
         var customerKey = (order.OrderDate, order.CustomerId, order.Currency);
-        var (customerOrders, customerMinor) = Customers.GetValueOrDefault(customerKey);
-        Customers[customerKey] = (customerOrders + sign, customerMinor + (sign * order.TotalMinor));
+        var (customerOrders, customerMinor, customerLines) = Customers.GetValueOrDefault(customerKey);
+        Customers[customerKey] = (customerOrders + sign, customerMinor + (sign * order.TotalMinor), customerLines + (sign * order.Lines.Count));
         foreach (var line in order.Lines)
         {
             var productKey = (order.OrderDate, line.ProductId, order.Currency);
-            var (quantity, lineMinor) = Products.GetValueOrDefault(productKey);
-            Products[productKey] = (quantity + (sign * Quantity.ToStored(line.Quantity)), lineMinor + (sign * line.LineTotalMinor));
+            var (quantity, lineMinor, lines) = Products.GetValueOrDefault(productKey);
+            Products[productKey] = (quantity + (sign * Quantity.ToStored(line.Quantity)), lineMinor + (sign * line.LineTotalMinor), lines + sign);
         }
     }
 }

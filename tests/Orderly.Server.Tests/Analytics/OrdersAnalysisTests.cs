@@ -98,11 +98,21 @@ public abstract class OrdersAnalysisTests(AnalysisApp app)
         var preferences = (await rep.GetJsonAsync($"/api/analytics/customers/{east}/preferences?to={next:yyyy-MM-dd}")).Expect(HttpStatusCode.OK);
         Assert.Equal([dear.ToString(), cheap.ToString()], preferences["products"]!.AsArray().Select(p => p!["key"].Str()));
 
-        // Every day's figures equal a GROUP BY over the raw orders and lines, before and after the projection is reloaded.
+        // Every day's figures equal a GROUP BY over the raw orders and lines, before and after the projection is reloaded and
+        // after a rebuild of the rollups it reads.
         var wide = $"from={day.AddDays(-3):yyyy-MM-dd}&to={next.AddDays(1):yyyy-MM-dd}&groupBy=day";
         var expected = await RawAsync();
         Assert.Equal(expected, Periods((await admin.GetJsonAsync($"/api/analytics/orders?{wide}")).Expect(HttpStatusCode.OK)));
         app.Services.GetRequiredService<OrderFacts>().Reset();
+        app.Services.GetRequiredService<SalesProjection>().Clear();
+        Assert.Equal(expected, Periods((await admin.GetJsonAsync($"/api/analytics/orders?{wide}")).Expect(HttpStatusCode.OK)));
+        await app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await new RollupRebuild(db, app.Services.GetRequiredService<Orderly.Server.Infrastructure.BusinessCalendar>()).RunAsync(CancellationToken.None);
+            await transaction.CommitAsync();
+            return true;
+        });
         Assert.Equal(expected, Periods((await admin.GetJsonAsync($"/api/analytics/orders?{wide}")).Expect(HttpStatusCode.OK)));
     }
 
@@ -123,15 +133,18 @@ public abstract class OrdersAnalysisTests(AnalysisApp app)
     }
 
     private static List<string> Periods(JsonNode analysis) =>
-        [.. analysis["periods"]!.AsArray().Select(p => $"{p!["start"].Str()} {p["figures"]!["orders"]} {p["figures"]!["lines"]} {p["figures"]!["value"].Dec():0.00}")];
+        [.. analysis["periods"]!.AsArray().Select(p => $"{p!["start"].Str()} {p["figures"]!["orders"]} {p["figures"]!["lines"]} {p["figures"]!["value"].Dec():0.00} {p["figures"]!["cost"].Dec():0.00}")];
 
     private Task<List<string>> RawAsync() => app.WithDbAsync(async db =>
     {
         var counted = Rollups.Counted;
         var orders = await db.SalesOrders.Where(o => counted.Contains(o.Status) && o.Currency == "CNY")
-            .Select(o => new { o.OrderDate, o.TotalMinor, Lines = db.OrderLines.Count(l => l.OrderId == o.Id) }).ToListAsync();
+            .Select(o => new { o.Id, o.OrderDate, o.TotalMinor, Lines = db.OrderLines.Count(l => l.OrderId == o.Id) }).ToListAsync();
+        // Cost: quantity x the product's current cost, summed in thousandths of a minor unit.
+        var costs = (await (from l in db.OrderLines join p in db.Products on l.ProductId equals p.Id select new { l.OrderId, l.Quantity, p.CostMinor }).ToListAsync())
+            .GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => g.Sum(l => Orderly.Domain.Common.Quantity.ToStored(l.Quantity) * l.CostMinor));
         return orders.GroupBy(o => o.OrderDate).OrderBy(g => g.Key)
-            .Select(g => $"{g.Key:yyyy-MM-dd} {g.Count()} {g.Sum(o => o.Lines)} {g.Sum(o => o.TotalMinor) / 100m:0.00}").ToList();
+            .Select(g => $"{g.Key:yyyy-MM-dd} {g.Count()} {g.Sum(o => o.Lines)} {g.Sum(o => o.TotalMinor) / 100m:0.00} {g.Sum(o => costs.GetValueOrDefault(o.Id)) / 1000 / 100m:0.00}").ToList();
     });
 }
 

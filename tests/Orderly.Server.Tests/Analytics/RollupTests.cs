@@ -9,7 +9,8 @@ namespace Orderly.Server.Tests.Analytics;
 /// <summary>
 /// The rollups are kept in each order's transaction: after a mixed workload (submit, approve, reject, cancel before and
 /// after submission, hold and release, ship in parts, deliver, orders either side of midnight in Shanghai) they equal
-/// a GROUP BY over the orders and their histories, and a rebuild from the orders gives the same numbers.
+/// a GROUP BY over the orders, their lines (orders, value and lines per customer; quantity, value and lines per product) and
+/// their histories, and a rebuild from the orders gives the same numbers.
 /// </summary>
 public abstract class RollupTests(ClockedApp app)
 {
@@ -121,8 +122,8 @@ public abstract class RollupTests(ClockedApp app)
         var stages = await db.Set<StageTimeRow>().AsNoTracking().ToListAsync();
         return new Snapshot(
             Lines(sales.GroupBy(r => (r.Day, r.Currency)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.Currency} {g.Sum(r => r.Orders)} {g.Sum(r => r.ValueMinor)}")),
-            Lines(customers.GroupBy(r => (r.Day, r.CustomerId, r.Currency)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.CustomerId} {g.Key.Currency} {g.Sum(r => r.Orders)} {g.Sum(r => r.ValueMinor)}")),
-            Lines(products.GroupBy(r => (r.Day, r.ProductId, r.Currency)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.ProductId} {g.Key.Currency} {g.Sum(r => r.QuantityThousandths)} {g.Sum(r => r.ValueMinor)}")),
+            Lines(customers.GroupBy(r => (r.Day, r.CustomerId, r.Currency)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.CustomerId} {g.Key.Currency} {g.Sum(r => r.Orders)} {g.Sum(r => r.ValueMinor)} {g.Sum(r => r.Lines)}")),
+            Lines(products.GroupBy(r => (r.Day, r.ProductId, r.Currency)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.ProductId} {g.Key.Currency} {g.Sum(r => r.QuantityThousandths)} {g.Sum(r => r.ValueMinor)} {g.Sum(r => r.Lines)}")),
             Lines(statuses.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Sum(r => r.Orders)}")),
             Lines(stages.GroupBy(r => (r.Day, r.Status)).Select(g => $"{g.Key.Day:yyyy-MM-dd} {g.Key.Status} {g.Sum(r => r.Exits)} {g.Sum(r => r.TotalMilliseconds)}")));
     });
@@ -146,10 +147,10 @@ public abstract class RollupTests(ClockedApp app)
 
         return new Snapshot(
             Lines(counted.GroupBy(o => (o.OrderDate, o.Currency)).Select(g => $"{g.Key.OrderDate:yyyy-MM-dd} {g.Key.Currency} {g.Count()} {g.Sum(o => o.TotalMinor)}")),
-            Lines(counted.GroupBy(o => (o.OrderDate, o.CustomerId, o.Currency)).Select(g => $"{g.Key.OrderDate:yyyy-MM-dd} {g.Key.CustomerId} {g.Key.Currency} {g.Count()} {g.Sum(o => o.TotalMinor)}")),
+            Lines(counted.GroupBy(o => (o.OrderDate, o.CustomerId, o.Currency)).Select(g => $"{g.Key.OrderDate:yyyy-MM-dd} {g.Key.CustomerId} {g.Key.Currency} {g.Count()} {g.Sum(o => o.TotalMinor)} {g.Sum(o => o.Lines.Count)}")),
             Lines(counted.SelectMany(o => o.Lines.Select(l => (o.OrderDate, l.ProductId, o.Currency, l.Quantity, l.LineTotalMinor)))
                 .GroupBy(l => (l.OrderDate, l.ProductId, l.Currency))
-                .Select(g => $"{g.Key.OrderDate:yyyy-MM-dd} {g.Key.ProductId} {g.Key.Currency} {g.Sum(l => Domain.Common.Quantity.ToStored(l.Quantity))} {g.Sum(l => l.LineTotalMinor)}")),
+                .Select(g => $"{g.Key.OrderDate:yyyy-MM-dd} {g.Key.ProductId} {g.Key.Currency} {g.Sum(l => Domain.Common.Quantity.ToStored(l.Quantity))} {g.Sum(l => l.LineTotalMinor)} {g.Count()}")),
             Lines(orders.GroupBy(o => o.Status).Select(g => $"{g.Key} {g.Count()}")),
             Lines(stages.Select(s => $"{s.Key.Item1:yyyy-MM-dd} {s.Key.Item2} {s.Value.Exits} {s.Value.Ms}")));
     });

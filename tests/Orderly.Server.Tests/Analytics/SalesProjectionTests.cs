@@ -92,7 +92,17 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
 
             await AssertSameAsSqlAsync(reader, writer, 1 + random.Next(3));
             await AssertRfmSameAsGroupByAsync(reader, writer);
+            if (step % 3 == 2)
+            {
+                await AssertOrdersSameAsGroupByAsync([reader, writer], 1 + random.Next(3));
+            }
         }
+
+        // The order analysis uses the products' current cost: a cost change (a save bumps the version) shows at once on both nodes.
+        await nodes.A.WithDbAsync(db => db.Products.Where(p => p.Id == ten)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.CostMinor, 777L).SetProperty(p => p.Version, p => p.Version + 1)));
+        await AssertOrdersSameAsGroupByAsync([adminA2, adminB2], 3);
+        await AssertOrdersSameAsGroupByAsync([rep2, repOnB], 3, repCustomer);
 
         // A rebuild of the rollups (on node A's database) restarts the counters above any count: node B reloads.
         var before = await TopCustomersAsync(adminB2, 3);
@@ -106,6 +116,7 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
         Assert.Equal(before, await TopCustomersAsync(adminB2, 3));
         await AssertSameAsSqlAsync(adminA2, adminB2, 3);
         await AssertRfmSameAsGroupByAsync(adminA2, adminB2);
+        await AssertOrdersSameAsGroupByAsync([adminA2, adminB2], 3);
         Assert.True(nodes.B.Services.GetRequiredService<SalesProjection>().Stats.Days >= 2);
     }
 
@@ -154,6 +165,56 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
                 $"{(i["meanIntervalDays"] is { } mean ? mean.GetValue<double>().ToString("0.00", CultureInfo.InvariantCulture) : "-")}"));
             Assert.Equal(expected, string.Join("|", items.OrderBy(i => i.Id).Select(i => i.Line)));
             Assert.Equal(orders.Select(o => o.CustomerId).Distinct().Count(), rfm["customers"]!.GetValue<int>());
+        }
+    }
+
+    /// <summary>
+    /// The order analysis (from the projection of the rollups) on both nodes equals a GROUP BY over the raw counted orders and
+    /// lines of the last <paramref name="days"/> days: totals, per day, per customer and per product (orders, lines,
+    /// quantity, value, cost at the products' current cost); with <paramref name="onlyCustomer"/>, a rep's view of their customer.
+    /// </summary>
+    private async Task AssertOrdersSameAsGroupByAsync(HttpClient[] clients, int days, Guid? onlyCustomer = null)
+    {
+        var (first, last) = (nodes.A.Today.AddDays(1 - days), nodes.A.Today);
+        var counted = Rollups.Counted;
+        var lines = await nodes.A.WithDbAsync(db => (
+                from o in db.SalesOrders.AsNoTracking()
+                join l in db.OrderLines on o.Id equals l.OrderId
+                join p in db.Products on l.ProductId equals p.Id
+                where o.Currency == "CNY" && counted.Contains(o.Status) && o.OrderDate >= first && o.OrderDate <= last
+                select new { o.Id, o.CustomerId, o.OrderDate, o.TotalMinor, l.ProductId, l.Quantity, l.LineTotalMinor, p.CostMinor })
+            .ToListAsync());
+        lines = [.. lines.Where(l => onlyCustomer is null || l.CustomerId == onlyCustomer)];
+        string Figures(int orders, int lineCount, decimal? quantity, long valueMinor, long costThousandths) =>
+            $"{orders} {lineCount} {quantity?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} {valueMinor / 100m:0.00} {costThousandths / 1000 / 100m:0.00}";
+        long Cost(IEnumerable<(decimal Quantity, long CostMinor)> rows) => rows.Sum(r => Domain.Common.Quantity.ToStored(r.Quantity) * r.CostMinor);
+        var expectedTotals = Figures(lines.Select(l => l.Id).Distinct().Count(), lines.Count, null,
+            lines.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(lines.Select(l => (l.Quantity, l.CostMinor))));
+        var expectedDays = string.Join("|", lines.GroupBy(l => l.OrderDate).OrderBy(g => g.Key).Select(g => $"{g.Key:yyyy-MM-dd} " +
+            Figures(g.Select(l => l.Id).Distinct().Count(), g.Count(), null, g.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(g.Select(l => (l.Quantity, l.CostMinor))))));
+        var expectedCustomers = string.Join("|", lines.GroupBy(l => l.CustomerId).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key} " +
+            Figures(g.Select(l => l.Id).Distinct().Count(), g.Count(), null, g.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(g.Select(l => (l.Quantity, l.CostMinor))))));
+        var expectedProducts = string.Join("|", lines.GroupBy(l => l.ProductId).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key} " +
+            Figures(0, g.Count(), g.Sum(l => l.Quantity), g.Sum(l => l.LineTotalMinor), Cost(g.Select(l => (l.Quantity, l.CostMinor))))));
+        Assert.NotEqual("", expectedCustomers);
+
+        static string Actual(JsonNode figures, bool perProduct) =>
+            $"{(perProduct ? 0 : figures["orders"]!.GetValue<long>())} {figures["lines"]!.GetValue<long>()} " +
+            $"{(perProduct ? figures["quantity"].Dec().ToString("0.000", CultureInfo.InvariantCulture) : "-")} {figures["value"].Dec():0.00} {figures["cost"].Dec():0.00}";
+        var period = $"from={first:yyyy-MM-dd}&to={last:yyyy-MM-dd}&groupBy=day&limit=500";
+        foreach (var client in clients)
+        {
+            var byCustomer = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=customer")).Expect(HttpStatusCode.OK);
+            Assert.Equal(expectedTotals, Actual(byCustomer["totals"]!, false));
+            Assert.Equal(expectedDays, string.Join("|", byCustomer["periods"]!.AsArray().Select(p => $"{p!["start"].Str()} {Actual(p["figures"]!, false)}")));
+            Assert.Equal(expectedCustomers, string.Join("|", byCustomer["items"]!.AsArray().OrderBy(i => i!["key"].Str(), StringComparer.Ordinal)
+                .Select(i => $"{i!["key"].Str()} {Actual(i["figures"]!, false)}")));
+            var byProduct = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=product")).Expect(HttpStatusCode.OK);
+            Assert.Equal(expectedProducts, string.Join("|", byProduct["items"]!.AsArray().OrderBy(i => i!["key"].Str(), StringComparer.Ordinal)
+                .Select(i => $"{i!["key"].Str()} {Actual(i["figures"]!, true)}")));
+            var byRegion = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=region")).Expect(HttpStatusCode.OK);
+            Assert.Equal(expectedTotals, Actual(byRegion["totals"]!, false));
+            Assert.Equal(byRegion["totals"]!["cost"].Dec(), byRegion["items"]!.AsArray().Sum(i => i!["figures"]!["cost"].Dec()));
         }
     }
 

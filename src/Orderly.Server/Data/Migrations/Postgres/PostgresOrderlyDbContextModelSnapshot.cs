@@ -3559,6 +3559,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("currency");
 
+                    b.Property<long>("Lines")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("lines");
+
                     b.Property<long>("Orders")
                         .HasColumnType("bigint")
                         .HasColumnName("orders");
@@ -3589,6 +3595,12 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.Property<string>("Currency")
                         .HasColumnType("text")
                         .HasColumnName("currency");
+
+                    b.Property<long>("Lines")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("lines");
 
                     b.Property<long>("QuantityThousandths")
                         .HasColumnType("bigint")

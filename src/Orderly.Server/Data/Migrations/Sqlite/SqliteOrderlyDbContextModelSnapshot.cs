@@ -3678,6 +3678,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("currency");
 
+                    b.Property<long>("Lines")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("lines");
+
                     b.Property<long>("Orders")
                         .HasColumnType("INTEGER")
                         .HasColumnName("orders");
@@ -3709,6 +3715,12 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT")
                         .HasColumnName("currency");
+
+                    b.Property<long>("Lines")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("lines");
 
                     b.Property<long>("QuantityThousandths")
                         .HasColumnType("INTEGER")

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orderly.Server.Identity;
 
 namespace Orderly.Server.Audit;
@@ -24,6 +26,10 @@ public static class AuditTrail
         "Version", "UpdatedAt", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName",
         "KeyHash", "LastUsedAt", "AccessFailedCount", "LockoutEnd",
     };
+
+    /// <summary>Per entity type, the audited fields of its own row (<see cref="FieldsOf"/>) and every property's getter.</summary>
+    private static readonly ConcurrentDictionary<IEntityType, (string Field, int Position, IClrPropertyGetter Getter)[]> AuditFields = new();
+    private static readonly ConcurrentDictionary<IEntityType, IClrPropertyGetter?[]> Getters = new();
 
     public static List<AuditRecord> Collect(DbContext db, AuditMap map, Caller? actor, DateTimeOffset now)
     {
@@ -82,6 +88,110 @@ public static class AuditTrail
                 PreviousHash = "",
                 Hash = "",
             })];
+    }
+
+    /// <summary>
+    /// The record <see cref="Collect"/> makes for a new aggregate root tracked as Added, built from the entity itself
+    /// for a writer that bypasses the change tracker (<see cref="Platform.Persistence.BulkInsert"/>): the same fields in
+    /// the same order (the model's property order, which is the tracker's), the same formatting and JSON; unlinked,
+    /// like Collect's, for <see cref="AuditInterceptor.LinkAsync"/>.
+    /// </summary>
+    public static AuditRecord Created(IEntityType type, object entity, AuditRoot root, Caller? actor, DateTimeOffset now)
+    {
+        var fields = AuditFields.GetOrAdd(type, FieldsOf);
+        var changes = new List<AuditChange>(fields.Length);
+        foreach (var (field, _, getter) in fields)
+        {
+            if (getter.GetClrValueUsingContainingEntity(entity) is { } value)
+            {
+                changes.Add(new AuditChange(field, null, Format(value)));
+            }
+        }
+
+        return Record("Create", changes, root, actor, now);
+    }
+
+    /// <summary>
+    /// Every property value of an entity, in the model's property order: what <see cref="Updated"/> compares the
+    /// changed entity with (the tracker's original values). Take it before changing the entity.
+    /// </summary>
+    public static object?[] Snapshot(IEntityType type, object entity)
+    {
+        var getters = Getters.GetOrAdd(type, t => [.. t.GetProperties().Select(p => p.IsShadowProperty() ? null : p.GetGetter())]);
+        var values = new object?[getters.Length];
+        for (var i = 0; i < getters.Length; i++)
+        {
+            values[i] = getters[i]?.GetClrValueUsingContainingEntity(entity);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The record <see cref="Collect"/> makes for an aggregate root's own row tracked as Modified, from its
+    /// <see cref="Snapshot"/> before the change and the entity after it: each audited field whose formatted value
+    /// differs, old and new. Null when none differs (Collect makes no record then either).
+    /// </summary>
+    public static AuditRecord? Updated(IEntityType type, object?[] before, object entity, AuditRoot root, Caller? actor, DateTimeOffset now)
+    {
+        var fields = AuditFields.GetOrAdd(type, FieldsOf);
+        List<AuditChange>? changes = null;
+        foreach (var (field, position, getter) in fields)
+        {
+            var old = Format(before[position]);
+            var current = Format(getter.GetClrValueUsingContainingEntity(entity));
+            if (old != current)
+            {
+                (changes ??= []).Add(new AuditChange(field, old, current));
+            }
+        }
+
+        return changes is null ? null : Record("Update", changes, root, actor, now);
+    }
+
+    private static AuditRecord Record(string action, List<AuditChange> changes, AuditRoot root, Caller? actor, DateTimeOffset now) =>
+        new()
+        {
+            At = TruncateToMicroseconds(now),
+            ActorId = actor?.UserId,
+            ActorName = actor?.Name,
+            OnBehalfOf = actor?.OnBehalfOf,
+            SourceAddress = actor?.SourceAddress,
+            CorrelationId = actor?.CorrelationId,
+            IdempotencyKey = actor?.IdempotencyKey,
+            Action = action,
+            Operation = actor?.Operation,
+            EntityType = root.Type,
+            EntityId = root.Id,
+            CustomerId = root.CustomerId,
+            Changes = JsonSerializer.Serialize(changes, Json),
+            PreviousHash = "",
+            Hash = "",
+        };
+
+    /// <summary>What <see cref="ChangesOf"/> reads of a root's own row (no prefix), property by property, with each one's place in the model's order.</summary>
+    private static (string Field, int Position, IClrPropertyGetter Getter)[] FieldsOf(IEntityType type)
+    {
+        var fields = new List<(string, int, IClrPropertyGetter)>();
+        var position = -1;
+        foreach (var property in type.GetProperties())
+        {
+            position++;
+            var name = property.Name;
+            if (Ignored.Contains(name) || property.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id" or "supplier_id" or "adjustment_id" or "transfer_id")
+            {
+                continue;
+            }
+
+            if (property.IsShadowProperty())
+            {
+                throw new NotSupportedException($"{type.ClrType.Name}.{name} is a shadow property: its audit record needs the change tracker.");
+            }
+
+            fields.Add((FieldName(name), position, property.GetGetter()));
+        }
+
+        return [.. fields];
     }
 
     public static AuditRecord Denial(Caller? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()

@@ -324,3 +324,37 @@ public sealed class SqliteValuesTests
         (new DateOnly(2026, 2, 28), null), (12.345m, null), (0m, null), (-1_000_000_000_000.5m, null), ('x', null), (new byte[] { 0, 1, 255 }, null),
     ];
 }
+
+/// <summary>The audit hash computed over one pooled buffer is the hash as defined: SHA-256 of the fields joined by line feeds.</summary>
+public sealed class AuditHashTests
+{
+    [Fact]
+    public void HashOf_EqualsTheJoinedDefinition_WithAndWithoutEveryOptionalField()
+    {
+        var full = new AuditRecord
+        {
+            At = new DateTimeOffset(2026, 12, 5, 23, 59, 59, TimeSpan.Zero).AddTicks(1_234_560),
+            ActorId = Guid.NewGuid(),
+            ActorName = "张伟 😀",
+            OnBehalfOf = Guid.NewGuid(),
+            SourceAddress = "2001:db8::1",
+            CorrelationId = "corr-1",
+            IdempotencyKey = "key\nwith line",
+            Action = "Create",
+            Operation = "ImportProducts",
+            EntityType = "Product",
+            EntityId = Guid.NewGuid().ToString(),
+            CustomerId = Guid.NewGuid(),
+            Changes = "[{\"field\":\"name\",\"old\":null,\"new\":\"\\u5BFC\\u5165 \\uD83D\\uDE00\"}]" + new string('x', 5000),
+            PreviousHash = AuditTrail.Genesis,
+            Hash = "",
+        };
+        var bare = new AuditRecord { At = DateTimeOffset.UnixEpoch, Action = "Deny", EntityType = "", EntityId = "", Changes = "", PreviousHash = "", Hash = "" };
+        foreach (var record in new[] { full, bare })
+        {
+            Assert.Equal(AuditTrail.HashOfJoined(record), AuditTrail.HashOf(record));
+        }
+
+        Assert.NotEqual(AuditTrail.HashOf(full), AuditTrail.HashOf(bare));
+    }
+}

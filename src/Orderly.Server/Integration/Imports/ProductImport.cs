@@ -82,7 +82,8 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
         var skus = items.Select(i => i.Details.Sku).ToList();
         // Untracked: new and changed products are written straight to their tables with their audit records
         // (BulkInsert), as a save would write them, without the change tracker.
-        var existing = await Db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
+        // One collection parameter (JSON on SQLite, an array on PostgreSQL), not a thousand: the same SQL for every batch.
+        var existing = await Db.Products.AsNoTracking().Where(p => EF.Parameter(skus).Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
         var bulk = Context.Services.GetRequiredService<BulkInsert>();
         var created = items.Where(i => !existing.ContainsKey(i.Details.Sku)).Select(i => new Product(i.Details, Context.Now)).ToList();
         await bulk.InsertAsync(Db, created, ct);

@@ -543,17 +543,36 @@ public static class SqliteValues
                 : raw.sqlite3_bind_double(statement, index, Convert.ToDouble(value, CultureInfo.InvariantCulture)),
             Kind.Text => raw.sqlite3_bind_text16(statement, index, ((string)value).AsSpan()),
             Kind.CharText => raw.sqlite3_bind_text16(statement, index, new string((char)value, 1).AsSpan()),
-            Kind.GuidText => raw.sqlite3_bind_text16(statement, index, ((Guid)value).ToString().ToUpperInvariant().AsSpan()),
+            Kind.GuidText => BindGuid(statement, index, (Guid)value),
             Kind.GuidBlob => raw.sqlite3_bind_blob(statement, index, ((Guid)value).ToByteArray()),
             Kind.DateTime => raw.sqlite3_bind_text16(statement, index,
                 ((DateTime)value).ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture).AsSpan()),
-            Kind.DateTimeOffset => raw.sqlite3_bind_text16(statement, index,
-                ((DateTimeOffset)value).ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture).AsSpan()),
+            Kind.DateTimeOffset => BindDateTimeOffset(statement, index, (DateTimeOffset)value),
             Kind.DateOnly => raw.sqlite3_bind_text16(statement, index, ((DateOnly)value).ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture).AsSpan()),
             Kind.DecimalText => raw.sqlite3_bind_text16(statement, index, ((decimal)value).ToString("0.0###########################", CultureInfo.InvariantCulture).AsSpan()),
             Kind.Blob => raw.sqlite3_bind_blob(statement, index, (byte[])value),
             _ => throw new InvalidOperationException($"No SQLite binding for {value.GetType().Name}."),
         };
+    }
+
+    /// <summary>Upper case, as <c>Guid.ToString().ToUpper()</c>, formatted on the stack.</summary>
+    private static int BindGuid(sqlite3_stmt statement, int index, Guid value)
+    {
+        Span<char> text = stackalloc char[36];
+        value.TryFormat(text, out _);
+        for (var i = 0; i < text.Length; i++)
+        {
+            text[i] = char.ToUpperInvariant(text[i]);
+        }
+
+        return raw.sqlite3_bind_text16(statement, index, text);
+    }
+
+    private static int BindDateTimeOffset(sqlite3_stmt statement, int index, DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[48];
+        value.TryFormat(text, out var written, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        return raw.sqlite3_bind_text16(statement, index, text[..written]);
     }
 
     /// <summary>Runs the statement to its end and resets it for the next values; SQLITE_BUSY is waited out as the provider does.</summary>

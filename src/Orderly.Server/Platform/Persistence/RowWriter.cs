@@ -541,7 +541,7 @@ public static class SqliteValues
             Kind.Real => value is double d && double.IsNaN(d) || value is float f && float.IsNaN(f)
                 ? throw new InvalidOperationException("Cannot store 'NaN' values.")
                 : raw.sqlite3_bind_double(statement, index, Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-            Kind.Text => raw.sqlite3_bind_text16(statement, index, ((string)value).AsSpan()),
+            Kind.Text => BindText(statement, index, (string)value),
             Kind.CharText => raw.sqlite3_bind_text16(statement, index, new string((char)value, 1).AsSpan()),
             Kind.GuidText => BindGuid(statement, index, (Guid)value),
             Kind.GuidBlob => raw.sqlite3_bind_blob(statement, index, ((Guid)value).ToByteArray()),
@@ -553,6 +553,29 @@ public static class SqliteValues
             Kind.Blob => raw.sqlite3_bind_blob(statement, index, (byte[])value),
             _ => throw new InvalidOperationException($"No SQLite binding for {value.GetType().Name}."),
         };
+    }
+
+    /// <summary>
+    /// Text as UTF-8, encoded here (the database's encoding): SQLite converts UTF-16 it is given a character at a time
+    /// when it binds it. Short texts are encoded on the stack, long ones in a pooled buffer.
+    /// </summary>
+    private static int BindText(sqlite3_stmt statement, int index, string value)
+    {
+        if (value.Length <= 256)
+        {
+            Span<byte> utf8 = stackalloc byte[value.Length * 3];
+            return raw.sqlite3_bind_text(statement, index, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+        try
+        {
+            return raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, Encoding.UTF8.GetBytes(value, buffer)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Upper case, as <c>Guid.ToString().ToUpper()</c>, formatted on the stack.</summary>

@@ -12,6 +12,7 @@ namespace Orderly.Server.Audit;
 public sealed class AuditMap
 {
     private readonly Dictionary<Type, Func<EntityEntry, AuditRoot>> _roots = [];
+    private readonly Dictionary<Type, Func<object, DbContext, AuditRoot>> _newRoots = [];
     private readonly Dictionary<Type, string> _excluded = [];
 
     public IReadOnlyCollection<Type> Audited => _roots.Keys;
@@ -23,6 +24,7 @@ public sealed class AuditMap
         where T : class
     {
         Add(typeof(T), entry => new AuditRoot(aggregate, Format(id((T)entry.Entity)), null, customer?.Invoke((T)entry.Entity, entry.Context)));
+        _newRoots[typeof(T)] = (entity, db) => new AuditRoot(aggregate, Format(id((T)entity)), null, customer?.Invoke((T)entity, db));
         return this;
     }
 
@@ -75,6 +77,26 @@ public sealed class AuditMap
             ? null
             : throw new InvalidOperationException(
                 $"{type.Name} changed but is neither audited nor excluded: declare it in its module's ConfigureAudit.");
+    }
+
+    /// <summary>
+    /// The root of an aggregate root's own new row written without the change tracker (<see cref="Platform.Persistence.BulkInsert"/>):
+    /// the same as <see cref="RootOf"/> would say for it tracked; null for an excluded type. A part has no root without
+    /// its tracked foreign key, so it is refused, as is a type nobody declared.
+    /// </summary>
+    public AuditRoot? RootOfUntracked(object entity, DbContext db)
+    {
+        var type = entity.GetType();
+        if (_newRoots.TryGetValue(type, out var root))
+        {
+            return root(entity, db);
+        }
+
+        return _excluded.ContainsKey(type)
+            ? null
+            : _roots.ContainsKey(type)
+                ? throw new NotSupportedException($"{type.Name} is a part of an aggregate: write it through SaveChangesAsync.")
+                : throw new InvalidOperationException($"{type.Name} changed but is neither audited nor excluded: declare it in its module's ConfigureAudit.");
     }
 
     private void Add(Type type, Func<EntityEntry, AuditRoot> root)

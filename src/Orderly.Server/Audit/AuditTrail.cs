@@ -1,9 +1,12 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orderly.Server.Identity;
 
 namespace Orderly.Server.Audit;
@@ -24,6 +27,10 @@ public static class AuditTrail
         "Version", "UpdatedAt", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "NormalizedEmail", "NormalizedUserName",
         "KeyHash", "LastUsedAt", "AccessFailedCount", "LockoutEnd",
     };
+
+    /// <summary>Per entity type, the audited fields of its own row (<see cref="FieldsOf"/>) and every property's getter.</summary>
+    private static readonly ConcurrentDictionary<IEntityType, (string Field, int Position, IClrPropertyGetter Getter)[]> AuditFields = new();
+    private static readonly ConcurrentDictionary<IEntityType, IClrPropertyGetter?[]> Getters = new();
 
     public static List<AuditRecord> Collect(DbContext db, AuditMap map, Caller? actor, DateTimeOffset now)
     {
@@ -84,6 +91,178 @@ public static class AuditTrail
             })];
     }
 
+    /// <summary>
+    /// The record <see cref="Collect"/> makes for a new aggregate root tracked as Added, built from the entity itself
+    /// for a writer that bypasses the change tracker (<see cref="Platform.Persistence.BulkInsert"/>): the same fields in
+    /// the same order (the model's property order, which is the tracker's), the same formatting and JSON; unlinked,
+    /// like Collect's, for <see cref="AuditInterceptor.LinkAsync"/>.
+    /// </summary>
+    public static AuditRecord Created(IEntityType type, object entity, AuditRoot root, Caller? actor, DateTimeOffset now)
+    {
+        var fields = AuditFields.GetOrAdd(type, FieldsOf);
+        var json = ChangesWriter.Start();
+        foreach (var (field, _, getter) in fields)
+        {
+            if (getter.GetClrValueUsingContainingEntity(entity) is { } value)
+            {
+                json.Add(field, value);
+            }
+        }
+
+        return Record("Create", json.Finish(), root, actor, now);
+    }
+
+    /// <summary>
+    /// Every property value of an entity, in the model's property order: what <see cref="Updated"/> compares the
+    /// changed entity with (the tracker's original values). Take it before changing the entity.
+    /// </summary>
+    public static object?[] Snapshot(IEntityType type, object entity)
+    {
+        var getters = Getters.GetOrAdd(type, t => [.. t.GetProperties().Select(p => p.IsShadowProperty() ? null : p.GetGetter())]);
+        var values = new object?[getters.Length];
+        for (var i = 0; i < getters.Length; i++)
+        {
+            values[i] = getters[i]?.GetClrValueUsingContainingEntity(entity);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The record <see cref="Collect"/> makes for an aggregate root's own row tracked as Modified, from its
+    /// <see cref="Snapshot"/> before the change and the entity after it: each audited field whose formatted value
+    /// differs, old and new. Null when none differs (Collect makes no record then either).
+    /// </summary>
+    public static AuditRecord? Updated(IEntityType type, object?[] before, object entity, AuditRoot root, Caller? actor, DateTimeOffset now)
+    {
+        var fields = AuditFields.GetOrAdd(type, FieldsOf);
+        List<AuditChange>? changes = null;
+        foreach (var (field, position, getter) in fields)
+        {
+            var old = Format(before[position]);
+            var current = Format(getter.GetClrValueUsingContainingEntity(entity));
+            if (old != current)
+            {
+                (changes ??= []).Add(new AuditChange(field, old, current));
+            }
+        }
+
+        return changes is null ? null : Record("Update", JsonSerializer.Serialize(changes, Json), root, actor, now);
+    }
+
+    private static AuditRecord Record(string action, string changes, AuditRoot root, Caller? actor, DateTimeOffset now) =>
+        new()
+        {
+            At = TruncateToMicroseconds(now),
+            ActorId = actor?.UserId,
+            ActorName = actor?.Name,
+            OnBehalfOf = actor?.OnBehalfOf,
+            SourceAddress = actor?.SourceAddress,
+            CorrelationId = actor?.CorrelationId,
+            IdempotencyKey = actor?.IdempotencyKey,
+            Action = action,
+            Operation = actor?.Operation,
+            EntityType = root.Type,
+            EntityId = root.Id,
+            CustomerId = root.CustomerId,
+            Changes = changes,
+            PreviousHash = "",
+            Hash = "",
+        };
+
+    /// <summary>What <see cref="ChangesOf"/> reads of a root's own row (no prefix), property by property, with each one's place in the model's order.</summary>
+    private static (string Field, int Position, IClrPropertyGetter Getter)[] FieldsOf(IEntityType type)
+    {
+        var fields = new List<(string, int, IClrPropertyGetter)>();
+        var position = -1;
+        foreach (var property in type.GetProperties())
+        {
+            position++;
+            var name = property.Name;
+            if (Ignored.Contains(name) || property.IsShadowProperty() && name is "id" or "customer_id" or "receipt_id" or "shipment_id" or "supplier_id" or "adjustment_id" or "transfer_id")
+            {
+                continue;
+            }
+
+            if (property.IsShadowProperty())
+            {
+                throw new NotSupportedException($"{type.ClrType.Name}.{name} is a shadow property: its audit record needs the change tracker.");
+            }
+
+            fields.Add((FieldName(name), position, property.GetGetter()));
+        }
+
+        return [.. fields];
+    }
+
+    /// <summary>
+    /// Writes the JSON array of a new row's changes as <c>JsonSerializer.Serialize(List&lt;AuditChange&gt;)</c> with the
+    /// trail's options would (the same encoder and escaping, values formatted as <see cref="Format"/> does), without the
+    /// serializer's per-record machinery or a string per value: one per thread, its buffer reused.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One per thread, for the thread's life: its writer holds no unmanaged resource.")]
+    private sealed class ChangesWriter
+    {
+        [ThreadStatic]
+        private static ChangesWriter? _current;
+
+        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+        private readonly Utf8JsonWriter _writer;
+
+        private ChangesWriter() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Json.Encoder, SkipValidation = true });
+
+        public static ChangesWriter Start()
+        {
+            var writer = _current ??= new ChangesWriter();
+            writer._buffer.ResetWrittenCount();
+            writer._writer.Reset(writer._buffer);
+            writer._writer.WriteStartArray();
+            return writer;
+        }
+
+        public void Add(string field, object value)
+        {
+            _writer.WriteStartObject();
+            _writer.WriteString("field", field);
+            _writer.WriteNull("old");
+            _writer.WritePropertyName("new");
+            Span<char> text = stackalloc char[64];
+            switch (value)
+            {
+                case string s:
+                    _writer.WriteStringValue(s);
+                    break;
+                case long n when n.TryFormat(text, out var written, default, CultureInfo.InvariantCulture):
+                    _writer.WriteStringValue(text[..written]);
+                    break;
+                case int n when n.TryFormat(text, out var written, default, CultureInfo.InvariantCulture):
+                    _writer.WriteStringValue(text[..written]);
+                    break;
+                case bool b:
+                    _writer.WriteStringValue(b ? "true" : "false");
+                    break;
+                case Guid g when g.TryFormat(text, out var written):
+                    _writer.WriteStringValue(text[..written]);
+                    break;
+                case DateTimeOffset d when d.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture):
+                    _writer.WriteStringValue(text[..written]);
+                    break;
+                default:
+                    _writer.WriteStringValue(Format(value));
+                    break;
+            }
+
+            _writer.WriteEndObject();
+        }
+
+        public string Finish()
+        {
+            _writer.WriteEndArray();
+            _writer.Flush();
+            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        }
+    }
+
     public static AuditRecord Denial(Caller? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()
     {
         CustomerId = customerId,
@@ -114,7 +293,60 @@ public static class AuditTrail
         }
     }
 
+    /// <summary>
+    /// SHA-256 of the record's fields joined by line feeds, in UTF-8 (absent fields empty), as lower-case hex: the
+    /// fields are encoded straight into one pooled buffer, the hash computed over it.
+    /// </summary>
     public static string HashOf(AuditRecord r)
+    {
+        Span<char> at = stackalloc char[32];
+        Span<char> actor = stackalloc char[36];
+        Span<char> behalf = stackalloc char[36];
+        Span<char> customer = stackalloc char[36];
+        r.At.UtcDateTime.TryFormat(at, out var atLength, "yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        var actorLength = r.ActorId is { } a && a.TryFormat(actor, out var w1) ? w1 : 0;
+        var behalfLength = r.OnBehalfOf is { } o && o.TryFormat(behalf, out var w2) ? w2 : 0;
+        var customerLength = r.CustomerId is { } c && c.TryFormat(customer, out var w3) ? w3 : 0;
+        var chars = atLength + actorLength + behalfLength + customerLength + 13
+            + Length(r.ActorName) + Length(r.SourceAddress) + Length(r.CorrelationId) + Length(r.IdempotencyKey) + Length(r.Action)
+            + Length(r.Operation) + Length(r.EntityType) + Length(r.EntityId) + Length(r.Changes) + Length(r.PreviousHash);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(at[..atLength], buffer);
+            n += Line(buffer, n, actor[..actorLength]);
+            n += Line(buffer, n, r.ActorName);
+            n += Line(buffer, n, behalf[..behalfLength]);
+            n += Line(buffer, n, r.SourceAddress);
+            n += Line(buffer, n, r.CorrelationId);
+            n += Line(buffer, n, r.IdempotencyKey);
+            n += Line(buffer, n, r.Action);
+            n += Line(buffer, n, r.Operation);
+            n += Line(buffer, n, r.EntityType);
+            n += Line(buffer, n, r.EntityId);
+            n += Line(buffer, n, customer[..customerLength]);
+            n += Line(buffer, n, r.Changes);
+            n += Line(buffer, n, r.PreviousHash);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, n), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        static int Length(string? text) => text?.Length ?? 0;
+
+        static int Line(byte[] buffer, int at, ReadOnlySpan<char> text)
+        {
+            buffer[at] = (byte)'\n';
+            return 1 + Encoding.UTF8.GetBytes(text, buffer.AsSpan(at + 1));
+        }
+    }
+
+    /// <summary>The hash as first defined (string.Join of the fields): what <see cref="HashOf"/> must equal, for its test.</summary>
+    internal static string HashOfJoined(AuditRecord r)
     {
         var canonical = string.Join('\n',
             r.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),

@@ -36,6 +36,7 @@ public sealed class IntegrationModule : IOrderlyModule
         capability.AddOptions<ImportOptions>(ImportOptions.Section);
         capability.Services.AddHttpClient(nameof(HttpEventSink));
         capability.Services.AddSingleton<ImportJobs>();
+        capability.Services.AddSingleton<CheckedRows>();
         capability.Services.AddScoped<ImportRunner>();
         capability.Services.AddScoped<ImportService>();
         capability.Services.AddHostedService<ImportWorker>();

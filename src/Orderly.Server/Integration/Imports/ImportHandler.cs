@@ -39,6 +39,13 @@ public abstract class ImportHandler(ImportContext context)
     /// <summary>True when the handler commits through a service that runs its own transactions (stock counts).</summary>
     public virtual bool OwnsTransactions => false;
 
+    /// <summary>
+    /// True when <see cref="Check"/> depends on the file alone (not on the database, the caller or the time) and
+    /// <see cref="ApplyAsync"/> needs nothing <see cref="Check"/> remembered: a dry run's checked rows then stand for a
+    /// later commit's (<see cref="CheckedRows"/>), which writes them without reading the file again.
+    /// </summary>
+    public virtual bool ChecksFileOnly => false;
+
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public abstract ImportItem? Check(ImportRow row);

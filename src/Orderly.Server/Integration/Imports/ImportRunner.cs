@@ -11,8 +11,11 @@ namespace Orderly.Server.Integration;
 /// then, for a commit, writes the good rows a batch at a time through the owning entities. Memory holds one batch
 /// and the keys seen so far, never the file. <c>atomic</c> validates the whole file first and then writes every
 /// batch in one transaction (a late failure or a cancel rolls all back); <c>valid-only</c> commits batch by batch.
+/// A commit that follows a dry run of a kind whose check reads the file alone writes the rows that dry run checked
+/// (<see cref="CheckedRows"/>) instead of reading and checking the file again.
 /// </summary>
-public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time, ILogger<ImportRunner> log)
+public sealed class ImportRunner(
+    IServiceScopeFactory scopes, OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time, CheckedRows checkedRows, ILogger<ImportRunner> log)
 {
     public const int BatchSize = 1000;
     public const int MaxStoredErrors = 10_000;
@@ -66,6 +69,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             File.Delete(temp);
         }
 
+        if (state is ImportState.Completed or ImportState.Failed or ImportState.Cancelled)
+        {
+            checkedRows.Remove(job.Id);
+        }
+
         db.ChangeTracker.Clear();
         await writes.RunAsync(async token =>
         {
@@ -99,19 +107,21 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
         {
             case ImportMode.DryRun:
             {
-                var pass = await RunPassAsync(job, work, temp, live, 0, 1, null, ct);
+                var pass = await RunPassAsync(job, work, temp, live, 0, 1, null, ct, keep: true);
                 return (pass, pass.Pass.HeaderRefused ? ImportState.Rejected : ImportState.Validated);
             }
 
             case ImportMode.ValidOnly:
             {
-                var pass = await RunPassAsync(job, work, temp, live, 0, 1, CommitMode.PerBatch, ct);
+                var pass = await RunPassAsync(job, work, temp, live, 0, 1, CommitMode.PerBatch, ct, checkedRows.Find(job.Id));
                 return (pass, pass.Pass.HeaderRefused ? ImportState.Rejected : ImportState.Completed);
             }
 
             default:
             {
-                var check = await RunPassAsync(job, work, temp, live, 0, 2, null, ct);
+                // The dry run's rows, when kept, are the check pass: a file with a refused row is rejected at once.
+                var carried = checkedRows.Find(job.Id);
+                var check = carried is null ? await RunPassAsync(job, work, temp, live, 0, 2, null, ct) : new PassResult(Replayed(carried), carried.Encoding);
                 if (check.Pass.HeaderRefused || check.Pass.Invalid > 0)
                 {
                     return (check, ImportState.Rejected);
@@ -119,7 +129,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
 
                 try
                 {
-                    var commit = await RunPassAsync(job, work, temp, live, 1, 2, CommitMode.Whole, ct);
+                    var commit = await RunPassAsync(job, work, temp, live, 1, 2, CommitMode.Whole, ct, carried);
                     return (commit, ImportState.Completed);
                 }
                 catch (AtomicRefusedException refused)
@@ -153,7 +163,13 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
         public List<ImportProblem> Errors => Pass.Errors;
     }
 
-    private async Task<PassResult> RunPassAsync(ImportJob job, ImportWork work, string temp, LiveImport live, int index, int passes, CommitMode? commit, CancellationToken ct)
+    /// <summary>
+    /// One pass over the rows: read and checked from the file, or, with <paramref name="carried"/>, the rows a dry run
+    /// checked. <paramref name="keep"/> (a dry run) keeps the checked rows for the commit when the kind allows it.
+    /// </summary>
+    private async Task<PassResult> RunPassAsync(
+        ImportJob job, ImportWork work, string temp, LiveImport live, int index, int passes, CommitMode? commit, CancellationToken ct,
+        CheckedRows.Entry? carried = null, bool keep = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -163,6 +179,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
         var context = new ImportContext(workDb, services, services.GetRequiredService<Caller>(), time.GetUtcNow(), job.RejectExisting);
         var file = new TabularFile(temp, job.Format);
         var size = Math.Max(1, new FileInfo(temp).Length);
+        var kept = keep && size <= CheckedRows.MaxFileBytes && ImportHandler.For(job.Kind, context)!.ChecksFileOnly ? new List<ImportItem>() : null;
+        Task<Pass> Rows(ImportHandler handler, Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken token) =>
+            carried is null
+                ? ReadAsync(handler, file, live, index, passes, size, apply, kept, token)
+                : ReplayAsync(handler, carried, live, index, passes, apply, token);
         // Atomic: every batch in one transaction. Handlers that book through another capability's service (stock
         // counts) join it, since that service's unit of work joins an open transaction.
         if (commit == CommitMode.Whole)
@@ -170,7 +191,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             Pass? whole = null;
             await workWrites.RunAsync(async token =>
             {
-                whole = await ReadAsync(ImportHandler.For(job.Kind, context)!, file, live, index, passes, size, async (handler, batch, pass) =>
+                whole = await Rows(ImportHandler.For(job.Kind, context)!, async (handler, batch, pass) =>
                 {
                     await handler.ApplyAsync(batch, pass.Counts, token);
                     if (pass.Counts.LateProblems.Count > 0)
@@ -182,10 +203,10 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
                     workDb.ChangeTracker.Clear();
                 }, token);
             }, ct);
-            return new PassResult(whole!, file.EncodingName);
+            return new PassResult(whole!, carried is null ? file.EncodingName : carried.Encoding);
         }
 
-        var result = await ReadAsync(ImportHandler.For(job.Kind, context)!, file, live, index, passes, size, commit is null ? null : async (handler, batch, pass) =>
+        var result = await Rows(ImportHandler.For(job.Kind, context)!, commit is null ? null : async (handler, batch, pass) =>
         {
             var counts = new ImportCounts();
             if (handler.OwnsTransactions)
@@ -214,12 +235,59 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             pass.Invalid += counts.LateProblems.Count;
             pass.Errors.AddRange(counts.LateProblems);
         }, ct);
-        return new PassResult(result, file.EncodingName);
+        if (kept is not null && !result.HeaderRefused)
+        {
+            checkedRows.Put(job.Id, new CheckedRows.Entry(result.Rows, result.Valid, result.Invalid, result.Errors, kept, file.EncodingName, time.GetUtcNow()));
+        }
+
+        return new PassResult(result, carried is null ? file.EncodingName : carried.Encoding);
+    }
+
+    /// <summary>A pass's counts and refused rows as the dry run found them; the good rows are written from the same entry.</summary>
+    private static Pass Replayed(CheckedRows.Entry carried)
+    {
+        var pass = new Pass { Rows = carried.Rows, Valid = carried.Valid, Invalid = carried.Invalid };
+        pass.Errors.AddRange(carried.Errors);
+        return pass;
+    }
+
+    /// <summary>Writes the rows a dry run checked, a batch at a time, as <see cref="ReadAsync"/> writes the rows it reads.</summary>
+    private static async Task<Pass> ReplayAsync(
+        ImportHandler handler, CheckedRows.Entry carried, LiveImport live, int index, int passes,
+        Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken ct)
+    {
+        await handler.PrepareAsync(ct);
+        var pass = Replayed(carried);
+        live.Rows = pass.Rows;
+        live.Valid = pass.Valid;
+        live.Invalid = pass.Invalid;
+        if (apply is not null)
+        {
+            var batch = new List<ImportItem>(BatchSize);
+            for (var start = 0; start < carried.Items.Count; start += BatchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                batch.Clear();
+                batch.AddRange(carried.Items.Skip(start).Take(BatchSize));
+                await apply(handler, batch, pass);
+                live.Progress = (index + ((double)(start + batch.Count) / Math.Max(1, carried.Items.Count))) / passes;
+                live.Valid = pass.Valid;
+                live.Invalid = pass.Invalid;
+            }
+
+            if (handler.HoldsBack)
+            {
+                await apply(handler, [], pass);
+            }
+        }
+
+        live.Progress = (index + 1.0) / passes;
+        return pass;
     }
 
     private static async Task<Pass> ReadAsync(
         ImportHandler handler, TabularFile file, LiveImport live, int index, int passes, long size,
-        Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken ct)
+        Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, List<ImportItem>? kept, CancellationToken ct)
     {
         await handler.PrepareAsync(ct);
         var pass = new Pass();
@@ -261,6 +329,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OrderlyDbContext d
             else
             {
                 pass.Valid++;
+                kept?.Add(item);
                 if (apply is not null)
                 {
                     batch.Add(item);

@@ -23,6 +23,9 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
 
     public override string Policy => Policies.ManageCatalog;
 
+    /// <summary>Without <c>rejectExisting</c> a row's check reads the file alone (fields, duplicates within it, the product's rules).</summary>
+    public override bool ChecksFileOnly => !Context.RejectExisting;
+
     private sealed record Item(int Line, ProductDetails Details) : ImportItem(Line);
 
     public override async Task PrepareAsync(CancellationToken ct)
@@ -77,11 +80,15 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
     {
         var items = batch.Cast<Item>().ToList();
         var skus = items.Select(i => i.Details.Sku).ToList();
-        var existing = await Db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
-        // New products first, as multi-row inserts with their audit records (the context has no other change yet).
+        // Untracked: new and changed products are written straight to their tables with their audit records
+        // (BulkInsert), as a save would write them, without the change tracker.
+        // One collection parameter (JSON on SQLite, an array on PostgreSQL), not a thousand: the same SQL for every batch.
+        var existing = await Db.Products.AsNoTracking().Where(p => EF.Parameter(skus).Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.Ordinal, ct);
+        var bulk = Context.Services.GetRequiredService<BulkInsert>();
         var created = items.Where(i => !existing.ContainsKey(i.Details.Sku)).Select(i => new Product(i.Details, Context.Now)).ToList();
-        await Context.Services.GetRequiredService<BulkInsert>().InsertAsync(Db, created, ct);
+        await bulk.InsertAsync(Db, created, ct);
         counts.Inserted += created.Count;
+        var changed = new List<(Product, object?[])>();
         foreach (var item in items)
         {
             if (!existing.TryGetValue(item.Details.Sku, out var product))
@@ -95,11 +102,15 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
             }
             else
             {
+                var before = BulkInsert.Before(Db, product);
                 // A file has no English-name column: the product keeps the English name it has.
                 product.Update(item.Details with { NameEn = product.NameEn }, Context.Now);
+                changed.Add((product, before));
                 counts.Updated++;
             }
         }
+
+        await bulk.UpdateAsync(Db, changed, ct);
     }
 
     internal static bool Same(Product a, Product b) =>

@@ -1,11 +1,6 @@
-using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Orderly.Domain.Common;
 using Orderly.Server.Audit;
 using Orderly.Server.Data;
@@ -13,25 +8,19 @@ using Orderly.Server.Data;
 namespace Orderly.Server.Platform.Persistence;
 
 /// <summary>
-/// Inserts many new aggregates of one kind with multi-row INSERT statements instead of EF Core's one command per row
-/// (the SQLite provider does not batch): an import's thousand new products per batch. The audit trail is the same as a
-/// save's: the rows are tracked as Added just long enough for <see cref="AuditTrail.Collect"/> and the chain linking
-/// of <see cref="AuditInterceptor.LinkAsync"/>, then the products and their audit records are written as rows, in the
-/// caller's open transaction, and forgotten. Column values go through each property's EF type mapping (converters,
-/// provider types), so a row reads back exactly as if EF had written it.
-/// Only for aggregates that raise no domain events and have no owned parts (refused otherwise): the save pipeline's
-/// other steps (outbox, rollups, versions of changed aggregates) have nothing to do for them.
+/// Inserts (and updates) many aggregates of one kind without the change tracker, with the audit trail a save would
+/// write: an import's thousand new or changed products per batch. Each entity's audit record is built straight from it
+/// (<see cref="AuditTrail.Created"/>: the record <c>Collect</c> would make, field for field), linked to its chain like
+/// a save's (<see cref="AuditInterceptor.LinkAsync"/>), and the entities and their records are written by
+/// <see cref="RowWriter"/> in the caller's open transaction, records in link order so each chain follows id order.
+/// Only for aggregate roots that raise no domain events and have no owned parts (refused otherwise): the save
+/// pipeline's other steps (outbox, rollups, versions of changed aggregates) have nothing to do for them.
 /// </summary>
 public sealed class BulkInsert(AuditMap map, IEnumerable<IInterceptor> interceptors)
 {
-    /// <summary>Fewer than SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.</summary>
-    private const int MaxParameters = 30_000;
-    private const int MaxRowsPerStatement = 500;
-    private const int SqliteParameters = 64;
-
     private readonly AuditInterceptor _audit = interceptors.OfType<AuditInterceptor>().Single();
 
-    public async Task InsertAsync<T>(OrderlyDbContext db, IReadOnlyCollection<T> entities, CancellationToken ct)
+    public async Task InsertAsync<T>(OrderlyDbContext db, IReadOnlyList<T> entities, CancellationToken ct)
         where T : class
     {
         if (entities.Count == 0)
@@ -49,138 +38,76 @@ public sealed class BulkInsert(AuditMap map, IEnumerable<IInterceptor> intercept
             throw new InvalidOperationException("A bulk insert runs inside an open unit of work (Writes.RunAsync).");
         }
 
-        if (db.ChangeTracker.HasChanges())
+        var rows = RowWriter.For<T>(db);
+        var type = db.Model.FindEntityType(typeof(T))!;
+        var records = new List<AuditRecord>(entities.Count);
+        var caller = db.Caller;
+        var now = db.Now;
+        foreach (var entity in entities)
         {
-            throw new InvalidOperationException("A bulk insert needs a context without pending changes: save them first.");
+            if (map.RootOfUntracked(entity, db) is { } root)
+            {
+                records.Add(AuditTrail.Created(type, entity, root, caller, now));
+            }
         }
 
-        var rows = new List<EntityEntry>(entities.Count);
-        var audit = new List<EntityEntry>(entities.Count);
-        // Nothing was pending (checked above) and an entry added now holds its values already: a scan of every
-        // tracked entry for changes, which Collect's walk of the tracker would otherwise start, finds nothing.
-        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var entity in entities)
-            {
-                rows.Add(db.Add(entity));
-            }
-
-            var records = AuditTrail.Collect(db, map, db.Caller, db.Now);
-            await _audit.LinkAsync(db, records, ct);
-            foreach (var record in records)
-            {
-                audit.Add(db.Add(record));
-            }
-
-            await WriteAsync(db, rows, ct);
-            await WriteAsync(db, audit, ct);
-        }
-        finally
-        {
-            foreach (var entry in rows.Concat(audit))
-            {
-                entry.State = EntityState.Detached;
-            }
-
-            db.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
+        await _audit.LinkAsync(db, records, ct);
+        await rows.InsertAsync(db, entities, ct);
+        await RowWriter.For<AuditRecord>(db).InsertAsync(db, records, ct);
     }
 
-    private static async Task WriteAsync(OrderlyDbContext db, List<EntityEntry> entries, CancellationToken ct)
+    /// <summary>
+    /// What an entity was before a change, for <see cref="UpdateAsync"/>: take it, then change the entity (untracked,
+    /// e.g. read with AsNoTracking).
+    /// </summary>
+    public static object?[] Before<T>(OrderlyDbContext db, T entity)
+        where T : class => AuditTrail.Snapshot(db.Model.FindEntityType(typeof(T))!, entity);
+
+    /// <summary>
+    /// Writes changed aggregates as a save would: the version (ETag) of each bumped, one UPDATE per row checking the
+    /// version it had (a row changed meanwhile fails the write with <see cref="DbUpdateConcurrencyException"/>), and an
+    /// audit record of the fields that changed (<see cref="AuditTrail.Updated"/>), linked like a save's. An entity
+    /// whose audited fields did not change is written without a record, as <c>Collect</c> would leave it.
+    /// </summary>
+    public async Task UpdateAsync<T>(OrderlyDbContext db, IReadOnlyList<(T Entity, object?[] Before)> changes, CancellationToken ct)
+        where T : class
     {
-        if (entries.Count == 0)
+        if (changes.Count == 0)
         {
             return;
         }
 
-        var type = entries[0].Metadata;
-        if (type.GetNavigations().Any(n => n.TargetEntityType.IsOwned()) || type.GetComplexProperties().Any())
+        if (typeof(IHasDomainEvents).IsAssignableFrom(typeof(T)))
         {
-            throw new NotSupportedException($"{type.ClrType.Name} has owned parts; save it through SaveChangesAsync.");
+            throw new NotSupportedException($"{typeof(T).Name} raises domain events; save it through SaveChangesAsync.");
         }
 
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        // Columns the database fills itself (an identity key) are left out: their values are still temporary.
-        var columns = type.GetProperties()
-            .Where(p => p.GetColumnName(table) is not null && !entries[0].Property(p).IsTemporary
-                && p.ValueGenerated is not (ValueGenerated.OnAddOrUpdate or ValueGenerated.OnUpdate))
-            .Select(p => (Property: p, Mapping: p.GetRelationalTypeMapping(), Column: p.GetColumnName(table)!))
-            .ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Column)))}) VALUES ";
-        // One prepared statement of a few rows, executed again with new values for each group of rows. Few rows per
-        // statement on SQLite: Microsoft.Data.Sqlite binds each parameter by name, a scan of the statement's parameters,
-        // so binding grows with the square of the parameters in one statement.
-        var perStatement = Math.Clamp((db.Database.IsSqlite() ? SqliteParameters : MaxParameters) / columns.Length, 1, MaxRowsPerStatement);
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        DbCommand? command = null;
-        try
+        var rows = RowWriter.For<T>(db);
+        var type = db.Model.FindEntityType(typeof(T))!;
+        var properties = type.GetProperties().ToList();
+        var token = rows.ConcurrencyToken is { } property ? properties.IndexOf((IProperty)property) : -1;
+        var records = new List<AuditRecord>(changes.Count);
+        var originals = new object?[changes.Count];
+        var caller = db.Caller;
+        var now = db.Now;
+        for (var i = 0; i < changes.Count; i++)
         {
-            foreach (var chunk in entries.Chunk(perStatement))
+            var (entity, before) = changes[i];
+            originals[i] = token < 0 ? null : before[token];
+            if (entity is IVersioned versioned)
             {
-                if (command is null || command.Parameters.Count != chunk.Length * columns.Length)
-                {
-                    if (command is not null)
-                    {
-                        await command.DisposeAsync();
-                    }
+                // What VersioningInterceptor does for a modified aggregate.
+                versioned.Version++;
+            }
 
-                    command = Statement(connection, transaction, head, columns, chunk);
-                    await command.PrepareAsync(ct);
-                }
-                else
-                {
-                    var n = 0;
-                    foreach (var entry in chunk)
-                    {
-                        foreach (var (property, mapping, _) in columns)
-                        {
-                            command.Parameters[n++].Value = ProviderValue(mapping, entry.Property(property).CurrentValue);
-                        }
-                    }
-                }
-
-                await command.ExecuteNonQueryAsync(ct);
+            if (map.RootOfUntracked(entity, db) is { } root && AuditTrail.Updated(type, before, entity, root, caller, now) is { } record)
+            {
+                records.Add(record);
             }
         }
-        finally
-        {
-            if (command is not null)
-            {
-                await command.DisposeAsync();
-            }
-        }
+
+        await _audit.LinkAsync(db, records, ct);
+        await rows.UpdateAsync(db, [.. changes.Select(c => (object)c.Entity)], originals, ct);
+        await RowWriter.For<AuditRecord>(db).InsertAsync(db, records, ct);
     }
-
-    private static DbCommand Statement(
-        DbConnection connection, DbTransaction transaction, string head, (IProperty Property, RelationalTypeMapping Mapping, string Column)[] columns, EntityEntry[] rows)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var text = new StringBuilder(head, head.Length + (rows.Length * columns.Length * 8));
-        var n = 0;
-        for (var r = 0; r < rows.Length; r++)
-        {
-            text.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Length; c++)
-            {
-                var name = "@b" + n++;
-                text.Append(c == 0 ? name : ", " + name);
-                var (property, mapping, _) = columns[c];
-                command.Parameters.Add(mapping.CreateParameter(command, name, rows[r].Property(property).CurrentValue, property.IsNullable));
-            }
-
-            text.Append(')');
-        }
-
-        command.CommandText = text.ToString();
-        return command;
-    }
-
-    /// <summary>What <see cref="RelationalTypeMapping.CreateParameter"/> would put in the parameter: the converted value, or DBNull.</summary>
-    private static object ProviderValue(RelationalTypeMapping mapping, object? value) =>
-        (value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 }

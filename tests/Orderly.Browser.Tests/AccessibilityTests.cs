@@ -33,6 +33,7 @@ public sealed class AccessibilityTests(OrderlyServer server)
     [InlineData("/admin/users", "[data-testid=users-table] tbody tr", "admin@orderly.local", "en-US")]
     [InlineData("/integration/imports", "[data-testid=import-kind]", "admin@orderly.local", "en-US")]
     [InlineData("/integration/connectors", "[data-testid=connector-zoho-crm]", "admin@orderly.local", "en-US")]
+    [InlineData("/integration/connectors/mappings", "[data-testid=mapping-kingdee]", "admin@orderly.local", "en-US")]
     [InlineData("/", "[data-testid=revenue-chart]", "manager@orderly.local", "zh-CN")]
     [InlineData("/orders", "[data-testid=orders-table] tbody tr", "manager@orderly.local", "zh-CN")]
     [InlineData("/orders/new", "[data-testid=new-line]", "clerk@orderly.local", "zh-CN")]
@@ -51,6 +52,7 @@ public sealed class AccessibilityTests(OrderlyServer server)
     [InlineData("/integration/imports", "[data-testid=import-kind]", "admin@orderly.local", "zh-CN")]
     [InlineData("/integration/connectors", "[data-testid=connector-zoho-crm]", "admin@orderly.local", "zh-CN")]
     [InlineData("/communication/unmatched", "[data-testid=unmatched-empty], [data-testid=unmatched-table]", "manager@orderly.local", "zh-CN")]
+    [InlineData("/integration/connectors/mappings", "[data-testid=mapping-kingdee]", "admin@orderly.local", "zh-CN")]
     public async Task Pages_HaveNoWcag22AaViolations_InBothLanguages_OnDesktopAndPhone(string path, string ready, string user, string language)
     {
         var page = await server.LoginAsync(user, user.StartsWith("admin", StringComparison.Ordinal) ? OrderlyServer.AdminPassword : null, language);

@@ -28,6 +28,7 @@ public sealed class IntegrationModule : IOrderlyModule
     [
         new("/integration/imports", "Imports", IntegrationPolicies.Import, 380, NavigationGroups.MasterData),
         new("/integration/connectors", "Connectors", IntegrationPolicies.ManageConnectors, 390, NavigationGroups.MasterData),
+        new("/integration/connectors/mappings", "ConnectorMappings", IntegrationPolicies.ManageConnectors, 391, NavigationGroups.MasterData),
     ];
 
     public void AddServices(ModuleServices capability)
@@ -48,6 +49,9 @@ public sealed class IntegrationModule : IOrderlyModule
         capability.Services.AddScoped<ConnectorInbound>();
         capability.Services.AddScoped<ConnectorPushes>();
         capability.Services.AddOrderlyJob<ConnectorSyncJob>(capability.Configuration, ConnectorSyncJob.Name, ConnectorSyncJob.DefaultSchedule);
+        capability.Services.AddScoped<ErpStocks>();
+        capability.Services.AddScoped<ZohoChannels>();
+        capability.Services.AddOrderlyJob<ConnectorChannelJob>(capability.Configuration, ConnectorChannelJob.Name, ConnectorChannelJob.DefaultSchedule);
         // Sessions (Kingdee's cookie) are the client's to carry per tenant, never a handler-wide cookie jar shared by connectors.
         capability.Services.AddHttpClient("connectors").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false });
         foreach (var kind in ConnectorKinds.All)
@@ -82,5 +86,9 @@ public sealed class IntegrationModule : IOrderlyModule
         .Exclude<ConnectorConfig>("holds the encrypted connector secrets, which must not be copied into the audit trail; changes to connector settings are not audited yet (see issue #16)")
         .Exclude<ExternalLink>("the external-id map of the connectors; the records it links are audited on their own entities")
         .Exclude<ConnectorPush>("the record of vendor pushes accepted, kept to drop the vendor's repeats; what they change is audited on its own entities")
-        .Exclude<SyncLogEntry>("the connectors' sync log is itself a log of outcomes");
+        .Exclude<SyncLogEntry>("the connectors' sync log is itself a log of outcomes")
+        .Exclude<SyncCursor>("where a connector's keyset sweep got to; the records it applies are audited on their own entities")
+        .Exclude<ErpStockSnapshot>("a read of the ERP's stock kept for the reconciliation report; it changes nothing of Orderly's stock")
+        .Exclude<ErpStockLevel>("the ERP's stock figures of a snapshot, replaced by the next read; Orderly's ledger is not touched")
+        .Exclude<ConnectorChannel>("the vendor's notification channel and its expiry, renewed by a job; each renewal is in the sync log");
 }

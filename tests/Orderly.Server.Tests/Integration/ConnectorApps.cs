@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Orderly.Domain.Integration;
 using Orderly.Server.Platform.Events;
 
@@ -7,7 +8,8 @@ namespace Orderly.Server.Tests.Integration;
 
 /// <summary>
 /// The server with short connector timeouts and backoff, and an outbox that retries quickly and dead-letters after
-/// three attempts, so a test can live through many faults in seconds.
+/// three attempts, so a test can live through many faults in seconds. Quartz is off: the tests run the connector jobs
+/// themselves, so no background firing races them for a fake's queued faults.
 /// </summary>
 public abstract class ConnectorApp(TestDatabase database) : OrderlyApp(database)
 {
@@ -21,7 +23,19 @@ public abstract class ConnectorApp(TestDatabase database) : OrderlyApp(database)
         builder.UseSetting("Orderly:Events:FirstRetryAfter", "00:00:00.020");
         builder.UseSetting("Orderly:Events:MaxRetryAfter", "00:00:00.100");
         builder.UseSetting("Orderly:Events:PollInterval", "00:00:00.050");
+        builder.UseSetting("Orderly:Scheduling:Enabled", "false");
     }
+
+    /// <summary>An incremental sync (what the schedule and the vendors' pushes run), as the system, outside any request.</summary>
+    public async Task<Orderly.Server.Integration.SyncResult> IncrementalSyncAsync(string kind)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Orderly.Server.Identity.Caller>().ActAsSystem("test:incremental-sync");
+        return await scope.ServiceProvider.GetRequiredService<Orderly.Server.Integration.ConnectorService>().SyncAsync(kind, CancellationToken.None, incremental: true);
+    }
+
+    public Task<SyncCursor?> CursorAsync(string connector, string objectType) =>
+        WithDbAsync(db => db.Set<SyncCursor>().AsNoTracking().FirstOrDefaultAsync(c => c.Connector == connector && c.ObjectType == objectType));
 
     /// <summary>Waits until the condition holds (the outbox delivers in the background), failing after 30 s.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

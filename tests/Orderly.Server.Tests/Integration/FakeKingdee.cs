@@ -13,7 +13,9 @@ namespace Orderly.Server.Tests.Integration;
 /// <c>kdservice-sessionid</c> cookie (or the signed headers of SDK 7, checked byte for byte); every business call
 /// answered HTTP 200 with <c>Result.ResponseStatus</c> on errors (MsgCode 1 for a lost session, 11 validation, 12 not
 /// operable, 14 call limit); ExecuteBillQuery as bare arrays in FieldKeys order paged by StartRow/Limit (errors as
-/// <c>[[{"Result":…}]]</c>); SAL_SaleOrder Save (FBillNo unique, customer and materials must exist), Submit, Audit.
+/// <c>[[{"Result":…}]]</c>), sorted by OrderString and filtered by the FilterStrings the connector sends (a field
+/// equal to a value; the keyset shapes on FModifyDate and the id); SAL_SaleOrder Save (FBillNo unique, customer and
+/// materials must exist), Submit, Audit; STK_Inventory rows as stored (one per lot).
 /// Faults: "limit", "500", "timeout", "expire", "garbage", "save-then-500" (saves, then answers 500); any other word passes.
 /// </summary>
 public sealed partial class FakeKingdee : IAsyncDisposable
@@ -35,7 +37,7 @@ public sealed partial class FakeKingdee : IAsyncDisposable
         _app = LocalServer.Create();
         _app.MapPost("/k3cloud/Kingdee.BOS.WebApi.ServicesStub.AuthService.ValidateUser.common.kdsvc", LoginAsync);
         _app.MapPost("/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.{operation}.common.kdsvc", CallAsync);
-        foreach (var form in new[] { "BD_MATERIAL", "BD_Customer", "SAL_SaleOrder" })
+        foreach (var form in new[] { "BD_MATERIAL", "BD_Customer", "SAL_SaleOrder", "STK_Inventory" })
         {
             Forms[form] = [];
         }
@@ -154,13 +156,38 @@ public sealed partial class FakeKingdee : IAsyncDisposable
         var keys = data["FieldKeys"]!.GetValue<string>().Split(',');
         var start = data["StartRow"]?.GetValue<int>() ?? 0;
         var limit = data["Limit"]?.GetValue<int>() ?? 2000;
-        var filter = FilterEquals().Match(data["FilterString"]?.GetValue<string>() ?? "");
+        var filterText = data["FilterString"]?.GetValue<string>() ?? "";
+        if (Filter(filterText) is not { } filter)
+        {
+            return Status(true, 8, $"FilterString not understood: {filterText}");
+        }
+
+        var order = (data["OrderString"]?.GetValue<string>() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(o => o.Split(' ')[0]).ToList();
         List<JsonObject> page;
         lock (rows)
         {
             // An entry's field (FSalOrderTrace_FCarryBillNo) gives one row per entry, as Kingdee's bill query does.
             var entryKey = keys.FirstOrDefault(k => k.Contains('_', StringComparison.Ordinal));
-            page = [.. rows.Where(r => !filter.Success || r[filter.Groups[1].Value]?.ToString() == filter.Groups[2].Value.Replace("''", "'", StringComparison.Ordinal))
+            IEnumerable<JsonObject> matching = rows.Where(filter);
+            if (order.Count > 0)
+            {
+                matching = matching.OrderBy(r => r, Comparer<JsonObject>.Create((a, b) =>
+                {
+                    foreach (var key in order)
+                    {
+                        var c = CompareCells(a[key]?.ToString(), b[key]?.ToString());
+                        if (c != 0)
+                        {
+                            return c;
+                        }
+                    }
+
+                    return 0;
+                }));
+            }
+
+            page = [.. matching
                 .SelectMany(r => entryKey is null ? [r] : (r[entryKey.Split('_')[0]]?.AsArray() ?? []).Select(e =>
                 {
                     var flat = (JsonObject)r.DeepClone();
@@ -306,6 +333,60 @@ public sealed partial class FakeKingdee : IAsyncDisposable
         return Results.Json(query ? new JsonArray(new JsonArray(result)) : result);
     }
 
-    [GeneratedRegex(@"^\s*(\w+)\s*=\s*'((?:[^']|'')*)'\s*$")]
+    /// <summary>The filters the connector sends, as Kingdee's SQL would evaluate them (null: not one the fake knows).</summary>
+    private static Func<JsonObject, bool>? Filter(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return _ => true;
+        }
+
+        if (FilterEquals().Match(text) is { Success: true } eq)
+        {
+            var value = Unquote(eq.Groups[2].Value);
+            return r => r[eq.Groups[1].Value]?.ToString() == value;
+        }
+
+        if (KeysetAfter().Match(text) is { Success: true } after)
+        {
+            var (stamp, at, key, last) = (after.Groups[1].Value, Unquote(after.Groups[2].Value), after.Groups[3].Value, Unquote(after.Groups[4].Value));
+            return r => r[stamp]?.ToString() is { } s && (string.CompareOrdinal(s, at) > 0 || (s == at && CompareCells(r[key]?.ToString(), last) > 0));
+        }
+
+        if (KeysetNullStamp().Match(text) is { Success: true } nulls)
+        {
+            var (stamp, key, last) = (nulls.Groups[1].Value, nulls.Groups[2].Value, Unquote(nulls.Groups[3].Value));
+            return r => r[stamp]?.ToString() is not null || CompareCells(r[key]?.ToString(), last) > 0;
+        }
+
+        if (StampFrom().Match(text) is { Success: true } from)
+        {
+            var (stamp, at) = (from.Groups[1].Value, Unquote(from.Groups[2].Value));
+            return r => r[stamp]?.ToString() is { } s && string.CompareOrdinal(s, at) >= 0;
+        }
+
+        return null;
+    }
+
+    private static string Unquote(string literal) =>
+        literal.StartsWith('\'') ? literal[1..^1].Replace("''", "'", StringComparison.Ordinal) : literal;
+
+    /// <summary>SQL's order: NULL first, numbers as numbers, text ordinally.</summary>
+    private static int CompareCells(string? a, string? b) =>
+        a is null ? (b is null ? 0 : -1) : b is null ? 1
+        : decimal.TryParse(a, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var x)
+          && decimal.TryParse(b, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var y) ? x.CompareTo(y)
+        : string.CompareOrdinal(a, b);
+
+    [GeneratedRegex(@"^\s*([\w.]+)\s*=\s*('(?:[^']|'')*')\s*$")]
     private static partial Regex FilterEquals();
+
+    [GeneratedRegex(@"^(\w+)>('(?:[^']|'')*') OR \(\1=\2 AND (\w+)>('(?:[^']|'')*'|\d+)\)$")]
+    private static partial Regex KeysetAfter();
+
+    [GeneratedRegex(@"^\((\w+) IS NULL AND (\w+)>('(?:[^']|'')*'|\d+)\) OR \1 IS NOT NULL$")]
+    private static partial Regex KeysetNullStamp();
+
+    [GeneratedRegex(@"^(\w+)>=('(?:[^']|'')*')$")]
+    private static partial Regex StampFrom();
 }

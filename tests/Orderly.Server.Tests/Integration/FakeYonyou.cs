@@ -103,20 +103,55 @@ public sealed class FakeYonyou : IAsyncDisposable
         return handle(body);
     }
 
+    /// <summary>Every list call's body, by kind (merchant, product), in order.</summary>
+    public ConcurrentQueue<(string Kind, JsonObject Body)> Lists { get; } = new();
+
+    /// <summary>
+    /// A page of the list: the <c>simpleVOs</c> conditions applied (<c>egt</c>, <c>gt</c>, <c>eq</c> on a field, the
+    /// platform's <c>yyyy-MM-dd HH:mm:ss</c> text comparing in time order), sorted by <c>queryOrders</c> (missing first,
+    /// numbers as numbers), then <c>pageIndex</c>/<c>pageSize</c>.
+    /// </summary>
     private IResult List(string kind, JsonObject body)
     {
+        Lists.Enqueue((kind, (JsonObject)body.DeepClone()));
         var index = body["pageIndex"]!.GetValue<int>();
         var size = body["pageSize"]!.GetValue<int>();
         var records = Records[kind];
         lock (records)
         {
-            var page = records.Skip((index - 1) * size).Take(size).Select(r => r.DeepClone()).ToArray();
+            IEnumerable<JsonObject> matching = records;
+            foreach (var condition in body["simpleVOs"]?.AsArray() ?? [])
+            {
+                var (field, op, value) = (condition!["field"]!.GetValue<string>(), condition["op"]!.GetValue<string>(), condition["value1"]!.ToString());
+                matching = matching.Where(r => r[field]?.ToString() is { } v && op switch
+                {
+                    "egt" => Compare(v, value) >= 0,
+                    "gt" => Compare(v, value) > 0,
+                    "eq" => v == value,
+                    _ => throw new InvalidOperationException($"op {op} is not faked"),
+                });
+            }
+
+            var orders = (body["queryOrders"]?.AsArray() ?? []).Select(o => o!["field"]!.GetValue<string>()).ToList();
+            if (orders.Count > 0)
+            {
+                matching = matching.OrderBy(r => r, Comparer<JsonObject>.Create((a, b) => orders.Select(f => Compare(a[f]?.ToString(), b[f]?.ToString())).FirstOrDefault(c => c != 0)));
+            }
+
+            var all = matching.ToList();
+            var page = all.Skip((index - 1) * size).Take(size).Select(r => r.DeepClone()).ToArray();
             return Ok(new JsonObject
             {
-                ["pageIndex"] = index, ["pageSize"] = size, ["recordCount"] = records.Count, ["pageCount"] = (records.Count + size - 1) / size, ["recordList"] = new JsonArray(page),
+                ["pageIndex"] = index, ["pageSize"] = size, ["recordCount"] = all.Count, ["pageCount"] = (all.Count + size - 1) / size, ["recordList"] = new JsonArray(page),
             });
         }
     }
+
+    private static int Compare(string? a, string? b) =>
+        a is null ? (b is null ? 0 : -1) : b is null ? 1
+        : long.TryParse(a, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var x)
+          && long.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? x.CompareTo(y)
+        : string.CompareOrdinal(a, b);
 
     private IResult Save(JsonObject body)
     {

@@ -20,10 +20,13 @@ public sealed class FakeZoho : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, bool> _live = new();
+    private readonly TimeProvider _clock;
     private int _tokens;
 
-    public FakeZoho()
+    /// <param name="clock">Zoho's clock: channels expire by it (a test advances it to make them lapse).</param>
+    public FakeZoho(TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _app = LocalServer.Create();
         _app.MapPost("/oauth/v2/token", Token);
         _app.MapGet("/crm/v8/{module}", ListAsync);
@@ -31,13 +34,74 @@ public sealed class FakeZoho : IAsyncDisposable
         _app.MapPut("/crm/v8/{module}/{id}", UpdateAsync);
         _app.MapPost("/crm/v8/{module}/upsert", UpsertAsync);
         _app.MapPost("/crm/v8/actions/watch", WatchAsync);
+        _app.MapPatch("/crm/v8/actions/watch", PatchWatchAsync);
     }
 
     /// <summary>The If-Modified-Since of each list call that carried one.</summary>
     public ConcurrentQueue<(string Module, DateTimeOffset Since)> SinceQueries { get; } = new();
 
-    /// <summary>The notification channels registered with actions/watch, by channel id.</summary>
+    /// <summary>The notification channels registered with actions/watch, by channel id (a lapsed one stays until replaced).</summary>
     public ConcurrentDictionary<string, JsonObject> Channels { get; } = new();
+
+    /// <summary>Every actions/watch call that got past the token and the faults: POST (subscribe) or PATCH (renew), and the body.</summary>
+    public ConcurrentQueue<(string Method, JsonObject Body)> WatchCalls { get; } = new();
+
+    /// <summary>The channel exists and its channel_expiry is still ahead on Zoho's clock (Zoho posts only to such channels).</summary>
+    public bool IsLive(string channelId) =>
+        Channels.TryGetValue(channelId, out var channel) && ExpiryOf(channel) > _clock.GetUtcNow();
+
+    public static DateTimeOffset ExpiryOf(JsonObject channel) =>
+        DateTimeOffset.Parse(channel["channel_expiry"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// PATCH actions/watch: a live channel's <c>channel_expiry</c> (and events) moved; an unknown or lapsed channel is
+    /// refused per channel with 400 INVALID_DATA (Zoho's exact code for this is unverified), and the caller subscribes again.
+    /// </summary>
+    private async Task<IResult> PatchWatchAsync(HttpRequest request)
+    {
+        if (await GuardAsync(request) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
+        WatchCalls.Enqueue(("PATCH", (JsonObject)body.DeepClone()));
+        var results = new JsonArray();
+        foreach (var item in body["watch"]?.AsArray() ?? [])
+        {
+            var id = item!["channel_id"]?.GetValue<string>() ?? "";
+            if (!IsLive(id))
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["watch"] = new JsonArray(new JsonObject
+                    {
+                        ["code"] = "INVALID_DATA", ["status"] = "error", ["message"] = "the given channel_id is invalid or expired", ["details"] = new JsonObject { ["api_name"] = "channel_id" },
+                    }),
+                }, statusCode: 400);
+            }
+
+            var expiry = DateTimeOffset.Parse(item["channel_expiry"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            if (expiry > _clock.GetUtcNow().AddDays(7))
+            {
+                return Error(400, "INVALID_DATA", "channel_expiry is at most one week ahead");
+            }
+
+            var channel = Channels[id];
+            lock (channel)
+            {
+                channel["channel_expiry"] = item["channel_expiry"]!.DeepClone();
+                if (item["events"] is JsonArray events)
+                {
+                    channel["events"] = events.DeepClone();
+                }
+            }
+
+            results.Add(new JsonObject { ["code"] = "SUCCESS", ["status"] = "success", ["message"] = "Successfully updated the subscribe details", ["details"] = new JsonObject { ["channel_id"] = id } });
+        }
+
+        return Results.Json(new JsonObject { ["watch"] = results });
+    }
 
     /// <summary>The notification Zoho would post to a channel's notify_url (ids only, the token echoed).</summary>
     public JsonObject Notification(string channelId, string module, string operation, params string[] ids)
@@ -59,6 +123,7 @@ public sealed class FakeZoho : IAsyncDisposable
         }
 
         var body = (JsonObject)(await JsonNode.ParseAsync(request.Body))!;
+        WatchCalls.Enqueue(("POST", (JsonObject)body.DeepClone()));
         var results = new JsonArray();
         foreach (var item in body["watch"]?.AsArray() ?? [])
         {
@@ -70,7 +135,7 @@ public sealed class FakeZoho : IAsyncDisposable
             }
 
             var expiry = DateTimeOffset.Parse(channel["channel_expiry"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-            if (expiry > DateTimeOffset.UtcNow.AddDays(7))
+            if (expiry > _clock.GetUtcNow().AddDays(7))
             {
                 return Error(400, "INVALID_DATA", "channel_expiry is at most one week ahead");
             }

@@ -111,6 +111,67 @@ public abstract class KingdeeConnectorTests(ConnectorApp app)
         Assert.Equal((false, "KingdeeAuthFailed"), (test["ok"]!.GetValue<bool>(), test["code"].Str()));
     }
 
+    [Fact]
+    public async Task IncrementalSync_CutOffBetweenPages_ResumesAtItsCursor_WithoutLossOrDuplicates()
+    {
+        await using var kd = new FakeKingdee();
+        await kd.StartAsync();
+        var tag = TestData.Unique("KC").Replace("-", "", StringComparison.Ordinal);
+        // Eleven materials over four pages of three, in FModifyDate order; two share a stamp (the id breaks the tie).
+        string[] stamps = ["01T08", "01T09", "01T10", "01T11", "01T12", "01T12", "01T13", "01T14", "01T15", "01T16", "01T17"];
+        kd.Forms["BD_MATERIAL"].AddRange(stamps.Select((stamp, i) => Material(tag, i, $"2026-11-{stamp}:00:00")).Reverse());
+        using var admin = await app.AdminAsync();
+        (await admin.PutAsync("/api/connectors/kingdee", new
+        {
+            enabled = true,
+            settings = new { serverUrl = kd.Url, acctId = FakeKingdee.AcctId, userName = FakeKingdee.User, authMode = "signature", appId = FakeKingdee.AppId, limit = 3, accountsIn = false },
+            secrets = new { appSecret = $"{FakeKingdee.ClientSecret}|{FakeKingdee.AppSecret}" },
+        }, null)).Expect(HttpStatusCode.OK);
+        // A full sweep dies on its third page, after two pages were applied.
+        foreach (var fault in new[] { "pass", "pass", "garbage" })
+        {
+            kd.Faults.Enqueue(fault);
+        }
+
+        (await admin.PostAsync("/api/connectors/kingdee/sync")).ExpectProblem(HttpStatusCode.BadGateway);
+
+        Assert.Equal(6, await app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag))));
+        var cut = await app.CursorAsync("kingdee", "product");
+        Assert.Equal(("2026-11-01T12:00:00", $"{tag}05", false), (cut!.Modified, cut.LastKey, cut.Complete));
+
+        // Meanwhile the ERP changes a material already read (it moves to the end) and adds one.
+        kd.Forms["BD_MATERIAL"].Single(m => m["FMaterialId"].Str() == $"{tag}01")["FName"] = "无缝钢管 1（改）";
+        kd.Forms["BD_MATERIAL"].Single(m => m["FMaterialId"].Str() == $"{tag}01")["FModifyDate"] = "2026-11-02T09:00:00";
+        kd.Forms["BD_MATERIAL"].Add(Material(tag, 11, "2026-11-01T18:00:00"));
+        kd.Calls.Clear();
+
+        var resumed = await app.IncrementalSyncAsync("kingdee");
+
+        var queries = kd.Calls.Where(c => c.Operation == "ExecuteBillQuery").Select(c => c.Body["data"]!["FilterString"].Str()).ToList();
+        Assert.Equal($"FModifyDate>'2026-11-01T12:00:00' OR (FModifyDate='2026-11-01T12:00:00' AND FMaterialId>'{tag}05')", queries[0]);
+        Assert.Equal((6, 1, 0), (resumed.Created, resumed.Updated, resumed.Failed));
+        var skus = await app.WithDbAsync(db => db.Products.Where(p => p.Sku.StartsWith(tag)).OrderBy(p => p.Sku).Select(p => p.Sku).ToListAsync());
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"{tag}-M{i:D2}"), skus);
+        Assert.Equal("无缝钢管 1（改）", await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-M01").Select(p => p.Name).SingleAsync()));
+        Assert.Equal(12, await app.WithDbAsync(db => db.Set<ExternalLink>().CountAsync(l => l.Connector == "kingdee" && l.ExternalId.StartsWith(tag))));
+        var created = (await app.LogAsync("kingdee", "in")).Where(e => e.ExternalId?.StartsWith(tag, StringComparison.Ordinal) == true && e.Outcome == SyncOutcome.Created).Select(e => e.ExternalId).ToList();
+        Assert.Equal(12, created.Count);
+        Assert.Equal(12, created.Distinct().Count());
+        var done = await app.CursorAsync("kingdee", "product");
+        Assert.Equal(("2026-11-02T09:00:00", $"{tag}01", true), (done!.Modified, done.LastKey, done.Complete));
+
+        // A finished sweep is followed by one that starts a little before its end: only the last record is read again.
+        kd.Calls.Clear();
+        var next = await app.IncrementalSyncAsync("kingdee");
+        Assert.Equal("FModifyDate>='2026-11-02T08:58:00'", kd.Calls.First(c => c.Operation == "ExecuteBillQuery").Body["data"]!["FilterString"].Str());
+        Assert.Equal((0, 0, 1), (next.Created, next.Updated, next.Unchanged));
+    }
+
+    private static JsonObject Material(string tag, int i, string modified) => new()
+    {
+        ["FMaterialId"] = $"{tag}{i:D2}", ["FNumber"] = $"{tag}-M{i:D2}", ["FName"] = $"无缝钢管 {i}", ["FBaseUnitId.FNumber"] = "Pcs", ["FForbidStatus"] = "A", ["FModifyDate"] = modified,
+    };
+
     private static void Seed(FakeKingdee kd, string tag)
     {
         kd.Forms["BD_MATERIAL"].AddRange(Enumerable.Range(0, 4).Select(i => new JsonObject

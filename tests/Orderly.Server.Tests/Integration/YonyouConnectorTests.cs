@@ -89,6 +89,66 @@ public abstract class YonyouConnectorTests(ConnectorApp app)
         Assert.Equal((false, "YonyouAuthFailed"), (test["ok"]!.GetValue<bool>(), test["code"].Str()));
     }
 
+    [Fact]
+    public async Task IncrementalSync_CutOffBetweenPages_ResumesAtItsCursor_WithoutLossOrDuplicates()
+    {
+        await using var yy = new FakeYonyou();
+        await yy.StartAsync();
+        var tag = TestData.Unique("YC").Replace("-", "", StringComparison.Ordinal);
+        // Nine materials in pubts order; two share a stamp (the id breaks the tie).
+        int[] hours = [8, 9, 10, 11, 12, 12, 13, 14, 16];
+        yy.Records["product"].AddRange(hours.Select((h, i) => Material(tag, i, $"2026-11-01 {h:D2}:00:00")).Reverse());
+        using var admin = await app.AdminAsync();
+        (await admin.PutAsync("/api/connectors/yonyou", new
+        {
+            enabled = true,
+            settings = new { gatewayUrl = yy.Url, tokenUrl = yy.Url, appKey = FakeYonyou.AppKey, pageSize = 3, accountsIn = false },
+            secrets = new { appSecret = FakeYonyou.AppSecret },
+        }, null)).Expect(HttpStatusCode.OK);
+        // A full sweep dies on its third page, after two pages were applied.
+        foreach (var fault in new[] { "pass", "pass", "garbage" })
+        {
+            yy.Faults.Enqueue(fault);
+        }
+
+        (await admin.PostAsync("/api/connectors/yonyou/sync")).ExpectProblem(HttpStatusCode.BadGateway);
+
+        Assert.Equal(5, await app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag))));
+        var cut = await app.CursorAsync("yonyou", "product");
+        Assert.Equal(("2026-11-01 12:00:00", $"{tag}p04", false), (cut!.Modified, cut.LastKey, cut.Complete));
+
+        // Meanwhile a material already read changes (it moves to the end) and one is added.
+        var changed = yy.Records["product"].Single(r => r["id"].Str() == $"{tag}p01");
+        changed["name"] = new JsonObject { ["zh_CN"] = "深沟球轴承 1（改）" };
+        changed["pubts"] = "2026-11-02 09:00:00";
+        yy.Records["product"].Add(Material(tag, 9, "2026-11-01 18:00:00"));
+        yy.Lists.Clear();
+
+        var resumed = await app.IncrementalSyncAsync("yonyou");
+
+        var first = yy.Lists.First(l => l.Kind == "product").Body;
+        Assert.Equal(("pubts", "egt", "2026-11-01 12:00:00"), (first["simpleVOs"]![0]!["field"].Str(), first["simpleVOs"]![0]!["op"].Str(), first["simpleVOs"]![0]!["value1"].Str()));
+        Assert.Equal((5, 1, 0), (resumed.Created, resumed.Updated, resumed.Failed));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{tag}-P{i:D2}"),
+            await app.WithDbAsync(db => db.Products.Where(p => p.Sku.StartsWith(tag)).OrderBy(p => p.Sku).Select(p => p.Sku).ToListAsync()));
+        Assert.Equal("深沟球轴承 1（改）", await app.WithDbAsync(db => db.Products.Where(p => p.Sku == $"{tag}-P01").Select(p => p.Name).SingleAsync()));
+        var created = (await app.LogAsync("yonyou", "in")).Where(e => e.ExternalId?.StartsWith(tag, StringComparison.Ordinal) == true && e.Outcome == SyncOutcome.Created).ToList();
+        Assert.Equal((10, 10), (created.Count, created.Select(e => e.ExternalId).Distinct().Count()));
+        var done = await app.CursorAsync("yonyou", "product");
+        Assert.Equal(("2026-11-02 09:00:00", $"{tag}p01", true), (done!.Modified, done.LastKey, done.Complete));
+
+        // The next sweep starts a little before the end of the finished one: only the last record is read again.
+        yy.Lists.Clear();
+        var next = await app.IncrementalSyncAsync("yonyou");
+        Assert.Equal("2026-11-02 08:58:00", yy.Lists.First(l => l.Kind == "product").Body["simpleVOs"]![0]!["value1"].Str());
+        Assert.Equal((0, 0, 1), (next.Created, next.Updated, next.Unchanged));
+    }
+
+    private static JsonObject Material(string tag, int i, string pubts) => new()
+    {
+        ["id"] = $"{tag}p{i:D2}", ["code"] = $"{tag}-P{i:D2}", ["name"] = new JsonObject { ["zh_CN"] = $"深沟球轴承 {i}" }, ["unitName"] = "套", ["salePrice"] = 30 + i, ["pubts"] = pubts,
+    };
+
     private static void Seed(FakeYonyou yy, string tag)
     {
         yy.Records["product"].AddRange(Enumerable.Range(0, 3).Select(i => new JsonObject

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Orderly.Domain.Integration;
+using Orderly.Server.Data;
 
 namespace Orderly.Server.Integration;
 
@@ -57,5 +58,58 @@ public sealed class ConnectorPushConfiguration : IEntityTypeConfiguration<Connec
         builder.Property(p => p.ObjectType).HasMaxLength(40);
         builder.Property(p => p.ExternalIds).HasMaxLength(ConnectorPush.ExternalIdsMaxLength);
         builder.HasIndex(p => new { p.Connector, p.EventId }).IsUnique();
+    }
+}
+
+public sealed class SyncCursorConfiguration : IEntityTypeConfiguration<SyncCursor>
+{
+    public void Configure(EntityTypeBuilder<SyncCursor> builder)
+    {
+        builder.ToTable("connector_cursors");
+        builder.HasKey(c => new { c.Connector, c.ObjectType });
+        builder.Property(c => c.Connector).HasMaxLength(20);
+        builder.Property(c => c.ObjectType).HasMaxLength(40);
+        builder.Property(c => c.Modified).HasMaxLength(SyncPosition.ModifiedMaxLength);
+        builder.Property(c => c.LastKey).HasMaxLength(SyncPosition.KeyMaxLength);
+        builder.Ignore(c => c.Position);
+    }
+}
+
+public sealed class ErpStockSnapshotConfiguration : IEntityTypeConfiguration<ErpStockSnapshot>
+{
+    public void Configure(EntityTypeBuilder<ErpStockSnapshot> builder)
+    {
+        builder.ToTable("erp_stock_snapshots");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Connector).HasMaxLength(20);
+        builder.HasIndex(s => new { s.Connector, s.CompletedAt });
+    }
+}
+
+public sealed class ErpStockLevelConfiguration : IEntityTypeConfiguration<ErpStockLevel>
+{
+    public void Configure(EntityTypeBuilder<ErpStockLevel> builder)
+    {
+        builder.ToTable("erp_stock_levels");
+        builder.HasKey(l => l.Id);
+        builder.Property(l => l.ErpWarehouse).HasMaxLength(ErpStockLevel.CodeMaxLength);
+        builder.Property(l => l.Sku).HasMaxLength(ErpStockLevel.CodeMaxLength);
+        builder.Property(l => l.Quantity).IsQuantity();
+        builder.HasIndex(l => new { l.SnapshotId, l.Sku, l.ErpWarehouse }).IsUnique();
+    }
+}
+
+public sealed class ConnectorChannelConfiguration : IEntityTypeConfiguration<ConnectorChannel>
+{
+    public void Configure(EntityTypeBuilder<ConnectorChannel> builder)
+    {
+        builder.ToTable("connector_channels");
+        builder.HasKey(c => c.Connector);
+        builder.Property(c => c.Connector).HasMaxLength(20);
+        builder.Property(c => c.ChannelId).HasMaxLength(100);
+        builder.Property(c => c.NotifyUrl).HasMaxLength(ConnectorChannel.NotifyUrlMaxLength);
+        builder.Property(c => c.Events).HasMaxLength(ConnectorChannel.EventsMaxLength);
+        builder.Property(c => c.LastError).HasMaxLength(500);
+        builder.Ignore(c => c.EventList);
     }
 }

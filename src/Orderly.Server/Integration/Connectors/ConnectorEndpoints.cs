@@ -15,7 +15,17 @@ public static class ConnectorEndpoints
         connectors.MapPost("/{kind}/sync", SyncAsync).WithName("SyncConnector").WithSummary("Runs one sync now and answers its per-record counts; the log has each record's outcome.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         connectors.MapGet("/{kind}/log", LogAsync).WithName("GetConnectorLog").WithSummary("The sync log, newest first: one entry per record and run.");
+        connectors.MapGet("/{kind}/stock", StockAsync).WithName("GetConnectorStockReconciliation")
+            .WithSummary("Orderly's on-hand stock against the ERP's latest complete stock read, per warehouse and SKU (a report: Orderly's ledger is never changed by it).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        connectors.MapGet("/mappings", MappingsAsync).WithName("ListConnectorMappings")
+            .WithSummary("For each connector and object, in and out, which Orderly field maps to which field of the vendor (the maps the connectors use).");
     }
+
+    private static async Task<Ok<StockReconciliationDto>> StockAsync(string kind, string? status, int? limit, string? cursor, ErpStocks stocks, CancellationToken ct) =>
+        TypedResults.Ok(await stocks.ReconcileAsync(kind, status, limit, cursor, ct));
+
+    private static Task<Ok<List<ConnectorMappingDto>>> MappingsAsync() => Task.FromResult(TypedResults.Ok(ConnectorMappings.All()));
 
     private static async Task<Ok<List<ConnectorDto>>> ListAsync(ConnectorService connectors, CancellationToken ct) => TypedResults.Ok(await connectors.ListAsync(ct));
 

@@ -107,4 +107,7 @@ public sealed class ConnectorRetryOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
     [System.ComponentModel.DataAnnotations.Range(1, 20)]
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How long before its expiry a vendor's notification channel (Zoho's actions/watch) is renewed.</summary>
+    public TimeSpan ChannelRenewBefore { get; set; } = TimeSpan.FromDays(1);
 }

@@ -17,11 +17,14 @@ namespace Orderly.Server.Integration;
 /// approval rules and reservation run as for any order). The external-id map makes every run idempotent: a record
 /// seen before with the same fingerprint writes nothing, and an order is linked in its own transaction.
 /// </summary>
-public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderService orders, Caller caller, TimeProvider time, ILogger<ConnectorInbound> log)
+public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderService orders, Caller caller, ErpStocks stocks, TimeProvider time, ILogger<ConnectorInbound> log)
 {
     public const string Product = "product";
     public const string Customer = "customer";
     public const string SalesOrder = "sales-order";
+
+    /// <summary>The ERP's stock per warehouse and SKU (read into a snapshot for the reconciliation, never into the ledger).</summary>
+    public const string ErpStock = "stock";
     private const int PageSize = 200;
 
     private sealed class Run(Guid id, string connector, IConnectorSettings settings)
@@ -43,7 +46,12 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
     /// Per object type, list only what changed since then (absent: everything); each object swept to the end sets its
     /// entry to the sweep's start less <see cref="CursorOverlap"/>.
     /// </param>
-    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct, string? only = null, Dictionary<string, DateTimeOffset>? cursors = null)
+    /// <param name="resume">
+    /// For a keyset client (<see cref="IKeysetClient"/>): start after the persisted position of each object (right after
+    /// it when the last sweep was cut off, <see cref="CursorOverlap"/> before it when that sweep finished); else from the
+    /// beginning. Either way each page applied moves the position, in the page's own transaction.
+    /// </param>
+    public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct, string? only = null, Dictionary<string, DateTimeOffset>? cursors = null, bool resume = false)
     {
         var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), client.Kind, client.Settings);
         var settings = client.Settings;
@@ -54,7 +62,9 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
             {
                 stage = Product;
                 var started = Since(client, cursors, stage);
-                await SweepAsync(client.ProductsAsync(ct), run, ApplyProductsAsync, ct);
+                var keyset = await StartKeysetAsync(client, stage, resume, ct);
+                await SweepAsync(client.ProductsAsync(ct), run, ApplyProductsAsync, keyset, ct);
+                await FinishKeysetAsync(client, keyset, ct);
                 Reached(cursors, stage, started);
             }
 
@@ -62,8 +72,16 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
             {
                 stage = Customer;
                 var started = Since(client, cursors, stage);
-                await SweepAsync(client.CustomersAsync(ct), run, ApplyCustomersAsync, ct);
+                var keyset = await StartKeysetAsync(client, stage, resume, ct);
+                await SweepAsync(client.CustomersAsync(ct), run, ApplyCustomersAsync, keyset, ct);
+                await FinishKeysetAsync(client, keyset, ct);
                 Reached(cursors, stage, started);
+            }
+
+            if (client is IErpStockSource { StockIn: true } source && only is null or ErpStock)
+            {
+                stage = ErpStock;
+                await stocks.ReadAsync(client.Kind, run.Id, source.StockAsync(ct), ct);
             }
 
             if (settings.SalesOrdersIn && only is null or SalesOrder)
@@ -107,30 +125,86 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
         }
     }
 
-    /// <summary>Reads the vendor's records page by page and applies each page in one unit of work with its log entries.</summary>
-    private async Task SweepAsync<T>(IAsyncEnumerable<Inbound<T>> records, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
+    /// <summary>
+    /// Prepares a keyset client's listing of one object: the persisted cursor row exists (created once, never raced
+    /// into a page's transaction) and the client starts after its position when resuming, else from the beginning.
+    /// Returns the object type whose cursor the pages move, or null for other clients.
+    /// </summary>
+    private async Task<string?> StartKeysetAsync(IConnectorClient client, string objectType, bool resume, CancellationToken ct)
+    {
+        if (client is not IKeysetClient keyset)
+        {
+            return null;
+        }
+
+        var cursor = await db.Set<SyncCursor>().AsNoTracking().FirstOrDefaultAsync(c => c.Connector == client.Kind && c.ObjectType == objectType, ct);
+        if (cursor is null)
+        {
+            try
+            {
+                await writes.RunAsync(_ =>
+                {
+                    db.Set<SyncCursor>().Add(new SyncCursor(client.Kind, objectType, time.GetUtcNow()));
+                    return Task.CompletedTask;
+                }, ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another sweep created it first.
+            }
+
+            db.ChangeTracker.Clear();
+        }
+
+        keyset.After = resume ? cursor?.ResumeFrom(CursorOverlap) : null;
+        return objectType;
+    }
+
+    /// <summary>The listing reached its end: the cursor says so, and the next sweep starts a little before it.</summary>
+    private async Task FinishKeysetAsync(IConnectorClient client, string? objectType, CancellationToken ct)
+    {
+        if (objectType is null)
+        {
+            return;
+        }
+
+        await writes.RunAsync(async token =>
+        {
+            var cursor = await db.Set<SyncCursor>().FirstAsync(c => c.Connector == client.Kind && c.ObjectType == objectType, token);
+            cursor.Finish(time.GetUtcNow());
+        }, ct);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Reads the vendor's records and applies them in units of work with their log entries: every <see cref="PageSize"/>
+    /// records, and at the end of each vendor page of a keyset listing, whose position is written in the same unit.
+    /// </summary>
+    private async Task SweepAsync<T>(
+        IAsyncEnumerable<Inbound<T>> records, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, string? cursorOf, CancellationToken ct)
         where T : class
     {
         var batch = new List<Inbound<T>>(PageSize);
         await foreach (var record in records.WithCancellation(ct))
         {
             batch.Add(record);
-            if (batch.Count == PageSize)
+            if (batch.Count == PageSize || (cursorOf is not null && record.EndsPage))
             {
-                await ApplyAsync(batch, run, apply, ct);
+                await ApplyAsync(batch, run, apply, cursorOf, ct);
                 batch = new List<Inbound<T>>(PageSize);
             }
         }
 
         if (batch.Count > 0)
         {
-            await ApplyAsync(batch, run, apply, ct);
+            await ApplyAsync(batch, run, apply, cursorOf, ct);
         }
     }
 
-    private async Task ApplyAsync<T>(List<Inbound<T>> batch, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, CancellationToken ct)
+    private async Task ApplyAsync<T>(List<Inbound<T>> batch, Run run, Func<List<Inbound<T>>, Run, List<SyncLogEntry>, CancellationToken, Task> apply, string? cursorOf, CancellationToken ct)
         where T : class
     {
+        var position = batch[^1].Position;
         // The vendor may list a record twice across pages while it changes: the last copy wins.
         batch = [.. batch.GroupBy(b => b.ExternalId).Select(g => g.Last())];
         await writes.RunAsync(async token =>
@@ -140,6 +214,12 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
             try
             {
                 await apply(batch, run, entries, token);
+                if (cursorOf is not null && position is not null)
+                {
+                    // The page and the position that says it was applied commit together: a crash loses or repeats neither.
+                    var cursor = await db.Set<SyncCursor>().FirstAsync(c => c.Connector == run.Connector && c.ObjectType == cursorOf, token);
+                    cursor.Advance(position, time.GetUtcNow());
+                }
             }
             catch
             {

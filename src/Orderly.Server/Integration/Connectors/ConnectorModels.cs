@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Orderly.Domain.Integration;
 
 namespace Orderly.Server.Integration;
 
@@ -21,7 +22,14 @@ public sealed record InboundOrderLine(string? ProductExternalId, string? Sku, de
 /// mapped value or why it could not be mapped. A null value without an error is a record known already (not re-read).
 /// </summary>
 public sealed record Inbound<T>(string ExternalId, string Fingerprint, T? Value, string? Error = null)
-    where T : class;
+    where T : class
+{
+    /// <summary>Where the record stands in a keyset listing (<see cref="IKeysetClient"/>); null for other vendors.</summary>
+    public SyncPosition? Position { get; init; }
+
+    /// <summary>The last record of a vendor page: the sweep commits what it has, with the position, before reading on.</summary>
+    public bool EndsPage { get; init; }
+}
 
 public static class Inbound
 {
@@ -83,6 +91,32 @@ public interface IConnectorClient
 
     /// <summary>Sends one order change; returns the vendor's id of the order when the push created it there.</summary>
     Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct);
+}
+
+/// <summary>
+/// A client whose listings of products and customers come in the vendor's (modification stamp, key) order and can
+/// start right after a position: the sweep persists the position of each page it applies, in that page's transaction,
+/// so a sweep cut off between pages resumes where it stopped and neither loses nor repeats a record.
+/// </summary>
+public interface IKeysetClient
+{
+    /// <summary>The next listing starts right after this position (null: from the beginning).</summary>
+    SyncPosition? After { get; set; }
+}
+
+/// <summary>One row of the ERP's stock: its warehouse number, the SKU and the quantity in the base unit.</summary>
+public sealed record ErpStockRow(string Warehouse, string Sku, decimal Quantity);
+
+/// <summary>A page of the ERP's stock, with the rows that could not be read (why, one line each).</summary>
+public sealed record ErpStockPage(IReadOnlyList<ErpStockRow> Rows, IReadOnlyList<string> Problems);
+
+/// <summary>A client that reads the ERP's stock per warehouse and SKU (Kingdee's STK_Inventory).</summary>
+public interface IErpStockSource
+{
+    /// <summary>The connector is set to read the ERP's stock (<c>stockIn</c>).</summary>
+    bool StockIn { get; }
+
+    IAsyncEnumerable<ErpStockPage> StockAsync(CancellationToken ct);
 }
 
 /// <summary>Helpers the connector clients share to read vendor JSON.</summary>

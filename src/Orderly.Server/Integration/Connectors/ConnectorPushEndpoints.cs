@@ -42,7 +42,9 @@ public static class ConnectorPushEndpoints
 
         app.MapPost("/api/connectors/zoho-crm/watch", WatchAsync).WithTags("Integration").RequireAuthorization(IntegrationPolicies.ManageConnectors)
             .WithName("WatchZohoCrm").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway)
-            .WithSummary("Registers (or renews) Orderly's Zoho notification channel with actions/watch, with a token Zoho echoes in every notification.");
+            .WithSummary("Registers (or renews) Orderly's Zoho notification channel with actions/watch, with a token Zoho echoes in every notification; the job connector-channels keeps it alive.");
+        app.MapGet("/api/connectors/zoho-crm/watch", GetWatchAsync).WithTags("Integration").RequireAuthorization(IntegrationPolicies.ManageConnectors)
+            .WithName("GetZohoCrmWatch").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The registered Zoho notification channel: its events, URL, expiry, last renewal and the last renewal error.");
     }
 
     private static async Task<IResult> AnswerAsync(HttpRequest request, Func<byte[], CancellationToken, Task<PushAnswer>> handle, CancellationToken ct)
@@ -82,9 +84,9 @@ public static class ConnectorPushEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(PushAnswer answer) =>
         TypedResults.Problem(answer.Message, statusCode: answer.Status, title: answer.Code, extensions: new Dictionary<string, object?> { ["code"] = answer.Code });
 
-    private static async Task<IResult> WatchAsync(ZohoWatchRequest request, ConnectorService connectors, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> WatchAsync(ZohoWatchRequest request, ZohoChannels channels, CancellationToken ct)
     {
-        if (!Uri.TryCreate(request.NotifyUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.NotifyUrl.Length > 1000)
+        if (!Uri.TryCreate(request.NotifyUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.NotifyUrl.Length > Domain.Integration.ConnectorChannel.NotifyUrlMaxLength)
         {
             throw new Domain.Common.RuleViolationException("notifyUrl", "InvalidUrl", "notifyUrl is the absolute http(s) URL Zoho posts to.");
         }
@@ -95,27 +97,18 @@ public static class ConnectorPushEndpoints
             throw new Domain.Common.RuleViolationException("events", "InvalidEvents", "events are at most 50 names like Sales_Orders.all or Accounts.edit.");
         }
 
-        var config = await connectors.PushConfigAsync(ConnectorKinds.ZohoCrm, ct)
-            ?? throw new Infrastructure.ConflictException("ConnectorNotConfigured", "Configure the zoho-crm connector first (PUT /api/connectors/zoho-crm).");
-        var token = config.Secrets.GetValueOrDefault("notificationToken");
-        if (string.IsNullOrEmpty(token))
-        {
-            token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
-            await connectors.SaveAsync(ConnectorKinds.ZohoCrm, new ConnectorRequest(config.Enabled, null, new Dictionary<string, string> { ["notificationToken"] = token }), ct);
-        }
-
-        var client = (ZohoCrmClient)await connectors.ClientAsync(ConnectorKinds.ZohoCrm, ct);
-        var expiry = time.GetUtcNow().AddDays(7).AddMinutes(-5);
         try
         {
-            var channel = await client.WatchAsync(url.ToString(), token, events, expiry, ct);
-            return TypedResults.Ok(new ZohoWatchResult(channel, events, expiry));
+            return TypedResults.Ok(await channels.RegisterAsync(url.ToString(), events, ct));
         }
         catch (ConnectorException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "Connector failed", extensions: new Dictionary<string, object?> { ["code"] = e.Code });
         }
     }
+
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<ZohoChannelDto>> GetWatchAsync(ZohoChannels channels, CancellationToken ct) =>
+        TypedResults.Ok(await channels.GetAsync(ct) ?? throw new Infrastructure.NotFoundException("Zoho notification channel", ConnectorKinds.ZohoCrm));
 }
 
 /// <summary>

@@ -149,7 +149,7 @@ public sealed class ConnectorService(
 
         var stored = Cursors(config.CursorsJson);
         var cursors = incremental ? new Dictionary<string, DateTimeOffset>(stored) : [];
-        var result = await inbound.RunAsync(Client(config), ct, only, cursors);
+        var result = await inbound.RunAsync(Client(config), ct, only, cursors, resume: incremental);
         await writes.RunAsync(async token =>
         {
             var fresh = await db.Set<ConnectorConfig>().FirstAsync(c => c.Kind == kind, token);

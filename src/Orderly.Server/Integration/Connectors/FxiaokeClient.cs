@@ -40,6 +40,39 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
 {
     public const int AppTokenExpired = 20005;
     public const int CorpTokenExpired = 20016;
+
+    public static readonly ObjectMap ProductsIn = new(ConnectorInbound.Product, ObjectMap.In, "ProductObj",
+    [
+        new("externalId", "_id"), new("sku", "product_code", "FX-{_id} when empty"), new("name", "name", "the SKU when empty"), new("unit", "unit"),
+        new("listPrice", "price"), new("isActive", "product_status", "0 or invalid = inactive"),
+    ]);
+
+    public static readonly ObjectMap AccountsIn = new(ConnectorInbound.Customer, ObjectMap.In, "AccountObj",
+    [
+        new("externalId", "_id"), new("code", "account_no", "FX-{_id} when empty"), new("name", "name"), new("address", "address"), new("phone", "tel"), new("email", "email"),
+    ]);
+
+    public static readonly ObjectMap SalesOrdersIn = new(ConnectorInbound.SalesOrder, ObjectMap.In, "SalesOrderObj",
+    [
+        new("externalId", "_id"), new("customer", "account_id", "a synced AccountObj"), new("customerPo", "name"),
+        new("requestedDeliveryDate", "delivery_date", "epoch ms, read as a Shanghai date"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLinesIn = new("sales-order-line", ObjectMap.In, "SalesOrderProductObj",
+        [new("order", "order_id"), new("product", "product_id", "a synced ProductObj"), new("quantity", "quantity"), new("unitPrice", "sales_price")]);
+
+    public static readonly ObjectMap SalesOrderOut = new(ConnectorInbound.SalesOrder, ObjectMap.Out, "SalesOrderObj",
+    [
+        new("number", "name", "looked up first, so a repeated push creates nothing twice"), new("customer", "account_id"), new("orderDate", "order_time", "epoch ms, Shanghai midnight"),
+        new("requestedDeliveryDate", "delivery_date", "epoch ms"), new("note", "remark", "\"Orderly {number}\""),
+        new("status", "field_orderly_status__c", "the statusField setting; the value from statusMap"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLinesOut = new("sales-order-line", ObjectMap.Out, "SalesOrderProductObj",
+        [new("product", "product_id"), new("quantity", "quantity"), new("unitPrice", "sales_price"), new("lineTotal", "subtotal"), new("unit", "unit")]);
+
+    public static readonly IReadOnlyList<ObjectMap> Maps = [ProductsIn, AccountsIn, SalesOrdersIn, SalesOrderLinesIn, SalesOrderOut, SalesOrderLinesOut];
+
     private static readonly string[] Bookkeeping = ["last_modified_time", "version", "last_modified_by"];
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private string? _token;
@@ -173,51 +206,53 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
 
     public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in QueryAsync("ProductObj", null, ct))
+        var map = ProductsIn;
+        await foreach (var r in QueryAsync(map.RemoteObject, null, ct))
         {
-            var id = RecordId(r, "ProductObj");
+            var id = RecordId(r, map.RemoteObject);
             var fingerprint = Fingerprint(r, Bookkeeping);
-            if (!TryDec(r, "price", out var price))
+            if (!TryDec(r, map["listPrice"], out var price))
             {
-                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"ProductObj {id}: price '{Str(r, "price")}' is not a number.");
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"ProductObj {id}: price '{Str(r, map["listPrice"])}' is not a number.");
                 continue;
             }
 
-            var sku = Str(r, "product_code") ?? $"FX-{id}";
-            yield return new(id, fingerprint, new InboundProduct(sku, Str(r, "name") ?? sku, Str(r, "unit"), price, Str(r, "product_status") is not ("0" or "invalid")));
+            var sku = Str(r, map["sku"]) ?? $"FX-{id}";
+            yield return new(id, fingerprint, new InboundProduct(sku, Str(r, map["name"]) ?? sku, Str(r, map["unit"]), price, Str(r, map["isActive"]) is not ("0" or "invalid")));
         }
     }
 
     public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in QueryAsync("AccountObj", null, ct))
+        var map = AccountsIn;
+        await foreach (var r in QueryAsync(map.RemoteObject, null, ct))
         {
-            var id = RecordId(r, "AccountObj");
-            var name = Str(r, "name");
+            var id = RecordId(r, map.RemoteObject);
+            var name = Str(r, map["name"]);
             if (name is null)
             {
                 yield return Inbound.Bad<InboundCustomer>(id, Fingerprint(r, Bookkeeping), $"AccountObj {id} has no name.");
                 continue;
             }
 
-            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(Str(r, "account_no") ?? $"FX-{id}", name, null, Str(r, "address"), Str(r, "tel"), Str(r, "email")));
+            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(Str(r, map["code"]) ?? $"FX-{id}", name, null, Str(r, map["address"]), Str(r, map["phone"]), Str(r, map["email"])));
         }
     }
 
     public async IAsyncEnumerable<Inbound<InboundOrder>> OrdersAsync(Func<string, CancellationToken, Task<bool>> known, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in QueryAsync("SalesOrderObj", null, ct))
+        await foreach (var r in QueryAsync(SalesOrdersIn.RemoteObject, null, ct))
         {
-            var id = RecordId(r, "SalesOrderObj");
+            var id = RecordId(r, SalesOrdersIn.RemoteObject);
             if (await known(id, ct))
             {
                 yield return Inbound.Known<InboundOrder>(id);
                 continue;
             }
 
-            var filter = new JsonArray(new JsonObject { ["field_name"] = "order_id", ["field_values"] = new JsonArray(id), ["operator"] = "EQ" });
+            var filter = new JsonArray(new JsonObject { ["field_name"] = SalesOrderLinesIn["order"], ["field_values"] = new JsonArray(id), ["operator"] = "EQ" });
             var lines = new List<JsonElement>();
-            await foreach (var line in QueryAsync("SalesOrderProductObj", filter, ct))
+            await foreach (var line in QueryAsync(SalesOrderLinesIn.RemoteObject, filter, ct))
             {
                 lines.Add(line);
             }
@@ -228,8 +263,9 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
 
     private static Inbound<InboundOrder> MapOrder(string id, JsonElement r, List<JsonElement> lines)
     {
+        var (map, lineMap) = (SalesOrdersIn, SalesOrderLinesIn);
         var fingerprint = Fingerprint(r, Bookkeeping);
-        var account = Str(r, "account_id");
+        var account = Str(r, map["customer"]);
         if (account is null)
         {
             return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderObj {id} has no account_id.");
@@ -239,19 +275,19 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
         foreach (var line in lines)
         {
             var lineId = Str(line, "_id") ?? "?";
-            if (Str(line, "product_id") is not { } product)
+            if (Str(line, lineMap["product"]) is not { } product)
             {
                 return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderProductObj {lineId} has no product_id.");
             }
 
-            if (!TryDec(line, "quantity", out var quantity) || quantity is not > 0)
+            if (!TryDec(line, lineMap["quantity"], out var quantity) || quantity is not > 0)
             {
-                return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderProductObj {lineId}: quantity '{Str(line, "quantity")}' is not a positive number.");
+                return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderProductObj {lineId}: quantity '{Str(line, lineMap["quantity"])}' is not a positive number.");
             }
 
-            if (!TryDec(line, "sales_price", out var price))
+            if (!TryDec(line, lineMap["unitPrice"], out var price))
             {
-                return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderProductObj {lineId}: sales_price '{Str(line, "sales_price")}' is not a number.");
+                return Inbound.Bad<InboundOrder>(id, fingerprint, $"SalesOrderProductObj {lineId}: sales_price '{Str(line, lineMap["unitPrice"])}' is not a number.");
             }
 
             mapped.Add(new InboundOrderLine(product, null, quantity.Value, price));
@@ -263,9 +299,9 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
         }
 
         // Fxiaoke dates are epoch milliseconds; the business date is China's.
-        DateOnly? due = TryDec(r, "delivery_date", out var ms) && ms is { } m && m > 0
+        DateOnly? due = TryDec(r, map["requestedDeliveryDate"], out var ms) && ms is { } m && m > 0
             ? DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds((long)m).ToOffset(China).DateTime) : null;
-        return new(id, fingerprint, new InboundOrder(account, null, Str(r, "name") ?? $"FX-{id}", due, mapped));
+        return new(id, fingerprint, new InboundOrder(account, null, Str(r, map["customerPo"]) ?? $"FX-{id}", due, mapped));
     }
 
     public async Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct)
@@ -275,8 +311,8 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
         if (externalId is null && push.Event == "OrderConfirmed")
         {
             // Reconcile by number first: an earlier attempt may have created it and lost the answer.
-            var byName = new JsonArray(new JsonObject { ["field_name"] = "name", ["field_values"] = new JsonArray(push.Number), ["operator"] = "EQ" });
-            await foreach (var found in QueryAsync("SalesOrderObj", byName, ct))
+            var byName = new JsonArray(new JsonObject { ["field_name"] = SalesOrderOut["number"], ["field_values"] = new JsonArray(push.Number), ["operator"] = "EQ" });
+            await foreach (var found in QueryAsync(SalesOrderOut.RemoteObject, byName, ct))
             {
                 externalId = Str(found, "_id");
                 break;
@@ -307,15 +343,16 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
                 $"Order {push.Number} is not sent to Fxiaoke: its customer or a product has no Fxiaoke record (sync AccountObj and ProductObj first).", permanent: true);
         }
 
+        var (map, lineMap) = (SalesOrderOut, SalesOrderLinesOut);
         var orderTime = new DateTimeOffset(push.OrderDate.ToDateTime(TimeOnly.MinValue), China).ToUnixTimeMilliseconds();
-        var order = new JsonObject
-        {
-            ["dataObjectApiName"] = "SalesOrderObj", ["account_id"] = push.CustomerExternalId, ["order_time"] = orderTime,
-            ["remark"] = $"Orderly {push.Number}", ["name"] = push.Number, ["owner"] = new JsonArray(settings.CurrentOpenUserId),
-        };
+        var order = new JsonObject { ["dataObjectApiName"] = map.RemoteObject, ["owner"] = new JsonArray(settings.CurrentOpenUserId) };
+        map.Set(order, "customer", push.CustomerExternalId);
+        map.Set(order, "orderDate", orderTime);
+        map.Set(order, "note", $"Orderly {push.Number}");
+        map.Set(order, "number", push.Number);
         if (push.DueDate is { } due)
         {
-            order["delivery_date"] = new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), China).ToUnixTimeMilliseconds();
+            map.Set(order, "requestedDeliveryDate", new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), China).ToUnixTimeMilliseconds());
         }
 
         var fields = new JsonObject
@@ -326,10 +363,15 @@ public sealed class FxiaokeClient(HttpClient http, ConnectorTokenCache tokens, F
                 ["object_data"] = order,
                 ["details"] = new JsonObject
                 {
-                    ["SalesOrderProductObj"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
+                    [lineMap.RemoteObject] = new JsonArray([.. push.Lines.Select(l =>
                     {
-                        ["dataObjectApiName"] = "SalesOrderProductObj", ["product_id"] = l.ProductExternalId, ["quantity"] = l.Quantity,
-                        ["sales_price"] = l.UnitPrice, ["subtotal"] = l.LineTotal, ["unit"] = l.Unit,
+                        var line = new JsonObject { ["dataObjectApiName"] = lineMap.RemoteObject };
+                        lineMap.Set(line, "product", l.ProductExternalId);
+                        lineMap.Set(line, "quantity", l.Quantity);
+                        lineMap.Set(line, "unitPrice", l.UnitPrice);
+                        lineMap.Set(line, "lineTotal", l.LineTotal);
+                        lineMap.Set(line, "unit", l.Unit);
+                        return (JsonNode)line;
                     })]),
                 },
             },

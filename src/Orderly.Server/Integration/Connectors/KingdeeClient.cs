@@ -13,12 +13,14 @@ namespace Orderly.Server.Integration;
 /// 金蝶云星空 Kingdee K/3 Cloud settings: the server, the data centre (账套) and user, how to authenticate (<c>session</c>:
 /// ValidateUser and the <c>kdservice-sessionid</c> cookie; <c>signature</c>: the SDK's signed headers), and the
 /// organisation and defaults a sales order needs. Materials and customers are matched by their number (FNumber = SKU /
-/// customer code), so no external-id mapping is needed out.
+/// customer code), so no external-id mapping is needed out. <c>stockIn</c> reads STK_Inventory on every full sweep
+/// for the stock reconciliation; <c>warehouseMap</c> gives Orderly's warehouse code of an ERP warehouse number that differs.
 /// </summary>
 public sealed record KingdeeSettings(
     string? ServerUrl = null, string? AcctId = null, string? UserName = null, int Lcid = 2052, string AuthMode = "session", string? AppId = null,
     string OrgNumber = "100", string BillType = "XSDD01_SYS", string? SalerNumber = null, string SettleCurrency = "PRE001", int Limit = 2000,
-    bool ProductsIn = true, bool AccountsIn = true, bool SalesOrdersOut = true, IReadOnlyList<string>? OrderlyOwns = null) : IConnectorSettings
+    bool ProductsIn = true, bool AccountsIn = true, bool SalesOrdersOut = true, IReadOnlyList<string>? OrderlyOwns = null,
+    bool StockIn = false, IReadOnlyDictionary<string, string>? WarehouseMap = null) : IConnectorSettings, IErpStockSettings
 {
     bool IConnectorSettings.SalesOrdersIn => false;
 
@@ -33,17 +35,55 @@ public sealed record KingdeeSettings(
 /// order number as FBillNo, looked up first so a repeated push never saves it twice.
 /// </summary>
 public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions, KingdeeSettings settings, string? password, string? appSecret, ConnectorRetry retry, TimeProvider time)
-    : IConnectorClient
+    : IConnectorClient, IKeysetClient, IErpStockSource
 {
     public const string Prefix = "Kingdee.BOS.WebApi.ServicesStub.";
+
+    /// <summary>The modification stamp of base data (BD_MATERIAL, BD_Customer), the keyset listings' order with the id.</summary>
+    public const string ModifyDate = "FModifyDate";
+
+    public static readonly ObjectMap MaterialsIn = new(ConnectorInbound.Product, ObjectMap.In, "BD_MATERIAL",
+    [
+        new("externalId", "FMaterialId"), new("sku", "FNumber"), new("name", "FName", "FNumber when empty"),
+        new("unit", "FBaseUnitId.FNumber"), new("isActive", "FForbidStatus", "B (forbidden) = inactive; the price stays Orderly's"),
+    ]);
+
+    public static readonly ObjectMap CustomersIn = new(ConnectorInbound.Customer, ObjectMap.In, "BD_Customer",
+        [new("externalId", "FCUSTID"), new("code", "FNumber"), new("name", "FName"), new("shortName", "FShortName", "read, not kept")]);
+
+    public static readonly ObjectMap InventoryIn = new(ConnectorInbound.ErpStock, ObjectMap.In, "STK_Inventory",
+    [
+        new("sku", "FMaterialId.FNumber"), new("warehouseCode", "FStockId.FNumber", "through warehouseMap"), new("erpQuantity", "FBaseQty", "summed per warehouse and SKU"),
+        new("lot", "FLot.FNumber", "read, summed over"), new("stockOrg", "FStockOrgId.FNumber", "filtered on orgNumber"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderOut = new(ConnectorInbound.SalesOrder, ObjectMap.Out, "SAL_SaleOrder",
+    [
+        new("number", "FBillNo"), new("orderDate", "FDate"), new("customerCode", "FCustId.FNumber"), new("settleCustomerCode", "FSettleId.FNumber", "the customer code"),
+        new("note", "FNote", "\"Orderly {number}\""), new("currency", "FSaleOrderFinance.FSettleCurrId.FNumber", "settleCurrency setting"),
+        new("lines", "FSaleOrderEntry"), new("carrier", "FSalOrderTrace.FLogComId.FCode", "on OrderShipped"), new("trackingNumber", "FSalOrderTrace.FCarryBillNo", "on OrderShipped"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLineOut = new("sales-order-line", ObjectMap.Out, "SAL_SaleOrder.FSaleOrderEntry",
+    [
+        new("sku", "FMaterialId.FNumber"), new("unit", "FUnitID.FNumber"), new("quantity", "FQty"), new("unitPrice", "FTaxPrice", "tax included"),
+        new("requestedDeliveryDate", "FDeliveryDate", "the order date when none"),
+    ]);
+
+    public static readonly IReadOnlyList<ObjectMap> Maps = [MaterialsIn, CustomersIn, InventoryIn, SalesOrderOut, SalesOrderLineOut];
+
     private string? _session;
 
     public string Kind => Domain.Integration.ConnectorKinds.Kingdee;
 
-    /// <summary>Not used: the bill queries list every record and the fingerprints skip the unchanged ones.</summary>
+    /// <summary>Not used: base data is listed in keyset order after <see cref="After"/> instead.</summary>
     public DateTimeOffset? ModifiedSince { get; set; }
 
+    public Domain.Integration.SyncPosition? After { get; set; }
+
     public IConnectorSettings Settings => settings;
+
+    bool IErpStockSource.StockIn => settings.StockIn;
 
     private string Server => (settings.ServerUrl ?? throw new ConnectorException("NotConfigured", "Set the Kingdee serverUrl.")).TrimEnd('/');
 
@@ -158,74 +198,174 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
         }
     }
 
-    /// <summary>Rows of a form in FieldKeys order, <c>Limit</c> at a time until a short page.</summary>
+    /// <summary>Rows of a form in FieldKeys order, <c>Limit</c> at a time (StartRow += Limit) until a short page.</summary>
     public async IAsyncEnumerable<JsonElement> QueryAsync(string form, string fieldKeys, string filter, int? limit, [EnumeratorCancellation] CancellationToken ct)
     {
         var size = limit ?? settings.Limit;
         for (var start = 0; ; start += size)
         {
-            var body = new JsonObject
+            var rows = await PageAsync(form, fieldKeys, filter, fieldKeys.Split(',')[0] + " ASC", start, size, ct);
+            foreach (var row in rows)
             {
-                ["data"] = new JsonObject
-                {
-                    ["FormId"] = form, ["FieldKeys"] = fieldKeys, ["FilterString"] = filter, ["OrderString"] = fieldKeys.Split(',')[0] + " ASC",
-                    ["TopRowCount"] = 0, ["StartRow"] = start, ["Limit"] = size, ["SubSystemId"] = "",
-                },
-            };
-            using var doc = await CallAsync("DynamicFormService.ExecuteBillQuery", body, ct);
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                throw new ConnectorException("KingdeeBadPayload", $"Kingdee's {form} query at row {start} is not an array of rows.");
+                yield return row;
             }
 
-            var count = 0;
-            foreach (var row in doc.RootElement.EnumerateArray())
-            {
-                if (row.ValueKind != JsonValueKind.Array)
-                {
-                    throw new ConnectorException("KingdeeBadPayload", $"Kingdee's {form} query at row {start + count} holds a row that is not an array.");
-                }
-
-                count++;
-                yield return row.Clone();
-            }
-
-            if (count < size || limit is not null)
+            if (rows.Count < size || limit is not null)
             {
                 yield break;
             }
         }
     }
 
+    /// <summary>One ExecuteBillQuery: the rows (bare arrays in FieldKeys order) from <paramref name="start"/>.</summary>
+    private async Task<List<JsonElement>> PageAsync(string form, string fieldKeys, string filter, string order, int start, int size, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["data"] = new JsonObject
+            {
+                ["FormId"] = form, ["FieldKeys"] = fieldKeys, ["FilterString"] = filter, ["OrderString"] = order,
+                ["TopRowCount"] = 0, ["StartRow"] = start, ["Limit"] = size, ["SubSystemId"] = "",
+            },
+        };
+        using var doc = await CallAsync("DynamicFormService.ExecuteBillQuery", body, ct);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new ConnectorException("KingdeeBadPayload", $"Kingdee's {form} query at row {start} is not an array of rows.");
+        }
+
+        var rows = new List<JsonElement>();
+        foreach (var row in doc.RootElement.EnumerateArray())
+        {
+            if (row.ValueKind != JsonValueKind.Array)
+            {
+                throw new ConnectorException("KingdeeBadPayload", $"Kingdee's {form} query at row {start + rows.Count} holds a row that is not an array.");
+            }
+
+            rows.Add(row.Clone());
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Base data in (FModifyDate, id) order, a page of <c>Limit</c> rows at a time, each page asking for the rows right
+    /// after the last one read (a keyset filter on the stamp and the id, StartRow 0), so rows that change while the
+    /// listing runs are neither skipped nor read twice. The stamp is the last field of each row.
+    /// </summary>
+    private async IAsyncEnumerable<(JsonElement Row, Domain.Integration.SyncPosition Position, bool EndsPage)> KeysetAsync(ObjectMap map, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var key = map["externalId"];
+        var fieldKeys = map.RemoteList + "," + ModifyDate;
+        var stampAt = map.Fields.Count;
+        var after = After;
+        while (true)
+        {
+            var rows = await PageAsync(map.RemoteObject, fieldKeys, KeysetFilter(key, after), $"{ModifyDate} ASC,{key} ASC", 0, settings.Limit, ct);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                after = new Domain.Integration.SyncPosition(Cell(rows[i], stampAt), Cell(rows[i], 0));
+                yield return (rows[i], after, i == rows.Count - 1);
+            }
+
+            if (rows.Count < settings.Limit)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The rows after a position in (FModifyDate, key) order; SQL sorts rows without a stamp first.</summary>
+    public static string KeysetFilter(string key, Domain.Integration.SyncPosition? after) => after switch
+    {
+        null => "",
+        { Modified: null, Key: null } => "",
+        { Modified: null, Key: { } k } => $"({ModifyDate} IS NULL AND {key}>{Literal(k)}) OR {ModifyDate} IS NOT NULL",
+        { Modified: { } t, Key: null } => $"{ModifyDate}>={Literal(t, quote: true)}",
+        { Modified: { } t, Key: { } k } => $"{ModifyDate}>{Literal(t, quote: true)} OR ({ModifyDate}={Literal(t, quote: true)} AND {key}>{Literal(k)})",
+    };
+
+    private static string Literal(string value, bool quote = false) =>
+        !quote && value.Length is > 0 and <= 18 && value.All(char.IsAsciiDigit) ? value : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The row's fingerprint without the modification stamp, so a record saved without a change stays unchanged.</summary>
+    private static string Fingerprint(JsonElement row, int cells)
+    {
+        using var doc = JsonDocument.Parse("[" + string.Join(',', row.EnumerateArray().Take(cells).Select(c => c.GetRawText())) + "]");
+        return VendorJson.Fingerprint(doc.RootElement);
+    }
+
     public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var row in QueryAsync("BD_MATERIAL", "FMaterialId,FNumber,FName,FBaseUnitId.FNumber,FForbidStatus", "", null, ct))
+        var map = MaterialsIn;
+        await foreach (var (row, position, endsPage) in KeysetAsync(map, ct))
         {
             var id = Cell(row, 0) ?? throw new ConnectorException("KingdeeBadRecord", "A BD_MATERIAL row has no FMaterialId.");
-            var number = Cell(row, 1);
-            if (number is null || row.GetArrayLength() < 5)
+            var number = Cell(row, map.IndexOf("sku"));
+            var fingerprint = Fingerprint(row, map.Fields.Count);
+            if (number is null || row.GetArrayLength() < map.Fields.Count)
             {
-                yield return Inbound.Bad<InboundProduct>(id, Fingerprint(row), $"BD_MATERIAL {id} has no FNumber or too few fields.");
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"BD_MATERIAL {id} has no FNumber or too few fields.") with { Position = position, EndsPage = endsPage };
                 continue;
             }
 
             // Materials carry no sales price in Kingdee: the price stays what Orderly has (0 for a new product until priced).
-            yield return new(id, Fingerprint(row), new InboundProduct(number, Cell(row, 2) ?? number, Cell(row, 3), null, Cell(row, 4) != "B"));
+            yield return new Inbound<InboundProduct>(id, fingerprint, new InboundProduct(
+                number, Cell(row, map.IndexOf("name")) ?? number, Cell(row, map.IndexOf("unit")), null, Cell(row, map.IndexOf("isActive")) != "B"))
+            { Position = position, EndsPage = endsPage };
         }
     }
 
     public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var row in QueryAsync("BD_Customer", "FCUSTID,FNumber,FName,FShortName", "", null, ct))
+        var map = CustomersIn;
+        await foreach (var (row, position, endsPage) in KeysetAsync(map, ct))
         {
             var id = Cell(row, 0) ?? throw new ConnectorException("KingdeeBadRecord", "A BD_Customer row has no FCUSTID.");
-            if (Cell(row, 1) is not { } number || Cell(row, 2) is not { } name)
+            var fingerprint = Fingerprint(row, map.Fields.Count);
+            if (Cell(row, map.IndexOf("code")) is not { } number || Cell(row, map.IndexOf("name")) is not { } name)
             {
-                yield return Inbound.Bad<InboundCustomer>(id, Fingerprint(row), $"BD_Customer {id} has no FNumber or FName.");
+                yield return Inbound.Bad<InboundCustomer>(id, fingerprint, $"BD_Customer {id} has no FNumber or FName.") with { Position = position, EndsPage = endsPage };
                 continue;
             }
 
-            yield return new(id, Fingerprint(row), new InboundCustomer(number, name));
+            yield return new Inbound<InboundCustomer>(id, fingerprint, new InboundCustomer(number, name)) { Position = position, EndsPage = endsPage };
+        }
+    }
+
+    /// <summary>
+    /// STK_Inventory (即时库存) of the sales organisation through ExecuteBillQuery, paged exactly as integrations.md B1
+    /// gives: StartRow += Limit until a page comes back short. A row without a SKU or warehouse, or whose quantity is not
+    /// a number, is reported, not guessed.
+    /// </summary>
+    public async IAsyncEnumerable<ErpStockPage> StockAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var map = InventoryIn;
+        var filter = $"{map["stockOrg"]}='{settings.OrgNumber.Replace("'", "''", StringComparison.Ordinal)}'";
+        var order = $"{map["warehouseCode"]} ASC,{map["sku"]} ASC";
+        for (var start = 0; ; start += settings.Limit)
+        {
+            var rows = await PageAsync(map.RemoteObject, map.RemoteList, filter, order, start, settings.Limit, ct);
+            var good = new List<ErpStockRow>();
+            var problems = new List<string>();
+            foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+            {
+                var (sku, warehouse) = (Cell(row, map.IndexOf("sku")), Cell(row, map.IndexOf("warehouseCode")));
+                var quantity = Cell(row, map.IndexOf("erpQuantity"));
+                if (sku is null || warehouse is null || !decimal.TryParse(quantity, NumberStyles.Number, CultureInfo.InvariantCulture, out var qty))
+                {
+                    problems.Add($"STK_Inventory row {start + i}: material '{sku}', stock '{warehouse}', FBaseQty '{quantity}' cannot be read.");
+                    continue;
+                }
+
+                good.Add(new ErpStockRow(warehouse, sku, qty));
+            }
+
+            yield return new ErpStockPage(good, problems);
+            if (rows.Count < settings.Limit)
+            {
+                yield break;
+            }
         }
     }
 
@@ -306,15 +446,19 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
         }
 
         var carrier = Domain.Logistics.Carriers.Find(push.Carrier)?.Code ?? push.Carrier?.Trim() ?? "";
+        // The trace is an entry: FSalOrderTrace.FLogComId.FCode and FSalOrderTrace.FCarryBillNo are set on one trace line.
+        var map = SalesOrderOut;
+        var entryKey = map["trackingNumber"].Split('.')[0];
+        var holder = new JsonObject();
+        map.Set(holder, "carrier", carrier);
+        map.Set(holder, "trackingNumber", tracking);
+        var trace = (JsonObject)holder[entryKey]!;
+        holder.Remove(entryKey);
         var data = new JsonObject
         {
-            ["NeedUpDateFields"] = new JsonArray("FSalOrderTrace", "FLogComId", "FCarryBillNo"), ["NeedReturnFields"] = new JsonArray("FBillNo"),
+            ["NeedUpDateFields"] = new JsonArray(entryKey, map["carrier"].Split('.')[1], map["trackingNumber"].Split('.')[1]), ["NeedReturnFields"] = new JsonArray("FBillNo"),
             ["IsDeleteEntry"] = false, ["IsVerifyBaseDataField"] = false, ["ValidateFlag"] = true, ["NumberSearch"] = true,
-            ["Model"] = new JsonObject
-            {
-                ["FID"] = fid,
-                ["FSalOrderTrace"] = new JsonArray(new JsonObject { ["FLogComId"] = new JsonObject { ["FCode"] = carrier }, ["FCarryBillNo"] = tracking }),
-            },
+            ["Model"] = new JsonObject { ["FID"] = fid, [entryKey] = new JsonArray(trace) },
         };
         (await CallAsync("DynamicFormService.Save", new JsonObject { ["formid"] = "SAL_SaleOrder", ["data"] = data }, ct)).Dispose();
     }
@@ -324,18 +468,29 @@ public sealed class KingdeeClient(HttpClient http, ConnectorTokenCache sessions,
         var date = push.OrderDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var delivery = (push.DueDate ?? push.OrderDate).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         JsonObject Number(string value) => new() { ["FNumber"] = value };
-        var model = new JsonObject
+        var (order, line) = (SalesOrderOut, SalesOrderLineOut);
+        var model = new JsonObject { ["FID"] = 0, ["FBillTypeID"] = Number(settings.BillType), ["FSaleOrgId"] = Number(settings.OrgNumber) };
+        order.Set(model, "number", push.Number);
+        order.Set(model, "orderDate", date);
+        order.Set(model, "customerCode", push.CustomerCode);
+        order.Set(model, "settleCustomerCode", push.CustomerCode);
+        order.Set(model, "note", $"Orderly {push.Number}");
+        order.Set(model, "currency", settings.SettleCurrency);
+        ((JsonObject)model[order["currency"].Split('.')[0]]!)["FIsIncludedTax"] = true;
+        order.Set(model, "lines", new JsonArray([.. push.Lines.Select(l =>
         {
-            ["FID"] = 0, ["FBillNo"] = push.Number, ["FBillTypeID"] = Number(settings.BillType), ["FDate"] = date, ["FSaleOrgId"] = Number(settings.OrgNumber),
-            ["FCustId"] = Number(push.CustomerCode), ["FSettleId"] = Number(push.CustomerCode), ["FNote"] = $"Orderly {push.Number}",
-            ["FSaleOrderFinance"] = new JsonObject { ["FSettleCurrId"] = Number(settings.SettleCurrency), ["FIsIncludedTax"] = true },
-            ["FSaleOrderEntry"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
+            var entry = new JsonObject
             {
-                ["FMaterialId"] = Number(l.Sku), ["FUnitID"] = Number(l.Unit), ["FQty"] = l.Quantity, ["FTaxPrice"] = l.UnitPrice,
-                ["FDeliveryDate"] = delivery, ["FStockOrgId"] = Number(settings.OrgNumber), ["FSettleOrgIds"] = Number(settings.OrgNumber),
-                ["FSupplyOrgId"] = Number(settings.OrgNumber), ["FReserveType"] = "1", ["FOUTLMTUNIT"] = "SAL",
-            })]),
-        };
+                ["FStockOrgId"] = Number(settings.OrgNumber), ["FSettleOrgIds"] = Number(settings.OrgNumber), ["FSupplyOrgId"] = Number(settings.OrgNumber),
+                ["FReserveType"] = "1", ["FOUTLMTUNIT"] = "SAL",
+            };
+            line.Set(entry, "sku", l.Sku);
+            line.Set(entry, "unit", l.Unit);
+            line.Set(entry, "quantity", l.Quantity);
+            line.Set(entry, "unitPrice", l.UnitPrice);
+            line.Set(entry, "requestedDeliveryDate", delivery);
+            return (JsonNode)entry;
+        })]));
         if (settings.SalerNumber is { } saler)
         {
             model["FSalerId"] = Number(saler);

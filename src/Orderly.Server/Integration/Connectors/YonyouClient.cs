@@ -34,15 +34,40 @@ public sealed record YonyouSettings(
 /// code and <c>resubmitCheckKey</c> from the order id, which the platform uses to drop a repeated submission.
 /// </summary>
 public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, YonyouSettings settings, string? appSecret, ConnectorRetry retry, TimeProvider time)
-    : IConnectorClient
+    : IConnectorClient, IKeysetClient
 {
-    private static readonly string[] Bookkeeping = ["pubts", "modifyTime"];
+    /// <summary>The platform's modification stamp (<c>yyyy-MM-dd HH:mm:ss</c>), the keyset listings' order with the id.</summary>
+    public const string Pubts = "pubts";
+
+    public static readonly ObjectMap MaterialsIn = new(ConnectorInbound.Product, ObjectMap.In, "material (productsPath)",
+    [
+        new("externalId", "id"), new("sku", "code"), new("name", "name.zh_CN", "or the first name given"), new("unit", "unitName", "or unit_Name"),
+        new("listPrice", "salePrice"),
+    ]);
+
+    public static readonly ObjectMap MerchantsIn = new(ConnectorInbound.Customer, ObjectMap.In, "merchant (customersPath)",
+        [new("externalId", "id"), new("code", "code"), new("name", "name.zh_CN", "or the first name given")]);
+
+    public static readonly ObjectMap SalesOrderOut = new(ConnectorInbound.SalesOrder, ObjectMap.Out, "voucherorder (salesOrderSavePath)",
+    [
+        new("orderId", "resubmitCheckKey", "the platform drops a repeat"), new("number", "code"), new("orderDate", "vouchdate"), new("customerCode", "agentId_code"),
+        new("currency", "currency_code"), new("note", "memo", "\"Orderly {number}\""), new("lines", "orderDetails"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLineOut = new("sales-order-line", ObjectMap.Out, "voucherorder.orderDetails",
+        [new("sku", "productId_code"), new("quantity", "qty"), new("unitPrice", "oriTaxUnitPrice"), new("lineTotal", "oriSum")]);
+
+    public static readonly IReadOnlyList<ObjectMap> Maps = [MaterialsIn, MerchantsIn, SalesOrderOut, SalesOrderLineOut];
+
+    private static readonly string[] Bookkeeping = [Pubts, "modifyTime"];
     private string? _token;
 
     public string Kind => Domain.Integration.ConnectorKinds.Yonyou;
 
-    /// <summary>Not used: the list calls page through every record and the fingerprints skip the unchanged ones.</summary>
+    /// <summary>Not used: the listings run in keyset order after <see cref="After"/> instead.</summary>
     public DateTimeOffset? ModifiedSince { get; set; }
+
+    public Domain.Integration.SyncPosition? After { get; set; }
 
     public IConnectorSettings Settings => settings;
 
@@ -118,62 +143,108 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
         (await CallAsync(settings.CustomersPath, new JsonObject { ["pageIndex"] = 1, ["pageSize"] = 1 }, ct)).Dispose();
     }
 
-    public async IAsyncEnumerable<JsonElement> ListAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Records in (pubts, id) order (<c>queryOrders</c>), those at or after the position's stamp (<c>simpleVOs</c>
+    /// <c>pubts egt</c>), skipping what is at or before the position itself. A page of records that all share the query's
+    /// stamp moves on by <c>pageIndex</c>; once the stamp moves, the next query starts at page 1 from the new stamp, so a
+    /// record changed while the listing runs is read again at its new place rather than shifting the pages under it.
+    /// </summary>
+    private async IAsyncEnumerable<(JsonElement Record, Domain.Integration.SyncPosition Position, bool EndsPage)> KeysetAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        for (var page = 1; ; page++)
+        var after = After;
+        var page = 1;
+        while (true)
         {
-            using var doc = await CallAsync(path, new JsonObject { ["pageIndex"] = page, ["pageSize"] = settings.PageSize }, ct);
-            if (!doc.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("recordList", out var list) || list.ValueKind != JsonValueKind.Array)
+            var since = after?.Modified;
+            var body = new JsonObject
             {
-                throw new ConnectorException("YonyouBadPayload", $"Yonyou's {path} page {page} has no data.recordList array.");
+                ["pageIndex"] = page, ["pageSize"] = settings.PageSize,
+                ["queryOrders"] = new JsonArray(new JsonObject { ["field"] = Pubts, ["order"] = "asc" }, new JsonObject { ["field"] = "id", ["order"] = "asc" }),
+            };
+            if (since is not null)
+            {
+                body["simpleVOs"] = new JsonArray(new JsonObject { ["field"] = Pubts, ["op"] = "egt", ["value1"] = since });
             }
 
-            foreach (var record in list.EnumerateArray())
+            var records = await PageAsync(path, body, page, ct);
+            var fresh = new List<(JsonElement, Domain.Integration.SyncPosition)>();
+            foreach (var r in records)
             {
-                yield return record.Clone();
+                var position = new Domain.Integration.SyncPosition(Str(r, Pubts), Str(r, "id"));
+                if (after is null || position.CompareTo(after) > 0)
+                {
+                    fresh.Add((r, position));
+                }
             }
 
-            var pages = data.TryGetProperty("pageCount", out var p) && p.TryGetInt32(out var n) ? n : page;
-            if (page >= pages || list.GetArrayLength() == 0)
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                yield return (fresh[i].Item1, fresh[i].Item2, i == fresh.Count - 1);
+            }
+
+            if (records.Count < settings.PageSize)
             {
                 yield break;
             }
+
+            if (fresh.Count > 0)
+            {
+                after = fresh[^1].Item2;
+            }
+
+            page = after?.Modified == since ? page + 1 : 1;
         }
+    }
+
+    private async Task<List<JsonElement>> PageAsync(string path, JsonObject body, int page, CancellationToken ct)
+    {
+        using var doc = await CallAsync(path, body, ct);
+        if (!doc.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("recordList", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            throw new ConnectorException("YonyouBadPayload", $"Yonyou's {path} page {page} has no data.recordList array.");
+        }
+
+        return [.. list.EnumerateArray().Select(r => r.Clone())];
     }
 
     public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in ListAsync(settings.ProductsPath, ct))
+        var map = MaterialsIn;
+        await foreach (var (r, position, endsPage) in KeysetAsync(settings.ProductsPath, ct))
         {
-            var id = Str(r, "id") ?? throw new ConnectorException("YonyouBadRecord", "A material record has no id.");
-            if (Str(r, "code") is not { } code)
+            var id = Str(r, map["externalId"]) ?? throw new ConnectorException("YonyouBadRecord", "A material record has no id.");
+            var fingerprint = Fingerprint(r, Bookkeeping);
+            if (Str(r, map["sku"]) is not { } code)
             {
-                yield return Inbound.Bad<InboundProduct>(id, Fingerprint(r, Bookkeeping), $"Material {id} has no code.");
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"Material {id} has no code.") with { Position = position, EndsPage = endsPage };
                 continue;
             }
 
-            if (!TryDec(r, "salePrice", out var price))
+            if (!TryDec(r, map["listPrice"], out var price))
             {
-                yield return Inbound.Bad<InboundProduct>(id, Fingerprint(r, Bookkeeping), $"Material {id}: salePrice '{Str(r, "salePrice")}' is not a number.");
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"Material {id}: salePrice '{Str(r, map["listPrice"])}' is not a number.") with { Position = position, EndsPage = endsPage };
                 continue;
             }
 
-            yield return new(id, Fingerprint(r, Bookkeeping), new InboundProduct(code, Name(r) ?? code, Str(r, "unitName") ?? Str(r, "unit_Name"), price));
+            yield return new Inbound<InboundProduct>(id, fingerprint, new InboundProduct(code, Name(r, map) ?? code, Str(r, map["unit"]) ?? Str(r, "unit_Name"), price))
+            { Position = position, EndsPage = endsPage };
         }
     }
 
     public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in ListAsync(settings.CustomersPath, ct))
+        var map = MerchantsIn;
+        await foreach (var (r, position, endsPage) in KeysetAsync(settings.CustomersPath, ct))
         {
-            var id = Str(r, "id") ?? throw new ConnectorException("YonyouBadRecord", "A merchant record has no id.");
-            if (Str(r, "code") is not { } code || Name(r) is not { } name)
+            var id = Str(r, map["externalId"]) ?? throw new ConnectorException("YonyouBadRecord", "A merchant record has no id.");
+            var fingerprint = Fingerprint(r, Bookkeeping);
+            if (Str(r, map["code"]) is not { } code || Name(r, map) is not { } name)
             {
-                yield return Inbound.Bad<InboundCustomer>(id, Fingerprint(r, Bookkeeping), $"Merchant {id} has no code or name.");
+                yield return Inbound.Bad<InboundCustomer>(id, fingerprint, $"Merchant {id} has no code or name.") with { Position = position, EndsPage = endsPage };
                 continue;
             }
 
-            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(code, name));
+            yield return new Inbound<InboundCustomer>(id, fingerprint, new InboundCustomer(code, name)) { Position = position, EndsPage = endsPage };
         }
     }
 
@@ -190,15 +261,23 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
             return null;
         }
 
-        var order = new JsonObject
+        var (map, line) = (SalesOrderOut, SalesOrderLineOut);
+        var order = new JsonObject { ["_status"] = "Insert" };
+        map.Set(order, "orderId", push.OrderId.ToString("N"));
+        map.Set(order, "number", push.Number);
+        map.Set(order, "orderDate", push.OrderDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        map.Set(order, "customerCode", push.CustomerCode);
+        map.Set(order, "currency", push.Currency);
+        map.Set(order, "note", $"Orderly {push.Number}");
+        map.Set(order, "lines", new JsonArray([.. push.Lines.Select(l =>
         {
-            ["resubmitCheckKey"] = push.OrderId.ToString("N"), ["code"] = push.Number, ["vouchdate"] = push.OrderDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["agentId_code"] = push.CustomerCode, ["currency_code"] = push.Currency, ["_status"] = "Insert", ["memo"] = $"Orderly {push.Number}",
-            ["orderDetails"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
-            {
-                ["productId_code"] = l.Sku, ["qty"] = l.Quantity, ["oriTaxUnitPrice"] = l.UnitPrice, ["oriSum"] = l.LineTotal, ["_status"] = "Insert",
-            })]),
-        };
+            var detail = new JsonObject { ["_status"] = "Insert" };
+            line.Set(detail, "sku", l.Sku);
+            line.Set(detail, "quantity", l.Quantity);
+            line.Set(detail, "unitPrice", l.UnitPrice);
+            line.Set(detail, "lineTotal", l.LineTotal);
+            return (JsonNode)detail;
+        })]));
         if (settings.TransactionType is { } type)
         {
             order["transactionTypeId_code"] = type;
@@ -214,10 +293,12 @@ public sealed class YonyouClient(HttpClient http, ConnectorTokenCache tokens, Yo
         return Str(data, "id") ?? throw new ConnectorException("YonyouBadPayload", $"Yonyou saved order {push.Number} without answering its id.");
     }
 
-    private static string? Name(JsonElement r) =>
-        r.ValueKind == JsonValueKind.Object && r.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.Object
+    private static string? Name(JsonElement r, ObjectMap map) => Name(r, map["name"].Split('.')[0]);
+
+    private static string? Name(JsonElement r, string field) =>
+        r.ValueKind == JsonValueKind.Object && r.TryGetProperty(field, out var n) && n.ValueKind == JsonValueKind.Object
             ? Str(n, "zh_CN") ?? Str(n, "simplifiedName") ?? n.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : null).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))
-            : Str(r, "name");
+            : Str(r, field);
 }
 
 /// <summary>The YonBIP signatures (integrations.md B2).</summary>

@@ -73,8 +73,43 @@ public sealed record ZohoSecrets(string? ClientSecret = null, string? RefreshTok
 /// </summary>
 public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, ZohoSettings settings, ZohoSecrets secrets, ConnectorRetry retry) : IConnectorClient
 {
+    public static readonly ObjectMap ProductsIn = new(ConnectorInbound.Product, ObjectMap.In, "Products",
+    [
+        new("externalId", "id"), new("name", "Product_Name", "the SKU when empty"), new("sku", "Product_Code", "ZOHO-{id} when empty"), new("listPrice", "Unit_Price"),
+        new("isActive", "Product_Active"), new("unit", "Usage_Unit", "pcs when empty"),
+    ]);
+
+    public static readonly ObjectMap AccountsIn = new(ConnectorInbound.Customer, ObjectMap.In, "Accounts",
+    [
+        new("externalId", "id"), new("name", "Account_Name"), new("code", "Account_Number", "ZOHO-{id} when empty"), new("phone", "Phone"),
+        new("region", "Billing_City"), new("address", "Billing_Street"),
+    ]);
+
+    public static readonly ObjectMap SalesOrdersIn = new(ConnectorInbound.SalesOrder, ObjectMap.In, "Sales_Orders",
+    [
+        new("externalId", "id"), new("customer", "Account_Name.id", "a synced account"), new("customerPo", "Purchase_Order", "or Subject"),
+        new("requestedDeliveryDate", "Due_Date"), new("currency", "Currency"), new("lines", "Ordered_Items", "or Product_Details with lower-case keys (older orgs)"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLinesIn = new("sales-order-line", ObjectMap.In, "Sales_Orders.Ordered_Items",
+        [new("product", "Product_Name.id", "a synced product"), new("quantity", "Quantity"), new("unitPrice", "List_Price")]);
+
+    public static readonly ObjectMap SalesOrderOut = new(ConnectorInbound.SalesOrder, ObjectMap.Out, "Sales_Orders (upsert on Subject)",
+    [
+        new("number", "Subject"), new("customer", "Account_Name.id"), new("status", "Status", "statusMap; later events update only it"), new("currency", "Currency"),
+        new("total", "Grand_Total"), new("requestedDeliveryDate", "Due_Date"), new("lines", "Ordered_Items"),
+    ]);
+
+    public static readonly ObjectMap SalesOrderLinesOut = new("sales-order-line", ObjectMap.Out, "Sales_Orders.Ordered_Items",
+        [new("product", "Product_Name.id"), new("quantity", "Quantity"), new("unitPrice", "List_Price"), new("lineTotal", "Total")]);
+
+    public static readonly IReadOnlyList<ObjectMap> Maps = [ProductsIn, AccountsIn, SalesOrdersIn, SalesOrderLinesIn, SalesOrderOut, SalesOrderLinesOut];
+
     private static readonly string[] Bookkeeping = ["Modified_Time", "Created_Time", "$etag"];
     private string? _token;
+
+    /// <summary>The <c>fields</c> a list asks for: the map's fields but the id, which Zoho always answers.</summary>
+    private static string ListFields(ObjectMap map) => string.Join(',', map.Fields.Where(f => f.Orderly != "externalId").Select(f => f.Remote));
 
     public string Kind => Domain.Integration.ConnectorKinds.ZohoCrm;
 
@@ -138,38 +173,63 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
         }
     }
 
+    /// <summary>Orderly's one channel per tenant: its id is fixed, so registering again replaces it rather than adding one.</summary>
+    public const string ChannelId = "1000000068001";
+
     /// <summary>
     /// Registers Orderly's notification channel (<c>POST /crm/v8/actions/watch</c>, integrations.md A1): the events,
     /// where to post them, the token Zoho echoes back and the expiry (at most a week ahead). Returns the channel id.
     /// </summary>
     public async Task<string> WatchAsync(string notifyUrl, string token, IReadOnlyList<string> events, DateTimeOffset expiry, CancellationToken ct)
     {
-        // One channel per tenant, its id fixed so registering again replaces it.
-        const string channelId = "1000000068001";
-        var body = new System.Text.Json.Nodes.JsonObject
+        var channel = new JsonObject
         {
-            ["watch"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
-            {
-                ["channel_id"] = channelId,
-                ["events"] = new System.Text.Json.Nodes.JsonArray([.. events.Select(e => (System.Text.Json.Nodes.JsonNode)e)]),
-                ["notify_url"] = notifyUrl,
-                ["token"] = token,
-                ["channel_expiry"] = expiry.ToOffset(TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
-            }),
+            ["channel_id"] = ChannelId, ["events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]), ["notify_url"] = notifyUrl, ["token"] = token,
+            ["channel_expiry"] = ZohoTime(expiry),
         };
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.Api}/crm/v8/actions/watch")
+        var (ok, status, code, message) = await WatchCallAsync(HttpMethod.Post, channel, ct);
+        if (!ok)
+        {
+            throw new ConnectorException("ZohoWatchRefused", $"Zoho refused the notification channel: {status} {code} {message}");
+        }
+
+        return ChannelId;
+    }
+
+    /// <summary>
+    /// Moves the channel's expiry (<c>PATCH /crm/v8/actions/watch</c> with <c>channel_id</c> and a new
+    /// <c>channel_expiry</c>). False when Zoho refuses it for the channel (expired or unknown: subscribe again);
+    /// 429, 5xx and timeouts are retried and then fail the call.
+    /// </summary>
+    public async Task<bool> RenewAsync(IReadOnlyList<string> events, DateTimeOffset expiry, CancellationToken ct)
+    {
+        var channel = new JsonObject
+        {
+            ["channel_id"] = ChannelId, ["events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]), ["channel_expiry"] = ZohoTime(expiry),
+        };
+        var (ok, status, code, message) = await WatchCallAsync(HttpMethod.Patch, channel, ct);
+        if (!ok && status is >= 500 or 429)
+        {
+            throw new ConnectorException("Zoho" + code, $"Zoho answered the channel renewal with {status} {code}: {message}");
+        }
+
+        return ok;
+    }
+
+    private async Task<(bool Ok, int Status, string? Code, string? Message)> WatchCallAsync(HttpMethod method, JsonObject channel, CancellationToken ct)
+    {
+        var body = new JsonObject { ["watch"] = new JsonArray(channel) };
+        using var response = await SendAsync(() => new HttpRequestMessage(method, $"{settings.Api}/crm/v8/actions/watch")
         {
             Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         }, ct);
         using var doc = await ParseAsync(response, "Zoho", ct);
         var result = doc.RootElement.TryGetProperty("watch", out var w) && w.ValueKind == JsonValueKind.Array && w.GetArrayLength() > 0 ? w[0] : default;
-        if (!response.IsSuccessStatusCode || Str(result, "status") != "success")
-        {
-            throw new ConnectorException("ZohoWatchRefused", $"Zoho refused the notification channel: {(int)response.StatusCode} {Str(result, "code") ?? Str(doc.RootElement, "code")} {Str(result, "message") ?? Str(doc.RootElement, "message")}");
-        }
-
-        return channelId;
+        var ok = response.IsSuccessStatusCode && Str(result, "status") == "success";
+        return (ok, (int)response.StatusCode, Str(result, "code") ?? Str(doc.RootElement, "code"), Str(result, "message") ?? Str(doc.RootElement, "message"));
     }
+
+    private static string ZohoTime(DateTimeOffset at) => at.ToOffset(TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
 
     /// <summary>Every record of a module: <c>page</c> for the first pages, then <c>page_token</c> as Zoho requires past 2,000 records.</summary>
     public async IAsyncEnumerable<JsonElement> ListAsync(string module, string fields, [EnumeratorCancellation] CancellationToken ct)
@@ -231,29 +291,31 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
 
     public async IAsyncEnumerable<Inbound<InboundProduct>> ProductsAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in ListAsync("Products", "Product_Name,Product_Code,Unit_Price,Product_Active,Usage_Unit", ct))
+        var map = ProductsIn;
+        await foreach (var r in ListAsync(map.RemoteObject, ListFields(map), ct))
         {
-            var id = RecordId(r, "Products");
+            var id = RecordId(r, map.RemoteObject);
             var fingerprint = Fingerprint(r, Bookkeeping);
-            if (!TryDec(r, "Unit_Price", out var price))
+            if (!TryDec(r, map["listPrice"], out var price))
             {
-                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"Unit_Price '{Str(r, "Unit_Price")}' is not a number.");
+                yield return Inbound.Bad<InboundProduct>(id, fingerprint, $"Unit_Price '{Str(r, map["listPrice"])}' is not a number.");
                 continue;
             }
 
-            var sku = Str(r, "Product_Code") ?? $"ZOHO-{id}";
-            yield return new(id, fingerprint, new InboundProduct(sku, Str(r, "Product_Name") ?? sku, Str(r, "Usage_Unit"), price,
-                !(r.TryGetProperty("Product_Active", out var active) && active.ValueKind == JsonValueKind.False)));
+            var sku = Str(r, map["sku"]) ?? $"ZOHO-{id}";
+            yield return new(id, fingerprint, new InboundProduct(sku, Str(r, map["name"]) ?? sku, Str(r, map["unit"]), price,
+                !(r.TryGetProperty(map["isActive"], out var active) && active.ValueKind == JsonValueKind.False)));
         }
     }
 
     public async IAsyncEnumerable<Inbound<InboundCustomer>> CustomersAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var r in ListAsync("Accounts", "Account_Name,Account_Number,Phone,Billing_City,Billing_Street", ct))
+        var map = AccountsIn;
+        await foreach (var r in ListAsync(map.RemoteObject, ListFields(map), ct))
         {
-            var id = RecordId(r, "Accounts");
-            var code = Str(r, "Account_Number") ?? $"ZOHO-{id}";
-            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(code, Str(r, "Account_Name") ?? code, Str(r, "Billing_City"), Str(r, "Billing_Street"), Str(r, "Phone")));
+            var id = RecordId(r, map.RemoteObject);
+            var code = Str(r, map["code"]) ?? $"ZOHO-{id}";
+            yield return new(id, Fingerprint(r, Bookkeeping), new InboundCustomer(code, Str(r, map["name"]) ?? code, Str(r, map["region"]), Str(r, map["address"]), Str(r, map["phone"])));
         }
     }
 
@@ -284,21 +346,23 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
 
     private static Inbound<InboundOrder> MapOrder(string id, JsonElement r)
     {
+        var (map, lineMap) = (SalesOrdersIn, SalesOrderLinesIn);
         var fingerprint = Fingerprint(r, Bookkeeping);
-        var account = LookupId(r, "Account_Name");
+        var account = LookupId(r, map["customer"].Split('.')[0]);
         if (account is null)
         {
             return Inbound.Bad<InboundOrder>(id, fingerprint, "Account_Name is missing: the sales order has no account.");
         }
 
         // v8 orgs name the subform Ordered_Items; orgs from older API versions have Product_Details with lower-case keys.
-        var modern = r.TryGetProperty("Ordered_Items", out var items) && items.ValueKind == JsonValueKind.Array;
+        var modern = r.TryGetProperty(map["lines"], out var items) && items.ValueKind == JsonValueKind.Array;
         if (!modern && !(r.TryGetProperty("Product_Details", out items) && items.ValueKind == JsonValueKind.Array))
         {
             return Inbound.Bad<InboundOrder>(id, fingerprint, "The sales order has neither Ordered_Items nor Product_Details.");
         }
 
-        var (productField, quantityField, priceField, subform) = modern ? ("Product_Name", "Quantity", "List_Price", "Ordered_Items") : ("product", "quantity", "list_price", "Product_Details");
+        var (productField, quantityField, priceField, subform) = modern
+            ? (lineMap["product"].Split('.')[0], lineMap["quantity"], lineMap["unitPrice"], map["lines"]) : ("product", "quantity", "list_price", "Product_Details");
         var lines = new List<InboundOrderLine>();
         var index = 0;
         foreach (var item in items.EnumerateArray())
@@ -328,8 +392,8 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
             return Inbound.Bad<InboundOrder>(id, fingerprint, $"The sales order's {subform} is empty.");
         }
 
-        DateOnly? due = DateOnly.TryParseExact(Str(r, "Due_Date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-        return new(id, fingerprint, new InboundOrder(account, null, Str(r, "Purchase_Order") ?? Str(r, "Subject") ?? $"ZOHO-{id}", due, lines, Str(r, "Currency")));
+        DateOnly? due = DateOnly.TryParseExact(Str(r, map["requestedDeliveryDate"]), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return new(id, fingerprint, new InboundOrder(account, null, Str(r, map["customerPo"]) ?? Str(r, "Subject") ?? $"ZOHO-{id}", due, lines, Str(r, map["currency"])));
     }
 
     public async Task<string?> PushOrderAsync(OrderPush push, CancellationToken ct)
@@ -342,7 +406,9 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
                 return null;
             }
 
-            var update = new JsonObject { ["data"] = new JsonArray(new JsonObject { ["Status"] = status }) };
+            var changed = new JsonObject();
+            SalesOrderOut.Set(changed, "status", status);
+            var update = new JsonObject { ["data"] = new JsonArray(changed) };
             using var updated = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"{settings.Api}/crm/v8/Sales_Orders/{Uri.EscapeDataString(id)}") { Content = JsonContent.Create(update) }, ct);
             using var result = await ReadAsync(updated, ct);
             RecordResult(result, push.Number);
@@ -360,22 +426,29 @@ public sealed class ZohoCrmClient(HttpClient http, ConnectorTokenCache tokens, Z
                 $"Order {push.Number} is not sent to Zoho: its customer or a product has no Zoho record (sync Accounts and Products first).", permanent: true);
         }
 
-        var record = new JsonObject
+        var (map, lineMap) = (SalesOrderOut, SalesOrderLinesOut);
+        var record = new JsonObject();
+        map.Set(record, "number", push.Number);
+        map.Set(record, "customer", push.CustomerExternalId);
+        map.Set(record, "status", status ?? "Created");
+        map.Set(record, "currency", push.Currency);
+        map.Set(record, "total", push.Total);
+        map.Set(record, "lines", new JsonArray([.. push.Lines.Select(l =>
         {
-            ["Subject"] = push.Number, ["Account_Name"] = new JsonObject { ["id"] = push.CustomerExternalId }, ["Status"] = status ?? "Created",
-            ["Currency"] = push.Currency, ["Grand_Total"] = push.Total,
-            ["Ordered_Items"] = new JsonArray([.. push.Lines.Select(l => (JsonNode)new JsonObject
-            {
-                ["Product_Name"] = new JsonObject { ["id"] = l.ProductExternalId }, ["Quantity"] = l.Quantity, ["List_Price"] = l.UnitPrice, ["Total"] = l.LineTotal,
-            })]),
-        };
+            var item = new JsonObject();
+            lineMap.Set(item, "product", l.ProductExternalId);
+            lineMap.Set(item, "quantity", l.Quantity);
+            lineMap.Set(item, "unitPrice", l.UnitPrice);
+            lineMap.Set(item, "lineTotal", l.LineTotal);
+            return (JsonNode)item;
+        })]));
         if (push.DueDate is { } due)
         {
-            record["Due_Date"] = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            map.Set(record, "requestedDeliveryDate", due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
         // Upsert on Subject: a push repeated after a lost answer finds the record it created and updates it.
-        var body = new JsonObject { ["data"] = new JsonArray(record), ["duplicate_check_fields"] = new JsonArray("Subject"), ["trigger"] = new JsonArray() };
+        var body = new JsonObject { ["data"] = new JsonArray(record), ["duplicate_check_fields"] = new JsonArray(map["number"]), ["trigger"] = new JsonArray() };
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.Api}/crm/v8/Sales_Orders/upsert") { Content = JsonContent.Create(body) }, ct);
         using var created = await ReadAsync(response, ct);
         return RecordResult(created, push.Number);

@@ -2059,6 +2059,45 @@ namespace Orderly.Server.Data.Migrations.Postgres
                     b.ToTable("shipments", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorChannel", b =>
+                {
+                    b.Property<string>("Connector")
+                        .HasColumnType("text")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("events");
+
+                    b.Property<DateTime>("Expiry")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expiry");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("notify_url");
+
+                    b.Property<DateTime>("RenewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renewed_at");
+
+                    b.HasKey("Connector")
+                        .HasName("pk_connector_channels");
+
+                    b.ToTable("connector_channels", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Integration.ConnectorConfig", b =>
                 {
                     b.Property<string>("Kind")
@@ -2144,6 +2183,77 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_connector_pushes_connector_event_id");
 
                     b.ToTable("connector_pushes", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ErpStockLevel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ErpWarehouse")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("erp_warehouse");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sku");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erp_stock_levels");
+
+                    b.HasIndex("SnapshotId", "Sku", "ErpWarehouse")
+                        .IsUnique()
+                        .HasDatabaseName("ix_erp_stock_levels_snapshot_id_sku_erp_warehouse");
+
+                    b.ToTable("erp_stock_levels", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ErpStockSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("connector");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_read");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erp_stock_snapshots");
+
+                    b.HasIndex("Connector", "CompletedAt")
+                        .HasDatabaseName("ix_erp_stock_snapshots_connector_completed_at");
+
+                    b.ToTable("erp_stock_snapshots", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>
@@ -2351,6 +2461,38 @@ namespace Orderly.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_import_row_errors_import_id_row");
 
                     b.ToTable("import_row_errors", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.SyncCursor", b =>
+                {
+                    b.Property<string>("Connector")
+                        .HasColumnType("text")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("ObjectType")
+                        .HasColumnType("text")
+                        .HasColumnName("object_type");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("boolean")
+                        .HasColumnName("complete");
+
+                    b.Property<string>("LastKey")
+                        .HasColumnType("text")
+                        .HasColumnName("last_key");
+
+                    b.Property<string>("Modified")
+                        .HasColumnType("text")
+                        .HasColumnName("modified");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Connector", "ObjectType")
+                        .HasName("pk_connector_cursors");
+
+                    b.ToTable("connector_cursors", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.SyncLogEntry", b =>

@@ -2129,6 +2129,50 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.ToTable("shipments", (string)null);
                 });
 
+            modelBuilder.Entity("Orderly.Domain.Integration.ConnectorChannel", b =>
+                {
+                    b.Property<string>("Connector")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("events");
+
+                    b.Property<DateTime>("Expiry")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expiry");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<DateTime>("RenewedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewed_at");
+
+                    b.HasKey("Connector")
+                        .HasName("pk_connector_channels");
+
+                    b.ToTable("connector_channels", (string)null);
+                });
+
             modelBuilder.Entity("Orderly.Domain.Integration.ConnectorConfig", b =>
                 {
                     b.Property<string>("Kind")
@@ -2219,6 +2263,78 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_connector_pushes_connector_event_id");
 
                     b.ToTable("connector_pushes", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ErpStockLevel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ErpWarehouse")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("erp_warehouse");
+
+                    b.Property<long>("Quantity")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("snapshot_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erp_stock_levels");
+
+                    b.HasIndex("SnapshotId", "Sku", "ErpWarehouse")
+                        .IsUnique()
+                        .HasDatabaseName("ix_erp_stock_levels_snapshot_id_sku_erp_warehouse");
+
+                    b.ToTable("erp_stock_levels", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.ErpStockSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Connector")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connector");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_read");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_erp_stock_snapshots");
+
+                    b.HasIndex("Connector", "CompletedAt")
+                        .HasDatabaseName("ix_erp_stock_snapshots_connector_completed_at");
+
+                    b.ToTable("erp_stock_snapshots", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.ExternalLink", b =>
@@ -2434,6 +2550,42 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_import_row_errors_import_id_row");
 
                     b.ToTable("import_row_errors", (string)null);
+                });
+
+            modelBuilder.Entity("Orderly.Domain.Integration.SyncCursor", b =>
+                {
+                    b.Property<string>("Connector")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connector");
+
+                    b.Property<string>("ObjectType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_type");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("complete");
+
+                    b.Property<string>("LastKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_key");
+
+                    b.Property<string>("Modified")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("modified");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Connector", "ObjectType")
+                        .HasName("pk_connector_cursors");
+
+                    b.ToTable("connector_cursors", (string)null);
                 });
 
             modelBuilder.Entity("Orderly.Domain.Integration.SyncLogEntry", b =>

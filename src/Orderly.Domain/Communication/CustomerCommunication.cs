@@ -28,6 +28,14 @@ public sealed class CustomerCommunication : Common.IVersioned
 
     public CustomerCommunication(Guid customerId) => CustomerId = customerId;
 
+    /// <summary>What a customer who chose nothing gets: Chinese, no quiet hours, the customer's own e-mail for the default events.</summary>
+    public static CustomerCommunication Defaults(Guid customerId)
+    {
+        var defaults = new CustomerCommunication(customerId);
+        defaults._recipients.Add(new NotificationRecipient(null, null, null, null, DefaultEvents, [MessageChannel.Email]));
+        return defaults;
+    }
+
     public Guid CustomerId { get; private set; }
     public string Language { get; private set; } = Chinese;
     public TimeOnly? QuietFrom { get; private set; }

@@ -68,27 +68,12 @@ public static class AuditTrail
             byRoot[key] = collected;
         }
 
-        var at = TruncateToMicroseconds(now);
         return [.. byRoot
             .Where(pair => pair.Value.Changes.Count > 0 || pair.Value.State != EntityState.Modified)
-            .Select(pair => new AuditRecord
-            {
-                At = at,
-                ActorId = actor?.UserId,
-                ActorName = actor?.Name,
-                OnBehalfOf = actor?.OnBehalfOf,
-                SourceAddress = actor?.SourceAddress,
-                CorrelationId = actor?.CorrelationId,
-                IdempotencyKey = actor?.IdempotencyKey,
-                Action = pair.Value.State switch { EntityState.Added => "Create", EntityState.Deleted => "Delete", _ => "Update" },
-                Operation = actor?.Operation,
-                EntityType = pair.Key.Type,
-                EntityId = pair.Key.Id,
-                CustomerId = customers.TryGetValue(pair.Key, out var customer) ? customer : null,
-                Changes = JsonSerializer.Serialize(pair.Value.Changes, Json),
-                PreviousHash = "",
-                Hash = "",
-            })];
+            .Select(pair => Record(
+                pair.Value.State switch { EntityState.Added => "Create", EntityState.Deleted => "Delete", _ => "Update" },
+                JsonSerializer.Serialize(pair.Value.Changes, Json),
+                pair.Key.Type, pair.Key.Id, customers.TryGetValue(pair.Key, out var customer) ? customer : null, actor, now))];
     }
 
     /// <summary>
@@ -109,7 +94,7 @@ public static class AuditTrail
             }
         }
 
-        return Record("Create", json.Finish(), root, actor, now);
+        return Record("Create", json.Finish(), root.Type, root.Id, root.CustomerId, actor, now);
     }
 
     /// <summary>
@@ -147,10 +132,11 @@ public static class AuditTrail
             }
         }
 
-        return changes is null ? null : Record("Update", JsonSerializer.Serialize(changes, Json), root, actor, now);
+        return changes is null ? null : Record("Update", JsonSerializer.Serialize(changes, Json), root.Type, root.Id, root.CustomerId, actor, now);
     }
 
-    private static AuditRecord Record(string action, string changes, AuditRoot root, Caller? actor, DateTimeOffset now) =>
+    /// <summary>An unlinked record of a change to a root, with who did it: what <see cref="Collect"/>, <see cref="Created"/> and <see cref="Updated"/> make.</summary>
+    private static AuditRecord Record(string action, string changes, string entityType, string entityId, Guid? customerId, Caller? actor, DateTimeOffset now) =>
         new()
         {
             At = TruncateToMicroseconds(now),
@@ -162,9 +148,9 @@ public static class AuditTrail
             IdempotencyKey = actor?.IdempotencyKey,
             Action = action,
             Operation = actor?.Operation,
-            EntityType = root.Type,
-            EntityId = root.Id,
-            CustomerId = root.CustomerId,
+            EntityType = entityType,
+            EntityId = entityId,
+            CustomerId = customerId,
             Changes = changes,
             PreviousHash = "",
             Hash = "",

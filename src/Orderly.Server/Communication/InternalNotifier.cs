@@ -30,8 +30,7 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
             switch (e.Type)
             {
                 case "OrderSubmitted" when v.GetValueOrDefault("approvalReasons") is { Length: > 0 } reasons:
-                    var roles = permissions.All.FirstOrDefault(p => p.Policy == Identity.Policies.ApproveOrders)?.Roles ?? [];
-                    var approvers = (await notifier.UsersInRolesAsync([.. roles], token)).Where(u => u != e.ActorId);
+                    var approvers = (await UsersAllowedAsync(Identity.Policies.ApproveOrders, token)).Where(u => u != e.ActorId);
                     await notifier.NotifyAsync(approvers, "ApprovalNeeded", $"{number} needs approval", reasons, link, key, token);
                     break;
                 case "OrderApproved" when v.GetValueOrDefault("final") != "false":
@@ -52,8 +51,7 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
 
                     break;
                 case "DemandSpikeDetected" or "DemandDropDetected" when EventValues.GuidOf(v, "productId") is { } productId:
-                    var buyerRoles = permissions.All.FirstOrDefault(p => p.Policy == Purchasing.PurchasingPolicies.ManagePurchasing)?.Roles ?? [];
-                    var buyers = await notifier.UsersInRolesAsync([.. buyerRoles], token);
+                    var buyers = await UsersAllowedAsync(Purchasing.PurchasingPolicies.ManagePurchasing, token);
                     var product = await db.ProductRefs().Where(p => p.Id == productId).Select(p => new { p.Sku, p.Name }).FirstOrDefaultAsync(token);
                     var spike = e.Type == "DemandSpikeDetected";
                     var bound = spike ? v.GetValueOrDefault("high") : v.GetValueOrDefault("low");
@@ -73,4 +71,8 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
             }
         }, ct);
     }
+
+    /// <summary>The users whose roles the policy allows.</summary>
+    private Task<List<Guid>> UsersAllowedAsync(string policy, CancellationToken ct) =>
+        notifier.UsersInRolesAsync([.. permissions.All.FirstOrDefault(p => p.Policy == policy)?.Roles ?? []], ct);
 }

@@ -13,9 +13,7 @@ public sealed class PreferencesService(OrderlyDbContext db, Writes writes, DataS
     {
         await RequireAsync(customerId, ct);
         var p = await db.Set<CustomerCommunication>().AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == customerId, ct);
-        return p is null
-            ? new CommunicationPreferencesDto(CustomerCommunication.Chinese, null, [new RecipientDto(CustomerCommunication.DefaultEvents, [MessageChannel.Email])])
-            : ToDto(p);
+        return ToDto(p ?? CustomerCommunication.Defaults(customerId));
     }
 
     public async Task<CommunicationPreferencesDto> SetAsync(Guid customerId, CommunicationPreferencesRequest request, CancellationToken ct)

@@ -201,8 +201,7 @@ public sealed partial class WeComInbound(OrderlyDbContext db, Writes writes, Dat
             if (preferences is null)
             {
                 // The customer's defaults (their own e-mail for the usual events), kept beside the new contact.
-                preferences = new CustomerCommunication(customerId);
-                preferences.Change(null, null, null, [new NotificationRecipient(null, null, null, null, CustomerCommunication.DefaultEvents, [MessageChannel.Email])]);
+                preferences = CustomerCommunication.Defaults(customerId);
                 db.Add(preferences);
             }
 

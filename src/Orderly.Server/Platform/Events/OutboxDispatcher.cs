@@ -117,8 +117,7 @@ public sealed class OutboxDispatcher(
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    delivery.Errors[e.Id] = $"{handler.Name}: {failure.GetType().Name}: {failure.Message}";
-                    log.LogWarning(failure, "Handler {Handler} failed on event {EventId} ({Type}), attempt {Attempt}", handler.Name, e.Id, e.Type, e.Attempt);
+                    delivery.Errors[e.Id] = Failed(handler.Name, e, failure);
                 }
             }
         }
@@ -194,8 +193,7 @@ public sealed class OutboxDispatcher(
                         catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
                         {
                             await transaction.RollbackToSavepointAsync("delivery", ct);
-                            errors.Add((e.Id, $"{handler.Name}: {failure.GetType().Name}: {failure.Message}"));
-                            log.LogWarning(failure, "Handler {Handler} failed on event {EventId} ({Type}), attempt {Attempt}", handler.Name, e.Id, e.Type, e.Attempt);
+                            errors.Add((e.Id, Failed(handler.Name, e, failure)));
                         }
                         finally
                         {
@@ -222,6 +220,13 @@ public sealed class OutboxDispatcher(
                 delivery.Errors[eventId] = error;
             }
         }
+    }
+
+    /// <summary>Logs a handler's failure on an event and words it for the event's last error.</summary>
+    private string Failed(string handler, EventEnvelope e, Exception failure)
+    {
+        log.LogWarning(failure, "Handler {Handler} failed on event {EventId} ({Type}), attempt {Attempt}", handler, e.Id, e.Type, e.Attempt);
+        return $"{handler}: {failure.GetType().Name}: {failure.Message}";
     }
 
     /// <summary>Runs one handler in a scope of its own, as the dispatcher's system actor; the dispatcher records it in the inbox with the batch.</summary>

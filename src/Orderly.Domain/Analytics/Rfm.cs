@@ -61,15 +61,22 @@ public static class Rfm
     /// A customer's buying habit broken: at least three orders, and more days since the last one than their mean
     /// interval plus twice its standard deviation (and at least 1.5 mean intervals).
     /// </summary>
-    public static bool ChurnWarning(IReadOnlyList<int> intervalDays, int daysSinceLast)
+    public static bool ChurnWarning(IReadOnlyList<int> intervalDays, int daysSinceLast) =>
+        ChurnWarning(intervalDays.Count, intervalDays.Sum(d => (long)d), intervalDays.Sum(d => (long)d * d), daysSinceLast);
+
+    /// <summary>
+    /// The same from the intervals' count, sum and sum of squares, which add up over periods (an analysis keeps those
+    /// per customer, not every interval); the variance is exact in integers up to the square root.
+    /// </summary>
+    public static bool ChurnWarning(int count, long sum, long sumOfSquares, int daysSinceLast)
     {
-        if (intervalDays.Count < 2)
+        if (count < 2)
         {
             return false;
         }
 
-        var mean = intervalDays.Average();
-        var sd = Math.Sqrt(intervalDays.Sum(d => (d - mean) * (d - mean)) / intervalDays.Count);
+        var mean = sum / (double)count;
+        var sd = Math.Sqrt(((count * sumOfSquares) - (sum * sum)) / ((double)count * count));
         return daysSinceLast > Math.Max(mean + (2 * sd), 1.5 * mean);
     }
 

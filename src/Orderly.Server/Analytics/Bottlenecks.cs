@@ -26,9 +26,6 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
         orders >= MinOrdersToCompare && previousOrders >= MinOrdersToCompare && previousP50Hours is > 0
         && p50Hours > previousP50Hours * (1 + SlowerBy);
 
-    private long _lowest;
-    private long _highest;
-
     private static readonly OrderStatus[] Waiting =
         [OrderStatus.Draft, OrderStatus.PendingApproval, OrderStatus.OnHold, OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped];
 
@@ -45,108 +42,153 @@ public sealed class Bottlenecks(OrderFacts facts, AnalyticsQueries periods, Busi
         }
 
         var snapshot = await facts.CurrentAsync(ct);
-        var visible = customers?.Select(c => snapshot.CustomerIndex.TryGetValue(c, out var i) ? i : -2).ToHashSet();
-        var length = last.DayNumber - first.DayNumber + 1;
-        var previousFirst = first.AddDays(-length);
-        var now = calendar.Now.ToUnixTimeSeconds();
-        _lowest = new DateTimeOffset(previousFirst.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-        _highest = new DateTimeOffset(last.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-
-        var stays = new List<Stay>();
-        var waiting = Waiting.ToDictionary(s => s, _ => new List<double>());
-        foreach (var day in snapshot.Days.Values)
+        bool[]? visible = null;
+        if (customers is not null)
         {
-            var orders = day.Orders;
-            foreach (var at in day.Waiting)
+            visible = new bool[snapshot.Customers.Count];
+            foreach (var id in customers)
             {
-                ref readonly var order = ref orders[at];
-                if (order.Customer >= 0 && (visible is null || visible.Contains(order.Customer)))
+                if (snapshot.CustomerIndex.TryGetValue(id, out var i))
                 {
-                    waiting[order.Status].Add(Hours(now - order.StatusSince));
+                    visible[i] = true;
                 }
-            }
-
-            // A day whose orders all reached their last stage before the period (less a day for the zone) ended no stay in it.
-            if (day.LatestStageAt < _lowest)
-            {
-                continue;
-            }
-
-            foreach (ref readonly var order in orders.AsSpan())
-            {
-                if (order.Customer < 0 || (visible is not null && !visible.Contains(order.Customer)))
-                {
-                    continue;
-                }
-
-                AddStay(stays, order, 0, order.CreatedAt, order.SubmittedAt, previousFirst, last);
-                AddStay(stays, order, 1, order.SubmittedAt, order.ApprovedAt, previousFirst, last);
-                AddStay(stays, order, 2, order.ApprovedAt != 0 ? order.ApprovedAt : order.SubmittedAt, order.ConfirmedAt, previousFirst, last);
-                AddStay(stays, order, 3, order.ConfirmedAt, order.ShippedAt, previousFirst, last);
-                AddStay(stays, order, 4, order.ShippedAt, order.DeliveredAt, previousFirst, last);
             }
         }
 
-        var current = stays.Where(s => s.Day >= first).ToList();
-        var before = stays.Where(s => s.Day < first).ToList();
+        // The runs of the days the stays of both periods ended on (a rep's: only their customers' stays).
+        var length = last.DayNumber - first.DayNumber + 1;
+        var current = new List<(DateOnly Day, StayRun[] Runs)>();
+        var before = new List<StayRun[]>();
+        for (var day = first.AddDays(-length); day <= last; day = day.AddDays(1))
+        {
+            if (snapshot.Stays.TryGetValue(day, out var runs))
+            {
+                var seen = visible is null ? runs : [.. runs.Select(r => r.Of(visible))];
+                if (day >= first)
+                {
+                    current.Add((day, seen));
+                }
+                else
+                {
+                    before.Add(seen);
+                }
+            }
+        }
+
         var trend = Stages.Select((name, i) =>
         {
-            var now = Stats(name, current.Where(s => s.Stage == i));
-            var then = Stats(name, before.Where(s => s.Stage == i));
+            var now = Stats(name, [.. current.Select(d => d.Runs[i].Seconds)]);
+            var then = Stats(name, [.. before.Select(d => d[i].Seconds)]);
             return new StageTrendDto(name, now.Orders, now.P50Hours, now.P90Hours, then.Orders, then.P50Hours, IsSlower(now.Orders, now.P50Hours, then.Orders, then.P50Hours));
         }).ToList();
-        var byPeriod = current.GroupBy(s => OrdersAnalysis.PeriodStart(s.Day, grouping)).OrderBy(g => g.Key)
-            .Select(g => new StagePeriodDto(g.Key, StageStats(g))).ToList();
-        var owners = current.Select(s => snapshot.Customers[s.Customer].OwnerUserId).Distinct().Where(o => o is not null).Select(o => o!.Value).ToList();
+        var byPeriod = current.GroupBy(d => OrdersAnalysis.PeriodStart(d.Day, grouping)).OrderBy(g => g.Key)
+            .Select(g => new StagePeriodDto(g.Key, StageStats([.. g.Select(d => d.Runs)])))
+            .Where(p => p.Stages.Count > 0).ToList();
+        var reps = ByOwner(snapshot, current.Select(d => d.Runs));
+        var owners = reps.Where(r => r.Owner is not null).Select(r => r.Owner!.Value).ToList();
         var names = await db.Users.AsNoTracking().Where(u => owners.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? "", ct);
-        var byRep = current.GroupBy(s => snapshot.Customers[s.Customer].OwnerUserId)
-            .Select(g => new StageGroupDto(g.Key?.ToString() ?? "(none)", g.Key is { } id ? names.GetValueOrDefault(id, id.ToString()) : "(none)", StageStats(g)))
+        var byRep = reps
+            .Select(r => new StageGroupDto(r.Owner?.ToString() ?? "(none)", r.Owner is { } id ? names.GetValueOrDefault(id, id.ToString()) : "(none)", r.Stages))
             .OrderBy(g => g.Label, StringComparer.Ordinal).ToList();
+        var nowSeconds = calendar.Now.ToUnixTimeSeconds();
+        var waiting = Waiting.ToDictionary(s => s, _ => new List<double>());
+        foreach (var order in snapshot.Waiting)
+        {
+            if (visible is null || visible[order.Customer])
+            {
+                waiting[order.Status].Add(Hours(nowSeconds - order.Since));
+            }
+        }
+
         var ageing = waiting.Select(w => Ageing(w.Key, w.Value)).ToList();
         return new BottlenecksDto(first, last, grouping, trend, byPeriod, byRep, ageing,
             ["Per warehouse stage times are not available: the status history does not name the warehouse, and an order may ship from several."]);
     }
 
-    private void AddStay(List<Stay> stays, in OrderFact order, int stage, long start, long end, DateOnly from, DateOnly to)
+    /// <summary>Each owner's (rep's) stage figures over the days, from the stays of their customers (a filter keeps each run sorted).</summary>
+    private static List<(Guid? Owner, List<StageTimeStatsDto> Stages)> ByOwner(FactsSnapshot snapshot, IEnumerable<StayRun[]> days)
     {
-        // Most stays ended far outside the period: a cheap bound (a day either side, wider than any zone offset) before the zone conversion.
-        if (start == 0 || end == 0 || end < start || end < _lowest || end > _highest)
+        var owners = new List<Guid?>();
+        var index = new Dictionary<Guid, int>();
+        var ownerOf = new int[snapshot.Customers.Count];
+        for (var c = 0; c < ownerOf.Length; c++)
         {
-            return;
+            ownerOf[c] = -1;
+            if (snapshot.Customers[c].OwnerUserId is { } id)
+            {
+                if (!index.TryGetValue(id, out var at))
+                {
+                    index[id] = at = owners.Count;
+                    owners.Add(id);
+                }
+
+                ownerOf[c] = at;
+            }
         }
 
-        var day = DayOf(end);
-        if (day >= from && day <= to)
+        // Per owner (the last slot for none) and stage, one sorted run per day.
+        var none = owners.Count;
+        owners.Add(null);
+        var runs = new List<int[]>[owners.Count, Stages.Length];
+        var buffers = Enumerable.Range(0, owners.Count).Select(_ => new List<int>()).ToArray();
+        foreach (var day in days)
         {
-            stays.Add(new Stay(stage, order.Customer, day, Hours(end - start)));
+            for (var stage = 0; stage < Stages.Length; stage++)
+            {
+                var run = day[stage];
+                for (var i = 0; i < run.Count; i++)
+                {
+                    var owner = ownerOf[run.Customers[i]];
+                    buffers[owner < 0 ? none : owner].Add(run.Seconds[i]);
+                }
+
+                for (var o = 0; o < buffers.Length; o++)
+                {
+                    if (buffers[o].Count > 0)
+                    {
+                        (runs[o, stage] ??= []).Add([.. buffers[o]]);
+                        buffers[o].Clear();
+                    }
+                }
+            }
         }
+
+        var result = new List<(Guid? Owner, List<StageTimeStatsDto> Stages)>();
+        for (var o = 0; o < owners.Count; o++)
+        {
+            var stats = Stages.Select((name, stage) => Stats(name, runs[o, stage] ?? [])).Where(s => s.Orders > 0).ToList();
+            if (stats.Count > 0)
+            {
+                result.Add((owners[o], stats));
+            }
+        }
+
+        return result;
     }
 
-    private DateOnly DayOf(long unixSeconds) => calendar.DateOf(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
+    private static List<StageTimeStatsDto> StageStats(List<StayRun[]> days) =>
+        [.. Stages.Select((name, i) => Stats(name, [.. days.Select(d => d[i].Seconds)])).Where(s => s.Orders > 0)];
 
-    private static List<StageTimeStatsDto> StageStats(IEnumerable<Stay> stays)
+    /// <summary>The stays' count, and p50 and p90 by nearest rank (as <see cref="Percentile.OfSorted"/>) over runs each sorted ascending.</summary>
+    private static StageTimeStatsDto Stats(string stage, List<int[]> runs)
     {
-        var list = stays.ToList();
-        return [.. Stages.Select((name, i) => Stats(name, list.Where(s => s.Stage == i))).Where(s => s.Orders > 0)];
+        var count = runs.Sum(r => r.Length);
+        if (count == 0)
+        {
+            return new StageTimeStatsDto(stage, 0, null, null);
+        }
+
+        double At(double p) => Hours(StayRun.Kth(runs, Math.Clamp((int)Math.Ceiling(p * count), 1, count)));
+        return new StageTimeStatsDto(stage, count, Round(At(0.5)), Round(At(0.9)));
     }
 
-    private static StageTimeStatsDto Stats(string stage, IEnumerable<Stay> stays)
-    {
-        var hours = stays.Select(s => s.Hours).Order().ToList();
-        return new StageTimeStatsDto(stage, hours.Count, Round(Percentile.OfSorted(hours, 0.5)), Round(Percentile.OfSorted(hours, 0.9)));
-    }
-
-    private static AgeingDto Ageing(OrderStatus status, List<double> ages)
-    {
-        ages.Sort();
-        return new AgeingDto(status.ToString(), ages.Count, Round(Percentile.OfSorted(ages, 0.5)), Round(Percentile.OfSorted(ages, 0.9)),
+    /// <summary>The ageing of the orders waiting in a status; <paramref name="ages"/> ascending (the snapshot keeps the waiting orders so).</summary>
+    private static AgeingDto Ageing(OrderStatus status, List<double> ages) =>
+        new(status.ToString(), ages.Count, Round(Percentile.OfSorted(ages, 0.5)), Round(Percentile.OfSorted(ages, 0.9)),
             ages.Count == 0 ? null : Round(ages[^1]),
             ages.Count(a => a < 24), ages.Count(a => a is >= 24 and < 72), ages.Count(a => a is >= 72 and < 168), ages.Count(a => a is >= 168 and < 720), ages.Count(a => a >= 720));
-    }
 
     private static double Hours(long seconds) => seconds / 3600d;
 
     private static double? Round(double? hours) => hours is { } h ? Math.Round(h, 3) : null;
-
-    private sealed record Stay(int Stage, int Customer, DateOnly Day, double Hours);
 }

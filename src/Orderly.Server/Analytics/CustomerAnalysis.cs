@@ -31,18 +31,20 @@ public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalenda
             days = await projection.DaysAsync(db, earlier.AddDays(1 - WindowDays), day, money, ct);
         }
 
-        var now = projection.CustomerHistories(days.Where(d => d.Day > day.AddDays(-WindowDays)), customers);
-        var then = projection.CustomerHistories(days.Where(d => d.Day <= earlier && d.Day > earlier.AddDays(-WindowDays)), customers);
+        var now = projection.CustomerHistories(days, day.AddDays(1 - WindowDays), day, customers);
+        var then = projection.CustomerHistories(days, earlier.AddDays(1 - WindowDays), earlier, customers);
         var nowScores = Score(now, day);
         var thenScores = Score(then, earlier);
 
         var scored = now.Select((p, i) =>
         {
             var s = nowScores[i];
-            var intervals = p.Days.Zip(p.Days.Skip(1), (a, b) => b.DayNumber - a.DayNumber).ToList();
-            var recency = day.DayNumber - p.Days[^1].DayNumber;
+            // The gaps between buying days: as many as the days less one, summing to last - first.
+            var gaps = p.DaysBought - 1;
+            var gapSum = p.LastDay.DayNumber - p.FirstDay.DayNumber;
+            var recency = day.DayNumber - p.LastDay.DayNumber;
             return (p.Id, Recency: recency, Orders: (int)p.Orders, Monetary: Money.FromMinor(p.ValueMinor, money).Amount, Score: s,
-                Last: p.Days[^1], Interval: intervals.Count == 0 ? (double?)null : Math.Round(intervals.Average(), 2), Churn: Rfm.ChurnWarning(intervals, recency));
+                Last: p.LastDay, Interval: gaps == 0 ? (double?)null : Math.Round(gapSum / (double)gaps, 2), Churn: Rfm.ChurnWarning(gaps, gapSum, p.SquaredGaps, recency));
         }).ToList();
         var segments = Enum.GetValues<RfmSegment>().Select(segment => new SegmentCountDto(segment.ToString(),
             scored.Count(i => i.Score.Segment == segment), scored.Where(i => i.Score.Segment == segment).Sum(i => i.Monetary))).ToList();
@@ -96,7 +98,7 @@ public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalenda
     }
 
     private static RfmScore[] Score(List<CustomerHistory> histories, DateOnly asOf) =>
-        Rfm.Score([.. histories.Select(p => new RfmInput(asOf.DayNumber - p.Days[^1].DayNumber, (int)p.Orders, p.ValueMinor))]);
+        Rfm.Score([.. histories.Select(p => new RfmInput(asOf.DayNumber - p.LastDay.DayNumber, (int)p.Orders, p.ValueMinor))]);
 
     private static string Currency(string? currency)
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orderly.Domain.Orders;
 using Orderly.Server.Data;
+using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Analytics;
 
@@ -24,9 +25,17 @@ public sealed record DayFacts(DateOnly Day, OrderFact[] Orders)
     public int[] Waiting { get; } = [.. Enumerable.Range(0, Orders.Length).Where(i => Bottlenecks.IsWaiting(Orders[i].Status))];
 }
 
-/// <summary>One consistent view: the order facts by day and the customer dimension they index.</summary>
+/// <summary>An order waiting now (<see cref="Bottlenecks.IsWaiting"/>): its status, since when (Unix seconds), and its customer.</summary>
+public readonly record struct WaitingOrder(OrderStatus Status, long Since, int Customer);
+
+/// <summary>
+/// One consistent view: the order facts by day and the customer dimension they index (an index never changes once
+/// given, so facts kept across a refresh stay right); the stage stays by the day they ended; the orders waiting now,
+/// the longest waiting last.
+/// </summary>
 public sealed record FactsSnapshot(
-    IReadOnlyDictionary<DateOnly, DayFacts> Days, IReadOnlyList<CustomerDim> Customers, IReadOnlyDictionary<Guid, int> CustomerIndex)
+    IReadOnlyDictionary<DateOnly, DayFacts> Days, IReadOnlyList<CustomerDim> Customers, IReadOnlyDictionary<Guid, int> CustomerIndex,
+    IReadOnlyDictionary<DateOnly, StayRun[]> Stays, WaitingOrder[] Waiting)
 {
     public IEnumerable<DayFacts> Between(DateOnly from, DateOnly to)
     {
@@ -50,7 +59,8 @@ public sealed record FactsSnapshot(
 /// changes at most <see cref="AnalyticsOptions.RefreshEvery"/> late.
 /// </summary>
 public sealed class OrderFacts(
-    IServiceScopeFactory scopes, TimeProvider time, IOptions<AnalyticsOptions> options, IHostApplicationLifetime lifetime, ILogger<OrderFacts> log) : IDisposable
+    IServiceScopeFactory scopes, TimeProvider time, BusinessCalendar calendar, IOptions<AnalyticsOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<OrderFacts> log) : IDisposable
 {
     /// <summary>Status changes committed out of time order (a slow transaction) are still seen within this margin.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
@@ -150,12 +160,22 @@ public sealed class OrderFacts(
     private async Task<FactsSnapshot> LoadAsync(OrderlyDbContext db, FactsSnapshot? previous, List<DateOnly>? days, CancellationToken ct)
     {
         var steps = new StepTimer();
-        var customers = await db.Customers.AsNoTracking().OrderBy(c => c.Id)
+        var loaded = await db.Customers.AsNoTracking().OrderBy(c => c.Id)
             .Select(c => new CustomerDim(c.Id, c.Code, c.Name, c.Region, c.OwnerUserId)).ToListAsync(ct);
-        var customerIndex = new Dictionary<Guid, int>(customers.Count);
-        for (var i = 0; i < customers.Count; i++)
+        // The facts and stays kept from the previous snapshot hold customer indexes: a customer keeps theirs, a new one is appended.
+        var customers = previous is null ? [] : new List<CustomerDim>(previous.Customers);
+        var customerIndex = previous is null ? new Dictionary<Guid, int>(loaded.Count) : new Dictionary<Guid, int>(previous.CustomerIndex);
+        foreach (var customer in loaded)
         {
-            customerIndex[customers[i].Id] = i;
+            if (customerIndex.TryGetValue(customer.Id, out var i))
+            {
+                customers[i] = customer;
+            }
+            else
+            {
+                customerIndex[customer.Id] = customers.Count;
+                customers.Add(customer);
+            }
         }
 
         var orders = db.SalesOrders.AsNoTracking();
@@ -241,11 +261,18 @@ public sealed class OrderFacts(
         }
 
         steps.Mark("building the facts");
+        DateOnly DayOf(long unixSeconds) => calendar.DateOf(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
+        var stays = previous is null || days is null
+            ? StageStays.Build(byDay.Values.SelectMany(d => StageStays.Of(d, DayOf)))
+            : StageStays.Replace(previous.Stays, days, days.Where(byDay.ContainsKey).SelectMany(d => StageStays.Of(byDay[d], DayOf)));
+        var waiting = byDay.Values.SelectMany(d => d.Waiting.Select(i => d.Orders[i])).Where(o => o.Customer >= 0)
+            .Select(o => new WaitingOrder(o.Status, o.StatusSince, o.Customer)).OrderByDescending(w => w.Since).ToArray();
+        steps.Mark("indexing the stays");
         // A load slower than a client waits is worth a warning (it shows where the time went).
         log.Log(steps.ElapsedSeconds > 5 ? LogLevel.Warning : LogLevel.Information,
             "Order facts {Kind}: {Orders} orders, {Changes} status changes; {Steps}",
             days is null ? "loaded" : $"refreshed ({days.Count} days)", orderRows.Count, changes.Count, steps);
-        return new FactsSnapshot(byDay, customers, customerIndex);
+        return new FactsSnapshot(byDay, customers, customerIndex, stays, waiting);
     }
 
     /// <summary>Wall time per step of a load, for the log: where a slow first load spends its time.</summary>

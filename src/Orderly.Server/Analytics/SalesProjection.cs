@@ -36,6 +36,9 @@ public sealed class SalesProjection : IDisposable
     /// </summary>
     public const int KeepDays = 740;
 
+    /// <summary>The days of a block of customer sums (<see cref="CustomerHistories"/>): four weeks, so a year is 13 blocks and at most 54 edge days.</summary>
+    public const int BlockDays = 28;
+
     /// <summary>The signature of a day that has no sales rows (and so no customer or product rows).</summary>
     private const long NoRows = -1;
 
@@ -44,6 +47,7 @@ public sealed class SalesProjection : IDisposable
     private readonly Ordinals _customers = new();
     private readonly Ordinals _products = new();
     private readonly ConcurrentDictionary<(DateOnly Day, string Currency), DaySlice> _days = new();
+    private readonly ConcurrentDictionary<(DateOnly Start, string Currency), CustomerBlock> _blocks = new();
     private DateOnly _newest;
 
     public SalesProjection()
@@ -168,54 +172,93 @@ public sealed class SalesProjection : IDisposable
         Top(days, limit, _products, null, static s => (s.Products, s.ProductQuantity, s.ProductValue));
 
     /// <summary>
-    /// Each customer's counted orders, value and the business days they bought on (ascending) over the days, from the
-    /// customer rows (a row with no orders left, all of a day's orders cancelled, is no purchase); only
+    /// Each customer's counted orders, value and buying days (first, last, how many, and the sum of the squared gaps
+    /// between consecutive ones) over <paramref name="first"/>..<paramref name="last"/>, from the customer rows of
+    /// <paramref name="days"/> (a row with no orders left, all of a day's orders cancelled, is no purchase); only
     /// <paramref name="visible"/> customers when given. Ordered by id as the databases order it.
+    /// <para>
+    /// Whole blocks of <see cref="BlockDays"/> days inside the period are summed per customer once and kept while every
+    /// day of the block is the same slice (a changed day is a new slice), so a year is about 13 block merges and the
+    /// edge days, not 365 days of rows; the sums are the same integers either way.
+    /// </para>
     /// </summary>
-    public List<CustomerHistory> CustomerHistories(IEnumerable<DaySlice> days, IReadOnlyCollection<Guid>? visible)
+    public List<CustomerHistory> CustomerHistories(IReadOnlyList<DaySlice> days, DateOnly first, DateOnly last, IReadOnlyCollection<Guid>? visible)
     {
-        // Dense by ordinal (no dictionary per row): a year is about a million customer rows at 1M orders a year.
-        var n = _customers.Count;
-        var histories = new CustomerHistory?[n];
+        var byDay = new DaySlice?[Math.Max(0, last.DayNumber - first.DayNumber + 1)];
+        foreach (var slice in days)
+        {
+            if (slice.Day >= first && slice.Day <= last)
+            {
+                byDay[slice.Day.DayNumber - first.DayNumber] = slice;
+            }
+        }
+
+        var sums = new BuyingSums(_customers.Count);
+        for (var day = first.DayNumber; day <= last.DayNumber;)
+        {
+            if (day % BlockDays == 0 && day + BlockDays - 1 <= last.DayNumber && Block(byDay, day - first.DayNumber) is { } block)
+            {
+                sums.Add(block);
+                day += BlockDays;
+            }
+            else
+            {
+                if (byDay[day - first.DayNumber] is { } slice)
+                {
+                    sums.Add(slice);
+                }
+
+                day++;
+            }
+        }
+
         bool[]? allowed = null;
         if (visible is not null)
         {
-            allowed = new bool[n];
+            allowed = new bool[sums.Count];
             foreach (var id in visible)
             {
-                if (_customers.TryGet(id, out var ordinal) && ordinal < n)
+                if (_customers.TryGet(id, out var ordinal) && ordinal < allowed.Length)
                 {
                     allowed[ordinal] = true;
                 }
             }
         }
 
-        var list = new List<CustomerHistory>();
-        foreach (var day in days.OrderBy(d => d.Day))
-        {
-            for (var i = 0; i < day.Customers.Length; i++)
-            {
-                var k = day.Customers[i];
-                if (day.CustomerOrders[i] <= 0 || k >= n || (allowed is not null && !allowed[k]))
-                {
-                    continue;
-                }
-
-                var history = histories[k];
-                if (history is null)
-                {
-                    histories[k] = history = new CustomerHistory(_customers.IdOf(k));
-                    list.Add(history);
-                }
-
-                history.Orders += day.CustomerOrders[i];
-                history.ValueMinor += day.CustomerValue[i];
-                history.Days.Add(day.Day);
-            }
-        }
-
+        var list = sums.Histories(_customers.IdOf, allowed);
         list.Sort((a, b) => Total.CompareIds(a.Id, b.Id));
         return list;
+    }
+
+    /// <summary>The sums of the block of days starting at <paramref name="at"/> in <paramref name="byDay"/>, kept while its slices are; null when a day is missing.</summary>
+    private BuyingSums.Sparse? Block(DaySlice?[] byDay, int at)
+    {
+        var slices = new DaySlice[BlockDays];
+        for (var i = 0; i < BlockDays; i++)
+        {
+            if (byDay[at + i] is not { } slice)
+            {
+                return null;
+            }
+
+            slices[i] = slice;
+        }
+
+        var key = (slices[0].Day, slices[0].Currency);
+        if (_blocks.TryGetValue(key, out var kept) && Enumerable.Range(0, BlockDays).All(i => ReferenceEquals(kept.Slices[i], slices[i])))
+        {
+            return kept.Sums;
+        }
+
+        var sums = new BuyingSums(_customers.Count);
+        foreach (var slice in slices)
+        {
+            sums.Add(slice);
+        }
+
+        var block = new CustomerBlock(slices, sums.ToSparse());
+        _blocks[key] = block;
+        return block.Sums;
     }
 
     /// <summary>How many customers have been numbered so far (every ordinal in a slice is below it).</summary>
@@ -232,7 +275,11 @@ public sealed class SalesProjection : IDisposable
     public bool TryGetCustomerOrdinal(Guid id, out int ordinal) => _customers.TryGet(id, out ordinal);
 
     /// <summary>Drops every cached day, e.g. for a test; the next reads load them again.</summary>
-    public void Clear() => _days.Clear();
+    public void Clear()
+    {
+        _days.Clear();
+        _blocks.Clear();
+    }
 
     public void Dispose() => _meter.Dispose();
 
@@ -338,6 +385,14 @@ public sealed class SalesProjection : IDisposable
                 _days.TryRemove(key, out _);
             }
         }
+
+        foreach (var key in _blocks.Keys)
+        {
+            if (key.Start < oldest)
+            {
+                _blocks.TryRemove(key, out _);
+            }
+        }
     }
 
     /// <summary>A customer's or product's sums over a period: orders (or quantity in thousandths) and value in minor units.</summary>
@@ -364,6 +419,9 @@ public sealed class SalesProjection : IDisposable
     {
         public long Bytes => 120 + (28L * Customers.Length) + (28L * Products.Length);
     }
+
+    /// <summary>A block's customer sums and the day slices they were summed from (kept while every slice is the same).</summary>
+    private sealed record CustomerBlock(DaySlice[] Slices, BuyingSums.Sparse Sums);
 
     /// <summary>A process-wide, grow-only numbering of ids, so days can hold ints and sums can go in flat arrays.</summary>
     private sealed class Ordinals
@@ -422,13 +480,19 @@ public sealed class SalesProjection : IDisposable
     }
 }
 
-/// <summary>A customer's counted orders, value (minor units) and the days they bought on, ascending.</summary>
+/// <summary>
+/// A customer's counted orders, value (minor units) and buying days over a period: the first and last, how many, and the
+/// sum of the squared gaps between consecutive ones (the gaps themselves sum to last - first).
+/// </summary>
 public sealed class CustomerHistory(Guid id)
 {
     public Guid Id { get; } = id;
     public long Orders { get; set; }
     public long ValueMinor { get; set; }
-    public List<DateOnly> Days { get; } = [];
+    public DateOnly FirstDay { get; set; }
+    public DateOnly LastDay { get; set; }
+    public int DaysBought { get; set; }
+    public long SquaredGaps { get; set; }
 }
 
 public sealed record ProjectionStats(int Days, long Rows, int Customers, int Products, long Bytes);

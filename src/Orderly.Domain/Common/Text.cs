@@ -29,8 +29,9 @@ public static class Text
     /// <summary>Length in user-perceived characters, so 张伟 is 2 and an emoji is 1.</summary>
     public static int LengthOf(string value) => new StringInfo(value).LengthInTextElements;
 
+    /// <summary>No text has more user-perceived characters than UTF-16 units: only a longer one needs counting.</summary>
     private static string CheckLength(string value, string field, int maxLength, List<RuleViolation>? violations) =>
-        LengthOf(value) > maxLength
+        value.Length > maxLength && LengthOf(value) > maxLength
             ? Fail(field, "TooLong", $"{field} must be at most {maxLength} characters.", violations)
             : value;
 

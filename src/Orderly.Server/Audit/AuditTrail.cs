@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -19,7 +21,12 @@ public static class AuditTrail
 {
     public static readonly string Genesis = new('0', 64);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// Non-ASCII text (Chinese names) is written as itself, not as <c>\uXXXX</c> (6 bytes a character instead of 3, and
+    /// an escaping pass over every name an import writes); HTML-sensitive characters, controls and characters outside
+    /// the BMP are still escaped. The hash covers the stored text, so records written before verify as they are.
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     /// <summary>Passwords, stamps and key hashes never reach the audit log; version and update time say nothing new.</summary>
     private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal)

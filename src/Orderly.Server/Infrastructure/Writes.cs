@@ -88,7 +88,21 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
 {
     private const int MaxAttempts = 8;
 
-    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) => RunAsync(work, durable: true, ct);
+
+    /// <summary>
+    /// One unit of a long run of units (an import's batches): committed as <see cref="RunAsync{T}"/> commits, but
+    /// returned without waiting for the fsync that makes it durable, so the next unit is built while the disk syncs;
+    /// the caller awaits <see cref="DurableAsync"/> once after the run's last unit. A crash in between loses a suffix
+    /// of the run's units (the write-ahead log replays in order), never part of one.
+    /// </summary>
+    public Task RunBeforeDurableAsync(Func<CancellationToken, Task> work, CancellationToken ct) =>
+        RunAsync(async token => { await work(token); return true; }, durable: false, ct);
+
+    /// <summary>Completes once every unit committed so far is on disk (at once where each commit syncs itself).</summary>
+    public Task DurableAsync() => group?.FlushAsync() ?? Task.CompletedTask;
+
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, bool durable, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null)
         {
@@ -114,7 +128,7 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
                 continue;
             }
 
-            if (group is not null)
+            if (group is not null && durable)
             {
                 await group.FlushAsync();
             }

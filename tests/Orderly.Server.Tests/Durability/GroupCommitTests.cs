@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Orderly.Domain.Catalog;
 using Orderly.Server.Data;
+using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 
 namespace Orderly.Server.Tests.Durability;
@@ -53,6 +55,31 @@ public sealed class GroupCommitTests(SqliteApp app) : IClassFixture<SqliteApp>
         // the dispatcher's own requests (a batch claimed while no writer syncs) are counted apart.
         Assert.True(requests >= 2 * Orders, $"{requests} writes waited for an fsync, expected at least {2 * Orders}");
         Assert.InRange(flushes, 1, requests - 1 + (group.UnsharedRequests - unsharedBefore));
+    }
+
+    [Fact]
+    public async Task UnitsCommittedBeforeTheyAreDurable_AreVisibleAtOnce_AndDurableWaitsForAnFsyncAfterThem()
+    {
+        var group = app.Services.GetRequiredService<SqliteGroupCommit>();
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem("test");
+        var writes = scope.ServiceProvider.GetRequiredService<Writes>();
+        var db = scope.ServiceProvider.GetRequiredService<OrderlyDbContext>();
+        var tag = TestData.Unique("DUR");
+        for (var i = 1; i <= 3; i++)
+        {
+            var sku = $"{tag}-{i}";
+            await writes.RunBeforeDurableAsync(_ =>
+            {
+                db.Products.Add(new Product(new ProductDetails(sku, "耐久 批次", "pcs", 1m), DateTimeOffset.UtcNow));
+                return Task.CompletedTask;
+            }, default);
+            Assert.Equal(i, await app.WithDbAsync(d => d.Products.CountAsync(p => p.Sku.StartsWith(tag))));
+        }
+
+        var flushes = group.Flushes;
+        await writes.DurableAsync();
+        Assert.True(group.Flushes > flushes, "DurableAsync returned before an fsync that started after it finished");
     }
 
     internal static async Task<(string Journal, long Synchronous)> PragmasAsync(OrderlyDbContext db)

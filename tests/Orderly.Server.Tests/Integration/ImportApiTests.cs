@@ -393,6 +393,9 @@ public abstract class ImportApiTests(OrderlyApp app)
             Security.SecurityKit.ChangesOf(apiAudit).Select(c => (c.Field, c.Old)).OrderBy(c => c.Field).ToList(),
             Security.SecurityKit.ChangesOf(importAudit).Select(c => (c.Field, c.Old)).OrderBy(c => c.Field).ToList());
         Assert.Contains(Security.SecurityKit.ChangesOf(importAudit), c => c.Field == "name" && c.New == "批量 \"对照\", 甲");
+        // Chinese is stored as itself in both records' JSON (not \uXXXX); the quote is still escaped.
+        Assert.Contains("\"批量 \\u0022对照\\u0022, 甲\"", importAudit.Changes, StringComparison.Ordinal);
+        Assert.Contains("\"五金\"", apiAudit.Changes, StringComparison.Ordinal);
         Assert.Equal(ImportRunnerBatch + 7, creates);
         var verification = await app.WithDbAsync(db => Orderly.Server.Audit.AuditVerifier.VerifyAsync(db, CancellationToken.None));
         Assert.True(verification.IsIntact, verification.Problem);

@@ -215,7 +215,8 @@ public sealed class ImportRunner(
             }
             else
             {
-                await workWrites.RunAsync(async token =>
+                // Each batch is committed before the next is built, and all of them are made durable at the end.
+                await workWrites.RunBeforeDurableAsync(async token =>
                 {
                     counts = new ImportCounts();
                     await handler.ApplyAsync(batch, counts, token);
@@ -235,6 +236,11 @@ public sealed class ImportRunner(
             pass.Invalid += counts.LateProblems.Count;
             pass.Errors.AddRange(counts.LateProblems);
         }, ct);
+        if (commit is not null)
+        {
+            await workWrites.DurableAsync();
+        }
+
         if (kept is not null && !result.HeaderRefused)
         {
             checkedRows.Put(job.Id, new CheckedRows.Entry(result.Rows, result.Valid, result.Invalid, result.Errors, kept, file.EncodingName, time.GetUtcNow()));

@@ -12,6 +12,12 @@ public sealed class SalesOrderConfiguration : IEntityTypeConfiguration<SalesOrde
 {
     private static readonly JsonSerializerOptions WarningJson = new(JsonSerializerDefaults.Web);
 
+    // Public and called from the converter rather than inlined in it: the compiled model (Data/CompiledModels) copies
+    // the converter's expressions into generated code, which cannot reach a private field.
+    public static string WarningsToJson(List<EntryWarning> warnings) => JsonSerializer.Serialize(warnings, WarningJson);
+
+    public static List<EntryWarning> WarningsFromJson(string json) => JsonSerializer.Deserialize<List<EntryWarning>>(json, WarningJson) ?? [];
+
     public void Configure(EntityTypeBuilder<SalesOrder> builder)
     {
         builder.ToTable("sales_orders");
@@ -35,8 +41,8 @@ public sealed class SalesOrderConfiguration : IEntityTypeConfiguration<SalesOrde
         builder.Property<List<EntryWarning>>("_entryWarnings")
             .HasColumnName("entry_warnings")
             .HasConversion(
-                v => JsonSerializer.Serialize(v, WarningJson),
-                v => JsonSerializer.Deserialize<List<EntryWarning>>(v, WarningJson) ?? new List<EntryWarning>(),
+                v => WarningsToJson(v),
+                v => WarningsFromJson(v),
                 new ValueComparer<List<EntryWarning>>((a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
 
         builder.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);

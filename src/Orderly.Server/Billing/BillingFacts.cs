@@ -17,12 +17,11 @@ public sealed class BillingFacts(OrderlyDbContext db) : IOrderPaymentSource, IRe
             return new Dictionary<Guid, OrderPaymentFacts>();
         }
 
-        var rows = new List<OrderInvoice>();
-        await foreach (var row in Compiled.OrderInvoices.For(db)(db, [.. orderIds]).WithCancellation(ct))
-        {
-            rows.Add(row);
-        }
-
+        var ids = orderIds.ToList();
+        var rows = await db.Set<Invoice>().AsNoTracking()
+            .Where(i => i.OrderId != null && ids.Contains(i.OrderId.Value) && i.Status != InvoiceStatus.Draft && i.Status != InvoiceStatus.Cancelled)
+            .Select(i => new { OrderId = i.OrderId!.Value, i.Kind, i.Status, i.Currency, i.TotalMinor, i.PaidMinor, i.CreditedMinor, i.WrittenOffMinor })
+            .ToListAsync(ct);
         return rows.GroupBy(r => r.OrderId).ToDictionary(g => g.Key, g =>
         {
             var currency = g.First().Currency;
@@ -45,47 +44,31 @@ public sealed class BillingFacts(OrderlyDbContext db) : IOrderPaymentSource, IRe
     /// </summary>
     public async Task<long> ExposureMinorAsync(Guid customerId, string currency, CancellationToken ct)
     {
+        var open = OrderTransitions.OpenForCredit;
+        var invoices = await db.Set<Invoice>().AsNoTracking()
+            .Where(i => i.CustomerId == customerId && i.Currency == currency && i.Status != InvoiceStatus.Draft && i.Status != InvoiceStatus.Cancelled)
+            .Select(i => new
+            {
+                i.Kind, i.TotalMinor, i.PaidMinor, i.CreditedMinor, i.WrittenOffMinor,
+                OrderOpen = i.OrderId != null && db.SalesOrders.Any(o => o.Id == i.OrderId && open.Contains(o.Status)),
+            })
+            .ToListAsync(ct);
+        var unallocated = await db.Set<Payment>().AsNoTracking().Where(p => p.CustomerId == customerId && p.Currency == currency)
+            .SumAsync(p => (long?)(p.AmountMinor - p.AllocatedMinor - p.RefundedMinor), ct) ?? 0;
         var exposure = 0L;
-        await foreach (var i in Compiled.IssuedInvoices.For(db)(db, customerId, currency).WithCancellation(ct))
+        foreach (var i in invoices)
         {
             var due = i.TotalMinor - i.PaidMinor - i.CreditedMinor - i.WrittenOffMinor;
             exposure += i.Kind == InvoiceKind.CreditNote ? -due : i.OrderOpen ? due - i.TotalMinor : due;
         }
 
-        return exposure - (await Compiled.Unallocated.For(db)(db, customerId, currency, ct) ?? 0);
+        return exposure - unallocated;
     }
 
     public async Task<IReadOnlyList<string>> HoldReasonsAsync(Guid customerId, CancellationToken ct) =>
-        await Compiled.OnHold.For(db)(db, customerId, ct) ? [ApprovalPolicy.CreditHold] : [];
-
-    private sealed record OrderInvoice(Guid OrderId, InvoiceKind Kind, string Currency, long TotalMinor, long PaidMinor, long CreditedMinor, long WrittenOffMinor);
-
-    private sealed record InvoiceExposure(InvoiceKind Kind, long TotalMinor, long PaidMinor, long CreditedMinor, long WrittenOffMinor, bool OrderOpen);
-
-    /// <summary>Compiled once: every placed order asks for its customer's exposure and holds, twice.</summary>
-    private static class Compiled
-    {
-        // The order list and every order reply ask this for their orders.
-        public static readonly CompiledQuery<Func<OrderlyDbContext, List<Guid>, IAsyncEnumerable<OrderInvoice>>> OrderInvoices = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, List<Guid> ids) => db.Set<Invoice>().AsNoTracking()
-                .Where(i => i.OrderId != null && ids.Contains(i.OrderId.Value) && i.Status != InvoiceStatus.Draft && i.Status != InvoiceStatus.Cancelled)
-                .Select(i => new OrderInvoice(i.OrderId!.Value, i.Kind, i.Currency, i.TotalMinor, i.PaidMinor, i.CreditedMinor, i.WrittenOffMinor))));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, string, IAsyncEnumerable<InvoiceExposure>>> IssuedInvoices = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid customerId, string currency) => db.Set<Invoice>().AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.Currency == currency && i.Status != InvoiceStatus.Draft && i.Status != InvoiceStatus.Cancelled)
-                .Select(i => new InvoiceExposure(i.Kind, i.TotalMinor, i.PaidMinor, i.CreditedMinor, i.WrittenOffMinor,
-                    i.OrderId != null && db.SalesOrders.Any(o => o.Id == i.OrderId && OrderTransitions.OpenForCredit.Contains(o.Status))))));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, string, CancellationToken, Task<long?>>> Unallocated = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid customerId, string currency, CancellationToken ct) => db.Set<Payment>().AsNoTracking()
-                .Where(p => p.CustomerId == customerId && p.Currency == currency)
-                .Sum(p => (long?)(p.AmountMinor - p.AllocatedMinor - p.RefundedMinor))));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, CancellationToken, Task<bool>>> OnHold = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid customerId, CancellationToken ct) =>
-                db.Set<CreditHold>().Any(h => h.CustomerId == customerId && h.ReleasedAt == null)));
-    }
+        await db.Set<CreditHold>().AsNoTracking().AnyAsync(h => h.CustomerId == customerId && h.ReleasedAt == null, ct)
+            ? [ApprovalPolicy.CreditHold]
+            : [];
 
     private static decimal M(long minor, string currency) => Money.FromMinor(minor, currency).Amount;
 }

@@ -165,34 +165,14 @@ public sealed class StockService(OrderlyDbContext db, IOptionsMonitor<Allocation
     private async Task<List<WarehouseStock>> WarehouseStockAsync(List<LineNeed> needs, CancellationToken ct)
     {
         var productIds = needs.Select(n => n.ProductId).Distinct().ToList();
-        var warehouses = new List<WarehouseRow>();
-        await foreach (var warehouse in ActiveWarehouses.For(db)(db).WithCancellation(ct))
-        {
-            warehouses.Add(warehouse);
-        }
-
-        var balances = new List<BalanceRow>();
-        await foreach (var balance in Balances.For(db)(db, productIds).WithCancellation(ct))
-        {
-            balances.Add(balance);
-        }
-
+        var warehouses = await db.Warehouses.AsNoTracking().Where(w => w.IsActive).Select(w => new { w.Id, w.Code, w.Region }).ToListAsync(ct);
+        var balances = await db.StockBalances.AsNoTracking()
+            .Where(b => productIds.Contains(b.ProductId))
+            .Select(b => new { b.ProductId, b.WarehouseId, b.OnHand, b.Reserved })
+            .ToListAsync(ct);
         return [.. warehouses.Select(w => new WarehouseStock(w.Id, w.Code, w.Region,
             balances.Where(b => b.WarehouseId == w.Id).ToDictionary(b => b.ProductId, b => b.OnHand - b.Reserved)))];
     }
-
-    private sealed record WarehouseRow(Guid Id, string Code, string? Region);
-
-    private sealed record BalanceRow(Guid ProductId, Guid WarehouseId, decimal OnHand, decimal Reserved);
-
-    // Compiled once: every confirmed order plans its allocation from these, inside its write transaction.
-    private static readonly CompiledQuery<Func<OrderlyDbContext, IAsyncEnumerable<WarehouseRow>>> ActiveWarehouses = new(() =>
-        EF.CompileAsyncQuery((OrderlyDbContext db) => db.Warehouses.AsNoTracking().Where(w => w.IsActive).Select(w => new WarehouseRow(w.Id, w.Code, w.Region))));
-
-    private static readonly CompiledQuery<Func<OrderlyDbContext, List<Guid>, IAsyncEnumerable<BalanceRow>>> Balances = new(() =>
-        EF.CompileAsyncQuery((OrderlyDbContext db, List<Guid> productIds) => db.StockBalances.AsNoTracking()
-            .Where(b => productIds.Contains(b.ProductId))
-            .Select(b => new BalanceRow(b.ProductId, b.WarehouseId, b.OnHand, b.Reserved))));
 
     private async Task<List<DropShipOption>> DropShipOptionsAsync(List<LineNeed> needs, CancellationToken ct)
     {

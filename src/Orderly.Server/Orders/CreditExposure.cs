@@ -34,12 +34,11 @@ public sealed class CreditExposure(OrderlyDbContext db, IEnumerable<IReceivables
         return all;
     }
 
-    public static async Task<long> OpenOrdersMinorAsync(OrderlyDbContext db, Guid customerId, string currency, Guid? excludeOrderId, CancellationToken ct) =>
-        await OpenOrdersSum.For(db)(db, customerId, currency, excludeOrderId, ct) ?? 0;
-
-    /// <summary>Compiled once: every placed order asks it twice (the entry check and the approval rules).</summary>
-    private static readonly CompiledQuery<Func<OrderlyDbContext, Guid, string, Guid?, CancellationToken, Task<long?>>> OpenOrdersSum = new(() =>
-        EF.CompileAsyncQuery((OrderlyDbContext db, Guid customerId, string currency, Guid? excludeOrderId, CancellationToken ct) => db.SalesOrders
-            .Where(o => o.CustomerId == customerId && o.Currency == currency && OrderTransitions.OpenForCredit.Contains(o.Status) && o.Id != excludeOrderId)
-            .Sum(o => (long?)o.TotalMinor)));
+    public static async Task<long> OpenOrdersMinorAsync(OrderlyDbContext db, Guid customerId, string currency, Guid? excludeOrderId, CancellationToken ct)
+    {
+        var open = OrderTransitions.OpenForCredit;
+        return await db.SalesOrders
+            .Where(o => o.CustomerId == customerId && o.Currency == currency && open.Contains(o.Status) && o.Id != excludeOrderId)
+            .SumAsync(o => (long?)o.TotalMinor, ct) ?? 0;
+    }
 }

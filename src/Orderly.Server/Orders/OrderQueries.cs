@@ -16,36 +16,23 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
     {
         // A handful of round trips: the order with its lines and history in one query (an order has tens of
         // lines, so the joined rows stay few), then customer, reservations, decisions and the actors' names.
-        // Every placed order is answered with this, so the queries are compiled once (EF.CompileAsyncQuery).
-        var owners = await scope.OwnersAsync(ct);
-        var order = (owners is null ? await Compiled.Order.For(db)(db, id, ct) : await Compiled.ScopedOrder.For(db)(db, id, owners, ct))
-            ?? throw new NotFoundException("Sales order", id);
-        var customer = await Compiled.Customer.For(db)(db, order.CustomerId, ct);
-        var reservations = new List<ReservationRow>();
-        await foreach (var reservation in Compiled.Reservations.For(db)(db, id).WithCancellation(ct))
-        {
-            reservations.Add(reservation);
-        }
-
-        var decisions = new Dictionary<Guid, AllocationDecision>();
-        await foreach (var decision in Compiled.Decisions.For(db)(db, id).WithCancellation(ct))
-        {
-            if (!decisions.TryGetValue(decision.OrderLineId, out var kept) || decision.Id.CompareTo(kept.Id) > 0)
-            {
-                decisions[decision.OrderLineId] = decision;
-            }
-        }
-
+        var order = await (await scope.OrdersAsync(db.SalesOrders.AsNoTracking(), ct))
+            .Include(o => o.Lines)
+            .Include(o => o.StatusHistory)
+            .AsSingleQuery()
+            .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Sales order", id);
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == order.CustomerId)
+            .Select(c => new { c.Code, c.Name, c.ReservationPolicy }).FirstAsync(ct);
+        var reservations = await db.StockReservations.AsNoTracking()
+            .Where(r => r.OrderId == id && r.Quantity > 0)
+            .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new { r.OrderLineId, r.WarehouseId, w.Code, r.Quantity })
+            .ToListAsync(ct);
+        var decisions = (await db.AllocationDecisions.AsNoTracking().Where(d => d.OrderId == id).ToListAsync(ct))
+            .GroupBy(d => d.OrderLineId).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Id)!);
         var policy = order.ReservationPolicy ?? customer.ReservationPolicy;
         var actorIds = order.StatusHistory.Where(h => h.By is not null).Select(h => h.By!.Value).Distinct().ToList();
-        var actors = new Dictionary<Guid, string?>();
-        if (actorIds.Count > 0)
-        {
-            await foreach (var actor in Compiled.Actors.For(db)(db, actorIds).WithCancellation(ct))
-            {
-                actors[actor.Id] = actor.Name;
-            }
-        }
+        var actors = actorIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
 
         var lines = order.Lines.OrderBy(l => l.LineNumber).Select(l => new OrderLineDto(
             l.Id, l.LineNumber, l.ProductId, l.Sku, l.ProductName, l.Unit, l.Quantity,
@@ -65,42 +52,6 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
             OrderTransitions.AllowedActions(order.Status), policy) is var dto && paid.TryGetValue(order.Id, out var p)
             ? dto with { PaymentStatus = p.PaymentStatus, Invoiced = p.Invoiced, Paid = p.Paid, Due = p.Due }
             : dto;
-    }
-
-    private sealed record CustomerHeader(string Code, string Name, ReservationPolicy ReservationPolicy);
-
-    private sealed record ReservationRow(Guid OrderLineId, Guid WarehouseId, string Code, decimal Quantity);
-
-    private sealed record ActorName(Guid Id, string? Name);
-
-    private static class Compiled
-    {
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, CancellationToken, Task<SalesOrder?>>> Order = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid id, CancellationToken ct) => db.SalesOrders.AsNoTracking()
-                .Include(o => o.Lines).Include(o => o.StatusHistory).AsSingleQuery()
-                .FirstOrDefault(o => o.Id == id)));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, Guid[], CancellationToken, Task<SalesOrder?>>> ScopedOrder = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid id, Guid[] owners, CancellationToken ct) => db.SalesOrders.AsNoTracking()
-                .Include(o => o.Lines).Include(o => o.StatusHistory).AsSingleQuery()
-                .FirstOrDefault(o => o.Id == id
-                    && db.Customers.Any(c => c.Id == o.CustomerId && c.OwnerUserId != null && owners.Contains(c.OwnerUserId.Value)))));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, CancellationToken, Task<CustomerHeader>>> Customer = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid id, CancellationToken ct) => db.Customers.AsNoTracking()
-                .Where(c => c.Id == id).Select(c => new CustomerHeader(c.Code, c.Name, c.ReservationPolicy)).First()));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, IAsyncEnumerable<ReservationRow>>> Reservations = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid id) => db.StockReservations.AsNoTracking()
-                .Where(r => r.OrderId == id && r.Quantity > 0)
-                .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new ReservationRow(r.OrderLineId, r.WarehouseId, w.Code, r.Quantity))));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, Guid, IAsyncEnumerable<AllocationDecision>>> Decisions = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, Guid id) => db.AllocationDecisions.AsNoTracking().Where(d => d.OrderId == id)));
-
-        public static readonly CompiledQuery<Func<OrderlyDbContext, List<Guid>, IAsyncEnumerable<ActorName>>> Actors = new(() =>
-            EF.CompileAsyncQuery((OrderlyDbContext db, List<Guid> ids) => db.Users.AsNoTracking()
-                .Where(u => ids.Contains(u.Id)).Select(u => new ActorName(u.Id, u.DisplayName ?? u.Email))));
     }
 
     /// <summary>Billing's payment facts of these orders (none without a billing capability).</summary>

@@ -96,7 +96,7 @@ public sealed class OrderService(
     /// </summary>
     private async Task<OrderStatus> SubmitLoadedAsync(SalesOrder order, Guid? actor, CancellationToken token)
     {
-        var customer = await CustomerById.For(db)(db, order.CustomerId, token);
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
         var otherExposure = await credit.OpenOrdersMinorAsync(order.CustomerId, order.Currency, order.Id, token);
         var reasons = await credit.WithHoldReasonsAsync(ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit), order.CustomerId, token);
         order.Submit(reasons, calendar.Now, actor);
@@ -198,10 +198,6 @@ public sealed class OrderService(
         return await (await scope.OrdersAsync(db.SalesOrders, ct)).Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct)
             ?? throw new NotFoundException("Sales order", id);
     }
-
-    /// <summary>Compiled once: the approval rules read the customer of every submitted order under its transaction.</summary>
-    private static readonly CompiledQuery<Func<OrderlyDbContext, Guid, CancellationToken, Task<Domain.Customers.Customer>>> CustomerById = new(() =>
-        EF.CompileAsyncQuery((OrderlyDbContext db, Guid id, CancellationToken ct) => db.Customers.AsNoTracking().First(c => c.Id == id)));
 
     private static void ThrowIfInvalid(EntryCheck check)
     {

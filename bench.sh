@@ -7,6 +7,8 @@
 #   --postgres  also run the PostgreSQL phases on a throwaway cluster (installed with apt-get when missing)
 # Environment: ORDERLY_BENCH_POSTGRES  use this superuser connection string instead of a throwaway cluster
 #              ORDERLY_BENCH_KEEP      keep the scratch folder (databases, server logs) after a green run
+#              ORDERLY_BENCH_SERVER_X  set X for the server processes alone (e.g. ORDERLY_BENCH_SERVER_DOTNET_TieredPGO=0,
+#                                      ORDERLY_BENCH_SERVER_Database__SqliteGroupCommit=false): runtime and settings A/Bs
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -42,6 +42,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private const string ServerEnvironmentPrefix = "ORDERLY_BENCH_SERVER_";
+
     public static async Task<ServerProcess> StartAsync(BenchOptions options, DatabaseTarget database, string logFile, IDictionary<string, string>? settings = null, int? port = null)
     {
         port ??= FreePort();
@@ -70,6 +72,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
+        }
+
+        // ORDERLY_BENCH_SERVER_X=v reaches the server alone as X=v: runtime knobs (DOTNET_TieredPGO=0, ...) for an A/B
+        // without changing the bench client's own runtime.
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value ?? "")).Where(e => e.Item1.StartsWith(ServerEnvironmentPrefix, StringComparison.Ordinal)))
+        {
+            environment[key[ServerEnvironmentPrefix.Length..]] = value;
         }
 
         foreach (var (key, value) in environment)

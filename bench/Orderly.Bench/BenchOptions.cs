@@ -23,6 +23,7 @@ public sealed record BenchOptions(
         var seed = 20261127;
         string? root = null;
         string? results = null;
+        string? server = null;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         (int, int)? growthSizes = null;
         for (var i = 0; i < args.Length; i++)
@@ -34,21 +35,23 @@ public sealed record BenchOptions(
                 case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--root": root = args[++i]; break;
                 case "--results": results = args[++i]; break;
+                case "--server": server = Path.GetFullPath(args[++i]); break;
                 case "--phase": only.Add(args[++i]); break;
                 case "--growth-sizes":
                     var sizes = args[++i].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
                     growthSizes = sizes.Length == 2 && sizes[0] > 0 && sizes[1] > 0 ? (sizes[0], sizes[1]) : throw new ArgumentException("--growth-sizes takes SMALL,LARGE");
                     break;
                 default: throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. Usage: bench [--smoke] [--postgres] [--phase NAME]... [--seed N] [--root DIR] [--results DIR] [--growth-sizes SMALL,LARGE]");
+                    $"Unknown argument '{args[i]}'. Usage: bench [--smoke] [--postgres] [--phase NAME]... [--seed N] [--root DIR] [--server DLL] [--results DIR] [--growth-sizes SMALL,LARGE]");
             }
         }
 
         root = root is null ? FindRoot() : Path.GetFullPath(root);
-        var serverDll = Path.Combine(root, "src", "Orderly.Server", "bin", "Release", "net10.0", "Orderly.Server.dll");
+        // bench.sh passes its ReadyToRun publish; without --server, the root's Release build (A/Bs of worktrees).
+        var serverDll = server ?? Path.Combine(root, "src", "Orderly.Server", "bin", "Release", "net10.0", "Orderly.Server.dll");
         if (!File.Exists(serverDll))
         {
-            throw new InvalidOperationException($"{serverDll} is missing: build the server in Release first (bench.sh does).");
+            throw new InvalidOperationException($"{serverDll} is missing: build the server in Release first (bench.sh publishes it).");
         }
 
         return new BenchOptions(smoke, postgres, root, serverDll, results ?? Path.Combine(root, "bench", "results"), seed, only) { GrowthSizes = growthSizes };

@@ -87,6 +87,7 @@ public sealed class Report(BenchOptions options)
         {
             machine,
             commit,
+            server = Path.GetRelativePath(options.Root, options.ServerDll),
             mode = options.Smoke ? "smoke" : options.Postgres ? "full+postgres" : "full",
             startedAt = DateTimeOffset.UtcNow - took,
             seconds = Math.Round(took.TotalSeconds, 1),
@@ -102,7 +103,7 @@ public sealed class Report(BenchOptions options)
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Orderly bench: {(options.Smoke ? "smoke" : "full")} run{(options.Postgres ? " with PostgreSQL" : "")}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Commit `{commit}`, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:N1} min. Machine: {machine.Describe()}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Commit `{commit}`, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:N1} min. Machine: {machine.Describe()}. Server: `{Path.GetRelativePath(options.Root, options.ServerDll)}`.");
         md.AppendLine();
         md.AppendLine("| bar | measured | target | met | how |");
         md.AppendLine("|---|---|---|---|---|");

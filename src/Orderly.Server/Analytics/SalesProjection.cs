@@ -274,6 +274,9 @@ public sealed class SalesProjection : IDisposable
     /// <summary>The ordinal of a customer seen in any slice; false when no slice ever held them.</summary>
     public bool TryGetCustomerOrdinal(Guid id, out int ordinal) => _customers.TryGet(id, out ordinal);
 
+    /// <summary>The customer's ordinal, numbering them now if no slice held them yet (kept per customer, like the slices').</summary>
+    public int CustomerOrdinalOf(Guid id) => _customers.Of(id);
+
     /// <summary>Drops every cached day, e.g. for a test; the next reads load them again.</summary>
     public void Clear()
     {
@@ -417,6 +420,15 @@ public sealed class SalesProjection : IDisposable
         int[] Customers, long[] CustomerOrders, long[] CustomerValue, long[] CustomerLines,
         int[] Products, long[] ProductQuantity, long[] ProductValue, long[] ProductLines)
     {
+        /// <summary>The day's counted orders over every customer row, summed once when loaded (an all-customer figure adds these, not the rows).</summary>
+        public long OrdersTotal { get; } = CustomerOrders.Sum();
+
+        /// <summary>The day's order lines over every customer row.</summary>
+        public long LinesTotal { get; } = CustomerLines.Sum();
+
+        /// <summary>The day's value over every customer row, in minor units.</summary>
+        public long ValueTotal { get; } = CustomerValue.Sum();
+
         public long Bytes => 120 + (28L * Customers.Length) + (28L * Products.Length);
     }
 

@@ -185,7 +185,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         var previous = Comparison(recent, previousFirst, previousLast, allowed, productCost, scopedDayCost);
         var lastYear = Comparison(yearAgo, yearFirst, yearLast, allowed, productCost, scopedDayCost);
 
-        var mixes = tally.Mixes(byKey.Take(MixSize).ToHashSet());
+        var mixes = tally.Mixes(byKey.Take(MixSize).ToList());
         var periodRows = Enumerable.Range(0, tally.PeriodStarts.Count).OrderBy(p => tally.PeriodStarts[p]).Select(p => new PeriodFigureDto(
             tally.PeriodStarts[p], tally.PeriodFigure(p).ToDto(money, perProduct),
             dimension == "none" ? [] : mixes[p].Select(m => m.Key < 0
@@ -563,28 +563,37 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         public Figure PeriodFigure(int period) => _periods[period];
 
-        /// <summary>Items by value, highest first, then by label.</summary>
+        /// <summary>Items by value, highest first, then by label, then by key (two reps may share a name).</summary>
         public List<int> Ranked()
         {
             var keys = Enumerable.Range(0, Keys.Count).ToList();
             keys.Sort((a, b) => Items[a].ValueMinor != Items[b].ValueMinor
                 ? Items[b].ValueMinor.CompareTo(Items[a].ValueMinor)
-                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label));
+                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label) is not 0 and var byLabel ? byLabel : string.CompareOrdinal(Keys[a].Key, Keys[b].Key));
             return keys;
         }
 
-        /// <summary>Per period, the value of each mix item with sales in it and the rest as one (key -1), highest first.</summary>
-        public List<List<(int Key, long ValueMinor)>> Mixes(HashSet<int> mixKeys)
+        /// <summary>
+        /// Per period, the value of each mix item (<paramref name="mixKeys"/>, in rank order) with sales in it and the rest
+        /// as one (key -1), highest first; equal values in rank order, the rest first.
+        /// </summary>
+        public List<List<(int Key, long ValueMinor)>> Mixes(List<int> mixKeys)
         {
+            var rank = new Dictionary<int, int> { [-1] = -1 };
+            for (var r = 0; r < mixKeys.Count; r++)
+            {
+                rank[mixKeys[r]] = r;
+            }
+
             var values = _periods.Select(_ => new Dictionary<int, long>()).ToList();
             foreach (var (period, key, value) in _values)
             {
-                var k = mixKeys.Contains(key) ? key : -1;
+                var k = rank.ContainsKey(key) ? key : -1;
                 ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(values[period], k, out _);
                 sum += value;
             }
 
-            return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => x.Key).ToList())];
+            return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => rank[x.Key]).ToList())];
         }
 
         public int PeriodOf(DateOnly day)

@@ -34,7 +34,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
     private long[] _costByOrdinal = [];
 
-    /// <summary>The item of each customer ordinal in the call's tally (-1: no counted row), set by <see cref="TallyCustomers"/>.</summary>
+    /// <summary>The item of each customer (product) ordinal in the call's tally (-1: no counted row), set by <see cref="TallyRows"/>.</summary>
     private int[] _keyOfOrdinal = [];
 
     public async Task<OrdersAnalysisDto> AnalyseAsync(
@@ -97,76 +97,26 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         }
 
         var tally = new Tally(grouping);
-        if (perProduct)
+        if (perProduct && customers is not null)
         {
             var keyOf = new Dictionary<Guid, int>();
-            int KeyOf(Guid id)
+            foreach (var row in await ScopedProductsAsync(first, last, money, customers, ct))
             {
-                if (!keyOf.TryGetValue(id, out var key))
+                if (!keyOf.TryGetValue(row.ProductId, out var key))
                 {
-                    var product = products.GetValueOrDefault(id);
-                    keyOf[id] = key = dimension == "product"
-                        ? tally.KeyOf(id.ToString(), product is null ? id.ToString() : $"{product.Sku} {product.Name}")
-                        : tally.KeyOf(product?.Category ?? NoValue, product?.Category ?? NoValue);
+                    var (text, label) = ProductKey(row.ProductId, dimension, products);
+                    keyOf[row.ProductId] = key = tally.KeyOf(text, label);
                 }
 
-                return key;
-            }
-
-            if (customers is null)
-            {
-                var byOrdinal = new int[projection.ProductOrdinals];
-                Array.Fill(byOrdinal, -1);
-                foreach (var day in recent)
+                tally.Add(row.Day, key, new Figure
                 {
-                    if (day.Day < first)
-                    {
-                        continue;
-                    }
-
-                    for (var i = 0; i < day.Products.Length; i++)
-                    {
-                        // A row whose orders were all cancelled sums to nothing: no item.
-                        if (day.ProductLines[i] == 0 && day.ProductQuantity[i] == 0 && day.ProductValue[i] == 0)
-                        {
-                            continue;
-                        }
-
-                        var ordinal = day.Products[i];
-                        var key = ordinal < byOrdinal.Length ? byOrdinal[ordinal] : -1;
-                        if (key < 0)
-                        {
-                            key = KeyOf(projection.ProductIdOf(ordinal));
-                            if (ordinal < byOrdinal.Length)
-                            {
-                                byOrdinal[ordinal] = key;
-                            }
-                        }
-
-                        var quantity = day.ProductQuantity[i];
-                        var figure = new Figure
-                        {
-                            Lines = day.ProductLines[i], QuantityThousandths = quantity, ValueMinor = day.ProductValue[i],
-                            CostThousandths = quantity * CostOfOrdinal(ordinal, productCost),
-                        };
-                        tally.Add(day.Day, key, figure);
-                    }
-                }
-            }
-            else
-            {
-                foreach (var row in await ScopedProductsAsync(first, last, money, customers, ct))
-                {
-                    tally.Add(row.Day, KeyOf(row.ProductId), new Figure
-                    {
-                        Lines = row.Lines, QuantityThousandths = row.Quantity, ValueMinor = row.ValueMinor, CostThousandths = row.Quantity * productCost(row.ProductId),
-                    });
-                }
+                    Lines = row.Lines, QuantityThousandths = row.Quantity, ValueMinor = row.ValueMinor, CostThousandths = row.Quantity * productCost(row.ProductId),
+                });
             }
         }
         else
         {
-            TallyCustomers(tally, current, dimension, allowed, productCost, scopedDayCost, itemCosts, customerDims!, users);
+            TallyRows(tally, current, dimension, allowed, day => scopedDayCost?[day.Day] ?? CostOfDay(day, productCost), itemCosts, productCost, products, customerDims, users);
         }
 
         var byKey = tally.Ranked();
@@ -176,9 +126,9 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             tally.Items[byKey[0]] = tally.Items[byKey[0]] with { CostThousandths = tally.Total.CostThousandths };
         }
 
-        if (!perProduct)
+        if (!perProduct || customers is null)
         {
-            MixValues(tally, current, allowed, byKey.Take(MixSize).ToList());
+            MixValues(tally, current, perProduct, allowed, byKey.Take(MixSize).ToList());
         }
 
         var totals = tally.Total;
@@ -232,26 +182,38 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
     };
 
     /// <summary>
-    /// The customer rows of the period's days summed by customer (<see cref="CustomerColumns"/>) and folded into the
-    /// items of the dimension, with each day's figures and cost to its period: one add per customer-day row, and one
-    /// key per customer rather than per row.
+    /// The customer rows (or, by product and category, the product rows) of the period's days summed by ordinal
+    /// (<see cref="OrdinalColumns"/>) and folded into the items of the dimension, with each day's figures and cost to its
+    /// period: one add per row, and one key per customer or product rather than per row. A product's cost is its
+    /// quantity x its current cost; a customer's the sum of their kept day costs.
     /// </summary>
-    private void TallyCustomers(
-        Tally tally, List<SalesProjection.DaySlice> current, string dimension, bool[]? allowed, Func<Guid, long> productCost,
-        Dictionary<DateOnly, long>? scopedDayCost, IReadOnlyList<CustomerCosts.DayCosts>? itemCosts,
-        IReadOnlyDictionary<Guid, CustomerDim> customerDims, Dictionary<Guid, string> users)
+    private void TallyRows(
+        Tally tally, List<SalesProjection.DaySlice> current, string dimension, bool[]? allowed, Func<SalesProjection.DaySlice, long> dayCost,
+        IReadOnlyList<CustomerCosts.DayCosts>? itemCosts, Func<Guid, long> productCost, IReadOnlyDictionary<Guid, ProductDim> products,
+        IReadOnlyDictionary<Guid, CustomerDim>? customerDims, Dictionary<Guid, string> users)
     {
-        using var columns = new CustomerColumns(projection.CustomerOrdinals);
+        var perProduct = dimension is "product" or "category";
+        using var columns = new OrdinalColumns(perProduct ? projection.ProductOrdinals : projection.CustomerOrdinals);
         foreach (var day in current)
         {
-            var (figure, counted) = columns.Add(day, allowed);
+            var (count, lines, value, counted) = columns.Add(perProduct ? SliceRows.Products(day) : SliceRows.Customers(day), allowed);
             if (counted)
             {
-                tally.AddToPeriod(day.Day, figure);
+                tally.AddToPeriod(day.Day, perProduct
+                    ? new Figure { QuantityThousandths = count, Lines = lines, ValueMinor = value }
+                    : new Figure { Orders = count, Lines = lines, ValueMinor = value });
             }
 
             // Cost per period and in total: all customers' from the product rows; a rep's from their customers' costs.
-            tally.AddCost(day.Day, scopedDayCost is null ? CostOfDay(day, productCost) : scopedDayCost[day.Day]);
+            tally.AddCost(day.Day, dayCost(day));
+        }
+
+        if (perProduct)
+        {
+            for (var k = 0; k < columns.Length; k++)
+            {
+                columns.Cost[k] = columns.CountOf(k) * CostOfOrdinal(k, productCost);
+            }
         }
 
         foreach (var costs in itemCosts ?? [])
@@ -259,35 +221,45 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             costs.AddTo(columns.Cost, allowed);
         }
 
-        _keyOfOrdinal = new int[columns.Count];
+        _keyOfOrdinal = new int[columns.Length];
         Array.Fill(_keyOfOrdinal, -1);
-        for (var k = 0; k < columns.Count; k++)
+        for (var k = 0; k < columns.Length; k++)
         {
-            if (!columns.Counted(k))
+            if (columns.Counted(k))
             {
-                continue;
+                var (text, label) = perProduct ? ProductKey(projection.ProductIdOf(k), dimension, products) : CustomerKey(projection.CustomerIdOf(k), dimension, customerDims!, users);
+                var key = _keyOfOrdinal[k] = tally.KeyOf(text, label);
+                tally.AddToItem(key, columns.FigureOf(k, perProduct));
             }
-
-            var id = projection.CustomerIdOf(k);
-            var customer = customerDims.GetValueOrDefault(id);
-            var (text, label) = dimension switch
-            {
-                "customer" => (id.ToString(), customer is null ? id.ToString() : $"{customer.Code} {customer.Name}"),
-                "region" => (customer?.Region ?? NoValue, customer?.Region ?? NoValue),
-                "rep" => (customer?.OwnerUserId?.ToString() ?? NoValue,
-                    customer?.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
-                _ => ("all", "all"),
-            };
-            var key = _keyOfOrdinal[k] = tally.KeyOf(text, label);
-            tally.AddToItem(key, columns.FigureOf(k));
         }
+    }
+
+    private static (string Key, string Label) ProductKey(Guid id, string dimension, IReadOnlyDictionary<Guid, ProductDim> products)
+    {
+        var product = products.GetValueOrDefault(id);
+        return dimension == "product"
+            ? (id.ToString(), product is null ? id.ToString() : $"{product.Sku} {product.Name}")
+            : (product?.Category ?? NoValue, product?.Category ?? NoValue);
+    }
+
+    private static (string Key, string Label) CustomerKey(Guid id, string dimension, IReadOnlyDictionary<Guid, CustomerDim> customerDims, Dictionary<Guid, string> users)
+    {
+        var customer = customerDims.GetValueOrDefault(id);
+        return dimension switch
+        {
+            "customer" => (id.ToString(), customer is null ? id.ToString() : $"{customer.Code} {customer.Name}"),
+            "region" => (customer?.Region ?? NoValue, customer?.Region ?? NoValue),
+            "rep" => (customer?.OwnerUserId?.ToString() ?? NoValue,
+                customer?.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
+            _ => ("all", "all"),
+        };
     }
 
     /// <summary>
     /// The value per period of each of the <paramref name="mixKeys"/> (the first items) and of the rest as one, each only
-    /// where it has a counted row in the period: a second pass over the period's customer rows with array lookups.
+    /// where it has a counted row in the period: a second pass over the period's rows with array lookups.
     /// </summary>
-    private void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool[]? allowed, List<int> mixKeys)
+    private void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool perProduct, bool[]? allowed, List<int> mixKeys)
     {
         var slotOfKey = new int[tally.Keys.Count];
         Array.Fill(slotOfKey, mixKeys.Count);
@@ -300,11 +272,12 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         var byPeriod = new Dictionary<int, MixSums>();
         foreach (var day in current)
         {
+            var rows = perProduct ? SliceRows.Products(day) : SliceRows.Customers(day);
             MixSums? sums = null;
-            for (var i = 0; i < day.Customers.Length; i++)
+            for (var i = 0; i < rows.Ordinals.Length; i++)
             {
-                var k = day.Customers[i];
-                if ((allowed is not null && !allowed[k]) || (day.CustomerOrders[i] == 0 && day.CustomerLines[i] == 0 && day.CustomerValue[i] == 0))
+                var k = rows.Ordinals[i];
+                if ((allowed is not null && !allowed[k]) || !rows.IsCounted(i))
                 {
                     continue;
                 }
@@ -319,7 +292,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                 }
 
                 var slot = slotOfKey[_keyOfOrdinal[k]];
-                sums.Value[slot] += day.CustomerValue[i];
+                sums.Value[slot] += rows.Values[i];
                 sums.Present[slot] = true;
             }
         }

@@ -226,8 +226,16 @@ public sealed class SalesProjection : IDisposable
         }
 
         var list = sums.Histories(_customers.IdOf, allowed);
-        list.Sort((a, b) => Total.CompareIds(a.Id, b.Id));
-        return list;
+        // By id in the databases' order, sorted on the ids' big-endian bytes taken once (not two conversions per comparison).
+        var keys = new UInt128[list.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Total.SortKey(list[i].Id);
+        }
+
+        var ordered = list.ToArray();
+        Array.Sort(keys, ordered);
+        return [.. ordered];
     }
 
     /// <summary>The sums of the block of days starting at <paramref name="at"/> in <paramref name="byDay"/>, kept while its slices are; null when a day is missing.</summary>
@@ -403,6 +411,14 @@ public sealed class SalesProjection : IDisposable
     {
         /// <summary>Higher value first, then the id in the databases' order (uuid bytes / upper-case text alike).</summary>
         public static bool Before(Total a, Total b) => a.ValueMinor != b.ValueMinor ? a.ValueMinor > b.ValueMinor : CompareIds(a.Id, b.Id) < 0;
+
+        /// <summary>The id as a number ordered as <see cref="CompareIds"/> orders ids (its big-endian bytes).</summary>
+        public static UInt128 SortKey(Guid id)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            id.TryWriteBytes(bytes, bigEndian: true, out _);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        }
 
         public static int CompareIds(Guid a, Guid b)
         {

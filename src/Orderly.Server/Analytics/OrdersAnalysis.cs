@@ -227,8 +227,22 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         {
             if (columns.Counted(k))
             {
-                var (text, label) = perProduct ? ProductKey(projection.ProductIdOf(k), dimension, products) : CustomerKey(projection.CustomerIdOf(k), dimension, customerDims!, users);
-                var key = _keyOfOrdinal[k] = tally.KeyOf(text, label);
+                int key;
+                if (dimension is "customer" or "product")
+                {
+                    // One item per ordinal: its texts kept per loaded dimension (they change only with it), no lookup by text.
+                    var (text, label) = perProduct
+                        ? KeyTexts.Of(products, k, projection.ProductIdOf, id => ProductKey(id, dimension, products))
+                        : KeyTexts.Of(customerDims!, k, projection.CustomerIdOf, id => CustomerKey(id, dimension, customerDims!, users));
+                    key = tally.NewKey(text, label);
+                }
+                else
+                {
+                    var (text, label) = perProduct ? ProductKey(projection.ProductIdOf(k), dimension, products) : CustomerKey(projection.CustomerIdOf(k), dimension, customerDims!, users);
+                    key = tally.KeyOf(text, label);
+                }
+
+                _keyOfOrdinal[k] = key;
                 tally.AddToItem(key, columns.FigureOf(k, perProduct));
             }
         }
@@ -473,6 +487,14 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         public Figure Total => _total;
 
+        /// <summary>A key known to be new (one per customer or product ordinal): no lookup by its text.</summary>
+        public int NewKey(string key, string label)
+        {
+            Keys.Add((key, label));
+            Items.Add(default);
+            return Keys.Count - 1;
+        }
+
         public int KeyOf(string key, string label)
         {
             if (!_index.TryGetValue(key, out var index))
@@ -539,11 +561,23 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         /// <summary>Items by value, highest first, then by label, then by key (two reps may share a name).</summary>
         public List<int> Ranked()
         {
-            var keys = Enumerable.Range(0, Keys.Count).ToList();
-            keys.Sort((a, b) => Items[a].ValueMinor != Items[b].ValueMinor
-                ? Items[b].ValueMinor.CompareTo(Items[a].ValueMinor)
+            // The values taken out once: the comparison reads two longs, not two copies of each item's figures.
+            var values = new long[Items.Count];
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = Items[k].ValueMinor;
+            }
+
+            var keys = new int[values.Length];
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = k;
+            }
+
+            Array.Sort(keys, (a, b) => values[a] != values[b]
+                ? values[b].CompareTo(values[a])
                 : string.CompareOrdinal(Keys[a].Label, Keys[b].Label) is not 0 and var byLabel ? byLabel : string.CompareOrdinal(Keys[a].Key, Keys[b].Key));
-            return keys;
+            return [.. keys];
         }
 
         /// <summary>

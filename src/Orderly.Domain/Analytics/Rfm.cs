@@ -31,9 +31,10 @@ public static class Rfm
     public static RfmScore[] Score(IReadOnlyList<RfmInput> customers)
     {
         var n = customers.Count;
-        var recency = customers.Select(c => (double)-c.RecencyDays).OrderBy(v => v).ToArray();
-        var frequency = customers.Select(c => (double)c.Frequency).OrderBy(v => v).ToArray();
-        var monetary = customers.Select(c => c.Monetary).OrderBy(v => v).ToArray();
+        // Array.Sort of the plain values (an introsort on doubles), not a LINQ OrderBy: the same order, a fraction of the time.
+        var recency = Sorted(customers, c => -c.RecencyDays);
+        var frequency = Sorted(customers, c => c.Frequency);
+        var monetary = Sorted(customers, c => c.Monetary);
         var scores = new RfmScore[n];
         for (var i = 0; i < n; i++)
         {
@@ -78,6 +79,18 @@ public static class Rfm
         var mean = sum / (double)count;
         var sd = Math.Sqrt(((count * sumOfSquares) - (sum * sum)) / ((double)count * count));
         return daysSinceLast > Math.Max(mean + (2 * sd), 1.5 * mean);
+    }
+
+    private static double[] Sorted(IReadOnlyList<RfmInput> customers, Func<RfmInput, double> measure)
+    {
+        var values = new double[customers.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = measure(customers[i]);
+        }
+
+        Array.Sort(values);
+        return values;
     }
 
     private static int Quintile(double[] sorted, double value)

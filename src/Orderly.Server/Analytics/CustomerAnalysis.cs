@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Analytics;
 using Orderly.Domain.Common;
@@ -46,20 +47,50 @@ public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalenda
             return (p.Id, Recency: recency, Orders: (int)p.Orders, Monetary: Money.FromMinor(p.ValueMinor, money).Amount, Score: s,
                 Last: p.LastDay, Interval: gaps == 0 ? (double?)null : Math.Round(gapSum / (double)gaps, 2), Churn: Rfm.ChurnWarning(gaps, gapSum, p.SquaredGaps, recency));
         }).ToList();
+        // One pass over the customers for the segments, and the movement counted by segment number, named once at the end.
+        var segmentCounts = new int[Enum.GetValues<RfmSegment>().Length];
+        var segmentValues = new decimal[segmentCounts.Length];
+        foreach (var item in scored)
+        {
+            segmentCounts[(int)item.Score.Segment]++;
+            segmentValues[(int)item.Score.Segment] += item.Monetary;
+        }
+
         var segments = Enum.GetValues<RfmSegment>().Select(segment => new SegmentCountDto(segment.ToString(),
-            scored.Count(i => i.Score.Segment == segment), scored.Where(i => i.Score.Segment == segment).Sum(i => i.Monetary))).ToList();
+            segmentCounts[(int)segment], segmentValues[(int)segment])).ToList();
         var grid = scored.GroupBy(i => (i.Score.R, i.Score.F)).Select(g => new RfmCellDto(g.Key.R, g.Key.F, g.Count())).OrderByDescending(c => c.R).ThenByDescending(c => c.F).ToList();
         var present = now.Select(p => p.Id).ToHashSet();
-        var before = then.Select((p, i) => (p.Id, Segment: thenScores[i].Segment.ToString())).ToDictionary(x => x.Id, x => x.Segment);
-        var movement = now.Select((p, i) => (From: before.GetValueOrDefault(p.Id, "(none)"), To: nowScores[i].Segment.ToString()))
-            .Concat(then.Where(p => !present.Contains(p.Id)).Select(p => (From: before[p.Id], To: "(none)")))
-            .GroupBy(m => m).Select(g => new SegmentMoveDto(g.Key.From, g.Key.To, g.Count()))
+        var before = new Dictionary<Guid, RfmSegment>(then.Count);
+        for (var i = 0; i < then.Count; i++)
+        {
+            before[then[i].Id] = thenScores[i].Segment;
+        }
+
+        const int None = -1;
+        var moves = new Dictionary<(int From, int To), int>();
+        void Move(int from, int to) => CollectionsMarshal.GetValueRefOrAddDefault(moves, (from, to), out _)++;
+        for (var i = 0; i < now.Count; i++)
+        {
+            Move(before.TryGetValue(now[i].Id, out var was) ? (int)was : None, (int)nowScores[i].Segment);
+        }
+
+        foreach (var p in then.Where(p => !present.Contains(p.Id)))
+        {
+            Move((int)before[p.Id], None);
+        }
+
+        static string SegmentName(int segment) => segment == None ? "(none)" : ((RfmSegment)segment).ToString();
+        var movement = moves.Select(m => new SegmentMoveDto(SegmentName(m.Key.From), SegmentName(m.Key.To), m.Value))
             .OrderBy(m => m.From, StringComparer.Ordinal).ThenBy(m => m.To, StringComparer.Ordinal).ToList();
 
-        // Only the customers listed need a code and name: the best `limit` by value and any tied with the last of them.
+        // Only the customers listed need a code and name: the best `limit` by value and any tied with the last of them
+        // (sorted on the value in minor units, a plain long, rather than on the decimal amount).
         var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
-        var byValue = scored.OrderByDescending(i => i.Monetary).ToList();
-        var candidates = byValue.Count <= take ? byValue : byValue.TakeWhile((i, at) => at < take || i.Monetary == byValue[take - 1].Monetary).ToList();
+        var valueKeys = now.Select(p => -p.ValueMinor).ToArray();
+        var order = Enumerable.Range(0, scored.Count).ToArray();
+        Array.Sort(valueKeys, order);
+        var byValue = Array.ConvertAll(order, i => scored[i]);
+        var candidates = byValue.Length <= take ? [.. byValue] : byValue.TakeWhile((i, at) => at < take || i.Monetary == byValue[take - 1].Monetary).ToList();
         var ids = candidates.ConvertAll(c => c.Id);
         var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToDictionaryAsync(c => c.Id, ct);
         var top = candidates.Select(i => new RfmCustomerDto(

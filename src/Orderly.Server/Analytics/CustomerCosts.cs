@@ -11,18 +11,23 @@ namespace Orderly.Server.Analytics;
 /// rollups (its change counter, as <see cref="SalesProjection"/> loaded it) and the product costs (the
 /// <see cref="AnalysisDimensions"/> load) are unchanged. So closed days are read once, and a customer's, region's or
 /// rep's cost over a period is a sum over held days, exact in the read's snapshot.
+/// <para>
+/// A day is kept as two flat arrays, the customers' ordinals in the projection (stable and grow-only, so a customer
+/// numbered later never moves an earlier one) and their costs: a 30-day call adds ~80k longs into a dense array by
+/// ordinal instead of building and looking up ~80k dictionary entries.
+/// </para>
 /// </summary>
-public sealed class CustomerCosts
+public sealed class CustomerCosts(SalesProjection projection)
 {
     private const int KeepDays = SalesProjection.KeepDays;
 
     private readonly ConcurrentDictionary<(DateOnly Day, string Currency), Entry> _days = new();
 
-    /// <summary>The days' costs per customer, in the order of <paramref name="days"/>; run it in the snapshot the slices were read in.</summary>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<Guid, long>>> ForAsync(
+    /// <summary>The days' costs per customer ordinal, in the order of <paramref name="days"/>; run it in the snapshot the slices were read in.</summary>
+    public async Task<IReadOnlyList<DayCosts>> ForAsync(
         OrderlyDbContext db, IReadOnlyList<SalesProjection.DaySlice> days, IReadOnlyDictionary<Guid, ProductDim> products, CancellationToken ct)
     {
-        var result = new IReadOnlyDictionary<Guid, long>[days.Count];
+        var result = new DayCosts[days.Count];
         var stale = new List<int>();
         for (var i = 0; i < days.Count; i++)
         {
@@ -59,7 +64,8 @@ public sealed class CustomerCosts
             var byDay = rows.ToLookup(r => r.Day);
             foreach (var i in wanted)
             {
-                var costs = byDay[days[i].Day].ToDictionary(r => r.CustomerId, r => r.CostThousandths);
+                var dayRows = byDay[days[i].Day].ToList();
+                var costs = new DayCosts([.. dayRows.Select(r => projection.CustomerOrdinalOf(r.CustomerId))], [.. dayRows.Select(r => r.CostThousandths)]);
                 var entry = new Entry(days[i].Changes, products, costs);
                 _days.AddOrUpdate((days[i].Day, currency), entry, (_, old) => old.Changes > entry.Changes ? old : entry);
                 result[i] = costs;
@@ -78,7 +84,39 @@ public sealed class CustomerCosts
         return result;
     }
 
-    private sealed record Entry(long Changes, IReadOnlyDictionary<Guid, ProductDim> Products, Dictionary<Guid, long> Costs);
+    /// <summary>One day's cost per customer: the customers' ordinals in the projection and their costs in thousandths of a minor unit.</summary>
+    public sealed record DayCosts(int[] Customers, long[] Costs)
+    {
+        /// <summary>The day's cost of the <paramref name="allowed"/> customers' orders (all customers' when null).</summary>
+        public long Sum(bool[]? allowed)
+        {
+            var sum = 0L;
+            for (var i = 0; i < Customers.Length; i++)
+            {
+                if (allowed is null || allowed[Customers[i]])
+                {
+                    sum += Costs[i];
+                }
+            }
+
+            return sum;
+        }
+
+        /// <summary>Adds each (allowed) customer's cost of the day into <paramref name="byOrdinal"/>.</summary>
+        public void AddTo(long[] byOrdinal, bool[]? allowed)
+        {
+            for (var i = 0; i < Customers.Length; i++)
+            {
+                var k = Customers[i];
+                if (allowed is null || allowed[k])
+                {
+                    byOrdinal[k] += Costs[i];
+                }
+            }
+        }
+    }
+
+    private sealed record Entry(long Changes, IReadOnlyDictionary<Guid, ProductDim> Products, DayCosts Costs);
 
     private sealed record CostRow(DateOnly Day, Guid CustomerId, long CostThousandths);
 }

@@ -34,6 +34,9 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
     private long[] _costByOrdinal = [];
 
+    /// <summary>The item of each customer (product) ordinal in the call's tally (-1: no counted row), set by <see cref="TallyRows"/>.</summary>
+    private int[] _keyOfOrdinal = [];
+
     public async Task<OrdersAnalysisDto> AnalyseAsync(
         DateOnly? from, DateOnly? to, string? groupBy, string? by, string? currency, int? limit, HashSet<Guid>? customers, CancellationToken ct)
     {
@@ -55,175 +58,84 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         IReadOnlyList<SalesProjection.DaySlice> yearAgo;
         // Each customer's cost per day (see the class summary), where a figure needs it: a rep's every figure, and the
         // items of by=customer|region|rep. Read in the snapshot of the rollups, so both agree.
-        List<CostRow>? scopedCosts = null;
-        List<CostRow>? scopedYearCosts = null;
-        List<CostRow>? itemCosts = null;
+        IReadOnlyList<CustomerCosts.DayCosts>? recentCosts = null;
+        IReadOnlyList<CustomerCosts.DayCosts>? yearCosts = null;
+        IReadOnlyList<CustomerCosts.DayCosts>? itemCosts = null;
+        List<SalesProjection.DaySlice> current;
         await using (await SalesProjection.SnapshotAsync(db, ct))
         {
             recent = await projection.DaysAsync(db, previousFirst, last, money, ct);
             yearAgo = await projection.DaysAsync(db, yearFirst, yearLast, money, ct);
+            current = [.. recent.Where(d => d.Day >= first)];
             if (customers is not null)
             {
-                scopedCosts = await CostRowsAsync(recent, products, customers, ct);
-                scopedYearCosts = await CostRowsAsync(yearAgo, products, customers, ct);
+                recentCosts = await customerCosts.ForAsync(db, recent, products, ct);
+                yearCosts = await customerCosts.ForAsync(db, yearAgo, products, ct);
             }
-            else if (dimension is "customer" or "region" or "rep")
+
+            if (dimension is "customer" or "region" or "rep")
             {
-                itemCosts = await CostRowsAsync([.. recent.Where(d => d.Day >= first)], products, null, ct);
+                itemCosts = await customerCosts.ForAsync(db, current, products, ct);
             }
         }
 
+        // Sized after every load above: each ordinal of the call's slices and costs is below it.
         var allowed = Allowed(customers);
         var productCost = ProductCosts(products);
+        // A rep's cost per day: their customers' costs summed once per day (the two windows may share days; a day's sum is the same in both).
+        Dictionary<DateOnly, long>? scopedDayCost = null;
+        if (customers is not null)
+        {
+            scopedDayCost = [];
+            foreach (var (days, costs) in new[] { (recent, recentCosts!), (yearAgo, yearCosts!) })
+            {
+                for (var i = 0; i < days.Count; i++)
+                {
+                    scopedDayCost[days[i].Day] = costs[i].Sum(allowed);
+                }
+            }
+        }
 
         var tally = new Tally(grouping);
-        if (perProduct)
+        if (perProduct && customers is not null)
         {
             var keyOf = new Dictionary<Guid, int>();
-            int KeyOf(Guid id)
+            foreach (var row in await ScopedProductsAsync(first, last, money, customers, ct))
             {
-                if (!keyOf.TryGetValue(id, out var key))
+                if (!keyOf.TryGetValue(row.ProductId, out var key))
                 {
-                    var product = products.GetValueOrDefault(id);
-                    keyOf[id] = key = dimension == "product"
-                        ? tally.KeyOf(id.ToString(), product is null ? id.ToString() : $"{product.Sku} {product.Name}")
-                        : tally.KeyOf(product?.Category ?? NoValue, product?.Category ?? NoValue);
+                    var (text, label) = ProductKey(row.ProductId, dimension, products);
+                    keyOf[row.ProductId] = key = tally.KeyOf(text, label);
                 }
 
-                return key;
-            }
-
-            if (customers is null)
-            {
-                var byOrdinal = new int[projection.ProductOrdinals];
-                Array.Fill(byOrdinal, -1);
-                foreach (var day in recent)
+                tally.Add(row.Day, key, new Figure
                 {
-                    if (day.Day < first)
-                    {
-                        continue;
-                    }
-
-                    for (var i = 0; i < day.Products.Length; i++)
-                    {
-                        // A row whose orders were all cancelled sums to nothing: no item.
-                        if (day.ProductLines[i] == 0 && day.ProductQuantity[i] == 0 && day.ProductValue[i] == 0)
-                        {
-                            continue;
-                        }
-
-                        var ordinal = day.Products[i];
-                        var key = ordinal < byOrdinal.Length ? byOrdinal[ordinal] : -1;
-                        if (key < 0)
-                        {
-                            key = KeyOf(projection.ProductIdOf(ordinal));
-                            if (ordinal < byOrdinal.Length)
-                            {
-                                byOrdinal[ordinal] = key;
-                            }
-                        }
-
-                        var quantity = day.ProductQuantity[i];
-                        var figure = new Figure
-                        {
-                            Lines = day.ProductLines[i], QuantityThousandths = quantity, ValueMinor = day.ProductValue[i],
-                            CostThousandths = quantity * CostOfOrdinal(ordinal, productCost),
-                        };
-                        tally.Add(day.Day, key, figure);
-                    }
-                }
-            }
-            else
-            {
-                foreach (var row in await ScopedProductsAsync(first, last, money, customers, ct))
-                {
-                    tally.Add(row.Day, KeyOf(row.ProductId), new Figure
-                    {
-                        Lines = row.Lines, QuantityThousandths = row.Quantity, ValueMinor = row.ValueMinor, CostThousandths = row.Quantity * productCost(row.ProductId),
-                    });
-                }
+                    Lines = row.Lines, QuantityThousandths = row.Quantity, ValueMinor = row.ValueMinor, CostThousandths = row.Quantity * productCost(row.ProductId),
+                });
             }
         }
         else
         {
-            var byOrdinal = new int[projection.CustomerOrdinals];
-            Array.Fill(byOrdinal, -1);
-            foreach (var day in recent)
-            {
-                if (day.Day < first)
-                {
-                    continue;
-                }
-
-                for (var i = 0; i < day.Customers.Length; i++)
-                {
-                    var ordinal = day.Customers[i];
-                    if (day.CustomerOrders[i] == 0 && day.CustomerValue[i] == 0 && day.CustomerLines[i] == 0)
-                    {
-                        continue;
-                    }
-
-                    if (allowed is not null && (ordinal >= allowed.Length || !allowed[ordinal]))
-                    {
-                        continue;
-                    }
-
-                    var key = ordinal < byOrdinal.Length ? byOrdinal[ordinal] : -1;
-                    if (key < 0)
-                    {
-                        var id = projection.CustomerIdOf(ordinal);
-                        var customer = customerDims!.GetValueOrDefault(id);
-                        var (text, label) = dimension switch
-                        {
-                            "customer" => (id.ToString(), customer is null ? id.ToString() : $"{customer.Code} {customer.Name}"),
-                            "region" => (customer?.Region ?? NoValue, customer?.Region ?? NoValue),
-                            "rep" => (customer?.OwnerUserId?.ToString() ?? NoValue,
-                                customer?.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
-                            _ => ("all", "all"),
-                        };
-                        key = tally.KeyOf(text, label);
-                        if (ordinal < byOrdinal.Length)
-                        {
-                            byOrdinal[ordinal] = key;
-                        }
-                    }
-
-                    tally.Add(day.Day, key, new Figure { Orders = day.CustomerOrders[i], Lines = day.CustomerLines[i], ValueMinor = day.CustomerValue[i] });
-                }
-            }
-
-            // Cost per period and in total: all customers' from the product rows; a rep's from their customers' lines.
-            if (scopedCosts is null)
-            {
-                foreach (var day in recent)
-                {
-                    if (day.Day >= first)
-                    {
-                        tally.AddCost(day.Day, CostOfDay(day, productCost));
-                    }
-                }
-            }
-            else
-            {
-                foreach (var row in scopedCosts.Where(r => r.Day >= first))
-                {
-                    tally.AddCost(row.Day, row.CostThousandths);
-                }
-            }
+            TallyRows(tally, current, dimension, allowed, day => scopedDayCost?[day.Day] ?? CostOfDay(day, productCost), itemCosts, productCost, products, customerDims, users);
         }
 
         var byKey = tally.Ranked();
         var items = new List<AnalysisItemDto>();
-        if (!perProduct && byKey.Count > 0)
+        if (dimension == "none" && byKey.Count > 0)
         {
-            ItemCosts(tally, byKey.Take(take).ToList(), dimension, first, last, scopedCosts ?? itemCosts ?? [], customerDims!);
+            tally.Items[byKey[0]] = tally.Items[byKey[0]] with { CostThousandths = tally.Total.CostThousandths };
+        }
+
+        if (!perProduct || customers is null)
+        {
+            MixValues(tally, current, perProduct, allowed, byKey.Take(MixSize).ToList());
         }
 
         var totals = tally.Total;
-        var previous = Comparison(recent, previousFirst, previousLast, allowed, productCost, scopedCosts);
-        var lastYear = Comparison(yearAgo, yearFirst, yearLast, allowed, productCost, scopedYearCosts);
+        var previous = Comparison(recent, previousFirst, previousLast, allowed, productCost, scopedDayCost);
+        var lastYear = Comparison(yearAgo, yearFirst, yearLast, allowed, productCost, scopedDayCost);
 
-        var mixes = tally.Mixes(byKey.Take(MixSize).ToHashSet());
+        var mixes = tally.Mixes(byKey.Take(MixSize).ToList());
         var periodRows = Enumerable.Range(0, tally.PeriodStarts.Count).OrderBy(p => tally.PeriodStarts[p]).Select(p => new PeriodFigureDto(
             tally.PeriodStarts[p], tally.PeriodFigure(p).ToDto(money, perProduct),
             dimension == "none" ? [] : mixes[p].Select(m => m.Key < 0
@@ -269,9 +181,152 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         _ => day,
     };
 
+    /// <summary>
+    /// The customer rows (or, by product and category, the product rows) of the period's days summed by ordinal
+    /// (<see cref="OrdinalColumns"/>) and folded into the items of the dimension, with each day's figures and cost to its
+    /// period: one add per row, and one key per customer or product rather than per row. A product's cost is its
+    /// quantity x its current cost; a customer's the sum of their kept day costs.
+    /// </summary>
+    private void TallyRows(
+        Tally tally, List<SalesProjection.DaySlice> current, string dimension, bool[]? allowed, Func<SalesProjection.DaySlice, long> dayCost,
+        IReadOnlyList<CustomerCosts.DayCosts>? itemCosts, Func<Guid, long> productCost, IReadOnlyDictionary<Guid, ProductDim> products,
+        IReadOnlyDictionary<Guid, CustomerDim>? customerDims, Dictionary<Guid, string> users)
+    {
+        var perProduct = dimension is "product" or "category";
+        using var columns = new OrdinalColumns(perProduct ? projection.ProductOrdinals : projection.CustomerOrdinals);
+        foreach (var day in current)
+        {
+            var (count, lines, value, counted) = columns.Add(perProduct ? SliceRows.Products(day) : SliceRows.Customers(day), allowed);
+            if (counted)
+            {
+                tally.AddToPeriod(day.Day, perProduct
+                    ? new Figure { QuantityThousandths = count, Lines = lines, ValueMinor = value }
+                    : new Figure { Orders = count, Lines = lines, ValueMinor = value });
+            }
+
+            // Cost per period and in total: all customers' from the product rows; a rep's from their customers' costs.
+            tally.AddCost(day.Day, dayCost(day));
+        }
+
+        if (perProduct)
+        {
+            for (var k = 0; k < columns.Length; k++)
+            {
+                columns.Cost[k] = columns.CountOf(k) * CostOfOrdinal(k, productCost);
+            }
+        }
+
+        foreach (var costs in itemCosts ?? [])
+        {
+            costs.AddTo(columns.Cost, allowed);
+        }
+
+        _keyOfOrdinal = new int[columns.Length];
+        Array.Fill(_keyOfOrdinal, -1);
+        for (var k = 0; k < columns.Length; k++)
+        {
+            if (columns.Counted(k))
+            {
+                int key;
+                if (dimension is "customer" or "product")
+                {
+                    // One item per ordinal: its texts kept per loaded dimension (they change only with it), no lookup by text.
+                    var (text, label) = perProduct
+                        ? KeyTexts.Of(products, k, projection.ProductIdOf, id => ProductKey(id, dimension, products))
+                        : KeyTexts.Of(customerDims!, k, projection.CustomerIdOf, id => CustomerKey(id, dimension, customerDims!, users));
+                    key = tally.NewKey(text, label);
+                }
+                else
+                {
+                    var (text, label) = perProduct ? ProductKey(projection.ProductIdOf(k), dimension, products) : CustomerKey(projection.CustomerIdOf(k), dimension, customerDims!, users);
+                    key = tally.KeyOf(text, label);
+                }
+
+                _keyOfOrdinal[k] = key;
+                tally.AddToItem(key, columns.FigureOf(k, perProduct));
+            }
+        }
+    }
+
+    private static (string Key, string Label) ProductKey(Guid id, string dimension, IReadOnlyDictionary<Guid, ProductDim> products)
+    {
+        var product = products.GetValueOrDefault(id);
+        return dimension == "product"
+            ? (id.ToString(), product is null ? id.ToString() : $"{product.Sku} {product.Name}")
+            : (product?.Category ?? NoValue, product?.Category ?? NoValue);
+    }
+
+    private static (string Key, string Label) CustomerKey(Guid id, string dimension, IReadOnlyDictionary<Guid, CustomerDim> customerDims, Dictionary<Guid, string> users)
+    {
+        var customer = customerDims.GetValueOrDefault(id);
+        return dimension switch
+        {
+            "customer" => (id.ToString(), customer is null ? id.ToString() : $"{customer.Code} {customer.Name}"),
+            "region" => (customer?.Region ?? NoValue, customer?.Region ?? NoValue),
+            "rep" => (customer?.OwnerUserId?.ToString() ?? NoValue,
+                customer?.OwnerUserId is { } owner ? users.GetValueOrDefault(owner, owner.ToString()) : NoValue),
+            _ => ("all", "all"),
+        };
+    }
+
+    /// <summary>
+    /// The value per period of each of the <paramref name="mixKeys"/> (the first items) and of the rest as one, each only
+    /// where it has a counted row in the period: a second pass over the period's rows with array lookups.
+    /// </summary>
+    private void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool perProduct, bool[]? allowed, List<int> mixKeys)
+    {
+        var slotOfKey = new int[tally.Keys.Count];
+        Array.Fill(slotOfKey, mixKeys.Count);
+        for (var slot = 0; slot < mixKeys.Count; slot++)
+        {
+            slotOfKey[mixKeys[slot]] = slot;
+        }
+
+        var slots = mixKeys.Count + 1;
+        var byPeriod = new Dictionary<int, MixSums>();
+        foreach (var day in current)
+        {
+            var rows = perProduct ? SliceRows.Products(day) : SliceRows.Customers(day);
+            MixSums? sums = null;
+            for (var i = 0; i < rows.Ordinals.Length; i++)
+            {
+                var k = rows.Ordinals[i];
+                if ((allowed is not null && !allowed[k]) || !rows.IsCounted(i))
+                {
+                    continue;
+                }
+
+                if (sums is null)
+                {
+                    var period = tally.PeriodOf(day.Day);
+                    if (!byPeriod.TryGetValue(period, out sums))
+                    {
+                        byPeriod[period] = sums = new MixSums(slots);
+                    }
+                }
+
+                var slot = slotOfKey[_keyOfOrdinal[k]];
+                sums.Value[slot] += rows.Values[i];
+                sums.Present[slot] = true;
+            }
+        }
+
+        foreach (var (period, sums) in byPeriod)
+        {
+            for (var slot = 0; slot < slots; slot++)
+            {
+                if (sums.Present[slot])
+                {
+                    tally.AddMixValue(period, slot < mixKeys.Count ? mixKeys[slot] : -1, sums.Value[slot]);
+                }
+            }
+        }
+    }
+
     /// <summary>The orders, lines and value of the counted orders of the days (a rep's customers only), and their cost.</summary>
     private Figure Comparison(
-        IReadOnlyList<SalesProjection.DaySlice> days, DateOnly first, DateOnly last, bool[]? allowed, Func<Guid, long> productCost, List<CostRow>? scopedCosts)
+        IReadOnlyList<SalesProjection.DaySlice> days, DateOnly first, DateOnly last, bool[]? allowed, Func<Guid, long> productCost,
+        Dictionary<DateOnly, long>? scopedDayCost)
     {
         var figure = default(Figure);
         foreach (var day in days)
@@ -281,10 +336,18 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                 continue;
             }
 
+            if (allowed is null)
+            {
+                figure.Orders += day.OrdersTotal;
+                figure.Lines += day.LinesTotal;
+                figure.ValueMinor += day.ValueTotal;
+                figure.CostThousandths += CostOfDay(day, productCost);
+                continue;
+            }
+
             for (var i = 0; i < day.Customers.Length; i++)
             {
-                var ordinal = day.Customers[i];
-                if (allowed is null || (ordinal < allowed.Length && allowed[ordinal]))
+                if (allowed[day.Customers[i]])
                 {
                     figure.Orders += day.CustomerOrders[i];
                     figure.Lines += day.CustomerLines[i];
@@ -292,15 +355,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                 }
             }
 
-            if (scopedCosts is null)
-            {
-                figure.CostThousandths += CostOfDay(day, productCost);
-            }
-        }
-
-        if (scopedCosts is not null)
-        {
-            figure.CostThousandths = scopedCosts.Where(r => r.Day >= first && r.Day <= last).Sum(r => r.CostThousandths);
+            figure.CostThousandths += scopedDayCost![day.Day];
         }
 
         return figure;
@@ -316,65 +371,6 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         }
 
         return cost;
-    }
-
-    /// <summary>The cost of each listed item keyed by customer (customer, region, rep): a GROUP BY over those customers' lines.</summary>
-    private static void ItemCosts(
-        Tally tally, List<int> listed, string dimension, DateOnly first, DateOnly last, List<CostRow> costs, IReadOnlyDictionary<Guid, CustomerDim> customerDims)
-    {
-        if (dimension == "none")
-        {
-            tally.Items[listed[0]] = tally.Items[listed[0]] with { CostThousandths = tally.Total.CostThousandths };
-            return;
-        }
-
-        var wanted = listed.ToHashSet();
-        // The item of each customer once (not a key text per row: a 30-day period has ~80k cost rows at 1M orders a year).
-        var itemOf = new Dictionary<Guid, int>();
-        foreach (var row in costs)
-        {
-            if (row.Day < first || row.Day > last)
-            {
-                continue;
-            }
-
-            if (!itemOf.TryGetValue(row.CustomerId, out var key))
-            {
-                var customer = customerDims.GetValueOrDefault(row.CustomerId);
-                var text = dimension switch
-                {
-                    "customer" => row.CustomerId.ToString(),
-                    "region" => customer?.Region ?? NoValue,
-                    _ => customer?.OwnerUserId?.ToString() ?? NoValue,
-                };
-                itemOf[row.CustomerId] = key = tally.TryGetKey(text, out var found) && wanted.Contains(found) ? found : -1;
-            }
-
-            if (key >= 0)
-            {
-                tally.Items[key] = tally.Items[key] with { CostThousandths = tally.Items[key].CostThousandths + row.CostThousandths };
-            }
-        }
-    }
-
-    /// <summary>The customers' costs of the days (all customers, or the given ones) as rows, from the per-day cache.</summary>
-    private async Task<List<CostRow>> CostRowsAsync(
-        IReadOnlyList<SalesProjection.DaySlice> days, IReadOnlyDictionary<Guid, ProductDim> products, HashSet<Guid>? customers, CancellationToken ct)
-    {
-        var perDay = await customerCosts.ForAsync(db, days, products, ct);
-        var rows = new List<CostRow>();
-        for (var i = 0; i < days.Count; i++)
-        {
-            foreach (var (customer, cost) in perDay[i])
-            {
-                if (customers is null || customers.Contains(customer))
-                {
-                    rows.Add(new CostRow(days[i].Day, customer, cost));
-                }
-            }
-        }
-
-        return rows;
     }
 
     /// <summary>A rep's product figures: a GROUP BY over their own customers' lines (a small share of all lines).</summary>
@@ -463,7 +459,13 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
     private static decimal Round(decimal value) => Math.Round(value, 4, MidpointRounding.AwayFromZero);
 
-    private readonly record struct CostRow(DateOnly Day, Guid CustomerId, long CostThousandths);
+    /// <summary>A period's value per mix slot (the first items, then the rest) and whether the slot has a counted row.</summary>
+    private sealed class MixSums(int slots)
+    {
+        public long[] Value { get; } = new long[slots];
+
+        public bool[] Present { get; } = new bool[slots];
+    }
 
     private sealed record ProductRow(DateOnly Day, Guid ProductId, long Lines, long Quantity, long ValueMinor);
 
@@ -485,6 +487,14 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         public Figure Total => _total;
 
+        /// <summary>A key known to be new (one per customer or product ordinal): no lookup by its text.</summary>
+        public int NewKey(string key, string label)
+        {
+            Keys.Add((key, label));
+            Items.Add(default);
+            return Keys.Count - 1;
+        }
+
         public int KeyOf(string key, string label)
         {
             if (!_index.TryGetValue(key, out var index))
@@ -497,7 +507,26 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             return index;
         }
 
-        public bool TryGetKey(string key, out int index) => _index.TryGetValue(key, out index);
+        /// <summary>An item's figures summed elsewhere (a customer's over the period).</summary>
+        public void AddToItem(int key, in Figure figure)
+        {
+            var item = Items[key];
+            item.Add(figure);
+            Items[key] = item;
+        }
+
+        /// <summary>A day's figures summed elsewhere: to the day's period and the total (not to any item).</summary>
+        public void AddToPeriod(DateOnly day, in Figure figure)
+        {
+            var period = PeriodOf(day);
+            var sum = _periods[period];
+            sum.Add(figure);
+            _periods[period] = sum;
+            _total.Add(figure);
+        }
+
+        /// <summary>An item's value in a period for the mix, summed elsewhere (key -1: the rest).</summary>
+        public void AddMixValue(int period, int key, long valueMinor) => _values.Add((period, key, valueMinor));
 
         public void Add(DateOnly day, int key, in Figure figure)
         {
@@ -529,31 +558,52 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         public Figure PeriodFigure(int period) => _periods[period];
 
-        /// <summary>Items by value, highest first, then by label.</summary>
+        /// <summary>Items by value, highest first, then by label, then by key (two reps may share a name).</summary>
         public List<int> Ranked()
         {
-            var keys = Enumerable.Range(0, Keys.Count).ToList();
-            keys.Sort((a, b) => Items[a].ValueMinor != Items[b].ValueMinor
-                ? Items[b].ValueMinor.CompareTo(Items[a].ValueMinor)
-                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label));
-            return keys;
+            // The values taken out once: the comparison reads two longs, not two copies of each item's figures.
+            var values = new long[Items.Count];
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = Items[k].ValueMinor;
+            }
+
+            var keys = new int[values.Length];
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = k;
+            }
+
+            Array.Sort(keys, (a, b) => values[a] != values[b]
+                ? values[b].CompareTo(values[a])
+                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label) is not 0 and var byLabel ? byLabel : string.CompareOrdinal(Keys[a].Key, Keys[b].Key));
+            return [.. keys];
         }
 
-        /// <summary>Per period, the value of each mix item with sales in it and the rest as one (key -1), highest first.</summary>
-        public List<List<(int Key, long ValueMinor)>> Mixes(HashSet<int> mixKeys)
+        /// <summary>
+        /// Per period, the value of each mix item (<paramref name="mixKeys"/>, in rank order) with sales in it and the rest
+        /// as one (key -1), highest first; equal values in rank order, the rest first.
+        /// </summary>
+        public List<List<(int Key, long ValueMinor)>> Mixes(List<int> mixKeys)
         {
+            var rank = new Dictionary<int, int> { [-1] = -1 };
+            for (var r = 0; r < mixKeys.Count; r++)
+            {
+                rank[mixKeys[r]] = r;
+            }
+
             var values = _periods.Select(_ => new Dictionary<int, long>()).ToList();
             foreach (var (period, key, value) in _values)
             {
-                var k = mixKeys.Contains(key) ? key : -1;
+                var k = rank.ContainsKey(key) ? key : -1;
                 ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(values[period], k, out _);
                 sum += value;
             }
 
-            return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => x.Key).ToList())];
+            return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => rank[x.Key]).ToList())];
         }
 
-        private int PeriodOf(DateOnly day)
+        public int PeriodOf(DateOnly day)
         {
             if (_periodOfDay.TryGetValue(day, out var period))
             {

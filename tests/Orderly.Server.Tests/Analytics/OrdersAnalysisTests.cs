@@ -72,6 +72,10 @@ public abstract class OrdersAnalysisTests(AnalysisApp app)
         var mine = (await rep.GetJsonAsync($"/api/analytics/orders?{period}&by=product")).Expect(HttpStatusCode.OK);
         AssertFigures(mine["totals"]!, orders: null, lines: 2, value: 280m, cost: 140m);
         Assert.Equal([200m, 80m], mine["items"]!.AsArray().Select(i => i!["figures"]!["value"].Dec()));
+        var myCustomers = (await rep.GetJsonAsync($"/api/analytics/orders?{period}&by=customer")).Expect(HttpStatusCode.OK);
+        AssertFigures(myCustomers["totals"]!, orders: 1, lines: 2, value: 280m, cost: 140m);
+        AssertFigures(myCustomers["items"]!.AsArray().Single()!["figures"]!, orders: 1, lines: 2, value: 280m, cost: 140m);
+        Assert.Equal(east.ToString(), myCustomers["items"]![0]!["key"].Str());
 
         // Entry: 1/3 h (late), 1 h (early), 0 h (cancelled), all ended the day after: p50 1/3, p90 1. Fulfilment 3 h, delivery 2 h.
         var bottlenecks = (await admin.GetJsonAsync($"/api/analytics/bottlenecks?{period}&groupBy=day")).Expect(HttpStatusCode.OK);

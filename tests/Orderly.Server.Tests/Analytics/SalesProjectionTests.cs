@@ -98,6 +98,15 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
             }
         }
 
+        // A customer numbered after both projections were built orders on a day both nodes hold (today, through node B):
+        // node A appends the customer's ordinal, reloads the day and its customer costs, and every figure still equals the GROUP BY.
+        var newcomer = (await SecurityKit.CustomerAsync(adminB2, "新客户")).Id();
+        var newcomerOrder = await SubmitAsync(adminB2, newcomer, (hundred, 4), (ten, 7));
+        await AssertOrdersSameAsGroupByAsync([adminA2, adminB2], 2);
+        (await adminA2.PostAsync($"/api/orders/{newcomerOrder}/cancel", new { reason = "新客户撤单" })).Expect(HttpStatusCode.OK);
+        await SubmitAsync(adminA2, newcomer, (ten, 2));
+        await AssertOrdersSameAsGroupByAsync([adminB2, adminA2], 2);
+
         // The order analysis uses the products' current cost: a cost change (a save bumps the version) shows at once on both nodes.
         await nodes.A.WithDbAsync(db => db.Products.Where(p => p.Id == ten)
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.CostMinor, 777L).SetProperty(p => p.Version, p => p.Version + 1)));
@@ -176,20 +185,26 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
     private async Task AssertOrdersSameAsGroupByAsync(HttpClient[] clients, int days, Guid? onlyCustomer = null)
     {
         var (first, last) = (nodes.A.Today.AddDays(1 - days), nodes.A.Today);
+        var previousFirst = first.AddDays(-days);
         var counted = Rollups.Counted;
         var lines = await nodes.A.WithDbAsync(db => (
                 from o in db.SalesOrders.AsNoTracking()
                 join l in db.OrderLines on o.Id equals l.OrderId
                 join p in db.Products on l.ProductId equals p.Id
-                where o.Currency == "CNY" && counted.Contains(o.Status) && o.OrderDate >= first && o.OrderDate <= last
+                where o.Currency == "CNY" && counted.Contains(o.Status) && o.OrderDate >= previousFirst && o.OrderDate <= last
                 select new { o.Id, o.CustomerId, o.OrderDate, o.TotalMinor, l.ProductId, l.Quantity, l.LineTotalMinor, p.CostMinor })
             .ToListAsync());
         lines = [.. lines.Where(l => onlyCustomer is null || l.CustomerId == onlyCustomer)];
+        // The period before (as many days): the comparison every dimension reports.
+        var before = lines.Where(l => l.OrderDate < first).ToList();
+        lines = [.. lines.Where(l => l.OrderDate >= first)];
         string Figures(int orders, int lineCount, decimal? quantity, long valueMinor, long costThousandths) =>
             $"{orders} {lineCount} {quantity?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} {valueMinor / 100m:0.00} {costThousandths / 1000 / 100m:0.00}";
         long Cost(IEnumerable<(decimal Quantity, long CostMinor)> rows) => rows.Sum(r => Domain.Common.Quantity.ToStored(r.Quantity) * r.CostMinor);
         var expectedTotals = Figures(lines.Select(l => l.Id).Distinct().Count(), lines.Count, null,
             lines.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(lines.Select(l => (l.Quantity, l.CostMinor))));
+        var expectedPrevious = Figures(before.Select(l => l.Id).Distinct().Count(), before.Count, null,
+            before.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(before.Select(l => (l.Quantity, l.CostMinor))));
         var expectedDays = string.Join("|", lines.GroupBy(l => l.OrderDate).OrderBy(g => g.Key).Select(g => $"{g.Key:yyyy-MM-dd} " +
             Figures(g.Select(l => l.Id).Distinct().Count(), g.Count(), null, g.DistinctBy(l => l.Id).Sum(l => l.TotalMinor), Cost(g.Select(l => (l.Quantity, l.CostMinor))))));
         var expectedCustomers = string.Join("|", lines.GroupBy(l => l.CustomerId).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal).Select(g => $"{g.Key} " +
@@ -206,6 +221,7 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
         {
             var byCustomer = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=customer")).Expect(HttpStatusCode.OK);
             Assert.Equal(expectedTotals, Actual(byCustomer["totals"]!, false));
+            Assert.Equal(expectedPrevious, Actual(byCustomer["previousPeriod"]!["figures"]!, false));
             Assert.Equal(expectedDays, string.Join("|", byCustomer["periods"]!.AsArray().Select(p => $"{p!["start"].Str()} {Actual(p["figures"]!, false)}")));
             Assert.Equal(expectedCustomers, string.Join("|", byCustomer["items"]!.AsArray().OrderBy(i => i!["key"].Str(), StringComparer.Ordinal)
                 .Select(i => $"{i!["key"].Str()} {Actual(i["figures"]!, false)}")));
@@ -214,6 +230,11 @@ public abstract class SalesProjectionTests(ClockedNodes nodes)
                 .Select(i => $"{i!["key"].Str()} {Actual(i["figures"]!, true)}")));
             var byRegion = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=region")).Expect(HttpStatusCode.OK);
             Assert.Equal(expectedTotals, Actual(byRegion["totals"]!, false));
+            Assert.Equal(expectedPrevious, Actual(byRegion["previousPeriod"]!["figures"]!, false));
+            var byRep = (await client.GetJsonAsync($"/api/analytics/orders?{period}&by=rep")).Expect(HttpStatusCode.OK);
+            Assert.Equal(expectedTotals, Actual(byRep["totals"]!, false));
+            Assert.Equal(byRep["totals"]!["value"].Dec(), byRep["items"]!.AsArray().Sum(i => i!["figures"]!["value"].Dec()));
+            Assert.Equal(byRep["totals"]!["cost"].Dec(), byRep["items"]!.AsArray().Sum(i => i!["figures"]!["cost"].Dec()));
             Assert.Equal(byRegion["totals"]!["cost"].Dec(), byRegion["items"]!.AsArray().Sum(i => i!["figures"]!["cost"].Dec()));
         }
     }

@@ -34,9 +34,6 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
     private long[] _costByOrdinal = [];
 
-    /// <summary>The item of each customer (product) ordinal in the call's tally (-1: no counted row), set by <see cref="TallyRows"/>.</summary>
-    private int[] _keyOfOrdinal = [];
-
     public async Task<OrdersAnalysisDto> AnalyseAsync(
         DateOnly? from, DateOnly? to, string? groupBy, string? by, string? currency, int? limit, HashSet<Guid>? customers, CancellationToken ct)
     {
@@ -97,6 +94,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         }
 
         var tally = new Tally(grouping);
+        int[]? keyOfOrdinal = null;
         if (perProduct && customers is not null)
         {
             var keyOf = new Dictionary<Guid, int>();
@@ -116,7 +114,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         }
         else
         {
-            TallyRows(tally, current, dimension, allowed, day => scopedDayCost?[day.Day] ?? CostOfDay(day, productCost), itemCosts, productCost, products, customerDims, users);
+            keyOfOrdinal = TallyRows(tally, current, dimension, allowed, day => scopedDayCost?[day.Day] ?? CostOfDay(day, productCost), itemCosts, productCost, products, customerDims, users);
         }
 
         var byKey = tally.Ranked();
@@ -126,9 +124,9 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             tally.Items[byKey[0]] = tally.Items[byKey[0]] with { CostThousandths = tally.Total.CostThousandths };
         }
 
-        if (!perProduct || customers is null)
+        if (keyOfOrdinal is not null)
         {
-            MixValues(tally, current, perProduct, allowed, byKey.Take(MixSize).ToList());
+            MixValues(tally, current, perProduct, allowed, keyOfOrdinal, byKey.Take(MixSize).ToList());
         }
 
         var totals = tally.Total;
@@ -187,7 +185,8 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
     /// period: one add per row, and one key per customer or product rather than per row. A product's cost is its
     /// quantity x its current cost; a customer's the sum of their kept day costs.
     /// </summary>
-    private void TallyRows(
+    /// <returns>The item of each ordinal in the tally (-1: no counted row), for <see cref="MixValues"/>.</returns>
+    private int[] TallyRows(
         Tally tally, List<SalesProjection.DaySlice> current, string dimension, bool[]? allowed, Func<SalesProjection.DaySlice, long> dayCost,
         IReadOnlyList<CustomerCosts.DayCosts>? itemCosts, Func<Guid, long> productCost, IReadOnlyDictionary<Guid, ProductDim> products,
         IReadOnlyDictionary<Guid, CustomerDim>? customerDims, Dictionary<Guid, string> users)
@@ -221,8 +220,8 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             costs.AddTo(columns.Cost, allowed);
         }
 
-        _keyOfOrdinal = new int[columns.Length];
-        Array.Fill(_keyOfOrdinal, -1);
+        var keyOfOrdinal = new int[columns.Length];
+        Array.Fill(keyOfOrdinal, -1);
         for (var k = 0; k < columns.Length; k++)
         {
             if (columns.Counted(k))
@@ -242,10 +241,12 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                     key = tally.KeyOf(text, label);
                 }
 
-                _keyOfOrdinal[k] = key;
+                keyOfOrdinal[k] = key;
                 tally.AddToItem(key, columns.FigureOf(k, perProduct));
             }
         }
+
+        return keyOfOrdinal;
     }
 
     private static (string Key, string Label) ProductKey(Guid id, string dimension, IReadOnlyDictionary<Guid, ProductDim> products)
@@ -273,7 +274,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
     /// The value per period of each of the <paramref name="mixKeys"/> (the first items) and of the rest as one, each only
     /// where it has a counted row in the period: a second pass over the period's rows with array lookups.
     /// </summary>
-    private void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool perProduct, bool[]? allowed, List<int> mixKeys)
+    private static void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool perProduct, bool[]? allowed, int[] keyOfOrdinal, List<int> mixKeys)
     {
         var slotOfKey = new int[tally.Keys.Count];
         Array.Fill(slotOfKey, mixKeys.Count);
@@ -305,7 +306,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                     }
                 }
 
-                var slot = slotOfKey[_keyOfOrdinal[k]];
+                var slot = slotOfKey[keyOfOrdinal[k]];
                 sums.Value[slot] += rows.Values[i];
                 sums.Present[slot] = true;
             }

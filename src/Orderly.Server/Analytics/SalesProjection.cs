@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Server.Data;
@@ -233,9 +234,8 @@ public sealed class SalesProjection : IDisposable
             keys[i] = Total.SortKey(list[i].Id);
         }
 
-        var ordered = list.ToArray();
-        Array.Sort(keys, ordered);
-        return [.. ordered];
+        keys.AsSpan().Sort(CollectionsMarshal.AsSpan(list));
+        return list;
     }
 
     /// <summary>The sums of the block of days starting at <paramref name="at"/> in <paramref name="byDay"/>, kept while its slices are; null when a day is missing.</summary>
@@ -420,14 +420,7 @@ public sealed class SalesProjection : IDisposable
             return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
         }
 
-        public static int CompareIds(Guid a, Guid b)
-        {
-            Span<byte> x = stackalloc byte[16];
-            Span<byte> y = stackalloc byte[16];
-            a.TryWriteBytes(x, bigEndian: true, out _);
-            b.TryWriteBytes(y, bigEndian: true, out _);
-            return x.SequenceCompareTo(y);
-        }
+        public static int CompareIds(Guid a, Guid b) => SortKey(a).CompareTo(SortKey(b));
     }
 
     /// <summary>One business day in one currency as loaded at counter sum <see cref="Changes"/>: columns of customer and product sums.</summary>

@@ -167,6 +167,30 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>
+    /// Waits until the idle server has stopped working on its own: its CPU use under 5% over two half-second looks
+    /// in a row, or <paramref name="longest"/>. What a just-started server does then is mostly the runtime compiling its
+    /// hot code again at tier 1 (with profile-guided optimisation) in the background, 10-20 CPU-seconds after a first
+    /// import on this machine (docs/performance.md): a one-time start cost that a server up for a while has paid.
+    /// Returns how long it waited and the CPU it used meanwhile.
+    /// </summary>
+    public async Task<(TimeSpan Waited, TimeSpan Cpu)> QuietAsync(TimeSpan longest, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var cpu0 = CpuTime();
+        var last = cpu0;
+        var quiet = 0;
+        while (quiet < 2 && started.Elapsed < longest)
+        {
+            await Task.Delay(500, ct);
+            var now = CpuTime();
+            quiet = now - last < TimeSpan.FromMilliseconds(25) ? quiet + 1 : 0;
+            last = now;
+        }
+
+        return (started.Elapsed, last - cpu0);
+    }
+
     /// <summary>Freezes the process (SIGSTOP), so a server measured beside it has the machine to itself: its timers
     /// and background work stop until <see cref="Resume"/>; connections stay open.</summary>
     public void Pause() => _ = Kill(_process.Id, 19);

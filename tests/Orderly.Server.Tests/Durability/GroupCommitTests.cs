@@ -24,6 +24,12 @@ public sealed class GroupCommitTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task ANewDatabase_IsCreatedWithSqlitesDefaultPages()
+    {
+        Assert.Equal(4_096L, await app.WithDbAsync(PageSizeAsync));
+    }
+
+    [Fact]
     public async Task ConcurrentOrders_AreAllCommitted_AndShareFsyncs_NeverSkippingOne()
     {
         using var admin = await app.AdminAsync();
@@ -82,6 +88,21 @@ public sealed class GroupCommitTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.True(group.Flushes > flushes, "DurableAsync returned before an fsync that started after it finished");
     }
 
+    internal static async Task<long> PageSizeAsync(OrderlyDbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA page_size";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     internal static async Task<(string Journal, long Synchronous)> PragmasAsync(OrderlyDbContext db)
     {
         await db.Database.OpenConnectionAsync();
@@ -101,7 +122,7 @@ public sealed class GroupCommitTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 }
 
-/// <summary>With group commit switched off every commit syncs on its own (synchronous=FULL).</summary>
+/// <summary>With group commit switched off every commit syncs on its own (synchronous=FULL); a configured page size shapes the new database.</summary>
 public sealed class FullSyncTests(FullSyncTests.FullSyncApp app) : IClassFixture<FullSyncTests.FullSyncApp>
 {
     [Fact]
@@ -113,12 +134,19 @@ public sealed class FullSyncTests(FullSyncTests.FullSyncApp app) : IClassFixture
         Assert.Null(app.Services.GetService<SqliteGroupCommit>());
     }
 
+    [Fact]
+    public async Task TheConfiguredPageSize_ShapesANewDatabase()
+    {
+        Assert.Equal(16_384L, await app.WithDbAsync(GroupCommitTests.PageSizeAsync));
+    }
+
     public sealed class FullSyncApp() : OrderlyApp(TestDatabase.For("sqlite"))
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Database:SqliteGroupCommit", "false");
+            builder.UseSetting("Database:SqlitePageSize", "16384");
         }
     }
 }

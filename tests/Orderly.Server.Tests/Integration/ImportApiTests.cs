@@ -183,7 +183,7 @@ public abstract class ImportApiTests(OrderlyApp app)
         var warehouseId = await data.WarehouseAsync();
         var warehouse = await app.WithDbAsync(db => db.Warehouses.Where(w => w.Id == warehouseId).Select(w => w.Code).SingleAsync());
         var tag = TestData.Unique("OS");
-        // More rows than one batch (1,000), so a commit per batch would have kept the first thousand.
+        // More rows than one batch of a tracked kind (1,000), so a commit per batch would have kept the first thousand.
         var products = new StringBuilder(ProductHeader);
         for (var i = 0; i <= ImportRunnerBatch; i++)
         {
@@ -365,13 +365,13 @@ public abstract class ImportApiTests(OrderlyApp app)
         var viaApi = (await admin.PostAsync("/api/products", new { sku = $"{tag}-api", name = "批量 \"对照\", 甲", unit = "box", listPrice = 12.34m, category = "五金", minPrice = 10m }))
             .Expect(HttpStatusCode.Created);
         var rows = new StringBuilder(ProductHeader);
-        for (var i = 0; i < ImportRunnerBatch + 7; i++)
+        for (var i = 0; i < ProductBatch + 7; i++)
         {
             rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{tag}-{i:D5},\"批量 \"\"对照\"\", 甲\",box,12.34,五金,10\r\n");
         }
 
         var result = await ImportClient.RunAsync(admin, "products", "valid-only", ImportClient.Bytes(rows.ToString(), Encoding.UTF8));
-        Assert.Equal(ImportRunnerBatch + 7, result["inserted"]!.GetValue<int>());
+        Assert.Equal(ProductBatch + 7, result["inserted"]!.GetValue<int>());
 
         // A row written by the bulk insert reads back like the API's: every column but the id, SKU and times.
         var (api, imported) = await app.WithDbAsync(async db => (
@@ -381,7 +381,7 @@ public abstract class ImportApiTests(OrderlyApp app)
         Assert.Equal((api.Name, api.Unit, api.ListPriceMinor, api.MinPriceMinor, api.CostMinor, api.Currency, api.Category, api.IsActive, api.IsWholeUnit, api.Version),
             (imported.Name, imported.Unit, imported.ListPriceMinor, imported.MinPriceMinor, imported.CostMinor, imported.Currency, imported.Category, imported.IsActive, imported.IsWholeUnit, imported.Version));
         Assert.True(Math.Abs((imported.CreatedAt - DateTimeOffset.UtcNow).TotalMinutes) < 5, $"created at {imported.CreatedAt:O}");
-        Assert.Equal(ImportRunnerBatch + 7, await app.WithDbAsync(db => db.Products.Where(p => p.Sku.StartsWith(tag + "-0")).Select(p => p.Id).Distinct().CountAsync()));
+        Assert.Equal(ProductBatch + 7, await app.WithDbAsync(db => db.Products.Where(p => p.Sku.StartsWith(tag + "-0")).Select(p => p.Id).Distinct().CountAsync()));
 
         // One Create record per product, with the same fields as the API's own, by the importing user; the chain holds.
         var (apiAudit, importAudit, creates) = await app.WithDbAsync(async db => (
@@ -396,7 +396,7 @@ public abstract class ImportApiTests(OrderlyApp app)
         // Chinese is stored as itself in both records' JSON (not \uXXXX); the quote is still escaped.
         Assert.Contains("\"批量 \\u0022对照\\u0022, 甲\"", importAudit.Changes, StringComparison.Ordinal);
         Assert.Contains("\"五金\"", apiAudit.Changes, StringComparison.Ordinal);
-        Assert.Equal(ImportRunnerBatch + 7, creates);
+        Assert.Equal(ProductBatch + 7, creates);
         var verification = await app.WithDbAsync(db => Orderly.Server.Audit.AuditVerifier.VerifyAsync(db, CancellationToken.None));
         Assert.True(verification.IsIntact, verification.Problem);
     }
@@ -407,7 +407,9 @@ public abstract class ImportApiTests(OrderlyApp app)
         return await db.AuditRecords.CountAsync(a => a.Action == "Create" && ids.Contains(a.EntityId));
     }
 
-    private const int ImportRunnerBatch = Orderly.Server.Integration.ImportRunner.BatchSize;
+    private const int ImportRunnerBatch = Orderly.Server.Integration.ImportOptions.TrackedBatchRows;
+
+    private const int ProductBatch = Orderly.Server.Integration.ImportOptions.DefaultCommitBatchRows;
 
     private Task<int> CountAsync(string tag) => app.WithDbAsync(db => db.Products.CountAsync(p => p.Sku.StartsWith(tag)));
 

@@ -46,6 +46,14 @@ public abstract class ImportHandler(ImportContext context)
     /// </summary>
     public virtual bool ChecksFileOnly => false;
 
+    /// <summary>
+    /// True when <see cref="ApplyAsync"/> writes without the change tracker (<c>BulkInsert</c>): its cost per row does not
+    /// grow with the batch, so it takes <see cref="ImportOptions.CommitBatchRows"/> rows a batch. A handler that tracks
+    /// what it writes takes <see cref="ImportOptions.TrackedBatchRows"/>: the tracker's change detection runs over
+    /// everything it holds, so its batches grow slower than linearly with their size.
+    /// </summary>
+    public virtual bool WritesUntracked => false;
+
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public abstract ImportItem? Check(ImportRow row);

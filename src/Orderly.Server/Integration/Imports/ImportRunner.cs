@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orderly.Domain.Integration;
 using Orderly.Server.Data;
 using Orderly.Server.Identity;
@@ -15,9 +16,10 @@ namespace Orderly.Server.Integration;
 /// (<see cref="CheckedRows"/>) instead of reading and checking the file again.
 /// </summary>
 public sealed class ImportRunner(
-    IServiceScopeFactory scopes, OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time, CheckedRows checkedRows, ILogger<ImportRunner> log)
+    IServiceScopeFactory scopes, OrderlyDbContext db, Writes writes, Caller caller, TimeProvider time, CheckedRows checkedRows,
+    IOptions<ImportOptions> options, ILogger<ImportRunner> log)
 {
-    public const int BatchSize = 1000;
+    private readonly int _batchRows = options.Value.CommitBatchRows;
     public const int MaxStoredErrors = 10_000;
 
     private sealed class AtomicRefusedException(List<ImportProblem> problems) : Exception
@@ -182,8 +184,8 @@ public sealed class ImportRunner(
         var kept = keep && size <= CheckedRows.MaxFileBytes && ImportHandler.For(job.Kind, context)!.ChecksFileOnly ? new List<ImportItem>() : null;
         Task<Pass> Rows(ImportHandler handler, Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken token) =>
             carried is null
-                ? ReadAsync(handler, file, live, index, passes, size, apply, kept, token)
-                : ReplayAsync(handler, carried, live, index, passes, apply, token);
+                ? ReadAsync(handler, file, live, index, passes, size, BatchRowsFor(handler), apply, kept, token)
+                : ReplayAsync(handler, carried, live, index, passes, BatchRowsFor(handler), apply, token);
         // Atomic: every batch in one transaction. Handlers that book through another capability's service (stock
         // counts) join it, since that service's unit of work joins an open transaction.
         if (commit == CommitMode.Whole)
@@ -249,6 +251,12 @@ public sealed class ImportRunner(
         return new PassResult(result, carried is null ? file.EncodingName : carried.Encoding);
     }
 
+    /// <summary>
+    /// Rows per batch: the configured size for a handler whose cost per row does not grow with the batch (it writes
+    /// without the change tracker), <see cref="ImportOptions.TrackedBatchRows"/> for one that tracks what it writes.
+    /// </summary>
+    private int BatchRowsFor(ImportHandler handler) => handler.WritesUntracked ? _batchRows : ImportOptions.TrackedBatchRows;
+
     /// <summary>A pass's counts and refused rows as the dry run found them; the good rows are written from the same entry.</summary>
     private static Pass Replayed(CheckedRows.Entry carried)
     {
@@ -259,7 +267,7 @@ public sealed class ImportRunner(
 
     /// <summary>Writes the rows a dry run checked, a batch at a time, as <see cref="ReadAsync"/> writes the rows it reads.</summary>
     private static async Task<Pass> ReplayAsync(
-        ImportHandler handler, CheckedRows.Entry carried, LiveImport live, int index, int passes,
+        ImportHandler handler, CheckedRows.Entry carried, LiveImport live, int index, int passes, int batchRows,
         Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, CancellationToken ct)
     {
         await handler.PrepareAsync(ct);
@@ -269,12 +277,12 @@ public sealed class ImportRunner(
         live.Invalid = pass.Invalid;
         if (apply is not null)
         {
-            var batch = new List<ImportItem>(BatchSize);
-            for (var start = 0; start < carried.Items.Count; start += BatchSize)
+            var batch = new List<ImportItem>(batchRows);
+            for (var start = 0; start < carried.Items.Count; start += batchRows)
             {
                 ct.ThrowIfCancellationRequested();
                 batch.Clear();
-                batch.AddRange(carried.Items.Skip(start).Take(BatchSize));
+                batch.AddRange(carried.Items.Skip(start).Take(batchRows));
                 await apply(handler, batch, pass);
                 live.Progress = (index + ((double)(start + batch.Count) / Math.Max(1, carried.Items.Count))) / passes;
                 live.Valid = pass.Valid;
@@ -292,13 +300,13 @@ public sealed class ImportRunner(
     }
 
     private static async Task<Pass> ReadAsync(
-        ImportHandler handler, TabularFile file, LiveImport live, int index, int passes, long size,
+        ImportHandler handler, TabularFile file, LiveImport live, int index, int passes, long size, int batchRows,
         Func<ImportHandler, List<ImportItem>, Pass, Task>? apply, List<ImportItem>? kept, CancellationToken ct)
     {
         await handler.PrepareAsync(ct);
         var pass = new Pass();
         HeaderMap? map = null;
-        var batch = new List<ImportItem>(BatchSize);
+        var batch = new List<ImportItem>(batchRows);
         foreach (var record in file.Records(position => live.Progress = (index + ((double)position / size)) / passes))
         {
             ct.ThrowIfCancellationRequested();
@@ -339,7 +347,7 @@ public sealed class ImportRunner(
                 if (apply is not null)
                 {
                     batch.Add(item);
-                    if (batch.Count == BatchSize)
+                    if (batch.Count == batchRows)
                     {
                         await apply(handler, batch, pass);
                         batch.Clear();

@@ -76,6 +76,8 @@ public sealed class ProductImport(ImportContext context) : ImportHandler(context
         return new Item(row.Line, details);
     }
 
+    public override bool WritesUntracked => true;
+
     public override async Task ApplyAsync(IReadOnlyList<ImportItem> batch, ImportCounts counts, CancellationToken ct)
     {
         var items = batch.Cast<Item>().ToList();

@@ -42,6 +42,7 @@ public sealed class AnalyticsModule : IOrderlyModule
         capability.Services.AddSingleton<SalesProjection>();
         capability.Services.AddSingleton<AnalysisDimensions>();
         capability.Services.AddSingleton<CustomerCosts>();
+        capability.Services.AddSingleton<RfmWindows>();
         capability.Services.AddSingleton<ForecastCache>();
         capability.Services.AddSingleton<InventoryCache>();
         capability.Services.AddScoped<OrdersAnalysis>();

@@ -51,24 +51,11 @@ internal sealed class BuyingSums(int customers)
             [.. bought.Select(k => _last[k])], [.. bought.Select(k => _days[k])], [.. bought.Select(k => _squares[k])]);
     }
 
-    /// <summary>The customers who bought (only the <paramref name="allowed"/> ordinals when given), unordered.</summary>
-    public List<CustomerHistory> Histories(Func<int, Guid> idOf, bool[]? allowed)
-    {
-        var list = new List<CustomerHistory>();
-        for (var k = 0; k < Count; k++)
-        {
-            if (_days[k] > 0 && (allowed is null || allowed[k]))
-            {
-                list.Add(new CustomerHistory(idOf(k))
-                {
-                    Orders = _orders[k], ValueMinor = _value[k], FirstDay = DateOnly.FromDayNumber(_first[k]), LastDay = DateOnly.FromDayNumber(_last[k]),
-                    DaysBought = _days[k], SquaredGaps = _squares[k],
-                });
-            }
-        }
+    /// <summary>Whether the customer of ordinal <paramref name="k"/> bought on any day added.</summary>
+    public bool Bought(int k) => _days[k] > 0;
 
-        return list;
-    }
+    /// <summary>The sums of the customer of ordinal <paramref name="k"/>.</summary>
+    public History this[int k] => new(_orders[k], _value[k], _first[k], _last[k], _days[k], _squares[k]);
 
     private void Merge(int k, long orders, long value, int first, int last, int days, long squares)
     {
@@ -88,6 +75,9 @@ internal sealed class BuyingSums(int customers)
         _days[k] += days;
         _squares[k] += squares;
     }
+
+    /// <summary>A customer's sums: counted orders, value (minor units), first and last buying day (day numbers), how many buying days, and the sum of the squared gaps between them.</summary>
+    public readonly record struct History(long Orders, long ValueMinor, int FirstDay, int LastDay, int DaysBought, long SquaredGaps);
 
     /// <summary>The sums of the customers who bought in a block of days, by ordinal.</summary>
     public sealed record Sparse(int[] Customers, long[] Orders, long[] Value, int[] First, int[] Last, int[] Days, long[] Squares);

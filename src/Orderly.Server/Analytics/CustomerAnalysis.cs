@@ -14,7 +14,7 @@ namespace Orderly.Server.Analytics;
 /// RFM reads the per-customer daily rollups through the <see cref="SalesProjection"/> (frequency, value, last day and
 /// the days bought on are all in them), so it is exact and bounded by the window, not by all the orders.
 /// </summary>
-public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalendar calendar, OrderlyDbContext db)
+public sealed class CustomerAnalysis(SalesProjection projection, RfmWindows windows, AnalysisDimensions dimensions, BusinessCalendar calendar, OrderlyDbContext db)
 {
     public const int WindowDays = 365;
     public const int DefaultLimit = 200;
@@ -32,72 +32,60 @@ public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalenda
             days = await projection.DaysAsync(db, earlier.AddDays(1 - WindowDays), day, money, ct);
         }
 
-        var now = projection.CustomerHistories(days, day.AddDays(1 - WindowDays), day, customers);
-        var then = projection.CustomerHistories(days, earlier.AddDays(1 - WindowDays), earlier, customers);
-        var nowScores = Score(now, day);
-        var thenScores = Score(then, earlier);
-
-        var scored = now.Select((p, i) =>
-        {
-            var s = nowScores[i];
-            // The gaps between buying days: as many as the days less one, summing to last - first.
-            var gaps = p.DaysBought - 1;
-            var gapSum = p.LastDay.DayNumber - p.FirstDay.DayNumber;
-            var recency = day.DayNumber - p.LastDay.DayNumber;
-            return (p.Id, Recency: recency, Orders: (int)p.Orders, Monetary: Money.FromMinor(p.ValueMinor, money).Amount, Score: s,
-                Last: p.LastDay, Interval: gaps == 0 ? (double?)null : Math.Round(gapSum / (double)gaps, 2), Churn: Rfm.ChurnWarning(gaps, gapSum, p.SquaredGaps, recency));
-        }).ToList();
-        // One pass over the customers for the segments, and the movement counted by segment number, named once at the end.
-        var segmentCounts = new int[Enum.GetValues<RfmSegment>().Length];
-        var segmentValues = new decimal[segmentCounts.Length];
-        foreach (var item in scored)
-        {
-            segmentCounts[(int)item.Score.Segment]++;
-            segmentValues[(int)item.Score.Segment] += item.Monetary;
-        }
-
+        // Both windows kept per as-of day while their slices are unchanged (RfmWindows): a call usually scores neither.
+        var now = windows.Of(days, day, money, customers);
+        var then = windows.Of(days, earlier, money, customers);
         var segments = Enum.GetValues<RfmSegment>().Select(segment => new SegmentCountDto(segment.ToString(),
-            segmentCounts[(int)segment], segmentValues[(int)segment])).ToList();
-        var grid = scored.GroupBy(i => (i.Score.R, i.Score.F)).Select(g => new RfmCellDto(g.Key.R, g.Key.F, g.Count())).OrderByDescending(c => c.R).ThenByDescending(c => c.F).ToList();
-        var present = now.Select(p => p.Id).ToHashSet();
-        var before = new Dictionary<Guid, RfmSegment>(then.Count);
-        for (var i = 0; i < then.Count; i++)
+            now.SegmentCounts[(int)segment], now.SegmentValues[(int)segment])).ToList();
+
+        // The movement between segments counted by segment number (0: none), named once at the end.
+        var moves = new int[segments.Count + 1, segments.Count + 1];
+        foreach (var row in now.Rows)
         {
-            before[then[i].Id] = thenScores[i].Segment;
+            moves[then.SegmentOf(row.Ordinal) + 1, (int)row.Score.Segment + 1]++;
         }
 
-        const int None = -1;
-        var moves = new Dictionary<(int From, int To), int>();
-        void Move(int from, int to) => CollectionsMarshal.GetValueRefOrAddDefault(moves, (from, to), out _)++;
-        for (var i = 0; i < now.Count; i++)
+        foreach (var row in then.Rows)
         {
-            Move(before.TryGetValue(now[i].Id, out var was) ? (int)was : None, (int)nowScores[i].Segment);
+            if (now.SegmentOf(row.Ordinal) == RfmWindow.NoSegment)
+            {
+                moves[(int)row.Score.Segment + 1, 0]++;
+            }
         }
 
-        foreach (var p in then.Where(p => !present.Contains(p.Id)))
+        static string SegmentName(int slot) => slot == 0 ? "(none)" : ((RfmSegment)(slot - 1)).ToString();
+        var movement = new List<SegmentMoveDto>();
+        for (var from = 0; from <= segments.Count; from++)
         {
-            Move((int)before[p.Id], None);
+            for (var to = 0; to <= segments.Count; to++)
+            {
+                if (moves[from, to] > 0)
+                {
+                    movement.Add(new SegmentMoveDto(SegmentName(from), SegmentName(to), moves[from, to]));
+                }
+            }
         }
 
-        static string SegmentName(int segment) => segment == None ? "(none)" : ((RfmSegment)segment).ToString();
-        var movement = moves.Select(m => new SegmentMoveDto(SegmentName(m.Key.From), SegmentName(m.Key.To), m.Value))
-            .OrderBy(m => m.From, StringComparer.Ordinal).ThenBy(m => m.To, StringComparer.Ordinal).ToList();
+        movement = [.. movement.OrderBy(m => m.From, StringComparer.Ordinal).ThenBy(m => m.To, StringComparer.Ordinal)];
 
-        // Only the customers listed need a code and name: the best `limit` by value and any tied with the last of them
-        // (sorted on the value in minor units, a plain long, rather than on the decimal amount).
+        // Only the customers listed need a code and name (from the loaded dimension): the best `limit` by value and any
+        // tied with the last of them.
         var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
-        var valueKeys = now.Select(p => -p.ValueMinor).ToArray();
-        var order = Enumerable.Range(0, scored.Count).ToArray();
-        Array.Sort(valueKeys, order);
-        var byValue = Array.ConvertAll(order, i => scored[i]);
-        var candidates = byValue.Length <= take ? [.. byValue] : byValue.TakeWhile((i, at) => at < take || i.Monetary == byValue[take - 1].Monetary).ToList();
-        var ids = candidates.ConvertAll(c => c.Id);
-        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToDictionaryAsync(c => c.Id, ct);
-        var top = candidates.Select(i => new RfmCustomerDto(
-                i.Id, names.GetValueOrDefault(i.Id)?.Code ?? "", names.GetValueOrDefault(i.Id)?.Name ?? "", i.Recency, i.Orders, i.Monetary,
-                i.Score.R, i.Score.F, i.Score.M, i.Score.Segment.ToString(), i.Last, i.Interval, i.Churn))
-            .OrderByDescending(i => i.Monetary).ThenBy(i => i.Code, StringComparer.Ordinal).Take(take).ToList();
-        return new RfmDto(day, day.AddDays(1 - WindowDays), money, scored.Count, segments, grid, earlier, movement, scored.Count(i => i.Churn), top);
+        var listed = now.ByValue.Length <= take ? now.ByValue.Length : Tied(now, take);
+        var names = await dimensions.CustomersAsync(db, ct);
+        var top = new List<RfmCustomerDto>(listed);
+        for (var at = 0; at < listed; at++)
+        {
+            var i = now.Rows[now.ByValue[at]];
+            var id = projection.CustomerIdOf(i.Ordinal);
+            var name = names.GetValueOrDefault(id);
+            top.Add(new RfmCustomerDto(
+                id, name?.Code ?? "", name?.Name ?? "", i.Recency, i.Orders, i.Monetary,
+                i.Score.R, i.Score.F, i.Score.M, i.Score.Segment.ToString(), i.Last, i.Interval, i.Churn));
+        }
+
+        top = [.. top.OrderByDescending(i => i.Monetary).ThenBy(i => i.Code, StringComparer.Ordinal).Take(take)];
+        return new RfmDto(day, day.AddDays(1 - WindowDays), money, now.Rows.Length, segments, now.Grid, earlier, movement, now.ChurnWarnings, top);
     }
 
     /// <summary>A customer's top categories and products by value over a period (default the last year); null when not visible.</summary>
@@ -128,8 +116,18 @@ public sealed class CustomerAnalysis(SalesProjection projection, BusinessCalenda
         return new CustomerPreferencesDto(customerId, first, last, money, categories, products);
     }
 
-    private static RfmScore[] Score(List<CustomerHistory> histories, DateOnly asOf) =>
-        Rfm.Score([.. histories.Select(p => new RfmInput(asOf.DayNumber - p.LastDay.DayNumber, (int)p.Orders, p.ValueMinor))]);
+    /// <summary>How many of the customers by value are listed: the first <paramref name="take"/> and any tied in value with the last of them.</summary>
+    private static int Tied(RfmWindow window, int take)
+    {
+        var last = window.Rows[window.ByValue[take - 1]].ValueMinor;
+        var count = take;
+        while (count < window.ByValue.Length && window.Rows[window.ByValue[count]].ValueMinor == last)
+        {
+            count++;
+        }
+
+        return count;
+    }
 
     private static string Currency(string? currency)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Common;
@@ -93,7 +94,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             }
         }
 
-        var tally = new Tally(grouping);
+        using var tally = new Tally(grouping);
         int[]? keyOfOrdinal = null;
         if (perProduct && customers is not null)
         {
@@ -121,7 +122,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         var items = new List<AnalysisItemDto>();
         if (dimension == "none" && byKey.Count > 0)
         {
-            tally.Items[byKey[0]] = tally.Items[byKey[0]] with { CostThousandths = tally.Total.CostThousandths };
+            tally.Item(byKey[0]).CostThousandths = tally.Total.CostThousandths;
         }
 
         if (keyOfOrdinal is not null)
@@ -138,7 +139,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             tally.PeriodStarts[p], tally.PeriodFigure(p).ToDto(money, perProduct),
             dimension == "none" ? [] : mixes[p].Select(m => m.Key < 0
                     ? new MixDto(Other, Other, Money.FromMinor(m.ValueMinor, money).Amount)
-                    : new MixDto(tally.Keys[m.Key].Key, tally.Keys[m.Key].Label, Money.FromMinor(m.ValueMinor, money).Amount))
+                    : new MixDto(tally.KeyAt(m.Key).Key, tally.KeyAt(m.Key).Label, Money.FromMinor(m.ValueMinor, money).Amount))
                 .ToList())).ToList();
 
         var total = (decimal)Math.Max(1, totals.ValueMinor);
@@ -151,11 +152,11 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                 pareto++;
             }
 
-            var figure = tally.Items[key];
+            var figure = tally.Item(key);
             running += figure.ValueMinor;
             if (items.Count < take)
             {
-                var (text, label) = tally.Keys[key];
+                var (text, label) = tally.KeyAt(key);
                 items.Add(new AnalysisItemDto(text, label, figure.ToDto(money, perProduct), Round(figure.ValueMinor / total), Round(running / total),
                     OrdersLink(first, last, dimension, text, label)));
             }
@@ -222,6 +223,10 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         var keyOfOrdinal = new int[columns.Length];
         Array.Fill(keyOfOrdinal, -1);
+        // The texts' makers made once per call, not once per ordinal (a method group or lambda is a new delegate each time).
+        object dimensionRows = perProduct ? products : customerDims!;
+        Func<int, Guid> idOf = perProduct ? projection.ProductIdOf : projection.CustomerIdOf;
+        Func<Guid, (string Key, string Label)> make = perProduct ? id => ProductKey(id, dimension, products) : id => CustomerKey(id, dimension, customerDims!, users);
         for (var k = 0; k < columns.Length; k++)
         {
             if (columns.Counted(k))
@@ -230,14 +235,12 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
                 if (dimension is "customer" or "product")
                 {
                     // One item per ordinal: its texts kept per loaded dimension (they change only with it), no lookup by text.
-                    var (text, label) = perProduct
-                        ? KeyTexts.Of(products, k, projection.ProductIdOf, id => ProductKey(id, dimension, products))
-                        : KeyTexts.Of(customerDims!, k, projection.CustomerIdOf, id => CustomerKey(id, dimension, customerDims!, users));
+                    var (text, label) = KeyTexts.Of(dimensionRows, k, idOf, make);
                     key = tally.NewKey(text, label);
                 }
                 else
                 {
-                    var (text, label) = perProduct ? ProductKey(projection.ProductIdOf(k), dimension, products) : CustomerKey(projection.CustomerIdOf(k), dimension, customerDims!, users);
+                    var (text, label) = make(idOf(k));
                     key = tally.KeyOf(text, label);
                 }
 
@@ -276,7 +279,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
     /// </summary>
     private static void MixValues(Tally tally, List<SalesProjection.DaySlice> current, bool perProduct, bool[]? allowed, int[] keyOfOrdinal, List<int> mixKeys)
     {
-        var slotOfKey = new int[tally.Keys.Count];
+        var slotOfKey = new int[tally.Count];
         Array.Fill(slotOfKey, mixKeys.Count);
         for (var slot = 0; slot < mixKeys.Count; slot++)
         {
@@ -470,8 +473,12 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
     private sealed record ProductRow(DateOnly Day, Guid ProductId, long Lines, long Quantity, long ValueMinor);
 
-    /// <summary>The figures of one call: per item (key), per period and in total, and each item's value per period for the mix.</summary>
-    private sealed class Tally(string grouping)
+    /// <summary>
+    /// The figures of one call: per item (key), per period and in total, and each item's value per period for the mix.
+    /// The items and their texts are in arrays from the shared pool (one per customer at 5,000 customers is a large
+    /// object: a new one per call was a gen2 collection every few tens of calls), given back when the call ends.
+    /// </summary>
+    private sealed class Tally(string grouping) : IDisposable
     {
         private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
         private readonly Dictionary<DateOnly, int> _periodOfDay = [];
@@ -480,9 +487,11 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         private readonly List<(int Period, int Key, long ValueMinor)> _values = [];
         private Figure _total;
 
-        public List<(string Key, string Label)> Keys { get; } = [];
+        private (string Key, string Label)[] _keys = ArrayPool<(string, string)>.Shared.Rent(16);
+        private Figure[] _items = ArrayPool<Figure>.Shared.Rent(16);
 
-        public List<Figure> Items { get; } = [];
+        /// <summary>How many items (keys) there are.</summary>
+        public int Count { get; private set; }
 
         public List<DateOnly> PeriodStarts { get; } = [];
 
@@ -491,30 +500,34 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         /// <summary>A key known to be new (one per customer or product ordinal): no lookup by its text.</summary>
         public int NewKey(string key, string label)
         {
-            Keys.Add((key, label));
-            Items.Add(default);
-            return Keys.Count - 1;
+            if (Count == _items.Length)
+            {
+                Grow();
+            }
+
+            _keys[Count] = (key, label);
+            _items[Count] = default;
+            return Count++;
         }
 
         public int KeyOf(string key, string label)
         {
             if (!_index.TryGetValue(key, out var index))
             {
-                _index[key] = index = Keys.Count;
-                Keys.Add((key, label));
-                Items.Add(default);
+                _index[key] = index = NewKey(key, label);
             }
 
             return index;
         }
 
         /// <summary>An item's figures summed elsewhere (a customer's over the period).</summary>
-        public void AddToItem(int key, in Figure figure)
-        {
-            var item = Items[key];
-            item.Add(figure);
-            Items[key] = item;
-        }
+        public void AddToItem(int key, in Figure figure) => Item(key).Add(figure);
+
+        /// <summary>An item's figures (to read or change in place).</summary>
+        public ref Figure Item(int key) => ref _items[key];
+
+        /// <summary>An item's key and label.</summary>
+        public (string Key, string Label) KeyAt(int key) => _keys[key];
 
         /// <summary>A day's figures summed elsewhere: to the day's period and the total (not to any item).</summary>
         public void AddToPeriod(DateOnly day, in Figure figure)
@@ -532,9 +545,7 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
         public void Add(DateOnly day, int key, in Figure figure)
         {
             var period = PeriodOf(day);
-            var item = Items[key];
-            item.Add(figure);
-            Items[key] = item;
+            Item(key).Add(figure);
             var sum = _periods[period];
             sum.Add(figure);
             _periods[period] = sum;
@@ -559,25 +570,49 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
 
         public Figure PeriodFigure(int period) => _periods[period];
 
+        private void Grow()
+        {
+            var keys = ArrayPool<(string, string)>.Shared.Rent(_keys.Length * 2);
+            var items = ArrayPool<Figure>.Shared.Rent(_items.Length * 2);
+            _keys.AsSpan(0, Count).CopyTo(keys);
+            _items.AsSpan(0, Count).CopyTo(items);
+            ArrayPool<(string, string)>.Shared.Return(_keys, clearArray: true);
+            ArrayPool<Figure>.Shared.Return(_items);
+            (_keys, _items) = (keys, items);
+        }
+
         /// <summary>Items by value, highest first, then by label, then by key (two reps may share a name).</summary>
         public List<int> Ranked()
         {
-            // The values taken out once: the comparison reads two longs, not two copies of each item's figures.
-            var values = new long[Items.Count];
-            for (var k = 0; k < values.Length; k++)
-            {
-                values[k] = Items[k].ValueMinor;
-            }
-
-            var keys = new int[values.Length];
+            // Sorted on the values alone (an introsort on longs, no comparison delegate), then each run of equal values by
+            // label and key: the same order as one sort on all three, as every key is distinct.
+            var values = new long[Count];
+            var keys = new int[Count];
             for (var k = 0; k < keys.Length; k++)
             {
+                values[k] = -_items[k].ValueMinor;
                 keys[k] = k;
             }
 
-            Array.Sort(keys, (a, b) => values[a] != values[b]
-                ? values[b].CompareTo(values[a])
-                : string.CompareOrdinal(Keys[a].Label, Keys[b].Label) is not 0 and var byLabel ? byLabel : string.CompareOrdinal(Keys[a].Key, Keys[b].Key));
+            Array.Sort(values, keys);
+            Comparison<int> byTexts = (a, b) =>
+                string.CompareOrdinal(_keys[a].Label, _keys[b].Label) is not 0 and var byLabel ? byLabel : string.CompareOrdinal(_keys[a].Key, _keys[b].Key);
+            for (var start = 0; start < keys.Length;)
+            {
+                var end = start + 1;
+                while (end < keys.Length && values[end] == values[start])
+                {
+                    end++;
+                }
+
+                if (end - start > 1)
+                {
+                    keys.AsSpan(start, end - start).Sort(byTexts);
+                }
+
+                start = end;
+            }
+
             return [.. keys];
         }
 
@@ -602,6 +637,13 @@ public sealed class OrdersAnalysis(SalesProjection projection, AnalysisDimension
             }
 
             return [.. values.Select(v => v.Select(x => (x.Key, x.Value)).OrderByDescending(x => x.Value).ThenBy(x => rank[x.Key]).ToList())];
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<(string, string)>.Shared.Return(_keys, clearArray: true);
+            ArrayPool<Figure>.Shared.Return(_items);
+            (_keys, _items) = ([], []);
         }
 
         public int PeriodOf(DateOnly day)

@@ -176,14 +176,14 @@ public sealed class SalesProjection : IDisposable
     /// Each customer's counted orders, value and buying days (first, last, how many, and the sum of the squared gaps
     /// between consecutive ones) over <paramref name="first"/>..<paramref name="last"/>, from the customer rows of
     /// <paramref name="days"/> (a row with no orders left, all of a day's orders cancelled, is no purchase); only
-    /// <paramref name="visible"/> customers when given. Ordered by id as the databases order it.
+    /// <paramref name="visible"/> customers when given (the others' sums are left out of the mask returned, null for all).
     /// <para>
     /// Whole blocks of <see cref="BlockDays"/> days inside the period are summed per customer once and kept while every
     /// day of the block is the same slice (a changed day is a new slice), so a year is about 13 block merges and the
     /// edge days, not 365 days of rows; the sums are the same integers either way.
     /// </para>
     /// </summary>
-    public List<CustomerHistory> CustomerHistories(IReadOnlyList<DaySlice> days, DateOnly first, DateOnly last, IReadOnlyCollection<Guid>? visible)
+    internal (BuyingSums Sums, bool[]? Allowed) CustomerSums(IReadOnlyList<DaySlice> days, DateOnly first, DateOnly last, IReadOnlyCollection<Guid>? visible)
     {
         var byDay = new DaySlice?[Math.Max(0, last.DayNumber - first.DayNumber + 1)];
         foreach (var slice in days)
@@ -226,16 +226,7 @@ public sealed class SalesProjection : IDisposable
             }
         }
 
-        var list = sums.Histories(_customers.IdOf, allowed);
-        // By id in the databases' order, sorted on the ids' big-endian bytes taken once (not two conversions per comparison).
-        var keys = new UInt128[list.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = Total.SortKey(list[i].Id);
-        }
-
-        keys.AsSpan().Sort(CollectionsMarshal.AsSpan(list));
-        return list;
+        return (sums, allowed);
     }
 
     /// <summary>The sums of the block of days starting at <paramref name="at"/> in <paramref name="byDay"/>, kept while its slices are; null when a day is missing.</summary>
@@ -499,21 +490,6 @@ public sealed class SalesProjection : IDisposable
             await db.Database.CloseConnectionAsync();
         }
     }
-}
-
-/// <summary>
-/// A customer's counted orders, value (minor units) and buying days over a period: the first and last, how many, and the
-/// sum of the squared gaps between consecutive ones (the gaps themselves sum to last - first).
-/// </summary>
-public sealed class CustomerHistory(Guid id)
-{
-    public Guid Id { get; } = id;
-    public long Orders { get; set; }
-    public long ValueMinor { get; set; }
-    public DateOnly FirstDay { get; set; }
-    public DateOnly LastDay { get; set; }
-    public int DaysBought { get; set; }
-    public long SquaredGaps { get; set; }
 }
 
 public sealed record ProjectionStats(int Days, long Rows, int Customers, int Products, long Bytes);

@@ -51,6 +51,16 @@ public abstract class CrossSiteRequestTests(OrderlyApp app)
     }
 
     [Fact]
+    public async Task TheLoginForm_WithoutItsAntiforgeryToken_Is400_AndSignsNobodyIn()
+    {
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        using var form = new FormUrlEncodedContent([new("email", OrderlyApp.AdminEmail), new("password", OrderlyApp.AdminPassword), new("returnUrl", "/")]);
+        using var answer = await browser.PostAsync("/account/login", form);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.False(answer.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith(".AspNetCore.Identity", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task BearerAndApiKeyCalls_AreNotAffectedByTheirOrigin()
     {
         using var bearer = await app.UserAsync("csrf-bearer@orderly.test", "SalesManager");

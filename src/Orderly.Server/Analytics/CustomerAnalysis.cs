@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Analytics;
 using Orderly.Domain.Common;

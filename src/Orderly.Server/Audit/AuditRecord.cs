@@ -25,7 +25,7 @@ public sealed class AuditRecord
     public required string EntityId { get; set; }
     /// <summary>The customer a sales order, shipment or customer record belongs to: the audit trail is scoped like the data.</summary>
     public Guid? CustomerId { get; set; }
-    /// <summary>JSON array of { field, old, new }.</summary>
+    /// <summary>JSON array of { field, old, new }; a null side is left out (records written before 2026-12-06 carry it as null).</summary>
     public required string Changes { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }

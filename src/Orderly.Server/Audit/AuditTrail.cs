@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -24,9 +25,15 @@ public static class AuditTrail
     /// <summary>
     /// Non-ASCII text (Chinese names) is written as itself, not as <c>\uXXXX</c> (6 bytes a character instead of 3, and
     /// an escaping pass over every name an import writes); HTML-sensitive characters, controls and characters outside
-    /// the BMP are still escaped. The hash covers the stored text, so records written before verify as they are.
+    /// the BMP are still escaped. A null side of a change is left out (a new row's field has no <c>"old"</c>, a removed
+    /// one no <c>"new"</c>): readers take an absent side as null, and a new product's record is ~20% shorter. The hash
+    /// covers the stored text, so records written before either change (with <c>"old":null</c>) verify as they are.
     /// </summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
 
     /// <summary>Passwords, stamps and key hashes never reach the audit log; version and update time say nothing new.</summary>
     private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal)
@@ -217,7 +224,6 @@ public static class AuditTrail
         {
             _writer.WriteStartObject();
             _writer.WriteString("field", field);
-            _writer.WriteNull("old");
             _writer.WritePropertyName("new");
             Span<char> text = stackalloc char[64];
             switch (value)

@@ -256,6 +256,49 @@ public abstract class AuditTrailTests(OrderlyApp app)
     }
 
     [Fact]
+    public async Task ARecordWrittenWithOldNull_AndOneWithoutIt_ReadTheSameThroughTheApi_AndBothVerify()
+    {
+        using var admin = await app.AdminAsync();
+        var adminId = await app.UserIdAsync(OrderlyApp.AdminEmail);
+
+        // A record as the trail wrote a new row's fields before 2026-12-06: every field with "old": null.
+        var earlier = Guid.NewGuid().ToString();
+        await app.WithDbAsync(async db =>
+        {
+            db.AuditRecords.Add(new AuditRecord
+            {
+                At = DateTimeOffset.UtcNow, ActorId = adminId, ActorName = OrderlyApp.AdminEmail, Action = "Create", EntityType = "Customer", EntityId = earlier,
+                Changes = """[{"field":"code","old":null,"new":"EARLY"},{"field":"name","old":null,"new":"早期格式"}]""", PreviousHash = "", Hash = "",
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        // A record the trail writes now for a new row: no "old" at all.
+        var code = TestData.Unique("C");
+        var now = (await admin.PostAsync("/api/customers", new { code, name = "早期格式" })).Expect(HttpStatusCode.Created).Id();
+        var stored = await app.WithDbAsync(db => db.AuditRecords.AsNoTracking().SingleAsync(a => a.EntityType == "Customer" && a.EntityId == now.ToString()));
+        Assert.DoesNotContain("\"old\"", stored.Changes, StringComparison.Ordinal);
+        Assert.Contains("""{"field":"name","new":"早期格式"}""", stored.Changes, StringComparison.Ordinal);
+
+        // Through the API both carry "old": null and the new value.
+        foreach (var (id, expectedCode) in new[] { (earlier, "EARLY"), (now.ToString(), code) })
+        {
+            var item = Assert.Single((await admin.GetJsonAsync($"/api/audit?entityType=Customer&entityId={id}")).Expect(HttpStatusCode.OK)["items"]!.AsArray())!;
+            var changes = item["changes"]!.AsArray();
+            foreach (var (field, value) in new[] { ("code", expectedCode), ("name", "早期格式") })
+            {
+                var change = Assert.Single(changes, c => c!["field"].Str() == field)!.AsObject();
+                Assert.True(change.ContainsKey("old"), $"{id} {field}: {change.ToJsonString()}");
+                Assert.Null(change["old"]);
+                Assert.Equal(value, change["new"].Str());
+            }
+        }
+
+        var verification = await app.WithDbAsync(db => AuditVerifier.VerifyAsync(db, CancellationToken.None));
+        Assert.True(verification.IsIntact, verification.Problem);
+    }
+
+    [Fact]
     public async Task TheApplicationCannotUpdateOrDeleteAuditRecords_AndAnUntouchedTrailVerifies()
     {
         using var admin = await app.AdminAsync();

@@ -70,7 +70,8 @@ public abstract class DirectWriteTests(OrderlyApp app)
         Assert.Equal(2, records.Count);
         var (tracked, written) = (records[0], records[1]);
         Assert.Equal(tracked.Changes, written.Changes);
-        Assert.Contains("\"field\":\"nameEn\",\"old\":null,\"new\":\"Direct write\"", written.Changes, StringComparison.Ordinal);
+        Assert.Contains("{\"field\":\"nameEn\",\"new\":\"Direct write\"}", written.Changes, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"old\"", written.Changes, StringComparison.Ordinal);
         Assert.Equal(
             (tracked.Action, tracked.EntityType, tracked.EntityId, tracked.Chain, tracked.ActorId, tracked.ActorName, tracked.CustomerId, tracked.Operation),
             (written.Action, written.EntityType, written.EntityId, written.Chain, written.ActorId, written.ActorName, written.CustomerId, written.Operation));

@@ -12,7 +12,7 @@ namespace Orderly.Server.Data.CompiledModels.Postgres
     public partial class PostgresOrderlyDbContextModel
     {
         private PostgresOrderlyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c3ff5c66-e795-4d83-906f-199deb5c6012"), entityTypeCount: 94)
+            : base(skipDetectChanges: false, modelId: new Guid("182ad3fc-a0d3-465c-bfcc-9a9b94072cf4"), entityTypeCount: 94)
         {
         }
 

@@ -20,7 +20,7 @@ namespace Orderly.Server.Data.CompiledModels.Sqlite
                 typeof(AuditRecord),
                 baseEntityType,
                 propertyCount: 17,
-                unnamedIndexCount: 5,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -178,20 +178,16 @@ namespace Orderly.Server.Data.CompiledModels.Sqlite
             index.AddAnnotation("Relational:Name", "ix_audit_records_at");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { actorId, id });
-            index0.AddAnnotation("Relational:Name", "ix_audit_records_actor_id_id");
+                new[] { chain, id });
+            index0.AddAnnotation("Relational:Name", "ix_audit_records_chain_id");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { chain, id });
-            index1.AddAnnotation("Relational:Name", "ix_audit_records_chain_id");
+                new[] { customerId, id });
+            index1.AddAnnotation("Relational:Name", "ix_audit_records_customer_id_id");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { customerId, id });
-            index2.AddAnnotation("Relational:Name", "ix_audit_records_customer_id_id");
-
-            var index3 = runtimeEntityType.AddIndex(
                 new[] { entityType, entityId, id });
-            index3.AddAnnotation("Relational:Name", "ix_audit_records_entity_type_entity_id_id");
+            index2.AddAnnotation("Relational:Name", "ix_audit_records_entity_type_entity_id_id");
 
             return runtimeEntityType;
         }

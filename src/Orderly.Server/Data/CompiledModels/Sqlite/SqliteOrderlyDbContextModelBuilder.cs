@@ -11,7 +11,7 @@ namespace Orderly.Server.Data.CompiledModels.Sqlite
     public partial class SqliteOrderlyDbContextModel
     {
         private SqliteOrderlyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("38d9646a-acd8-4472-bf3c-a072d4ee43c0"), entityTypeCount: 94)
+            : base(skipDetectChanges: false, modelId: new Guid("97ed174b-31a9-402d-a13c-81c1d393e780"), entityTypeCount: 94)
         {
         }
 

@@ -4068,9 +4068,6 @@ namespace Orderly.Server.Data.Migrations.Sqlite
                     b.HasIndex("At")
                         .HasDatabaseName("ix_audit_records_at");
 
-                    b.HasIndex("ActorId", "Id")
-                        .HasDatabaseName("ix_audit_records_actor_id_id");
-
                     b.HasIndex("Chain", "Id")
                         .HasDatabaseName("ix_audit_records_chain_id");
 

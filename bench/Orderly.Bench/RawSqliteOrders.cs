@@ -27,6 +27,12 @@ public enum RowVariant
     /// to Confirmed), so its rollups have no zero-length Draft stay either.
     /// </summary>
     OneStatusChange = 4,
+
+    /// <summary>
+    /// The order's Create audit record carries the created values as one JSON object ({"field": value}) instead of a
+    /// {"field","old":null,"new"} entry per field: the same record, hash and chain, fewer bytes.
+    /// </summary>
+    CompactCreateAudit = 8,
 }
 
 /// <summary>
@@ -212,17 +218,72 @@ public sealed class RawSqliteOrders : IDisposable
         WriteRollups(orderGuid, customer, date, total, lines.Select(l => (l.Product.Id, l.Quantity, l.Product.PriceMinor * l.Quantity / 1000)), !oneStatusChange);
         WriteOutbox(orderId, $"RAW-{number:0000000}", customer, total, at, lines.Select(l => (l.Id, l.Product.Id, l.Quantity)));
 
-        var changes = """[{"field":"status","old":null,"new":"Confirmed"}]""";
+        var changes = _variant.HasFlag(RowVariant.CompactCreateAudit)
+            ? CompactCreateChanges(orderId, at, customer, date, total, lines.Select(l => (l.Id, l.Number, l.Product, l.Quantity)))
+            : CreateChanges(orderId, at, customer, date, total, lines.Select(l => (l.Id, l.Number, l.Product, l.Quantity)));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_previousHash + "|" + at + "|SalesOrder|" + orderId + "|" + changes)));
         Run("audit", """
-            INSERT INTO audit_records (at, action, entity_type, entity_id, customer_id, changes, previous_hash, hash)
-            VALUES ($at, 'Create', 'SalesOrder', $o, NULL, $c, $prev, $hash)
-            """, ("$at", at), ("$o", orderId), ("$c", changes), ("$prev", _previousHash), ("$hash", hash));
+            INSERT INTO audit_records (at, actor_id, actor_name, source_address, correlation_id, action, operation, entity_type, entity_id, customer_id, changes, previous_hash, hash)
+            VALUES ($at, $actor, 'bench-admin@orderly.local', '127.0.0.1', $corr, 'Create', 'CreateOrder', 'SalesOrder', $o, $customer, $c, $prev, $hash)
+            """, ("$at", at), ("$actor", Actor), ("$corr", Correlation(orderId)), ("$o", orderId.ToLowerInvariant()), ("$customer", customer), ("$c", changes),
+            ("$prev", _previousHash), ("$hash", hash));
         _previousHash = hash;
         Orders++;
     }
 
     private string Candidates() => $$"""[{"warehouseId":"{{_warehouse}}","available":1000000,"reason":"whole order"}]""";
+
+    /// <summary>The bench administrator the API's orders are placed as (actor of the audit record and the events).</summary>
+    private const string Actor = "01A249D2-7F38-74D4-ACB6-5AA732E5462A";
+
+    private static string Correlation(string order) => order.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    private static IEnumerable<(string Field, string Value)> CreatedFields(
+        string order, string at, string customer, string date, long total, IEnumerable<(string Id, int Number, (string Id, string Sku, string Name, string Unit, long PriceMinor) Product, long Quantity)> lines)
+    {
+        (string, string)[] header =
+        [
+            ("id", order.ToLowerInvariant()), ("confirmedAt", at), ("createdAt", at), ("createdBy", Actor.ToLowerInvariant()), ("currency", "CNY"),
+            ("customerId", customer.ToLowerInvariant()), ("number", "RAW"), ("orderDate", date), ("status", "Confirmed"), ("submittedAt", at),
+            ("totalMinor", total.ToString(CultureInfo.InvariantCulture)), ("entryWarnings", "[]"),
+        ];
+        foreach (var field in header)
+        {
+            yield return field;
+        }
+
+        foreach (var (id, number, product, quantity) in lines)
+        {
+            var units = (quantity / 1000).ToString(CultureInfo.InvariantCulture);
+            var price = product.PriceMinor.ToString(CultureInfo.InvariantCulture);
+            (string, string)[] line =
+            [
+                ("id", id.ToLowerInvariant()), ("backordered", "0"), ("backorderedAtCancel", "0"), ("currency", "CNY"), ("delivered", "0"), ("discountPercent", "0"),
+                ("dropShip", "0"), ("invoiced", "0"), ("lineNumber", number.ToString(CultureInfo.InvariantCulture)),
+                ("lineTotalMinor", (product.PriceMinor * quantity / 1000).ToString(CultureInfo.InvariantCulture)), ("listPriceMinor", price),
+                ("orderId", order.ToLowerInvariant()), ("productId", product.Id.ToLowerInvariant()), ("productName", product.Name), ("quantity", units),
+                ("reserved", units), ("returned", "0"), ("shipped", "0"), ("sku", product.Sku), ("unit", product.Unit), ("unitPriceMinor", price),
+            ];
+            foreach (var (field, value) in line)
+            {
+                yield return ($"lines[{number}].{field}", value);
+            }
+        }
+    }
+
+    /// <summary>The server's Create record: one {"field","old":null,"new"} entry per field of the order and of each line (222 for 10 lines, ~13 KB).</summary>
+    private static string CreateChanges(
+        string order, string at, string customer, string date, long total, IEnumerable<(string Id, int Number, (string Id, string Sku, string Name, string Unit, long PriceMinor) Product, long Quantity)> lines) =>
+        System.Text.Json.JsonSerializer.Serialize(CreatedFields(order, at, customer, date, total, lines).Select(f => new ChangeEntry(f.Field, null, f.Value)), ChangeJson);
+
+    /// <summary>A Create record as one object of the created values (a create has no old values): the same facts, about half the bytes.</summary>
+    private static string CompactCreateChanges(
+        string order, string at, string customer, string date, long total, IEnumerable<(string Id, int Number, (string Id, string Sku, string Name, string Unit, long PriceMinor) Product, long Quantity)> lines) =>
+        System.Text.Json.JsonSerializer.Serialize(CreatedFields(order, at, customer, date, total, lines).ToDictionary(f => f.Field, f => f.Value), ChangeJson);
+
+    private sealed record ChangeEntry(string Field, string? Old, string New);
+
+    private static readonly System.Text.Json.JsonSerializerOptions ChangeJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private string Allocations(long quantity) => $$"""[{"kind":"Warehouse","sourceId":"{{_warehouse}}","quantity":{{quantity / 1000}}}]""";
 
@@ -265,24 +326,27 @@ public sealed class RawSqliteOrders : IDisposable
         }
     }
 
-    /// <summary>The outbox rows of an order placed confirmed (Platform/Events/OutboxInterceptor.cs): created, submitted, stock reserved.</summary>
+    /// <summary>The outbox rows of an order placed confirmed (Platform/Events/OutboxInterceptor.cs): created, submitted, confirmed, stock reserved.</summary>
     private void WriteOutbox(string order, string number, string customer, long total, string at, IEnumerable<(string Line, string Product, long Quantity)> lines)
     {
-        var reserved = string.Join(",", lines.Select(l => $$"""{"orderLineId":"{{l.Line.ToLowerInvariant()}}","productId":"{{l.Product.ToLowerInvariant()}}","warehouseId":"{{_warehouse.ToLowerInvariant()}}","quantity":{{l.Quantity / 1000}}}"""));
+        var reserved = string.Join(",", lines.Select(l => $$"""{"lineId":"{{l.Line.ToLowerInvariant()}}","productId":"{{l.Product.ToLowerInvariant()}}","warehouseId":"{{_warehouse.ToLowerInvariant()}}","quantity":{{l.Quantity / 1000}}}"""));
         var id = order.ToLowerInvariant();
         var who = customer.ToLowerInvariant();
         var amount = (total / 100m).ToString(CultureInfo.InvariantCulture);
+        var by = Actor.ToLowerInvariant();
         foreach (var (type, payload) in new[]
         {
-            ("OrderCreated", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","total":{{amount}},"currency":"CNY","lineCount":10,"by":null}"""),
-            ("OrderSubmitted", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","total":{{amount}},"currency":"CNY","approvalReasons":[],"by":null}"""),
-            ("StockReserved", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","reserved":[{{reserved}}],"backordered":[]}"""),
+            ("OrderCreated", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","total":{{amount}},"currency":"CNY","lines":10,"by":"{{by}}"}"""),
+            ("OrderSubmitted", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","total":{{amount}},"currency":"CNY","approvalReasons":[],"by":"{{by}}"}"""),
+            ("OrderConfirmed", $$"""{"orderId":"{{id}}","number":"{{number}}","customerId":"{{who}}","total":{{amount}},"currency":"CNY","by":"{{by}}"}"""),
+            ("StockReserved", $$"""{"orderId":"{{id}}","orderNumber":"{{number}}","customerId":"{{who}}","reserved":[{{reserved}}],"backordered":[]}"""),
         })
         {
             Run("outbox", """
                 INSERT INTO outbox (id, type, aggregate_type, aggregate_id, customer_id, payload, payload_version, occurred_at, actor_id, actor_name, correlation_id, state, attempts, available_at)
-                VALUES ($id, $type, 'SalesOrder', $o, $c, $payload, 1, $at, NULL, 'bench', $corr, 'Pending', 0, $at)
-                """, ("$id", Text(Guid.CreateVersion7())), ("$type", type), ("$o", id), ("$c", customer), ("$payload", payload), ("$at", at), ("$corr", "00-" + id.Replace("-", "", StringComparison.Ordinal) + "-01"));
+                VALUES ($id, $type, 'SalesOrder', $o, $c, $payload, 1, $at, $actor, 'bench-admin@orderly.local', $corr, 'Pending', 0, $at)
+                """, ("$id", Text(Guid.CreateVersion7())), ("$type", type), ("$o", id), ("$c", customer), ("$payload", payload), ("$at", at), ("$actor", Actor),
+                ("$corr", Correlation(order)));
         }
     }
 

@@ -78,17 +78,25 @@ public sealed class RowVariantsPhase : IPhase
 
         try
         {
-            var rounds = Math.Max(3, run.Options.Pairs);
+            // Five rounds in a full run: eight sides share a noisy machine, and the medians need more than three.
+            var rounds = run.Options.Smoke ? 3 : 5;
             var half = run.Options.Round / 2;
             for (var round = 1; round <= rounds; round++)
             {
                 foreach (var side in sides)
                 {
+                    var cpu = CpuTime();
                     var single = side.Writer!.Run(half, 1, run.Options.Seed + round);
+                    var singleCpu = (CpuTime() - cpu).TotalMicroseconds / single.Orders;
+                    cpu = CpuTime();
                     var group = side.Writer.Run(half, GroupSize, run.Options.Seed + round + 1000);
+                    var groupCpu = (CpuTime() - cpu).TotalMicroseconds / group.Orders;
                     side.Single.Add(single.PerSecond);
                     side.Group.Add(group.PerSecond);
-                    report.Line(Name, $"round {round}, {side.Name}: one commit per order {single.PerSecond:N0}/s, group commit ({GroupSize} per commit) {group.PerSecond:N0}/s");
+                    side.SingleCpu.Add(singleCpu);
+                    side.GroupCpu.Add(groupCpu);
+                    report.Line(Name, $"round {round}, {side.Name}: one commit per order {single.PerSecond:N0}/s ({singleCpu:N0} µs CPU each), " +
+                        $"group commit ({GroupSize} per commit) {group.PerSecond:N0}/s ({groupCpu:N0} µs CPU each)");
                 }
             }
 
@@ -103,8 +111,9 @@ public sealed class RowVariantsPhase : IPhase
                 var grown = Bytes(side.File) - side.BytesBefore;
                 var singleRatio = Comparison.Median(side.Single.Zip(baseline.Single, (v, b) => v / b));
                 var groupRatio = Comparison.Median(side.Group.Zip(baseline.Group, (v, b) => v / b));
+                var cpuRatio = Comparison.Median(side.GroupCpu.Zip(baseline.GroupCpu, (v, b) => v / b));
                 report.Line(Name, $"**{side.Name}**: one commit per order median {Comparison.Median(side.Single):N0}/s ({singleRatio:N2}x baseline), " +
-                    $"group commit median {Comparison.Median(side.Group):N0}/s ({groupRatio:N2}x); per order {(double)writer.Statements / orders:N1} statements, " +
+                    $"group commit median {Comparison.Median(side.Group):N0}/s ({groupRatio:N2}x); CPU per order in group commit {Comparison.Median(side.GroupCpu):N0} µs ({cpuRatio:N2}x), one commit per order {Comparison.Median(side.SingleCpu):N0} µs; per order {(double)writer.Statements / orders:N1} statements, " +
                     $"{(double)writer.RowsChanged / orders:N1} rows inserted or updated, {(double)grown / orders:N0} bytes of database growth; " +
                     $"new rows per order {Describe(side.RowsBefore, after, orders)}; R3 sums: {Reconcile(side.File)}");
             }
@@ -133,6 +142,17 @@ public sealed class RowVariantsPhase : IPhase
         public List<double> Single { get; } = [];
 
         public List<double> Group { get; } = [];
+
+        public List<double> SingleCpu { get; } = [];
+
+        public List<double> GroupCpu { get; } = [];
+    }
+
+    /// <summary>This process's CPU time: the raw writer is its only busy thread while the rounds run (the server is stopped).</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static string ConnectionString(string file) => new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();

@@ -8,8 +8,9 @@ namespace Orderly.Bench.Phases;
 /// rows in every table before and after a fixed number of API orders (placed and confirmed), per order. Then the
 /// raw-SQL limit (<see cref="RawSqliteOrders"/>) with each <see cref="RowVariant"/>, each on its own copy of that
 /// database, alternating rounds A B C ... (one commit per order, then group commit, in each round); per variant
-/// the median orders/s and its ratio to the baseline, the statements and rows per order, the new rows per table
-/// and the database's growth in bytes per order, and the stock reconciliation sums R3 checks.
+/// the median orders/s and its ratio to the baseline, this process's CPU per order (the raw writer is its only busy
+/// thread; on a shared machine the steadier figure), the statements and rows per order, the new rows per table and
+/// the database's growth in bytes per order, and the stock reconciliation sums R3 checks.
 /// </summary>
 public sealed class RowVariantsPhase : IPhase
 {

@@ -25,6 +25,7 @@ IPhase[] phases =
     new ImportsPhase(),
     new PostgresPhase(),
     new NotificationStormPhase(),
+    new RowVariantsPhase(),
 ];
 
 Console.WriteLine($"Orderly bench ({(options.Smoke ? "smoke" : "full")}{(options.Postgres ? ", PostgreSQL" : "")}); scratch folder {work}");

@@ -16,6 +16,9 @@ namespace Orderly.Server;
 /// </summary>
 public static class OrderlyHost
 {
+    /// <summary>Makes .NET's file providers poll the files they watch instead of subscribing to the content root's changes.</summary>
+    public const string PollingWatcherVariable = "DOTNET_USE_POLLING_FILE_WATCHER";
+
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
     public static void AddOrderly(this WebApplicationBuilder builder)

@@ -5,7 +5,13 @@ public sealed class BusinessCalendar(TimeProvider time, IConfiguration configura
 {
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(configuration["Orderly:TimeZone"] ?? "Asia/Shanghai");
 
-    public DateTimeOffset Now => time.GetUtcNow();
+    /// <summary>
+    /// Now, in whole microseconds: what PostgreSQL keeps of an instant (SQLite keeps more), so an aggregate answered
+    /// from memory right after it is written says the same instants as when it is read back.
+    /// </summary>
+    public DateTimeOffset Now => ToMicroseconds(time.GetUtcNow());
+
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerMicrosecond));
 
     public DateOnly Today => DateOf(time.GetUtcNow());
 

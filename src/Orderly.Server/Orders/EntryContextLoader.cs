@@ -60,7 +60,9 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
             .Select(g => new RecentOrder(g.Key, g.GroupBy(l => l.ProductId).ToDictionary(p => p.Key, p => p.Sum(l => l.Quantity))))
             .ToList();
 
-        var exposure = await credit.OpenOrdersMinorAsync(customer.Id, customer.Currency, editingOrderId, ct);
+        // Exposure only matters against a credit limit (the credit warning); most customers have none, and it is
+        // three queries (open orders, unpaid invoices, unallocated credit).
+        var exposure = customer.CreditLimitMinor is null ? 0 : await credit.OpenOrdersMinorAsync(customer.Id, customer.Currency, editingOrderId, ct);
         var available = await db.StockBalances.AsNoTracking()
             .Where(b => productIds.Contains(b.ProductId))
             .Select(b => new { b.ProductId, b.OnHand, b.Reserved })

@@ -47,15 +47,16 @@ public static class OrderEndpoints
         return await idempotency.CreateAsync<OrderInput, OrderDto>(http, json.Value.SerializerOptions, "orders", actor, input,
             async beforeCommit =>
             {
-                // The stored reply is the order as read back inside the transaction, so a replay equals the first answer.
+                // The reply is the order as this unit wrote it (not read back); the stored reply is built inside the
+                // transaction, so a replay equals the first answer.
                 OrderDto? stored = null;
                 var order = await orders.CreateAsync(input, actor, beforeCommit is null ? null : async (order, token) =>
                 {
                     await http.RequestServices.GetRequiredService<Data.OrderlyDbContext>().SaveChangesAsync(token);
-                    stored = await queries.GetAsync(order.Id, token);
+                    stored = await queries.WrittenAsync(order, token);
                     await beforeCommit(stored, token);
                 }, ct);
-                return stored ?? await queries.GetAsync(order.Id, ct);
+                return stored ?? await queries.WrittenAsync(order, ct);
             },
             dto => $"/api/orders/{dto.Id}", dto => ETags.Write(http, dto.Version));
     }

@@ -97,8 +97,11 @@ public sealed class OrderService(
     private async Task<OrderStatus> SubmitLoadedAsync(SalesOrder order, Guid? actor, CancellationToken token)
     {
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, token);
-        var otherExposure = await credit.OpenOrdersMinorAsync(order.CustomerId, order.Currency, order.Id, token);
-        var reasons = await credit.WithHoldReasonsAsync(ApprovalPolicy.ReasonsFor(order, approvalRules.CurrentValue, otherExposure, customer.CreditLimit), order.CustomerId, token);
+        var rules = approvalRules.CurrentValue;
+        var otherExposure = ApprovalPolicy.WeighsExposure(rules, order.Currency, customer.CreditLimit)
+            ? await credit.OpenOrdersMinorAsync(order.CustomerId, order.Currency, order.Id, token)
+            : 0;
+        var reasons = await credit.WithHoldReasonsAsync(ApprovalPolicy.ReasonsFor(order, rules, otherExposure, customer.CreditLimit), order.CustomerId, token);
         order.Submit(reasons, calendar.Now, actor);
         if (order.Status == OrderStatus.Confirmed)
         {

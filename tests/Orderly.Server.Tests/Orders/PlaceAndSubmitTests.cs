@@ -110,6 +110,50 @@ public abstract class PlaceAndSubmitTests(OrderlyApp app)
         Assert.Equal("Draft", (await admin.GetJsonAsync($"/api/orders/{draft.Id()}")).Expect(HttpStatusCode.OK)["status"].Str());
     }
 
+    /// <summary>
+    /// The create reply is built from what the unit of work wrote, not read back: it must be exactly what a read
+    /// gives, byte for byte, for a draft, an order waiting for approval and a confirmed order whose lines are split
+    /// across warehouses, with and without an Idempotency-Key.
+    /// </summary>
+    [Fact]
+    public async Task TheCreateReply_IsByteForByte_WhatAReadOfTheOrderGives()
+    {
+        using var admin = await app.AdminAsync();
+        var data = new TestData(admin);
+        var east = await data.WarehouseAsync("East");
+        var west = await data.WarehouseAsync("West");
+        var split = await data.ProductAsync(listPrice: 12.5m);
+        var plain = await data.ProductAsync(listPrice: 3.3m, isWholeUnit: false);
+        var customer = await data.CustomerAsync();
+        // 8 units asked of a product with 4 in each warehouse: every confirmed order's first line is split.
+        await data.ReceiveAsync(east, split, 4);
+        await data.ReceiveAsync(west, split, 4);
+        await data.ReceiveAsync(east, plain, 20);
+        var lines = new[] { new { productId = split, quantity = 8m, discountPercent = 0m }, new { productId = plain, quantity = 2.5m, discountPercent = 0m } };
+
+        var bodies = new object[]
+        {
+            new { customerId = customer, lines },
+            new { customerId = customer, submit = true, lines },
+            new { customerId = customer, submit = true, lines = new[] { new { productId = plain, quantity = 1m, discountPercent = 15m } } },
+        };
+        foreach (var body in bodies)
+        {
+            var placed = await admin.PostAsync("/api/orders", body);
+            var reply = placed.Expect(HttpStatusCode.Created);
+            var read = (await admin.GetJsonAsync($"/api/orders/{reply.Id()}")).Expect(HttpStatusCode.OK);
+            Assert.Equal(read.ToJsonString(), reply.ToJsonString());
+        }
+
+        await data.ReceiveAsync(east, split, 4);
+        await data.ReceiveAsync(west, split, 4);
+        var keyed = await SendAsync(admin, System.Text.Json.JsonSerializer.Serialize(bodies[1], Api.Json), Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Created, keyed.Status);
+        var order = JsonNode.Parse(keyed.Body)!;
+        Assert.Equal(2, order["lines"]![0]!["reservations"]!.AsArray().Count);
+        Assert.Equal((await admin.GetJsonAsync($"/api/orders/{order.Id()}")).Expect(HttpStatusCode.OK).ToJsonString(), order.ToJsonString());
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient client, string body, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")

@@ -22,6 +22,7 @@ public sealed class FakeZoho : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _live = new();
     private readonly TimeProvider _clock;
     private int _tokens;
+    private readonly ConcurrentDictionary<string, bool> _used = new();
 
     /// <param name="clock">Zoho's clock: channels expire by it (a test advances it to make them lapse).</param>
     public FakeZoho(TimeProvider? clock = null)
@@ -163,6 +164,12 @@ public sealed class FakeZoho : IAsyncDisposable
 
     public int TokensIssued => _tokens;
 
+    /// <summary>
+    /// Distinct tokens that data calls presented. Under load a token response can reach the client after its timeout,
+    /// which then asks again: that token was issued but never used, and says nothing about the cache.
+    /// </summary>
+    public int TokensUsed => _used.Count;
+
     /// <summary>Every write that reached the fake: method, module, record id (after an upsert, the id it chose) and body.</summary>
     public ConcurrentQueue<(string Method, string Module, string Id, JsonObject Body)> Writes { get; } = new();
 
@@ -207,6 +214,7 @@ public sealed class FakeZoho : IAsyncDisposable
             return Error(401, "INVALID_TOKEN", "invalid oauth token");
         }
 
+        _used[auth["Zoho-oauthtoken ".Length..]] = true;
         if (Faults.TryDequeue(out var fault))
         {
             switch (fault)

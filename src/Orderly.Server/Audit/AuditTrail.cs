@@ -153,7 +153,8 @@ public static class AuditTrail
     private static AuditRecord Record(string action, string changes, string entityType, string entityId, Guid? customerId, Caller? actor, DateTimeOffset now) =>
         new()
         {
-            At = TruncateToMicroseconds(now),
+            // PostgreSQL keeps microseconds; hashing the stored precision keeps verification exact on both providers.
+            At = Infrastructure.BusinessCalendar.ToMicroseconds(now),
             ActorId = actor?.UserId,
             ActorName = actor?.Name,
             OnBehalfOf = actor?.OnBehalfOf,
@@ -265,7 +266,7 @@ public static class AuditTrail
     public static AuditRecord Denial(Caller? actor, DateTimeOffset now, string entityType, string entityId, string reason, Guid? customerId = null) => new()
     {
         CustomerId = customerId,
-        At = TruncateToMicroseconds(now),
+        At = Infrastructure.BusinessCalendar.ToMicroseconds(now),
         ActorId = actor?.UserId,
         ActorName = actor?.Name,
         OnBehalfOf = actor?.OnBehalfOf,
@@ -353,10 +354,6 @@ public static class AuditTrail
             r.Action, r.Operation, r.EntityType, r.EntityId, r.CustomerId?.ToString("D"), r.Changes, r.PreviousHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
-
-    /// <summary>PostgreSQL keeps microseconds; hashing the stored precision keeps verification exact on both providers.</summary>
-    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
-        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     private static IEnumerable<AuditChange> ChangesOf(EntityEntry entry, string? prefix)
     {

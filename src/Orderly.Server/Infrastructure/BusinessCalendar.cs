@@ -11,7 +11,9 @@ public sealed class BusinessCalendar(TimeProvider time, IConfiguration configura
     /// </summary>
     public DateTimeOffset Now => ToMicroseconds(time.GetUtcNow());
 
-    public static DateTimeOffset ToMicroseconds(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerMicrosecond));
+    /// <summary>The instant in UTC, cut to whole microseconds (PostgreSQL's precision): what any database gives back.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
     public DateOnly Today => DateOf(time.GetUtcNow());
 

@@ -24,7 +24,7 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
             .FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Sales order", id);
         var reservations = await db.StockReservations.AsNoTracking()
             .Where(r => r.OrderId == id && r.Quantity > 0)
-            .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new WarehouseReservation(r.OrderLineId, r.WarehouseId, w.Code, r.Quantity))
+            .Join(db.Warehouses, r => r.WarehouseId, w => w.Id, (r, w) => new WarehouseReservation(r.Id, r.OrderLineId, r.WarehouseId, w.Code, r.Quantity))
             .ToListAsync(ct);
         var decisions = await db.AllocationDecisions.AsNoTracking().Where(d => d.OrderId == id).ToListAsync(ct);
         var paid = await PaymentFactsAsync([order.Id], ct);
@@ -39,16 +39,31 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
     /// </summary>
     public async Task<OrderDto> WrittenAsync(SalesOrder order, CancellationToken ct)
     {
-        var added = db.ChangeTracker.Entries<StockReservation>()
-            .Where(e => e.State != EntityState.Deleted && e.Entity.OrderId == order.Id && e.Entity.Quantity > 0)
-            .Select(e => e.Entity).OrderBy(r => r.Id).ToList();
+        var added = Added<StockReservation>(r => r.OrderId == order.Id && r.Quantity > 0);
         var warehouseIds = added.Select(r => r.WarehouseId).Distinct().ToList();
         var codes = warehouseIds.Count == 0 ? [] : await db.Warehouses.AsNoTracking().Where(w => warehouseIds.Contains(w.Id))
             .ToDictionaryAsync(w => w.Id, w => w.Code, ct);
-        var reservations = added.Select(r => new WarehouseReservation(r.OrderLineId, r.WarehouseId, codes[r.WarehouseId], r.Quantity)).ToList();
-        var decisions = db.ChangeTracker.Entries<AllocationDecision>()
-            .Where(e => e.State != EntityState.Deleted && e.Entity.OrderId == order.Id).Select(e => e.Entity).ToList();
-        return await ComposeAsync(order, reservations, decisions, null, ct);
+        var reservations = added.Select(r => new WarehouseReservation(r.Id, r.OrderLineId, r.WarehouseId, codes[r.WarehouseId], r.Quantity)).ToList();
+        return await ComposeAsync(order, reservations, Added<AllocationDecision>(d => d.OrderId == order.Id), null, ct);
+    }
+
+    /// <summary>
+    /// The rows of one kind this unit tracks, as saved. The unit was saved just before, so there is nothing left to
+    /// detect: the change detection <c>Entries()</c> runs by default would compare every tracked row again.
+    /// </summary>
+    private List<T> Added<T>(Func<T, bool> belongs) where T : class
+    {
+        var tracker = db.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. tracker.Entries<T>().Where(e => e.State != EntityState.Deleted && belongs(e.Entity)).Select(e => e.Entity)];
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     /// <summary>
@@ -58,7 +73,7 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
     /// </summary>
     private static decimal Plain(decimal value) => value / 1.0000000000000000000000000000m;
 
-    private sealed record WarehouseReservation(Guid OrderLineId, Guid WarehouseId, string Code, decimal Quantity);
+    private sealed record WarehouseReservation(Guid Id, Guid OrderLineId, Guid WarehouseId, string Code, decimal Quantity);
 
     private async Task<OrderDto> ComposeAsync(
         SalesOrder order, List<WarehouseReservation> reservations, List<AllocationDecision> allDecisions, OrderPaymentFacts? paid, CancellationToken ct)
@@ -75,7 +90,7 @@ public sealed partial class OrderQueries(OrderlyDbContext db, Identity.DataScope
             l.Id, l.LineNumber, l.ProductId, l.Sku, l.ProductName, l.Unit, Plain(l.Quantity),
             l.UnitPrice.Amount, l.ListPrice.Amount, Plain(l.DiscountPercent), l.LineTotal.Amount,
             Plain(l.Reserved), Plain(l.Backordered), Plain(l.Shipped), Plain(l.Delivered), Plain(l.Returned), Plain(l.Invoiced),
-            [.. reservations.Where(r => r.OrderLineId == l.Id).Select(r => new ReservationDto(r.WarehouseId, r.Code, Plain(r.Quantity)))],
+            [.. reservations.Where(r => r.OrderLineId == l.Id).OrderBy(r => r.Id).Select(r => new ReservationDto(r.WarehouseId, r.Code, Plain(r.Quantity)))],
             Plain(l.DropShip), decisions.TryGetValue(l.Id, out var d) ? ToDto(d) : null)).ToList();
         var history = order.StatusHistory.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new StatusChangeDto(
             h.From, h.To, h.At, h.By, h.By is { } by ? actors.GetValueOrDefault(by) : null, h.Reason)).ToList();

@@ -17,11 +17,14 @@ namespace Orderly.Server.Integration;
 /// </summary>
 public sealed class ConnectorOrderPush(
     string kind, ConnectorService connectors, OrderQueries queries, OrderlyDbContext db, EventInbox inbox, Writes writes, TimeProvider time,
-    ILogger<ConnectorOrderPush> log) : IEventSubscriber
+    ILogger<ConnectorOrderPush> log) : IIdleAwareSubscriber
 {
     public string Name => $"connector-push:{kind}";
 
     public bool Wants(EventEnvelope e) => e.Type is nameof(OrderConfirmed) or nameof(OrderShipped) or nameof(OrderCancelled);
+
+    /// <summary>Idle unless the connector is enabled with sales orders going out (what <see cref="HandleAsync"/> checks first).</summary>
+    public async Task<bool> IsIdleAsync(CancellationToken ct) => !await connectors.PushesOrdersAsync(kind, ct);
 
     public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
     {

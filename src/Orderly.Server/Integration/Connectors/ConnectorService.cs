@@ -36,6 +36,7 @@ public sealed class ConnectorService(
 {
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
     private readonly IDataProtector _protector = protection.CreateProtector("Orderly.Integration.ConnectorSecrets.v1");
+    private Dictionary<string, string>? _pushing;
 
     public static bool IsAvailable(string kind) => ConnectorKinds.All.Contains(kind);
 
@@ -170,6 +171,16 @@ public sealed class ConnectorService(
             }
         }, ct);
         return result;
+    }
+
+    /// <summary>
+    /// Whether the kind's connector is enabled with sales orders going out. The configurations are read once per scope:
+    /// the event dispatcher asks for each order-push subscriber of a delivered batch, and they share one query.
+    /// </summary>
+    public async Task<bool> PushesOrdersAsync(string kind, CancellationToken ct)
+    {
+        _pushing ??= await db.Set<ConnectorConfig>().AsNoTracking().Where(c => c.Enabled).ToDictionaryAsync(c => c.Kind, c => c.SettingsJson, ct);
+        return _pushing.TryGetValue(kind, out var settings) && ParseSettings(kind, settings, "settings").SalesOrdersOut;
     }
 
     /// <summary>The enabled connector's client, or null when it is not configured or disabled.</summary>

@@ -46,3 +46,15 @@ public interface IEventSubscriber
 /// then joins that transaction.
 /// </summary>
 public interface ITransactionalSubscriber : IEventSubscriber;
+
+/// <summary>
+/// A subscriber that calls out only when something is configured (a connector enabled with orders going out): the
+/// dispatcher asks it once per delivered batch, in the batch's scope, before setting up any call of its own. When it
+/// is idle, the dispatcher records the batch's events as applied for it, as a call that found nothing to do would
+/// have, without the scope, the subscribers' construction and the query each call would cost. The answer is what each
+/// call would have read a moment later.
+/// </summary>
+public interface IIdleAwareSubscriber : IEventSubscriber
+{
+    Task<bool> IsIdleAsync(CancellationToken ct);
+}

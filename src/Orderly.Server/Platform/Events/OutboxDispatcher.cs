@@ -100,13 +100,20 @@ public sealed class OutboxDispatcher(
             await DeliverInSharedTransactionsAsync(claimed, delivery, ct);
         }
 
-        // Subscribers that call out: each call in a scope (and transactions) of its own.
+        // Subscribers that call out: each call in a scope (and transactions) of its own, unless the subscriber is idle.
+        var idle = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var e in claimed)
         {
             foreach (var handler in handlers)
             {
                 if (handler is ITransactionalSubscriber || !handler.Wants(e) || applied.Contains((handler.Name, e.Id)))
                 {
+                    continue;
+                }
+
+                if (handler is IIdleAwareSubscriber aware && await IsIdleAsync(aware, idle, ct))
+                {
+                    delivery.Marks.Add((handler.Name, e.Id));
                     continue;
                 }
 
@@ -135,6 +142,27 @@ public sealed class OutboxDispatcher(
         }
 
         return claimed.Count;
+    }
+
+    /// <summary>Asks a subscriber once per batch whether it is idle; one that cannot tell is not (its calls then say why).</summary>
+    private async Task<bool> IsIdleAsync(IIdleAwareSubscriber subscriber, Dictionary<string, bool> answers, CancellationToken ct)
+    {
+        if (!answers.TryGetValue(subscriber.Name, out var answer))
+        {
+            try
+            {
+                answer = await subscriber.IsIdleAsync(ct);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                log.LogWarning(failure, "Handler {Handler} could not tell whether it is idle; its events are delivered to it", subscriber.Name);
+                answer = false;
+            }
+
+            answers[subscriber.Name] = answer;
+        }
+
+        return answer;
     }
 
     /// <summary>What one batch's delivery did: the (handler, event) pairs that succeeded, and the last error per event.</summary>

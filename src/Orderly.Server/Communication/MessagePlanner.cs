@@ -55,6 +55,16 @@ public sealed class MessagePlanner(
     {
         var preferences = await customers.PreferencesAsync(customer.Id, ct);
         var orderId = EventValues.OrderOf(e, values);
+        var addressees = CustomerDirectory.AddresseesFor(customer, preferences, e.Type);
+        // One invitation per order: a rep may have handed one out already (POST /api/orders/{id}/survey-link).
+        var survey = e.Type == "OrderDelivered" && orderId is { } deliveredOrder && !await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == deliveredOrder, ct);
+        if (addressees.Count == 0 && !survey)
+        {
+            // Nobody to tell (no address on any channel the customer takes this event on): no status link to hand
+            // out, no reply mailbox to route answers to. Before, every confirmed order of such a customer wrote both.
+            return;
+        }
+
         var language = preferences?.Language ?? CustomerCommunication.Chinese;
         string? mailbox = null;
         if (orderId is { } order)
@@ -76,7 +86,7 @@ public sealed class MessagePlanner(
         }
 
         var notBefore = preferences?.Quiet?.NextAllowed(now, calendar.Zone) ?? now;
-        foreach (var to in CustomerDirectory.AddresseesFor(customer, preferences, e.Type))
+        foreach (var to in addressees)
         {
             var rendered = MessageTemplates.Render(e.Type, to.Language, values);
             var email = to.Channel == MessageChannel.Email;
@@ -93,8 +103,7 @@ public sealed class MessagePlanner(
             Add(message, customer.Id);
         }
 
-        // One invitation per order: a rep may have handed one out already (POST /api/orders/{id}/survey-link).
-        if (e.Type == "OrderDelivered" && orderId is { } delivered && !await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == delivered, ct))
+        if (survey && orderId is { } delivered)
         {
             PlanSurvey(e, values, customer, preferences, delivered, mailbox, now);
         }

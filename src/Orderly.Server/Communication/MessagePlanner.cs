@@ -55,6 +55,13 @@ public sealed class MessagePlanner(
     {
         var preferences = await customers.PreferencesAsync(customer.Id, ct);
         var orderId = EventValues.OrderOf(e, values);
+        // Shipment events carry the order's id only; a customer reads its number (and so do the robots' messages
+        // planned after this, whether or not the customer is told).
+        if (orderId is { } numbered && (!values.ContainsKey("number") || e.Type.StartsWith("Shipment", StringComparison.Ordinal)))
+        {
+            values["number"] = await db.OrderRefs().Where(o => o.Id == numbered && o.CustomerId == customer.Id).Select(o => o.Number).FirstOrDefaultAsync(ct) ?? "";
+        }
+
         var addressees = CustomerDirectory.AddresseesFor(customer, preferences, e.Type);
         // One invitation per order: a rep may have handed one out already (POST /api/orders/{id}/survey-link).
         var survey = e.Type == "OrderDelivered" && orderId is { } deliveredOrder && !await db.Set<SurveyInvitation>().AnyAsync(i => i.OrderId == deliveredOrder, ct);
@@ -69,12 +76,6 @@ public sealed class MessagePlanner(
         string? mailbox = null;
         if (orderId is { } order)
         {
-            // Shipment events carry the order's id only; a customer reads its number.
-            if (!values.ContainsKey("number") || e.Type.StartsWith("Shipment", StringComparison.Ordinal))
-            {
-                values["number"] = await db.OrderRefs().Where(o => o.Id == order && o.CustomerId == customer.Id).Select(o => o.Number).FirstOrDefaultAsync(ct) ?? "";
-            }
-
             if (LinkEvents.Contains(e.Type))
             {
                 var link = Tokens.New();

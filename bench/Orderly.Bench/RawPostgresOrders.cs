@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Orderly.Domain.Common;
 
 namespace Orderly.Bench;
 
@@ -65,14 +66,14 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
         }
 
         var now = DateTime.UtcNow;
-        var order = Guid.CreateVersion7();
+        var order = Ids.New();
         var picked = new HashSet<int>();
         while (picked.Count < Fixture.LinesPerOrder)
         {
             picked.Add(random.Next(info.Count));
         }
 
-        var lines = picked.Select((p, n) => (Id: Guid.CreateVersion7(), Number: n + 1, Product: info[p], Quantity: random.Next(1, 6) * 1000L)).OrderBy(l => l.Product.Id).ToList();
+        var lines = picked.Select((p, n) => (Id: Ids.New(), Number: n + 1, Product: info[p], Quantity: random.Next(1, 6) * 1000L)).OrderBy(l => l.Product.Id).ToList();
         var total = lines.Sum(l => l.Product.Price * l.Quantity / 1000);
         Add("""
             INSERT INTO sales_orders (id, number, customer_id, currency, status, order_date, total_minor, created_at, updated_at, submitted_at, confirmed_at, version, entry_warnings)
@@ -89,21 +90,21 @@ public sealed class RawPostgresOrders(NpgsqlDataSource data, Guid warehouse, IRe
             Add("UPDATE stock_balances SET reserved = reserved + $1 WHERE product_id = $2 AND warehouse_id = $3 AND on_hand - reserved >= $1",
                 line.Quantity, line.Product.Id, warehouse);
             Add("INSERT INTO stock_reservations (id, order_id, order_line_id, product_id, warehouse_id, quantity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                Guid.CreateVersion7(), order, line.Id, line.Product.Id, warehouse, line.Quantity, now);
+                Ids.New(), order, line.Id, line.Product.Id, warehouse, line.Quantity, now);
             Add("""
                 INSERT INTO stock_ledger (id, product_id, warehouse_id, kind, on_hand_delta, reserved_delta, cause_type, cause_id, at)
                 VALUES ($1, $2, $3, 'Reserved', 0, $4, 'SalesOrder', $5, $6)
-                """, Guid.CreateVersion7(), line.Product.Id, warehouse, line.Quantity, order, now);
+                """, Ids.New(), line.Product.Id, warehouse, line.Quantity, order, now);
             Add("""
                 INSERT INTO allocation_decisions (id, order_id, order_line_id, policy, summary, candidates, allocations, decided_at)
                 VALUES ($1, $2, $3, 'ShipPartial', 'reserved in the single warehouse', $4, $5, $6)
-                """, Guid.CreateVersion7(), order, line.Id, $$"""[{"warehouseId":"{{warehouse}}","available":1000000}]""",
+                """, Ids.New(), order, line.Id, $$"""[{"warehouseId":"{{warehouse}}","available":1000000}]""",
                 $$"""[{"kind":"Warehouse","sourceId":"{{warehouse}}","quantity":{{line.Quantity / 1000}}}]""", now);
         }
 
         foreach (var (from, to) in new[] { ((string?)null, "Draft"), ("Draft", "Confirmed") })
         {
-            Add("INSERT INTO order_status_changes (id, order_id, \"from\", \"to\", at) VALUES ($1, $2, $3, $4, $5)", Guid.CreateVersion7(), order, from, to, now);
+            Add("INSERT INTO order_status_changes (id, order_id, \"from\", \"to\", at) VALUES ($1, $2, $3, $4, $5)", Ids.New(), order, from, to, now);
         }
 
         // The order's audit chain: under the server's lock of that chain, the record hashes the chain's head, in SQL.

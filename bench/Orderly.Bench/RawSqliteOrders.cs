@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Orderly.Domain.Common;
 
 namespace Orderly.Bench;
 
@@ -133,7 +134,7 @@ public sealed class RawSqliteOrders : IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         var at = now.ToString("O", CultureInfo.InvariantCulture);
-        var orderGuid = Guid.CreateVersion7(now);
+        var orderGuid = Ids.New(now);
         var orderId = Text(orderGuid);
         var customer = _customers[random.Next(_customers.Count)];
         var date = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -144,7 +145,7 @@ public sealed class RawSqliteOrders : IDisposable
             picked.Add(random.Next(_products.Count));
         }
 
-        var lines = picked.Select((p, n) => (Id: Text(Guid.CreateVersion7(now)), Number: n + 1, Product: _products[p], Quantity: random.Next(1, 6) * 1000L)).ToList();
+        var lines = picked.Select((p, n) => (Id: Text(Ids.New(now)), Number: n + 1, Product: _products[p], Quantity: random.Next(1, 6) * 1000L)).ToList();
         var total = lines.Sum(l => l.Product.PriceMinor * l.Quantity / 1000);
         Run("order", """
             INSERT INTO sales_orders (id, number, customer_id, currency, status, order_date, total_minor, created_at, updated_at, submitted_at, confirmed_at, version, entry_warnings)
@@ -189,13 +190,13 @@ public sealed class RawSqliteOrders : IDisposable
             }
 
             Run("reservation", "INSERT INTO stock_reservations (id, order_id, order_line_id, product_id, warehouse_id, quantity, created_at) VALUES ($id, $o, $l, $p, $w, $q, $at)",
-                ("$id", Text(Guid.CreateVersion7(now))), ("$o", orderId), ("$l", line.Id), ("$p", line.Product.Id), ("$w", _warehouse), ("$q", line.Quantity), ("$at", at));
+                ("$id", Text(Ids.New(now))), ("$o", orderId), ("$l", line.Id), ("$p", line.Product.Id), ("$w", _warehouse), ("$q", line.Quantity), ("$at", at));
             if (!_variant.HasFlag(RowVariant.ReservationIsLedger))
             {
                 Run("ledger", """
                     INSERT INTO stock_ledger (id, product_id, warehouse_id, kind, on_hand_delta, reserved_delta, cause_type, cause_id, at)
                     VALUES ($id, $p, $w, 'Reserved', 0, $q, 'SalesOrder', $o, $at)
-                    """, ("$id", Text(Guid.CreateVersion7(now))), ("$p", line.Product.Id), ("$w", _warehouse), ("$q", line.Quantity), ("$o", orderId), ("$at", at));
+                    """, ("$id", Text(Ids.New(now))), ("$p", line.Product.Id), ("$w", _warehouse), ("$q", line.Quantity), ("$o", orderId), ("$at", at));
             }
 
             if (!decisionOnLine)
@@ -203,7 +204,7 @@ public sealed class RawSqliteOrders : IDisposable
                 Run("decision", """
                     INSERT INTO allocation_decisions (id, order_id, order_line_id, policy, summary, candidates, allocations, decided_at)
                     VALUES ($id, $o, $l, 'ShipPartial', 'reserved in the single warehouse', $c, $a, $at)
-                    """, ("$id", Text(Guid.CreateVersion7(now))), ("$o", orderId), ("$l", line.Id), ("$c", Candidates()), ("$a", Allocations(line.Quantity)), ("$at", at));
+                    """, ("$id", Text(Ids.New(now))), ("$o", orderId), ("$l", line.Id), ("$c", Candidates()), ("$a", Allocations(line.Quantity)), ("$at", at));
             }
         }
 
@@ -212,7 +213,7 @@ public sealed class RawSqliteOrders : IDisposable
         foreach (var (from, to) in statusChanges)
         {
             Run("status", "INSERT INTO order_status_changes (id, order_id, \"from\", \"to\", at) VALUES ($id, $o, $f, $t, $at)",
-                ("$id", Text(Guid.CreateVersion7(now))), ("$o", orderId), ("$f", (object?)from ?? DBNull.Value), ("$t", to), ("$at", at));
+                ("$id", Text(Ids.New(now))), ("$o", orderId), ("$f", (object?)from ?? DBNull.Value), ("$t", to), ("$at", at));
         }
 
         WriteRollups(orderGuid, customer, date, total, lines.Select(l => (l.Product.Id, l.Quantity, l.Product.PriceMinor * l.Quantity / 1000)), !oneStatusChange);
@@ -345,7 +346,7 @@ public sealed class RawSqliteOrders : IDisposable
             Run("outbox", """
                 INSERT INTO outbox (id, type, aggregate_type, aggregate_id, customer_id, payload, payload_version, occurred_at, actor_id, actor_name, correlation_id, state, attempts, available_at)
                 VALUES ($id, $type, 'SalesOrder', $o, $c, $payload, 1, $at, $actor, 'bench-admin@orderly.local', $corr, 'Pending', 0, $at)
-                """, ("$id", Text(Guid.CreateVersion7())), ("$type", type), ("$o", id), ("$c", customer), ("$payload", payload), ("$at", at), ("$actor", Actor),
+                """, ("$id", Text(Ids.New())), ("$type", type), ("$o", id), ("$c", customer), ("$payload", payload), ("$at", at), ("$actor", Actor),
                 ("$corr", Correlation(order)));
         }
     }

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Allocation;
 
 /// <summary>Why a line was served the way it was: the candidates considered and the reason each won or lost.</summary>
@@ -9,7 +10,7 @@ public sealed class AllocationDecision
 
     public AllocationDecision(Guid orderId, LineDecision decision, ReservationPolicy policy, DateTimeOffset at, string candidatesJson, string allocationsJson)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         OrderLineId = decision.LineId;
         Policy = policy;
@@ -45,7 +46,7 @@ public sealed class DropShipRequest
 
     public DropShipRequest(Guid orderId, Guid orderLineId, Guid productId, Guid supplierId, decimal quantity, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         OrderLineId = orderLineId;
         ProductId = productId;
@@ -93,7 +94,7 @@ public sealed class ReplenishmentRequest
 
     public ReplenishmentRequest(Guid orderId, Guid orderLineId, Guid productId, decimal quantity, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         OrderLineId = orderLineId;
         ProductId = productId;

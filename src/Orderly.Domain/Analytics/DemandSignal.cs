@@ -65,7 +65,7 @@ public sealed class DemandSignal
 
         return new DemandSignal
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             Kind = kind,
             ProductId = productId,
             WarehouseId = warehouseId ?? AllWarehouses,

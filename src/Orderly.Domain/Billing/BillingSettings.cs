@@ -91,7 +91,7 @@ public sealed class CreditHold
 
     public CreditHold(Guid customerId, string reason, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         CustomerId = customerId;
         Reason = reason;
         HeldAt = at;

@@ -23,7 +23,7 @@ public sealed class Invoice : IVersioned, IHasDomainEvents
             throw new RuleViolationException("lines", "NothingToInvoice", "There is nothing to invoice.");
         }
 
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         Kind = kind;
         CustomerId = customerId;
         OrderId = orderId;

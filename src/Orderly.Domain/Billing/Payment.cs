@@ -38,7 +38,7 @@ public sealed class Payment : IVersioned, IHasDomainEvents
             throw new RuleViolationException("billMaturity", "MaturityRequired", "An acceptance bill (承兑汇票) needs its maturity date.");
         }
 
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         CustomerId = customerId;
         Method = method;
         Currency = amount.CurrencyCode;

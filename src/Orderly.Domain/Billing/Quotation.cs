@@ -32,7 +32,7 @@ public sealed class Quotation : IVersioned, IHasDomainEvents
             throw new RuleViolationException("validUntil", "ValidUntilPast", "A quotation is valid until today or later.");
         }
 
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         Number = number;
         CustomerId = customerId;
         Currency = currency;

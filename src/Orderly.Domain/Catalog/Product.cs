@@ -16,7 +16,7 @@ public sealed class Product : IVersioned
 
     public Product(ProductDetails details, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         CreatedAt = now;
         Apply(details, now);
     }

@@ -44,7 +44,7 @@ public sealed class FollowUpTask : IHasDomainEvents
         var violations = new List<RuleViolation>();
         var task = new FollowUpTask
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             Subject = Text.Required(subject, "subject", SubjectMaxLength, violations),
             DueAt = dueAt,
             AssigneeId = assigneeId,

@@ -98,7 +98,7 @@ public sealed class Interaction : IHasDomainEvents
         Guid customerId, Guid? orderId, string? summary, string? body, DateTimeOffset? occurredAt, Guid? by, DateTimeOffset now, List<RuleViolation> violations) =>
         new()
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             CustomerId = customerId,
             OrderId = orderId,
             Summary = Text.Required(summary, "summary", SummaryMaxLength, violations),

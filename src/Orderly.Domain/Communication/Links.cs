@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Communication;
 
 /// <summary>A public link to an order's status page: the token (>= 128 bits) is kept only as its hash; revocable.</summary>
@@ -9,7 +10,7 @@ public sealed class StatusLink
 
     public StatusLink(Guid orderId, Guid customerId, string tokenHash, string language, Guid? by, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         OrderId = orderId;
         CustomerId = customerId;
         TokenHash = tokenHash;
@@ -61,7 +62,7 @@ public sealed class TimelineEntry
 
     public TimelineEntry(Guid sourceId, Guid customerId, Guid? orderId, DateTimeOffset at, string kind, string? channel, string? direction, string summary, string? reference, Guid? by)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         SourceId = sourceId;
         CustomerId = customerId;
         OrderId = orderId;
@@ -97,7 +98,7 @@ public sealed class WebhookSubscription : Common.IVersioned
 
     public WebhookSubscription(string url, IEnumerable<string> events, string protectedSecret, Guid? by, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         Url = url;
         Events = string.Join(',', events.Distinct(StringComparer.Ordinal));
         ProtectedSecret = protectedSecret;

@@ -11,7 +11,7 @@ public sealed class Notification
 
     public Notification(Guid userId, string kind, string title, string? body, string? link, string sourceKey, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         UserId = userId;
         Kind = kind;
         Title = Text.Normalize(title) is { Length: > 200 } t ? t[..200] : Text.Normalize(title);

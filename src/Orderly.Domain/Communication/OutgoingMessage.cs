@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Communication;
 
 public enum MessageChannel
@@ -32,7 +33,7 @@ public sealed class OutgoingMessage
         Guid eventId, string eventType, MessageChannel channel, string recipient, string? target, Guid? customerId, Guid? orderId,
         string language, string? subject, string text, string? html, DateTimeOffset now, DateTimeOffset notBefore)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         EventId = eventId;
         EventType = eventType;
         Channel = channel;

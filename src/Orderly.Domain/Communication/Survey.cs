@@ -12,7 +12,7 @@ public sealed class SurveyInvitation
 
     public SurveyInvitation(Guid orderId, Guid customerId, string tokenHash, string language, DateTimeOffset now, DateTimeOffset sendAt, DateTimeOffset expiresAt)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         OrderId = orderId;
         CustomerId = customerId;
         TokenHash = tokenHash;
@@ -77,7 +77,7 @@ public sealed class SurveyResponse : IHasDomainEvents
 
     internal SurveyResponse(SurveyInvitation invitation, int score, int? nps, string? comment, Guid? ownerUserId, string? region, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         InvitationId = invitation.Id;
         OrderId = invitation.OrderId;
         CustomerId = invitation.CustomerId;

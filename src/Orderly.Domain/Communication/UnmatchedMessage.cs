@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Communication;
 
 /// <summary>
@@ -14,7 +15,7 @@ public sealed class UnmatchedMessage
 
     public UnmatchedMessage(InteractionChannel channel, string externalId, string sender, string? messageType, string? text, DateTimeOffset? sentAt, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         Channel = channel;
         ExternalId = Cut(externalId, Interaction.ExternalIdMaxLength);
         Sender = Cut(sender, 128);

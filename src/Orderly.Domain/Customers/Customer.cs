@@ -22,7 +22,7 @@ public sealed class Customer : IVersioned
 
     public Customer(CustomerDetails details, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         CreatedAt = now;
         Apply(details, now);
     }

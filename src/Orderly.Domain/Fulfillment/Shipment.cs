@@ -24,7 +24,7 @@ public sealed class Shipment
 
     private Shipment(Guid orderId, string? carrier, string? trackingNumber, IEnumerable<ShipmentLine> lines, DateTimeOffset at, Guid? by)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         // Known carriers by code or name (顺丰速运 -> SF), their tracking numbers checked; other text kept as the name.
         var resolved = Carriers.Resolve(carrier, trackingNumber);

@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Integration;
 
 public enum ImportState
@@ -31,7 +32,7 @@ public sealed class ImportJob
 
     public ImportJob(string kind, ImportMode mode, string fileName, string format, long size, Guid? createdBy, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         Kind = kind;
         Mode = mode;
         FileName = fileName;

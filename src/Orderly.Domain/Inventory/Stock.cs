@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Inventory;
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed class StockLedgerEntry
         Guid productId, Guid warehouseId, StockMovementKind kind, decimal onHandDelta, decimal reservedDelta,
         string causeType, Guid causeId, DateTimeOffset at, Guid? actorId, string? note = null)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         ProductId = productId;
         WarehouseId = warehouseId;
         Kind = kind;
@@ -84,7 +85,7 @@ public sealed class StockReservation
 
     public StockReservation(Guid orderId, Guid orderLineId, Guid productId, Guid warehouseId, decimal quantity, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         OrderLineId = orderLineId;
         ProductId = productId;
@@ -120,7 +121,7 @@ public sealed class StockReceipt
 
     public StockReceipt(Guid warehouseId, string? reference, IEnumerable<StockReceiptLine> lines, DateTimeOffset at, Guid? actorId)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         WarehouseId = warehouseId;
         Reference = reference;
         ReceivedAt = at;

@@ -43,7 +43,7 @@ public sealed class StockAdjustment
 
     private StockAdjustment(string number, Guid warehouseId, AdjustmentReason reason, string? note, IEnumerable<StockAdjustmentLine> lines, DateTimeOffset at, Guid? actorId)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         Number = number;
         WarehouseId = warehouseId;
         Reason = reason;

@@ -91,7 +91,7 @@ public sealed class StockAlert
     public StockAlert(Guid productId, Guid warehouseId, AlertCondition condition, DateTimeOffset raisedAt)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        Id = Guid.CreateVersion7(raisedAt);
+        Id = Ids.New(raisedAt);
         Kind = condition.Kind;
         ProductId = productId;
         WarehouseId = warehouseId;

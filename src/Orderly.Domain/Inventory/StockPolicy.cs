@@ -27,7 +27,7 @@ public sealed class StockPolicy : IVersioned
     /// <summary>A policy set by a person, where there was none yet.</summary>
     public StockPolicy(Guid productId, Guid warehouseId, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         ProductId = productId;
         WarehouseId = warehouseId;
         Mode = StockPolicyMode.Computed;

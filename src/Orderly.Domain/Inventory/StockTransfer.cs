@@ -44,7 +44,7 @@ public sealed class StockTransfer : IVersioned
             throw new RuleViolationException(violations);
         }
 
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         Number = number;
         FromWarehouseId = fromWarehouseId;
         ToWarehouseId = toWarehouseId;

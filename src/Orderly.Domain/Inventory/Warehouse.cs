@@ -11,7 +11,7 @@ public sealed class Warehouse : IVersioned
 
     public Warehouse(string code, string name, string? region, DateTimeOffset now, string? nameEn = null)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         CreatedAt = now;
         Update(code, name, region, isActive: true, nameEn);
     }

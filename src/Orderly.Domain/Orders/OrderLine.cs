@@ -14,7 +14,7 @@ public sealed class OrderLine
 
     internal OrderLine(Guid orderId, int lineNumber, PricedLine priced, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         LineNumber = lineNumber;
         ProductId = priced.ProductId;

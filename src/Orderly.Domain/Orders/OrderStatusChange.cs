@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Orders;
 
 /// <summary>One row of an order's status history: cycle times and bottlenecks are computed from these.</summary>
@@ -9,7 +10,7 @@ public sealed class OrderStatusChange
 
     internal OrderStatusChange(Guid orderId, OrderStatus? from, OrderStatus to, DateTimeOffset at, Guid? by, string? reason)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         OrderId = orderId;
         From = from;
         To = to;

@@ -77,7 +77,7 @@ public sealed class SalesOrder : IVersioned, IHasDomainEvents
                 lines.Count == 0 ? "An order needs at least one line." : $"An order has at most {MaxLines} lines.");
         }
 
-        var order = new SalesOrder(Guid.CreateVersion7(at), number, customerId, currency, orderDate, at, by)
+        var order = new SalesOrder(Ids.New(at), number, customerId, currency, orderDate, at, by)
         {
             RequestedDeliveryDate = requestedDeliveryDate,
             CustomerPo = Text.Optional(customerPo, "customerPo", CustomerPoMaxLength),

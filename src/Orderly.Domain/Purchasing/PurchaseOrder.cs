@@ -50,7 +50,7 @@ public sealed class PurchaseOrder : IVersioned, IHasDomainEvents
             throw new RuleViolationException(violations);
         }
 
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         Number = number;
         SupplierId = supplierId;
         WarehouseId = warehouseId;

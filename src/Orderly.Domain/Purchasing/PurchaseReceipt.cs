@@ -1,3 +1,4 @@
+using Orderly.Domain.Common;
 namespace Orderly.Domain.Purchasing;
 
 /// <summary>
@@ -14,7 +15,7 @@ public sealed class PurchaseReceipt
 
     public PurchaseReceipt(Guid purchaseOrderId, Guid supplierId, Guid warehouseId, DateOnly receivedOn, IEnumerable<PurchaseReceiptLine> lines, Guid? stockReceiptId, DateTimeOffset at, Guid? by)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         PurchaseOrderId = purchaseOrderId;
         SupplierId = supplierId;
         WarehouseId = warehouseId;
@@ -55,7 +56,7 @@ public sealed class ShippingNotice
     public ShippingNotice(Guid purchaseOrderId, Guid supplierId, string? carrier, string? trackingNumber, DateOnly shipDate, DateOnly? eta,
         IEnumerable<ShippingNoticeLine> lines, Guid? shipmentId, DateTimeOffset at, Guid? by)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Ids.New(at);
         PurchaseOrderId = purchaseOrderId;
         SupplierId = supplierId;
         Carrier = carrier;

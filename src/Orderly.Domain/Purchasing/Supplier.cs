@@ -13,7 +13,7 @@ public sealed class Supplier : IVersioned
 
     public Supplier(string code, string name, int leadTimeDays, IEnumerable<SupplierProduct> products, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Ids.New(now);
         CreatedAt = now;
         Update(code, name, leadTimeDays, isActive: true, products);
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Orderly.Domain.Common;
 
 namespace Orderly.Server.Identity;
 
@@ -35,7 +36,7 @@ public sealed class ApiKey
         var full = $"{Prefix}{keyId}_{secret}";
         var key = new ApiKey
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             Name = name,
             KeyId = keyId,
             KeyHash = HashOf(full),

@@ -44,7 +44,7 @@ public sealed class UserAccounts(
         {
             if (!await roles.RoleExistsAsync(role))
             {
-                await roles.CreateAsync(new IdentityRole<Guid>(role) { Id = Guid.CreateVersion7() });
+                await roles.CreateAsync(new IdentityRole<Guid>(role) { Id = Ids.New() });
             }
         }
     }
@@ -70,7 +70,7 @@ public sealed class UserAccounts(
         {
             var user = new AppUser
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             UserName = normalizedEmail,
             Email = normalizedEmail,
             DisplayName = name,

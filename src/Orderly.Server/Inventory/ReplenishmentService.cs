@@ -186,7 +186,7 @@ public sealed class ReplenishmentService(
             var (key, r, supplierId) = rows[i];
             var values = new object[]
             {
-                Guid.CreateVersion7(now), key.ProductId, key.WarehouseId, nameof(StockPolicyMode.Computed), at, at,
+                Ids.New(now), key.ProductId, key.WarehouseId, nameof(StockPolicyMode.Computed), at, at,
                 r.WindowDays, r.DaysWithDemand, r.MeanDailyDemand, r.DemandStdDev, r.LeadTimeDays, r.ServiceLevel, r.Z,
                 Quantity.ToStored(r.SafetyStock), Quantity.ToStored(r.ReorderPoint),
             };

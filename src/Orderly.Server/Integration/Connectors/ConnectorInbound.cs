@@ -53,7 +53,7 @@ public sealed class ConnectorInbound(OrderlyDbContext db, Writes writes, OrderSe
     /// </param>
     public async Task<SyncResult> RunAsync(IConnectorClient client, CancellationToken ct, string? only = null, Dictionary<string, DateTimeOffset>? cursors = null, bool resume = false)
     {
-        var run = new Run(Guid.CreateVersion7(time.GetUtcNow()), client.Kind, client.Settings);
+        var run = new Run(Ids.New(time.GetUtcNow()), client.Kind, client.Settings);
         var settings = client.Settings;
         var stage = "run";
         try

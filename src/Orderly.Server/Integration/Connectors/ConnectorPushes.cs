@@ -163,7 +163,7 @@ public sealed class ConnectorPushes(ConnectorService connectors, OrderlyDbContex
         {
             await writes.RunAsync(_ =>
             {
-                var push = new ConnectorPush(Guid.CreateVersion7(time.GetUtcNow()), kind, eventId, objectType, ids, time.GetUtcNow());
+                var push = new ConnectorPush(Domain.Common.Ids.New(time.GetUtcNow()), kind, eventId, objectType, ids, time.GetUtcNow());
                 db.Set<ConnectorPush>().Add(push);
                 db.Events.Raise(new ConnectorChangeReceived(push.Id, kind, eventId, objectType, ids));
                 return Task.CompletedTask;

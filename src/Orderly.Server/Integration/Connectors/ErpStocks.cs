@@ -25,7 +25,7 @@ public sealed class ErpStocks(OrderlyDbContext db, Writes writes, TimeProvider t
     /// <summary>Reads every page into a new snapshot, then completes it and drops the older ones; logs one entry for the read.</summary>
     public async Task ReadAsync(string connector, Guid runId, IAsyncEnumerable<ErpStockPage> pages, CancellationToken ct)
     {
-        var snapshot = new ErpStockSnapshot(Guid.CreateVersion7(time.GetUtcNow()), connector, time.GetUtcNow());
+        var snapshot = new ErpStockSnapshot(Ids.New(time.GetUtcNow()), connector, time.GetUtcNow());
         await writes.RunAsync(_ =>
         {
             db.Set<ErpStockSnapshot>().Add(snapshot);

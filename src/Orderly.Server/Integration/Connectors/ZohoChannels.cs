@@ -5,6 +5,7 @@ using Orderly.Server.Data;
 using Orderly.Server.Infrastructure;
 using Orderly.Server.Infrastructure.Scheduling;
 using Quartz;
+using Orderly.Domain.Common;
 
 namespace Orderly.Server.Integration;
 
@@ -101,7 +102,7 @@ public sealed class ZohoChannels(
             {
                 var tracked = await db.Set<ConnectorChannel>().FirstAsync(c => c.Connector == ConnectorKinds.ZohoCrm, t);
                 tracked.Failed(e.Message);
-                db.Set<SyncLogEntry>().Add(new SyncLogEntry(ConnectorKinds.ZohoCrm, Guid.CreateVersion7(now), "watch", Channel, channel.ChannelId, null, SyncOutcome.Failed, e.Message, now));
+                db.Set<SyncLogEntry>().Add(new SyncLogEntry(ConnectorKinds.ZohoCrm, Ids.New(now), "watch", Channel, channel.ChannelId, null, SyncOutcome.Failed, e.Message, now));
             }, ct);
             db.ChangeTracker.Clear();
             return ChannelAction.None;
@@ -111,7 +112,7 @@ public sealed class ZohoChannels(
         {
             var tracked = await db.Set<ConnectorChannel>().FirstAsync(c => c.Connector == ConnectorKinds.ZohoCrm, t);
             tracked.Renewed(expiry, now);
-            db.Set<SyncLogEntry>().Add(new SyncLogEntry(ConnectorKinds.ZohoCrm, Guid.CreateVersion7(now), "watch", Channel, channel.ChannelId, null,
+            db.Set<SyncLogEntry>().Add(new SyncLogEntry(ConnectorKinds.ZohoCrm, Ids.New(now), "watch", Channel, channel.ChannelId, null,
                 action == ChannelAction.Renew ? SyncOutcome.Updated : SyncOutcome.Created, message, now));
         }, ct);
         db.ChangeTracker.Clear();

@@ -82,7 +82,7 @@ public sealed class OutboxInterceptor(Microsoft.Extensions.Options.IOptions<Even
                 var p = parameters.Count;
                 sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
                     $"({{{p}}}, {{{p + 1}}}, {{{p + 2}}}, {{{p + 3}}}, {{{p + 4}}}, {{{p + 5}}}, {{{p + 6}}}, {{0}}, {{1}}, {{2}}, {{3}}, 'Pending', 0, {{0}})");
-                parameters.AddRange([Guid.CreateVersion7(now), e.GetType().Name, e.AggregateType, e.AggregateId.ToString(), e.ConcernsCustomer,
+                parameters.AddRange([Ids.New(now), e.GetType().Name, e.AggregateType, e.AggregateId.ToString(), e.ConcernsCustomer,
                     JsonSerializer.Serialize(e, e.GetType(), Json), e.PayloadVersion]);
             }
 

@@ -17,9 +17,13 @@ namespace Orderly.Server.Platform.Persistence;
 /// getter, its value converter and its provider type, the columns the database fills itself (an identity key), the
 /// defaults EF would leave to the database. A row therefore holds exactly what <c>SaveChanges</c> would have stored.
 /// <para>
-/// SQLite: two statements prepared once per call (<see cref="SqliteRowsPerStatement"/> rows, and one row for the
-/// tail) on the context's own connection, values bound by position (<c>?1..?n</c>) with SQLite's C API, converted as
-/// Microsoft.Data.Sqlite converts them (<see cref="SqliteValues"/>); no ADO.NET command, no parameter lookup by name.
+/// SQLite: one single-row INSERT prepared once per call on the context's own connection and stepped for each row,
+/// values bound by position (<c>?1..?n</c>) with SQLite's C API, converted as Microsoft.Data.Sqlite converts them
+/// (<see cref="SqliteValues"/>); no ADO.NET command, no parameter lookup by name. One row per statement on purpose:
+/// SQLite gives a statement that may write several rows (a multi-row VALUES is one) a statement journal inside a
+/// transaction, a copy of every page it changes, kept in memory up to 64 KiB and then in a temporary file. Sixteen
+/// rows per statement wrote 3.2 GB to such files over the bench's imports phase and cost ~20% more CPU per row
+/// (docs/performance.md, P13).
 /// PostgreSQL (and any other provider): multi-row INSERTs through one prepared command whose parameters are created
 /// by the EF type mapping once and only get new values. Always inside the caller's open transaction: a failure
 /// rolls back with it.
@@ -31,9 +35,6 @@ namespace Orderly.Server.Platform.Persistence;
 /// </summary>
 public sealed class RowWriter
 {
-    /// <summary>Rows per SQLite statement: a multi-row VALUES saves the statement's setup; more gains little.</summary>
-    public const int SqliteRowsPerStatement = 16;
-
     /// <summary>Fewer than PostgreSQL's 65,535 parameters per statement.</summary>
     private const int MaxParameters = 30_000;
     private const int MaxRowsPerStatement = 500;
@@ -280,65 +281,39 @@ public sealed class RowWriter
     private void InsertSqlite(SqliteConnection connection, IReadOnlyList<object> rows)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        var many = rows.Count >= SqliteRowsPerStatement ? Prepare(handle, SqliteRowsPerStatement) : null;
-        var one = rows.Count % SqliteRowsPerStatement != 0 ? Prepare(handle, 1) : null;
-        try
+        using var statement = Prepare(handle);
+        foreach (var row in rows)
         {
-            var next = 0;
-            while (rows.Count - next >= SqliteRowsPerStatement)
-            {
-                Run(handle, many!, rows, next, SqliteRowsPerStatement);
-                next += SqliteRowsPerStatement;
-            }
-
-            while (next < rows.Count)
-            {
-                Run(handle, one!, rows, next++, 1);
-            }
-        }
-        finally
-        {
-            many?.Dispose();
-            one?.Dispose();
+            Run(handle, statement, row);
         }
     }
 
-    private sqlite3_stmt Prepare(sqlite3 handle, int rows)
+    private sqlite3_stmt Prepare(sqlite3 handle)
     {
-        var text = new StringBuilder(_head, _head.Length + (rows * _columns.Length * 6));
-        var n = 1;
-        for (var r = 0; r < rows; r++)
+        var text = new StringBuilder(_head, _head.Length + (_columns.Length * 6)).Append('(');
+        for (var c = 0; c < _columns.Length; c++)
         {
-            text.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < _columns.Length; c++)
-            {
-                text.Append(c == 0 ? "?" : ", ?").Append(n++.ToString(CultureInfo.InvariantCulture));
-            }
-
-            text.Append(')');
+            text.Append(c == 0 ? "?" : ", ?").Append((c + 1).ToString(CultureInfo.InvariantCulture));
         }
 
+        text.Append(')');
         var rc = raw.sqlite3_prepare_v2(handle, text.ToString(), out var statement);
         SqliteValues.Check(handle, rc);
         return statement;
     }
 
-    private void Run(sqlite3 handle, sqlite3_stmt statement, IReadOnlyList<object> rows, int start, int count)
+    private void Run(sqlite3 handle, sqlite3_stmt statement, object row)
     {
         var index = 1;
-        for (var r = start; r < start + count; r++)
+        foreach (var column in _columns)
         {
-            var row = rows[r];
-            foreach (var column in _columns)
+            var value = column.Getter(row);
+            if (value is not null && column.Mapping.Converter is { } converter)
             {
-                var value = column.Getter(row);
-                if (value is not null && column.Mapping.Converter is { } converter)
-                {
-                    value = converter.ConvertToProvider(value);
-                }
-
-                SqliteValues.Check(handle, SqliteValues.Bind(statement, index++, column.Kind, value));
+                value = converter.ConvertToProvider(value);
             }
+
+            SqliteValues.Check(handle, SqliteValues.Bind(statement, index++, column.Kind, value));
         }
 
         SqliteValues.Step(handle, statement);

@@ -8,7 +8,9 @@ public sealed class LanguageTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("clerk@orderly.local");
         await page.GetByTestId("lang-zh").ClickAsync();
-        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        // The switch reloads the page in the new language: on a cold server (this class run alone) that takes more
+        // than Playwright's default 5 s.
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN", new() { Timeout = 45_000 });
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台");
         await Assertions.Expect(page.GetByTestId("nav")).ToContainTextAsync("销售订单");
 
@@ -32,14 +34,14 @@ public sealed class LanguageTests(OrderlyServer server)
         var page = await server.LoginAsync("finance@orderly.local");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
         await page.GetByTestId("lang-zh").ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("工作台", new() { Timeout = 45_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
         await page.Locator("#password").WaitForAsync();
         await page.Context.CloseAsync();
 
         // A fresh browser with English as its language: no cookie, yet the user's choice comes back at login.
         var again = await server.LoginAsync("finance@orderly.local");
-        await Assertions.Expect(again.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(again.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN", new() { Timeout = 45_000 });
         await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("工作台");
         await again.GetByTestId("lang-en").ClickAsync();
         await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("Dashboard");

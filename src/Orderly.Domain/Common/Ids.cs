@@ -20,7 +20,6 @@ namespace Orderly.Domain.Common;
 public static class Ids
 {
     private const long CounterMask = (1L << 42) - 1;
-    private const long MaxMilliseconds = (1L << 48) - 1;
 
     // Below 2^40, so 2^42 - 2^40 ids go by before the counter wraps.
     private static long _counter = RandomNumberGenerator.GetInt32(int.MaxValue) * (1L << 9);
@@ -28,12 +27,11 @@ public static class Ids
     /// <summary>A new id for a record created now.</summary>
     public static Guid New() => New(DateTimeOffset.UtcNow);
 
-    /// <summary>A new id for a record created at <paramref name="at"/> (from 1970 on, as for any UUID version 7).</summary>
+    /// <summary>A new id for a record created at <paramref name="at"/> (from 1970 on, as for any UUID version 7; year 9999 still fits its 48 bits of milliseconds).</summary>
     public static Guid New(DateTimeOffset at)
     {
         var ms = at.ToUnixTimeMilliseconds();
         ArgumentOutOfRangeException.ThrowIfNegative(ms, nameof(at));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ms, MaxMilliseconds, nameof(at));
         var count = Interlocked.Increment(ref _counter) & CounterMask;
         Span<byte> bytes = stackalloc byte[16];
         bytes[0] = (byte)(ms >> 40);

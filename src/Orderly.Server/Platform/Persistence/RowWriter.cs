@@ -307,13 +307,7 @@ public sealed class RowWriter
         var index = 1;
         foreach (var column in _columns)
         {
-            var value = column.Getter(row);
-            if (value is not null && column.Mapping.Converter is { } converter)
-            {
-                value = converter.ConvertToProvider(value);
-            }
-
-            SqliteValues.Check(handle, SqliteValues.Bind(statement, index++, column.Kind, value));
+            SqliteValues.Check(handle, SqliteValues.Bind(statement, index++, column.Kind, ProviderValue(column, column.Getter(row))));
         }
 
         SqliteValues.Step(handle, statement);

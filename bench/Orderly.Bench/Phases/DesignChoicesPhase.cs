@@ -13,6 +13,8 @@ public sealed class DesignChoicesPhase : IPhase
             new(), new(), true),
         ("SQLite group commit", "synchronous=FULL, one fsync per commit", "group commit (one fsync for many commits)",
             new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }, false),
+        ("SQLite write batches", "one transaction per unit of work", "up to 16 units per transaction, a savepoint each",
+            new() { ["Database__SqliteBatchUnits"] = "1" }, new() { ["Database__SqliteBatchUnits"] = "16" }, false),
         ("thread-pool spinning off", "idle workers spin (.NET default)", "no spinning (UnfairSemaphoreSpinLimit=0)",
             new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" }, new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, false),
         ("workstation GC", "server GC", "workstation GC",
@@ -27,6 +29,11 @@ public sealed class DesignChoicesPhase : IPhase
     {
         foreach (var (choice, without, with, a, b, twoRequestsA) in Choices)
         {
+            if (run.Options.OnlyChoices.Count > 0 && !run.Options.OnlyChoices.Any(c => choice.Contains(c, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
             var slug = choice.Replace(' ', '-').ToLowerInvariant();
             await using var serverA = await ServerProcess.StartAsync(run.Options, run.NewSqlite(slug + "-a"), run.LogFile(slug + "-a"), a);
             await using var serverB = await ServerProcess.StartAsync(run.Options, run.NewSqlite(slug + "-b"), run.LogFile(slug + "-b"), b);

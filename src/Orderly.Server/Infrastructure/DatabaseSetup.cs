@@ -42,6 +42,14 @@ public static class DatabaseSetup
             }
 
             var pragmas = new SqlitePragmas(groupCommit is null ? "FULL" : "NORMAL", SqlitePageSizeOf(configuration));
+            var batchUnits = configuration.GetValue("Database:SqliteBatchUnits", 16);
+            if (batchUnits > 1)
+            {
+                var batchTime = TimeSpan.FromMilliseconds(Math.Clamp(configuration.GetValue("Database:SqliteBatchMilliseconds", 25), 1, 1000));
+                services.AddSingleton(sp => new SqliteWriteBatches(
+                    sp.GetRequiredService<WriteGate>(), connectionString, pragmas, batchUnits, batchTime, sp.GetRequiredService<ILogger<SqliteWriteBatches>>()));
+            }
+
             services.AddDbContext<OrderlyDbContext, SqliteOrderlyDbContext>((sp, options) =>
             {
                 options.AddInterceptors(sp.GetServices<IInterceptor>());
@@ -122,6 +130,17 @@ public sealed class SqlitePragmas(string synchronous, int pageSize) : DbConnecti
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
     // page_size first: it shapes a database not yet created (no page written) and is ignored by any other.
     private readonly string _pragmas = $"PRAGMA page_size={pageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    /// <summary>Sets the pragmas on a connection opened outside EF (the write batches' own connection).</summary>
+    public void Configure(SqliteConnection connection)
+    {
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+        }
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -84,7 +84,9 @@ public sealed class WriteGate(DatabaseProvider provider)
 /// commit the unit commits behind the gate and waits for the shared fsync after leaving it, so the next writer
 /// works while the disk syncs; the caller hears back only once the commit is durable.
 /// </summary>
-public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log, SqliteGroupCommit? group = null)
+public sealed class Writes(
+    Data.OrderlyDbContext db, WriteGate gate, ILogger<Writes> log, SqliteGroupCommit? group = null,
+    SqliteWriteBatches? batches = null, Platform.Events.OutboxSignal? outbox = null)
 {
     private const int MaxAttempts = 8;
 
@@ -118,7 +120,9 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
             T result;
             try
             {
-                result = await RunOnceAsync(work, ct);
+                result = batches is not null && durable && SqliteWriteBatches.CanJoin(db)
+                    ? await RunInBatchAsync(work, ct)
+                    : await RunOnceAsync(work, ct);
             }
             catch (Exception e) when (attempt < MaxAttempts && IsTransient(e))
             {
@@ -135,6 +139,24 @@ public sealed class Writes(Data.OrderlyDbContext db, WriteGate gate, ILogger<Wri
 
             return result;
         }
+    }
+
+    /// <summary>
+    /// The unit in a transaction shared with other units (<see cref="SqliteWriteBatches"/>), under a savepoint of its
+    /// own; returns once that transaction has committed. The dispatcher is woken here, as the commit signal
+    /// (<see cref="Platform.Events.OutboxCommitSignal"/>) sees only transactions its own context commits.
+    /// </summary>
+    private async Task<T> RunInBatchAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        var result = await batches!.RunAsync(db, work, ct);
+        if (db.WroteEvents)
+        {
+            db.WroteEvents = false;
+            outbox?.Notify();
+        }
+
+        return result;
     }
 
     private async Task<T> RunOnceAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct)

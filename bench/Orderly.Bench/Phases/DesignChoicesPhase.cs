@@ -59,7 +59,44 @@ public sealed class DesignChoicesPhase : IPhase
             var comparison = await Comparison.AlternateAsync(
                 without, () => Measure(serverA, apiA, bodiesA, without), with, () => Measure(serverB, apiB, bodiesB, with), run.Options.Pairs);
             var cpuRatio = Comparison.Median(cpu[with]) / Comparison.Median(cpu[without]);
+            foreach (var (api, side) in new[] { (apiA, without), (apiB, with) })
+            {
+                if (await UnitsPerBatchAsync(api, ct) is { } perBatch)
+                {
+                    run.Report.Line(Name, $"{choice}, {side}: {perBatch.Units:N0} units of work in {perBatch.Batches:N0} SQLite transactions ({(double)perBatch.Units / perBatch.Batches:N1} per transaction)");
+                }
+            }
+
             run.Report.Line(Name, $"**{choice}**: {with} / {without} = {comparison.MedianRatio:N2}x orders/s (medians {comparison.MedianB:N0} vs {comparison.MedianA:N0}/s), {cpuRatio:N2}x server CPU per order");
         }
+    }
+
+    /// <summary>The server's write batches so far (orderly_write_batch_units on /metrics), or null where it ran none.</summary>
+    private static async Task<(double Units, double Batches)?> UnitsPerBatchAsync(BenchApi api, CancellationToken ct)
+    {
+        string text;
+        try
+        {
+            text = await api.Http.GetStringAsync("/metrics", ct);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+
+        double units = 0, batches = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("orderly_write_batch_units_sum", StringComparison.Ordinal))
+            {
+                units += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("orderly_write_batch_units_count", StringComparison.Ordinal))
+            {
+                batches += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return batches > 0 ? (units, batches) : null;
     }
 }

@@ -229,6 +229,7 @@ public sealed class SqliteWriteBatches : IDisposable
             Interlocked.Increment(ref _batches);
         }
 
+        Telemetry.OrderlyMetrics.WriteBatch(members.Count, failure is null);
         if (failure is not null)
         {
             _log.LogError(failure, "A write batch of {Units} units failed to commit", members.Count);

@@ -27,6 +27,7 @@ public static class OrderlyMetrics
     private static readonly Counter<long> DispatcherRuns = Meter.CreateCounter<long>("orderly.outbox.dispatcher.runs", "{run}", "Passes of the outbox dispatcher, by outcome.");
     private static readonly Counter<long> JobRuns = Meter.CreateCounter<long>("orderly.jobs.runs", "{run}", "Scheduled job runs, by job and outcome.");
     private static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("orderly.jobs.duration", "s", "How long a scheduled job run took.");
+    private static readonly Histogram<long> WriteBatchUnits = Meter.CreateHistogram<long>("orderly.write_batch.units", "{unit}", "Units of work committed together in one SQLite transaction, by outcome.");
     private static readonly Counter<long> ConnectorCalls = Meter.CreateCounter<long>("orderly.connector.calls", "{call}", "Calls to outside systems (CRM, ERP, webhooks), by connector and outcome.");
     private static readonly Histogram<double> ConnectorDuration = Meter.CreateHistogram<double>("orderly.connector.duration", "s", "How long a call to an outside system took.");
 
@@ -57,6 +58,9 @@ public static class OrderlyMetrics
     }
 
     public static void EventDeadLettered(string type) => EventsDeadLettered.Add(1, new KeyValuePair<string, object?>("type", type));
+
+    public static void WriteBatch(int units, bool committed) =>
+        WriteBatchUnits.Record(units, new KeyValuePair<string, object?>("outcome", committed ? "committed" : "failed"));
 
     public static void DispatcherRun(string outcome) => DispatcherRuns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -54,6 +54,18 @@ public sealed class SqliteWriteBatches : IDisposable
     /// <summary>Units that have run in a batch so far, failed ones included.</summary>
     public long Units => Interlocked.Read(ref _units);
 
+    /// <summary>Units queued for the next batch now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// True when <paramref name="db"/> can join a batch: its own connection is closed between queries, as EF leaves
     /// it, so it can be switched onto the batch's connection and back.

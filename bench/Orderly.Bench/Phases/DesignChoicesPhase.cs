@@ -59,6 +59,19 @@ public sealed class DesignChoicesPhase : IPhase
             var comparison = await Comparison.AlternateAsync(
                 without, () => Measure(serverA, apiA, bodiesA, without), with, () => Measure(serverB, apiB, bodiesB, with), run.Options.Pairs);
             var cpuRatio = Comparison.Median(cpu[with]) / Comparison.Median(cpu[without]);
+            // One client alone (P3's case): what the choice costs or buys when nothing queues.
+            var alone = new List<(double A, double B)>();
+            for (var pair = 0; pair < run.Options.Pairs; pair++)
+            {
+                var soloA = await Load.RunAsync(1, run.Options.Round, long.MaxValue,
+                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(apiA.Http, bodiesA[n % bodiesA.Length], token, !twoRequestsA)).Outcome, ct);
+                var soloB = await Load.RunAsync(1, run.Options.Round, long.MaxValue,
+                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(apiB.Http, bodiesB[n % bodiesB.Length], token, true)).Outcome, ct);
+                alone.Add((soloA.Latency.P50, soloB.Latency.P50));
+            }
+
+            run.Report.Line(Name, $"{choice}, one client: p50 {Comparison.Median(alone.Select(p => p.B)):N2} ms {with} vs {Comparison.Median(alone.Select(p => p.A)):N2} ms {without} " +
+                $"({Comparison.Median(alone.Select(p => p.B / p.A)):N2}x, median of {alone.Count} alternated pairs)");
             foreach (var (api, side) in new[] { (apiA, without), (apiB, with) })
             {
                 if (await UnitsPerBatchAsync(api, ct) is { } perBatch)

@@ -54,6 +54,27 @@ public sealed class SqliteWriteBatches : IDisposable
     /// <summary>Units that have run in a batch so far, failed ones included.</summary>
     public long Units => Interlocked.Read(ref _units);
 
+    /// <summary>
+    /// True when a unit arriving now would wait anyway (a batch runs or is queued, or another writer holds the gate),
+    /// so it may as well share a transaction. A unit arriving at a free gate runs alone in a transaction of its own:
+    /// a batch of one would only add the connection switch and the savepoint to its latency.
+    /// </summary>
+    public bool HasCompany
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_leading || _queue.Count > 0)
+                {
+                    return true;
+                }
+            }
+
+            return _gate.IsHeld;
+        }
+    }
+
     /// <summary>Units queued for the next batch now.</summary>
     public int Waiting
     {

@@ -18,6 +18,18 @@ public sealed class WriteGate(DatabaseProvider provider)
 
     public DatabaseProvider Provider { get; } = provider;
 
+    /// <summary>True while a writer holds the gate (so a writer arriving now would wait).</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held;
+            }
+        }
+    }
+
     public async ValueTask<IDisposable?> EnterAsync(CancellationToken ct, bool urgent = false)
     {
         if (Provider != DatabaseProvider.Sqlite)
@@ -120,7 +132,7 @@ public sealed class Writes(
             T result;
             try
             {
-                result = batches is not null && durable && SqliteWriteBatches.CanJoin(db)
+                result = batches is not null && durable && batches.HasCompany && SqliteWriteBatches.CanJoin(db)
                     ? await RunInBatchAsync(work, ct)
                     : await RunOnceAsync(work, ct);
             }

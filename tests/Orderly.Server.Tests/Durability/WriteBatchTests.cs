@@ -49,7 +49,9 @@ public sealed class WriteBatchTests(WriteBatchTests.LongBatchApp app) : IClassFi
         Assert.Equal(Orders, answers.Select(a => a.Number).Distinct().Count());
         var units = batches.Units - unitsBefore;
         var transactions = batches.Batches - batchesBefore;
-        Assert.True(units >= Orders, $"{units} units ran in batches, expected at least the {Orders} orders");
+        // A unit that finds the gate free commits on its own (at least the first order's), so not every order is in a
+        // batch; the others queued behind it and shared transactions.
+        Assert.True(units >= 2, $"{units} units ran in batches: the concurrent orders never queued");
         Assert.True(transactions < units, $"{transactions} transactions for {units} units: no two units shared one");
 
         // Whole: every order confirmed with both lines reserved, and the stock moved by exactly the sum of them.

@@ -45,9 +45,7 @@ public sealed class DesignChoicesPhase : IPhase
             async Task<double> Measure(ServerProcess server, BenchApi api, byte[][] bodies, string side)
             {
                 var before = server.CpuTime();
-                var oneRequest = !(twoRequestsA && server == serverA);
-                var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue,
-                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token, oneRequest)).Outcome, ct);
+                var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue, Orders(api, bodies, oneRequest: !(twoRequestsA && server == serverA)), ct);
                 var perOrder = (server.CpuTime() - before).TotalMilliseconds / Math.Max(1, result.Ok);
                 (cpu.TryGetValue(side, out var list) ? list : cpu[side] = []).Add(perOrder);
                 run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}; server CPU {perOrder:N1} ms per order");
@@ -63,10 +61,8 @@ public sealed class DesignChoicesPhase : IPhase
             var alone = new List<(double A, double B)>();
             for (var pair = 0; pair < run.Options.Pairs; pair++)
             {
-                var soloA = await Load.RunAsync(1, run.Options.Round, long.MaxValue,
-                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(apiA.Http, bodiesA[n % bodiesA.Length], token, !twoRequestsA)).Outcome, ct);
-                var soloB = await Load.RunAsync(1, run.Options.Round, long.MaxValue,
-                    async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(apiB.Http, bodiesB[n % bodiesB.Length], token, true)).Outcome, ct);
+                var soloA = await Load.RunAsync(1, run.Options.Round, long.MaxValue, Orders(apiA, bodiesA, oneRequest: !twoRequestsA), ct);
+                var soloB = await Load.RunAsync(1, run.Options.Round, long.MaxValue, Orders(apiB, bodiesB, oneRequest: true), ct);
                 alone.Add((soloA.Latency.P50, soloB.Latency.P50));
             }
 
@@ -84,6 +80,10 @@ public sealed class DesignChoicesPhase : IPhase
         }
     }
 
+    /// <summary>Places and confirms the order bodies in turn: in one request, or created and then submitted.</summary>
+    private static Func<int, long, CancellationToken, Task<Outcome>> Orders(BenchApi api, byte[][] bodies, bool oneRequest) =>
+        async (_, n, token) => (await OrderCalls.PlaceAndConfirmAsync(api.Http, bodies[n % bodies.Length], token, oneRequest)).Outcome;
+
     /// <summary>The server's write batches so far (orderly_write_batch_units on /metrics), or null where it ran none.</summary>
     private static async Task<(double Units, double Batches)?> UnitsPerBatchAsync(BenchApi api, CancellationToken ct)
     {
@@ -97,19 +97,10 @@ public sealed class DesignChoicesPhase : IPhase
             return null;
         }
 
-        double units = 0, batches = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith("orderly_write_batch_units_sum", StringComparison.Ordinal))
-            {
-                units += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            else if (line.StartsWith("orderly_write_batch_units_count", StringComparison.Ordinal))
-            {
-                batches += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return batches > 0 ? (units, batches) : null;
+        // Prometheus text: one sample per line, its value last; summed over the outcome label.
+        double Sum(string metric) => text.Split('\n').Where(l => l.StartsWith(metric, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var batches = Sum("orderly_write_batch_units_count");
+        return batches > 0 ? (Sum("orderly_write_batch_units_sum"), batches) : null;
     }
 }

@@ -131,8 +131,8 @@ public sealed class SqlitePragmas(string synchronous, int pageSize) : DbConnecti
     // page_size first: it shapes a database not yet created (no page written) and is ignored by any other.
     private readonly string _pragmas = $"PRAGMA page_size={pageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
-    /// <summary>Sets the pragmas on a connection opened outside EF (the write batches' own connection).</summary>
-    public void Configure(SqliteConnection connection)
+    /// <summary>Sets the pragmas on a newly opened connection: EF's (through this interceptor) and the write batches' own.</summary>
+    public void Configure(DbConnection connection)
     {
         if (FirstOpen(connection))
         {
@@ -142,15 +142,7 @@ public sealed class SqlitePragmas(string synchronous, int pageSize) : DbConnecti
         }
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        if (FirstOpen(connection))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = _pragmas;
-            command.ExecuteNonQuery();
-        }
-    }
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {

@@ -17,14 +17,11 @@ namespace Orderly.Server.Infrastructure;
 /// outbox's and audit trail's last pages, rollups, index tails, stock balances of popular products) are written
 /// once per batch instead of once per order (docs/performance.md, "What each design choice bought").
 /// </summary>
-public sealed class SqliteWriteBatches : IDisposable
+public sealed class SqliteWriteBatches(
+    WriteGate gate, string connectionString, SqlitePragmas pragmas, int maxUnits, TimeSpan maxTime, ILogger<SqliteWriteBatches> log) : IDisposable
 {
     private const string Savepoint = "orderly_unit";
 
-    private readonly WriteGate _gate;
-    private readonly string _connectionString;
-    private readonly SqlitePragmas _pragmas;
-    private readonly ILogger<SqliteWriteBatches> _log;
     private readonly Lock _lock = new();
     private readonly Queue<Turn> _queue = new();
     private bool _leading;
@@ -32,21 +29,11 @@ public sealed class SqliteWriteBatches : IDisposable
     private long _batches;
     private long _units;
 
-    public SqliteWriteBatches(WriteGate gate, string connectionString, SqlitePragmas pragmas, int maxUnits, TimeSpan maxTime, ILogger<SqliteWriteBatches> log)
-    {
-        _gate = gate;
-        _connectionString = connectionString;
-        _pragmas = pragmas;
-        _log = log;
-        MaxUnits = maxUnits;
-        MaxTime = maxTime;
-    }
-
     /// <summary>At most this many units share one transaction.</summary>
-    public int MaxUnits { get; }
+    public int MaxUnits { get; } = maxUnits;
 
     /// <summary>No unit joins a batch that has run this long; it starts the next one.</summary>
-    public TimeSpan MaxTime { get; }
+    public TimeSpan MaxTime { get; } = maxTime;
 
     /// <summary>Transactions committed (or failed) so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -71,7 +58,7 @@ public sealed class SqliteWriteBatches : IDisposable
                 }
             }
 
-            return _gate.IsHeld;
+            return gate.IsHeld;
         }
     }
 
@@ -124,7 +111,6 @@ public sealed class SqliteWriteBatches : IDisposable
         }
 
         T result;
-        var connectionString = db.Database.GetConnectionString();
         try
         {
             db.Database.SetDbConnection(batch.Connection, contextOwnsConnection: false);
@@ -146,7 +132,8 @@ public sealed class SqliteWriteBatches : IDisposable
         }
         finally
         {
-            // Back onto a connection of its own (the pool keeps the native handles), for whatever the request reads next.
+            // Back onto a connection of its own to the same database (the pool keeps the native handles), for whatever
+            // the request reads next.
             await db.Database.UseTransactionAsync(null, CancellationToken.None);
             await db.Database.CloseConnectionAsync();
             db.Database.SetDbConnection(new SqliteConnection(connectionString), contextOwnsConnection: true);
@@ -171,7 +158,7 @@ public sealed class SqliteWriteBatches : IDisposable
             }
 
             // Between batches the gate passes to whoever waits for it (the dispatcher's claims, imports).
-            using (await _gate.EnterAsync(CancellationToken.None))
+            using (await gate.EnterAsync(CancellationToken.None))
             {
                 await RunBatchAsync();
             }
@@ -188,7 +175,7 @@ public sealed class SqliteWriteBatches : IDisposable
         catch (Exception e)
         {
             // The queued units cannot run (the database cannot be written): each hears why.
-            _log.LogError(e, "Could not begin a write batch");
+            log.LogError(e, "Could not begin a write batch");
             ResetConnection();
             lock (_lock)
             {
@@ -265,7 +252,7 @@ public sealed class SqliteWriteBatches : IDisposable
         Telemetry.OrderlyMetrics.WriteBatch(members.Count, failure is null);
         if (failure is not null)
         {
-            _log.LogError(failure, "A write batch of {Units} units failed to commit", members.Count);
+            log.LogError(failure, "A write batch of {Units} units failed to commit", members.Count);
             ResetConnection();
         }
 
@@ -298,9 +285,9 @@ public sealed class SqliteWriteBatches : IDisposable
     {
         if (_connection is null)
         {
-            var connection = new SqliteConnection(_connectionString);
+            var connection = new SqliteConnection(connectionString);
             connection.Open();
-            _pragmas.Configure(connection);
+            pragmas.Configure(connection);
             _connection = connection;
         }
 

@@ -21,7 +21,14 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
     public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
     {
         var v = MessageTemplates.ValuesOf(e.Payload);
-        await inbox.ApplyOnceAsync(Name, e.Id, async token =>
+        if (e.Type == "OrderSubmitted" && v.GetValueOrDefault("approvalReasons") is not { Length: > 0 }
+            || e.Type == "OrderApproved" && v.GetValueOrDefault("final") == "false")
+        {
+            // Most orders are submitted without needing approval, and a first of two approvals tells nobody: no work, no inbox row.
+            return;
+        }
+
+        await inbox.ApplyOnceIfAnyAsync(Name, e.Id, async token =>
         {
             var orderId = EventValues.OrderOf(e, v);
             var link = orderId is { } o ? $"/orders/{o}" : null;

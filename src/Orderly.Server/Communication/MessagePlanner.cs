@@ -26,7 +26,7 @@ public sealed class MessagePlanner(
 
     public async Task HandleAsync(EventEnvelope e, CancellationToken ct)
     {
-        await inbox.ApplyOnceAsync(Name, e.Id, async token =>
+        await inbox.ApplyOnceIfAnyAsync(Name, e.Id, async token =>
         {
             var values = MessageTemplates.ValuesOf(e.Payload);
             var now = time.GetUtcNow();

@@ -23,7 +23,7 @@ public sealed class TaskRules(OrderlyDbContext db, EventInbox inbox, TimeProvide
             return;
         }
 
-        await inbox.ApplyOnceAsync(Name, e.Id, async token =>
+        await inbox.ApplyOnceIfAnyAsync(Name, e.Id, async token =>
         {
             var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Name, c.OwnerUserId }).FirstOrDefaultAsync(token);
             if (customer is null)

@@ -156,6 +156,34 @@ public abstract class OutboxTests(EventsApp app)
     }
 
     [Fact]
+    public async Task ADeliveredEvent_LeavesInboxRowsOnlyForWorkDone()
+    {
+        using var admin = await app.AdminAsync();
+        var data = new TestData(admin);
+        var warehouse = await data.WarehouseAsync();
+        var product = await data.ProductAsync();
+        var customer = await data.CustomerAsync();
+        await data.ReceiveAsync(warehouse, product, 10);
+        var order = (await admin.PostAsync("/api/orders", new { customerId = customer, submit = true, lines = new[] { new { productId = product, quantity = 2 } } }))
+            .Expect(HttpStatusCode.Created).Id();
+        var ids = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.AggregateId == order.ToString()).Select(m => m.Id).ToListAsync());
+        Assert.Contains(await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => m.Type).ToListAsync()), t => t == nameof(OrderConfirmed));
+        await WaitForAsync(async db => await db.Outbox.AsNoTracking().CountAsync(m => ids.Contains(m.Id) && m.State == OutboxState.Done) == ids.Count
+            ? true : throw new InvalidOperationException("not all delivered yet"));
+
+        var rows = await app.WithDbAsync(db => db.Inbox.AsNoTracking().Where(i => ids.Contains(i.EventId) && !i.Handler.StartsWith("test:")).Select(i => i.Handler).ToListAsync());
+        // The timeline wrote a line for OrderSubmitted and OrderConfirmed; the internal notifier had nobody to tell (no
+        // approval needed), the connectors push nothing here: neither leaves a row. Customer messages leave one row
+        // per event they planned messages for, and none for an event with nobody to write to.
+        Assert.Equal(2, rows.Count(h => h == "communication:timeline"));
+        Assert.Equal(2, await app.WithDbAsync(db => db.Set<Orderly.Domain.Communication.TimelineEntry>().CountAsync(t => ids.Contains(t.SourceId))));
+        Assert.DoesNotContain(rows, h => h == "communication:notify" || h.StartsWith("connector-push:", StringComparison.Ordinal));
+        var planned = await app.WithDbAsync(db => db.Set<Orderly.Domain.Communication.OutgoingMessage>().AsNoTracking().Where(m => ids.Contains(m.EventId)).Select(m => m.EventId).Distinct().CountAsync());
+        Assert.Equal(planned, rows.Count(h => h == "communication:messages"));
+        Assert.Empty(rows.Except(["communication:timeline", "communication:messages"]));
+    }
+
+    [Fact]
     public async Task AnEventThatKeepsFailing_IsDeadLettered_ListedForTheAdmin_AndDeliveredAfterARetry()
     {
         using var admin = await app.AdminAsync();

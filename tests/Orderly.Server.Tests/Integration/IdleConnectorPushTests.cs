@@ -44,8 +44,9 @@ public abstract class IdleConnectorPushTests(IdleConnectorApp app)
         var events = await app.WithDbAsync(db => db.Outbox.Where(m => m.Type == nameof(OrderConfirmed)).Select(m => new { m.Id, m.AggregateId }).ToListAsync());
         var confirmations = events.Where(e => orders.Any(o => o.ToString() == e.AggregateId)).Select(e => e.Id).ToList();
         Assert.Equal(3, confirmations.Count);
+        // Delivered (done) with nothing to do: no inbox row either. Rows are kept only for an event that is retried.
         var marks = await app.WithDbAsync(db => db.Inbox.Where(i => confirmations.Contains(i.EventId) && i.Handler.StartsWith("connector-push:")).Select(i => i.Handler).ToListAsync());
-        Assert.Equal(Kinds.SelectMany(k => Enumerable.Repeat($"connector-push:{k}", 3)).Order(), marks.Order());
+        Assert.Empty(marks);
 
         // Before: each subscriber read its configuration in a scope of its own for each event (4 x 3 reads here).
         var reads = app.Reads.Count;

@@ -27,6 +27,33 @@ public sealed class EventInbox(OrderlyDbContext db, Writes writes, TimeProvider 
             return true;
         }, ct);
 
+    /// <summary>
+    /// <see cref="ApplyOnceAsync"/> for work that often finds nothing to do and writes only through the context's change
+    /// tracker (a notifier with nobody to tell, a planner with no address to write to): the inbox row is written after
+    /// the work, and only when it added or changed something. A delivery that did nothing leaves no row, as if it had
+    /// not been delivered; a redelivery asks again. Two deliveries racing on two nodes both find no row; the second's
+    /// insert then finds the first's and fails its transaction, so the work is applied once. Returns whether it was
+    /// applied now.
+    /// </summary>
+    public Task<bool> ApplyOnceIfAnyAsync(string handler, Guid eventId, Func<CancellationToken, Task> work, CancellationToken ct) =>
+        writes.RunAsync(async token =>
+        {
+            if (await db.Inbox.AsNoTracking().AnyAsync(i => i.Handler == handler && i.EventId == eventId, token))
+            {
+                return false;
+            }
+
+            await work(token);
+            if (!db.ChangeTracker.HasChanges())
+            {
+                return false;
+            }
+
+            return await TryInsertAsync(handler, eventId, token)
+                ? true
+                : throw new InvalidOperationException($"Event {eventId} was applied by {handler} in another delivery at the same time; this one rolls back.");
+        }, ct);
+
     private async Task<bool> TryInsertAsync(string handler, Guid eventId, CancellationToken ct) =>
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO outbox_inbox (handler, event_id, handled_at) VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING",

@@ -25,6 +25,7 @@ public sealed class InternalNotifier(OrderlyDbContext db, EventInbox inbox, Noti
             || e.Type == "OrderApproved" && v.GetValueOrDefault("final") == "false")
         {
             // Most orders are submitted without needing approval, and a first of two approvals tells nobody: no work, no inbox row.
+            await inbox.NothingToDoAsync(Name, e.Id, ct);
             return;
         }
 

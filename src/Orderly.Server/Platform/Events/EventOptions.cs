@@ -13,6 +13,12 @@ public sealed class EventOptions
     /// </summary>
     public bool WriteEvents { get; set; } = true;
 
+    /// <summary>
+    /// On only to measure what the inbox's skipped rows buy (the bench's design choices): every handler's delivery of
+    /// an event then writes its inbox row, whether it did anything or not and whether the event is retried or not.
+    /// </summary>
+    public bool InboxRowPerDelivery { get; set; }
+
     /// <summary>Off for a node that should only write events (another node delivers them).</summary>
     public bool DispatcherEnabled { get; set; } = true;
 

@@ -130,7 +130,7 @@ public sealed class OutboxDispatcher(
         }
 
         var done = claimed.Where(e => !delivery.Errors.ContainsKey(e.Id)).ToList();
-        var marks = delivery.Marks.Where(m => !m.OnlyForRetry || delivery.Errors.ContainsKey(m.EventId)).Select(m => (m.Handler, m.EventId)).ToList();
+        var marks = delivery.Marks.Where(m => !m.OnlyForRetry || delivery.Errors.ContainsKey(m.EventId) || settings.InboxRowPerDelivery).Select(m => (m.Handler, m.EventId)).ToList();
         await CompleteAsync(db, marks, [.. done.Select(e => e.Position)], ct);
         foreach (var e in done)
         {

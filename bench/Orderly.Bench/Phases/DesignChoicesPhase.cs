@@ -15,6 +15,8 @@ public sealed class DesignChoicesPhase : IPhase
             new() { ["Database__SqliteGroupCommit"] = "false" }, new() { ["Database__SqliteGroupCommit"] = "true" }, false),
         ("SQLite write batches", "one transaction per unit of work", "up to 16 units per transaction, a savepoint each",
             new() { ["Database__SqliteBatchUnits"] = "1" }, new() { ["Database__SqliteBatchUnits"] = "16" }, false),
+        ("lists as one query parameter", "one parameter per list element (EF Core 10's default)", "one parameter holding the list",
+            new() { ["Database__CollectionsAsOneParameter"] = "false" }, new() { ["Database__CollectionsAsOneParameter"] = "true" }, false),
         ("event inbox rows only where needed", "an inbox row per handler and event", "rows only for work done or a retried event",
             new() { ["Orderly__Events__InboxRowPerDelivery"] = "true" }, new() { ["Orderly__Events__InboxRowPerDelivery"] = "false" }, false),
         ("thread-pool spinning off", "idle workers spin (.NET default)", "no spinning (UnfairSemaphoreSpinLimit=0)",

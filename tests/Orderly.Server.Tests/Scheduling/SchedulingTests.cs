@@ -8,7 +8,8 @@ namespace Orderly.Server.Tests.Scheduling;
 
 /// <summary>
 /// Scheduled jobs on Quartz's job store in Orderly's database: a job fires on its trigger; nodes sharing a database run
-/// each firing once; runs missed while every node was down are made up once.
+/// each firing once, also while one of them (re)starts; a start leaves a stored trigger on an unchanged schedule alone and
+/// replaces one whose schedule changed, counting from its last run; runs missed while every node was down are made up once.
 /// </summary>
 public abstract class SchedulingTests(string provider)
 {
@@ -42,16 +43,86 @@ public abstract class SchedulingTests(string provider)
         try
         {
             await using (var a = new SchedulerNode(database, "a", (ProbeJob.Name, "00:00:01")))
-            await using (var b = new SchedulerNode(database, "b", (ProbeJob.Name, "00:00:01")))
             {
                 _ = a.Services;
-                _ = b.Services;
-                Assert.True(await WaitForAsync(async () => (await RunsAsync(a)).Count >= 6), "The probe job did not keep firing every second.");
+                // The other node starts (and restarts) while this one fires every second: a start must not set the
+                // stored trigger back to a firing that this node has just made.
+                for (var start = 0; start < 3; start++)
+                {
+                    var before = (await RunsAsync(a)).Count;
+                    Assert.True(await WaitForAsync(async () => (await RunsAsync(a)).Count > before), "The probe job did not keep firing every second.");
+                    await using var b = new SchedulerNode(database, $"b{start}", (ProbeJob.Name, "00:00:01"));
+                    _ = b.Services;
+                    var started = (await RunsAsync(a)).Count;
+                    Assert.True(await WaitForAsync(async () => (await RunsAsync(a)).Count >= started + 2), "The probe job did not keep firing every second.");
+                }
             }
 
             await using var reader = new SchedulerNode(database, "reader", schedulingEnabled: false);
             var runs = await RunsAsync(reader);
-            Assert.Equal(runs.Count, runs.Select(r => r.ScheduledTicks).Distinct().Count());
+            Assert.True(runs.Count == runs.Select(r => r.ScheduledTicks).Distinct().Count(),
+                $"A firing ran twice: {string.Join(", ", runs.Select(r => $"{new DateTimeOffset(r.ScheduledTicks, TimeSpan.Zero):HH:mm:ss.fff} on {r.Node}"))}");
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task NodeStart_WithTheScheduleUnchanged_LeavesTheStoredTriggerAlone()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
+            {
+                _ = first.Services;
+                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
+            }
+
+            // A mark that only a rewrite of the row would lose: a start that rewrote the trigger would write it from a
+            // read that another node's firing can overtake.
+            await using (var offline = new SchedulerNode(database, "offline", schedulingEnabled: false))
+            {
+                await offline.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE quartz_triggers SET priority = 7 WHERE trigger_name = 'probe'"));
+            }
+
+            await using var second = new SchedulerNode(database, "second", (ProbeJob.Name, "00:10:00"));
+            _ = second.Services;
+
+            Assert.Equal(7, await second.WithDbAsync(db => db.Database
+                .SqlQueryRaw<int>("SELECT priority AS \"Value\" FROM quartz_triggers WHERE trigger_name = 'probe'").SingleAsync()));
+            Assert.Single(await RunsAsync(second));
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ChangingAJobsSchedule_ReplacesItsTrigger_CountingFromItsLastRun()
+    {
+        var database = TestDatabase.For(provider);
+        await PrepareAsync(database);
+        try
+        {
+            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
+            {
+                _ = first.Services;
+                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
+            }
+
+            await using var second = new SchedulerNode(database, "second", (ProbeJob.Name, "00:20:00"));
+            _ = second.Services;
+
+            var (previous, next, state) = await second.WithDbAsync(db => db.Database
+                .SqlQueryRaw<TriggerRow>("SELECT prev_fire_time, next_fire_time, trigger_state FROM quartz_triggers WHERE trigger_name = 'probe'").SingleAsync());
+            Assert.Equal(TimeSpan.FromMinutes(20), TimeSpan.FromTicks(next - previous));
+            Assert.Equal("WAITING", state);
+            Assert.Single(await RunsAsync(second));
         }
         finally
         {
@@ -171,6 +242,8 @@ public abstract class SchedulingTests(string provider)
     }
 
     private sealed record ProbeRun(long ScheduledTicks, string Node);
+
+    private sealed record TriggerRow(long PrevFireTime, long NextFireTime, string TriggerState);
 
     /// <summary>A server node on a database the test owns, its scheduler on with the given job schedules (or off).</summary>
     private sealed class SchedulerNode(TestDatabase shared, string name, params (string Job, string Every)[] jobs) : OrderlyApp(TestDatabase.Borrowed(shared))

@@ -10,7 +10,7 @@ namespace Orderly.Server.Infrastructure.Scheduling;
 /// Scheduled work on Quartz.NET's ADO.NET job store, in Orderly's own database: every node runs a scheduler; on
 /// PostgreSQL the store is clustered (a row lock while acquiring triggers, check-ins, recovery of a dead node's runs),
 /// so each firing runs on one node. A job declares itself with <see cref="AddOrderlyJob{TJob}"/> and a default schedule that
-/// <c>Orderly:Scheduling:Jobs:NAME</c> may replace.
+/// <c>Orderly:Scheduling:Jobs:NAME</c> may replace; <see cref="ScheduledJobTriggers"/> puts the triggers in the store.
 /// </summary>
 public static class SchedulingSetup
 {
@@ -61,17 +61,12 @@ public static class SchedulingSetup
                 store.UseSystemTextJsonSerializer();
                 store.ConfigureStore(o => o.TablePrefix = QuartzSchema.TablePrefix);
             });
-            // A node that starts replaces the stored triggers with the configured ones, keeping their last firing, so a
-            // restart neither re-fires a run that happened nor forgets one that was missed while every node was down.
-            q.ConfigureOptions<QuartzOptions>(o =>
-            {
-                o.Scheduling.OverwriteExistingData = true;
-                o.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
-            });
         });
         services.AddOptions<ClusteringOptions>().Configure<IOptions<SchedulingOptions>>((c, o) => c.CheckinInterval = o.Value.CheckinInterval);
         services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<SchedulingOptions>>((s, o) => s.MisfireThreshold = o.Value.MisfireThreshold);
         services.AddOptions<QuartzSchedulerOptions>().Configure<IOptions<SchedulingOptions>>((s, o) => s.IdleWaitTime = o.Value.IdleWaitTime);
+        // Before Quartz's own hosted service, so a node's triggers are in place before it starts firing them.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ScheduledJobTriggers>());
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
@@ -97,25 +92,9 @@ public static class SchedulingSetup
             return services;
         }
 
-        services.AddQuartz(q =>
-        {
-            q.AddJob<TJob>(j => j.WithIdentity(name, JobGroup).StoreDurably().DisallowConcurrentExecution());
-            q.AddTrigger((sp, t) =>
-            {
-                var schedule = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Jobs.GetValueOrDefault(name)?.Or(defaultSchedule) ?? defaultSchedule;
-                t.ForJob(name, JobGroup).WithIdentity(name, JobGroup).WithDescription(schedule.ToString());
-                if (schedule.Cron is { } cron)
-                {
-                    var zone = sp.GetRequiredService<BusinessCalendar>().Zone;
-                    t.WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
-                }
-                else
-                {
-                    t.StartNow().WithSimpleSchedule(s => s.WithInterval(schedule.Every!.Value).RepeatForever()
-                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount));
-                }
-            });
-        });
+        // The job is declared to Quartz; its trigger is not (ScheduledJobTriggers stores it, see there why).
+        services.AddQuartz(q => q.AddJob<TJob>(j => j.WithIdentity(name, JobGroup).StoreDurably().DisallowConcurrentExecution()));
+        services.AddSingleton(new ScheduledJob(name, defaultSchedule));
         return services;
     }
 

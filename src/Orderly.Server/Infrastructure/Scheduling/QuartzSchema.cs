@@ -9,7 +9,7 @@ namespace Orderly.Server.Infrastructure.Scheduling;
 /// <c>quartz_</c> prefix and snake_case names). Every statement only creates what is missing, so running them on each
 /// start is harmless; a migration may run <see cref="For"/>'s statements instead.
 /// </summary>
-public static class QuartzSchema
+public static partial class QuartzSchema
 {
     public const string TablePrefix = "quartz_";
 
@@ -37,6 +37,14 @@ public static class QuartzSchema
     /// <summary>Creates the tables that are missing on an open connection, in one transaction.</summary>
     public static async Task EnsureAsync(DbConnection connection, DatabaseProvider provider, CancellationToken ct)
     {
+        if (provider == DatabaseProvider.Postgres && await AllPresentAsync(connection, ct))
+        {
+            // Nothing to create, so no DDL at all: CREATE INDEX IF NOT EXISTS takes its table's share lock before it
+            // looks for the index, and a node starting beside a running one (whose scheduler holds row locks on the
+            // same tables) deadlocked on them (40P01, seen in the two-node tests).
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (provider == DatabaseProvider.Postgres)
         {
@@ -57,6 +65,24 @@ public static class QuartzSchema
 
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>Whether every table and index the statements create exists already (read from the catalog, no locks).</summary>
+    private static async Task<bool> AllPresentAsync(DbConnection connection, CancellationToken ct)
+    {
+        var wanted = PostgresStatements.Select(s => ObjectName().Match(s)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname LIKE '%quartz%'";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            wanted.Remove(reader.GetString(0));
+        }
+
+        return wanted.Count == 0;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)")]
+    private static partial System.Text.RegularExpressions.Regex ObjectName();
 
     private static readonly string[] PostgresStatements =
     [

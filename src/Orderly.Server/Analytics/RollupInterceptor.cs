@@ -11,7 +11,7 @@ public sealed class RollupInterceptor : SaveChangesInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is OrderlyDbContext db && db.ChangeTracker.Entries<Domain.Orders.OrderStatusChange>().Any(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added))
+        if (eventData.Context is OrderlyDbContext db && Platform.Persistence.SaveEntries.Of<Domain.Orders.OrderStatusChange>(db).Any(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added))
         {
             throw new InvalidOperationException("A save that changes an order's status must be asynchronous (SaveChangesAsync).");
         }

@@ -54,7 +54,7 @@ public static class Rollups
     /// </summary>
     public static async Task<RollupDelta?> CollectAsync(OrderlyDbContext db, Func<DateTimeOffset, DateOnly> businessDate, CancellationToken ct)
     {
-        var added = db.ChangeTracker.Entries<OrderStatusChange>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var added = Platform.Persistence.SaveEntries.Of<OrderStatusChange>(db).Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         if (added.Count == 0)
         {
             return null;
@@ -63,7 +63,7 @@ public static class Rollups
         var delta = new RollupDelta();
         foreach (var changes in added.GroupBy(h => h.OrderId))
         {
-            var orderEntry = db.ChangeTracker.Entries<SalesOrder>().FirstOrDefault(e => e.Entity.Id == changes.Key)
+            var orderEntry = Platform.Persistence.SaveEntries.Of<SalesOrder>(db).FirstOrDefault(e => e.Entity.Id == changes.Key)
                 ?? throw new InvalidOperationException($"Status history of order {changes.Key} is saved without its order.");
             var order = orderEntry.Entity;
             if (!orderEntry.Collection(o => o.Lines).IsLoaded && orderEntry.State != EntityState.Added)

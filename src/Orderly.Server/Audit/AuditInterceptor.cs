@@ -76,7 +76,7 @@ public sealed class AuditInterceptor(AuditMap map, IOptions<AuditOptions> option
     {
         var records = AuditTrail.Collect(db, map, db.Caller, db.Now);
         // Denials are added by hand, unlinked; they join the chain here like any other record.
-        records.AddRange(db.ChangeTracker.Entries<AuditRecord>().Where(e => e.State == EntityState.Added && e.Entity.Hash.Length == 0).Select(e => e.Entity));
+        records.AddRange(Platform.Persistence.SaveEntries.Of<AuditRecord>(db).Where(e => e.State == EntityState.Added && e.Entity.Hash.Length == 0).Select(e => e.Entity));
         return records;
     }
 }

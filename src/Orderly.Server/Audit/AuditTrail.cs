@@ -50,7 +50,7 @@ public static class AuditTrail
     {
         var byRoot = new Dictionary<(string Type, string Id), (EntityState State, List<AuditChange> Changes)>();
         var customers = new Dictionary<(string Type, string Id), Guid>();
-        foreach (var entry in db.ChangeTracker.Entries())
+        foreach (var entry in Platform.Persistence.SaveEntries.All(db))
         {
             if (entry.State is EntityState.Detached || map.RootOf(entry) is not { } root)
             {

@@ -67,6 +67,45 @@ public class OrderlyDbContext(
     /// <summary>Set when this context wrote outbox rows in its current transaction; the commit then wakes the dispatcher.</summary>
     internal bool WroteEvents { get; set; }
 
+    /// <summary>True while a save runs whose changes were detected as it began (<see cref="Platform.Persistence.SaveEntries"/>).</summary>
+    internal bool ChangesDetected { get; private set; }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        DetectForSave();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangesDetected = false;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        DetectForSave();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangesDetected = false;
+        }
+    }
+
+    /// <summary>One change detection for the save pipeline's interceptors, which read the entries several times each.</summary>
+    private void DetectForSave()
+    {
+        if (ChangeTracker.AutoDetectChangesEnabled)
+        {
+            ChangeTracker.DetectChanges();
+            ChangesDetected = true;
+        }
+    }
+
     public DateOnly BusinessDate(DateTimeOffset instant) =>
         calendar?.DateOf(instant) ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, DefaultZone).DateTime);
 

@@ -52,7 +52,7 @@ public sealed class OutboxInterceptor(Microsoft.Extensions.Options.IOptions<Even
     private static List<IDomainEvent> Take(OrderlyDbContext db)
     {
         var events = new List<IDomainEvent>();
-        foreach (var entry in db.ChangeTracker.Entries<IHasDomainEvents>())
+        foreach (var entry in Persistence.SaveEntries.Of<IHasDomainEvents>(db))
         {
             events.AddRange(entry.Entity.TakeEvents());
         }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Orderly.Domain.Common;
 using Orderly.Server.Audit;
+using Orderly.Server.Data;
 
 namespace Orderly.Server.Platform.Persistence;
 
@@ -31,9 +32,13 @@ public sealed class VersioningInterceptor(AuditMap map) : SaveChangesInterceptor
             return;
         }
 
-        db.ChangeTracker.DetectChanges();
+        if (db is not OrderlyDbContext { ChangesDetected: true })
+        {
+            db.ChangeTracker.DetectChanges();
+        }
+
         HashSet<(string, string)>? changedParts = null;
-        foreach (var entry in db.ChangeTracker.Entries())
+        foreach (var entry in SaveEntries.All(db))
         {
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
                 && entry.Entity is not IVersioned && map.RootOf(entry) is { Prefix: not null } part)
@@ -42,7 +47,7 @@ public sealed class VersioningInterceptor(AuditMap map) : SaveChangesInterceptor
             }
         }
 
-        foreach (var entry in db.ChangeTracker.Entries<IVersioned>())
+        foreach (var entry in SaveEntries.Of<IVersioned>(db))
         {
             var changed = entry.State == EntityState.Modified
                 || (entry.State == EntityState.Unchanged && changedParts is not null

@@ -182,7 +182,7 @@ public sealed class OutboxDispatcher(
     /// that called out is recorded even when its event is done: another node that claims the event after this node's
     /// lease ran out then does not call again. The marks and the event's completion commit together, so a crash before
     /// that commit loses both and redelivers the event whole. Before, every (handler, event) pair wrote a row: 8 per
-    /// placed order, where 2 now (the timeline's).
+    /// placed order, 2 now (the timeline's).
     /// </summary>
     private sealed record Mark(string Handler, Guid EventId, bool OnlyForRetry);
 

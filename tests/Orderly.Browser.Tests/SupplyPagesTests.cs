@@ -62,8 +62,9 @@ public sealed class SupplyPagesTests(OrderlyServer server)
 
         // It ships with SF and says so: the shipping notice lists the carrier by its Chinese name.
         await Ui.SelectAsync(supplier, "承运商", "顺丰速运");
-        // Typed and left with Tab, as a person does: a fill alone could reach the circuit after the submit's click, which
-        // once saved the notice without its number (one failure in three full runs).
+        // Typed key by key and left with Tab, as a person does, and checked before shipping: the field once bound every
+        // keystroke to the server, and under load a re-render put back an older value mid-typing ("SF12567890123", two
+        // characters lost; the notice was then saved with a wrong number). It binds when left now.
         var tracking = Ui.Input(supplier, "notice-tracking");
         await Ui.ReplaceAsync(tracking, "SF1234567890123");
         await Assertions.Expect(tracking).ToHaveValueAsync("SF1234567890123");

@@ -20,11 +20,7 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
         var customer = await (await scope.CustomersAsync(db.Customers.AsNoTracking(), ct)).FirstOrDefaultAsync(c => c.Id == request.CustomerId, ct);
         var queries = PerModel.GetValue(db.Model, _ => new Queries());
         var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
-        var products = new Dictionary<Guid, Domain.Catalog.Product>(productIds.Count);
-        await foreach (var product in queries.ProductsOf(db, productIds).WithCancellation(ct))
-        {
-            products[product.Id] = product;
-        }
+        var products = await queries.ProductsOf(db, productIds).ToDictionaryAsync(p => p.Id, cancellationToken: ct);
 
         if (customer is null)
         {
@@ -37,7 +33,7 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
 
         // The habit comes from the customer's latest orders: start from their orders (customer index, a few hundred
         // rows) and look up those orders' lines, never from every line of a popular product across all customers.
-        var history = await ListAsync(queries.HistoryOf(db, customer.Id, productIds), ct);
+        var history = await queries.HistoryOf(db, customer.Id, productIds).ToListAsync(ct);
         var usual = history.GroupBy(h => h.ProductId)
             .Where(g => g.Count() >= MinHistoryForUsual)
             .ToDictionary(g => g.Key, g => Median([.. g.Select(h => h.Quantity)]));
@@ -45,7 +41,7 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
         // A probable duplicate has every product of this order, so only the customer's recent orders that contain
         // its first product are candidates: a customer with hundreds of orders a day costs a handful of rows here.
         var firstProduct = productIds.Count > 0 ? productIds[0] : Guid.Empty;
-        var recentLines = await ListAsync(queries.RecentLinesOf(db, customer.Id, time.GetUtcNow().AddHours(-24), editing, firstProduct), ct);
+        var recentLines = await queries.RecentLinesOf(db, customer.Id, time.GetUtcNow().AddHours(-24), editing, firstProduct).ToListAsync(ct);
         var recent = recentLines.GroupBy(l => l.Number)
             .Select(g => new RecentOrder(g.Key, g.GroupBy(l => l.ProductId).ToDictionary(p => p.Key, p => p.Sum(l => l.Quantity))))
             .ToList();
@@ -53,7 +49,7 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
         // Exposure only matters against a credit limit (the credit warning); most customers have none, and it is
         // three queries (open orders, unpaid invoices, unallocated credit).
         var exposure = customer.CreditLimitMinor is null ? 0 : await credit.OpenOrdersMinorAsync(customer.Id, customer.Currency, editingOrderId, ct);
-        var available = await ListAsync(queries.BalancesOf(db, productIds), ct);
+        var available = await queries.BalancesOf(db, productIds).ToListAsync(ct);
 
         return new EntryContext
         {
@@ -110,17 +106,6 @@ public sealed class EntryContextLoader(OrderlyDbContext db, TimeProvider time, I
             EF.CompileAsyncQuery((OrderlyDbContext db, List<Guid> ids) => db.StockBalances.AsNoTracking()
                 .Where(b => ids.Contains(b.ProductId))
                 .Select(b => new BalanceRow(b.ProductId, b.OnHand, b.Reserved)));
-    }
-
-    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            list.Add(row);
-        }
-
-        return list;
     }
 
     private sealed record ProductQuantity(Guid ProductId, decimal Quantity);

@@ -76,11 +76,7 @@ public abstract class SchedulingTests(string provider)
         await PrepareAsync(database);
         try
         {
-            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
-            {
-                _ = first.Services;
-                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
-            }
+            await FirstNodeRunsTheProbeOnceAsync(database);
 
             // A mark that only a rewrite of the row would lose: a start that rewrote the trigger would write it from a
             // read that another node's firing can overtake.
@@ -109,11 +105,7 @@ public abstract class SchedulingTests(string provider)
         await PrepareAsync(database);
         try
         {
-            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
-            {
-                _ = first.Services;
-                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
-            }
+            await FirstNodeRunsTheProbeOnceAsync(database);
 
             await using var second = new SchedulerNode(database, "second", (ProbeJob.Name, "00:20:00"));
             _ = second.Services;
@@ -137,11 +129,7 @@ public abstract class SchedulingTests(string provider)
         await PrepareAsync(database);
         try
         {
-            await using (var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00")))
-            {
-                _ = first.Services;
-                Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
-            }
+            await FirstNodeRunsTheProbeOnceAsync(database);
 
             // Every node down for an hour: six ten-minute runs missed.
             var hour = TimeSpan.FromHours(1).Ticks;
@@ -220,6 +208,14 @@ public abstract class SchedulingTests(string provider)
         await database.CreateAsync();
         await using var setup = new SchedulerNode(database, "setup", schedulingEnabled: false);
         await setup.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(ProbeJob.CreateTable));
+    }
+
+    /// <summary>A node on a ten-minute probe schedule starts, runs the probe once (its trigger starts now) and stops.</summary>
+    private static async Task FirstNodeRunsTheProbeOnceAsync(TestDatabase database)
+    {
+        await using var first = new SchedulerNode(database, "first", (ProbeJob.Name, "00:10:00"));
+        _ = first.Services;
+        Assert.True(await WaitForAsync(async () => (await RunsAsync(first)).Count == 1), "The probe job did not fire when its trigger started.");
     }
 
     private static Task<List<ProbeRun>> RunsAsync(OrderlyApp node) => node.WithDbAsync(db => db.Database

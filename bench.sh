@@ -15,6 +15,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
 
+# shellcheck source=scripts/postgres.sh
+source "$REPO_ROOT/scripts/postgres.sh"
+# The documents phase renders PDFs with a CJK TrueType font (without one the server answers 503 for every PDF).
+[[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || apt_install fonts-wqy-microhei
 POSTGRES=0
 for arg in "$@"; do
     [[ "$arg" == "--postgres" ]] && POSTGRES=1
@@ -22,8 +26,6 @@ done
 
 if [[ $POSTGRES -eq 1 && -z "${ORDERLY_BENCH_POSTGRES:-}" ]]; then
     # A throwaway cluster with production durability (fsync, synchronous commit), removed on exit.
-    # shellcheck source=scripts/postgres.sh
-    source "$REPO_ROOT/scripts/postgres.sh"
     PG_DURABLE=1
     trap stop_postgres EXIT
     trap 'exit 130' INT

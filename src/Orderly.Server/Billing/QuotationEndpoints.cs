@@ -40,6 +40,6 @@ public static class QuotationEndpoints
             .RequireAuthorization(BillingPolicies.EnterQuotations);
         quotations.MapGet("/{id:guid}/document.pdf", (Guid id, string? lang, QuotationDocument d, HttpContext h, CancellationToken ct) =>
             DocumentEndpoints.PdfAsync(h, d.RenderAsync(id, DocumentLanguage.Parse(lang), ct)))
-            .WithTags("Documents").WithName("QuotationPdf").WithSummary("The quotation as PDF.");
+            .ProducesDocument().WithTags("Documents").WithName("QuotationPdf").WithSummary("The quotation as PDF.");
     }
 }

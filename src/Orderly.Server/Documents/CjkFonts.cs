@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Orderly.Server.Infrastructure;
 using PdfSharp.Fonts;
 
 namespace Orderly.Server.Documents;
@@ -21,6 +22,8 @@ public sealed class CjkFonts : IFontResolver
     /// <summary>Installs the resolver once per process (PDFsharp's resolver is global) from the first font file that exists.</summary>
     public static void Install(IEnumerable<string> paths)
     {
+        // Checked on every call, even once a font is installed: the resolver is the process's, the paths are the host's.
+        var path = Find(paths) ?? throw new UnavailableException("DocumentFontMissing", Missing(paths));
         lock (Gate)
         {
             if (_installed is not null)
@@ -28,12 +31,19 @@ public sealed class CjkFonts : IFontResolver
                 return;
             }
 
-            var path = paths.FirstOrDefault(File.Exists)
-                ?? throw new InvalidOperationException("No CJK TrueType font found for documents; install fonts-wqy-microhei or set Orderly:Company:FontPaths.");
             _installed = new CjkFonts(FirstFace(File.ReadAllBytes(path)));
             GlobalFontSettings.FontResolver = _installed;
         }
     }
+
+    /// <summary>The first of <paramref name="paths"/> that exists, or null. Looked up for every document, so a font
+    /// installed while the server runs is used without a restart.</summary>
+    public static string? Find(IEnumerable<string> paths) => paths.FirstOrDefault(File.Exists);
+
+    /// <summary>What an operator reads when no font is there: the paths tried and the two ways out.</summary>
+    public static string Missing(IEnumerable<string> paths) =>
+        $"Documents (PDF) are unavailable: no CJK TrueType font at {string.Join(", ", paths)}. Install one "
+        + "(apt-get install fonts-wqy-microhei) or set Orderly:Company:FontPaths to a TrueType font file.";
 
     public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) => new(Family, bold, italic);
 

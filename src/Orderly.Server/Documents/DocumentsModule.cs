@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orderly.Server.Platform;
 
 namespace Orderly.Server.Documents;
@@ -22,6 +24,18 @@ public sealed class DocumentsModule : IOrderlyModule
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<StatementDocument>());
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<OrderConfirmationDocument>());
         services.AddScoped<IDocumentSource>(sp => sp.GetRequiredService<DeliveryNoteDocument>());
+        services.AddHealthChecks().AddCheck<DocumentFontHealthCheck>("documents", HealthStatus.Degraded);
+    }
+
+    public Task PrepareAsync(ModuleStart start, CancellationToken ct)
+    {
+        var paths = start.Services.GetRequiredService<IOptions<CompanyOptions>>().Value.FontPaths;
+        if (CjkFonts.Find(paths) is null)
+        {
+            start.Log.LogWarning("{Missing}", CjkFonts.Missing(paths));
+        }
+
+        return Task.CompletedTask;
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapDocumentEndpoints();

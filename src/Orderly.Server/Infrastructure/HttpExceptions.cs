@@ -23,3 +23,9 @@ public sealed class ForbiddenException(string code, string message) : Exception(
 {
     public string Code { get; } = code;
 }
+
+/// <summary>Something the server itself lacks (a font, a configured service), not the caller's doing (HTTP 503).</summary>
+public sealed class UnavailableException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

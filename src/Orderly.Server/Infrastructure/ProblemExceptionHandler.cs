@@ -44,6 +44,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             pre.StatusCode == 412 ? "StaleETag" : "IfMatchRequired"),
         ForbiddenException forbidden => Problem(403, "Forbidden", forbidden.Message, forbidden.Code),
         ConflictException conflict => Problem(409, "Conflict", conflict.Message, conflict.Code),
+        UnavailableException unavailable => Problem(503, "Service unavailable", unavailable.Message, unavailable.Code),
         DbUpdateConcurrencyException => Problem(409, "Concurrent change",
             "Someone else changed this record at the same time; reload it and try again.", "ConcurrencyConflict"),
         DbUpdateException update when IsUniqueViolation(update) => Problem(409, "Duplicate",

@@ -12,7 +12,7 @@ namespace Orderly.Server.Infrastructure;
 /// Declares every failure an operation can answer, as problem+json, derived from what the endpoint is: a body or
 /// query can be malformed (400, 413, 415) or break a rule (422); an authorised route answers 401, and 403 when its
 /// policy needs more than a login; a route with an id answers 404; a change to an existing resource can conflict
-/// (409); If-Match routes answer 412/428; rate-limited routes 429. Routes add what only they know with
+/// (409); If-Match routes answer 412/428; rate-limited routes 429; PDF routes 503 (no font). Routes add what only they know with
 /// <c>.ProducesProblem(...)</c>; every 4xx in the document then gets the same problem schema.
 /// </summary>
 public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
@@ -35,6 +35,7 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
         [422] = "A business rule is violated: `violations` lists each field, rule code and message.",
         [428] = "The update needs the ETag it was made from in an If-Match header (code IfMatchRequired).",
         [429] = "Too many requests; retry after the seconds in the Retry-After header (code RateLimited or LockedOut).",
+        [503] = "The server lacks what this needs, e.g. a font for PDF documents; the detail says what (code DocumentFontMissing).",
     };
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -71,6 +72,7 @@ public sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
         AddIf(statuses, ifMatch is not null, 412);
         AddIf(statuses, ifMatch?.Required == true, 428);
         AddIf(statuses, metadata.OfType<EnableRateLimitingAttribute>().Any(), 429);
+        AddIf(statuses, metadata.OfType<Documents.DocumentRoute>().Any(), 503);
         if (metadata.OfType<IdempotencyKeyMetadata>().Any())
         {
             statuses.UnionWith([409, 422]);

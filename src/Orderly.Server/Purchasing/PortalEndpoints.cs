@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Orderly.Domain.Purchasing;
 using Orderly.Server.Data;
+using Orderly.Server.Documents;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 
@@ -22,7 +23,7 @@ public static class PortalEndpoints
         var portal = app.MapGroup("/api/portal").WithTags("Supplier portal").RequireAuthorization(PurchasingPolicies.SupplierPortal);
         portal.MapGet("/purchase-orders", ListAsync).WithName("PortalListPurchaseOrders").WithSummary("The caller's supplier's purchase orders, newest first.");
         portal.MapGet("/purchase-orders/{id:guid}", GetAsync).WithName("PortalGetPurchaseOrder").WithSummary("One of the caller's supplier's purchase orders.");
-        portal.MapGet("/purchase-orders/{id:guid}/document.pdf", DocumentAsync).WithName("PortalPurchaseOrderPdf")
+        portal.MapGet("/purchase-orders/{id:guid}/document.pdf", DocumentAsync).ProducesDocument().WithName("PortalPurchaseOrderPdf")
             .WithSummary("One of the caller's supplier's purchase orders as PDF (?lang=zh-CN|en).");
         portal.MapPost("/purchase-orders/{id:guid}/confirm", ConfirmAsync).WithName("PortalConfirmPurchaseOrder").WithSummary("Confirms quantities and promised dates per line.");
         portal.MapPost("/purchase-orders/{id:guid}/propose", ProposeAsync).WithName("PortalProposeDates").WithSummary("Proposes other dates per line, for the buyer to accept.");

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orderly.Domain.Purchasing;
 using Orderly.Server.Data;
+using Orderly.Server.Documents;
 using Orderly.Server.Identity;
 using Orderly.Server.Infrastructure;
 
@@ -37,7 +38,7 @@ public static class PurchaseOrderEndpoints
             .WithSummary("Closes a received or partly received order; what is still open will not come.");
         pos.MapGet("/{id:guid}/document.pdf", (Guid id, string? lang, PurchaseOrderDocument d, HttpContext h, CancellationToken ct) =>
                 Documents.DocumentEndpoints.PdfAsync(h, d.RenderAsync(id, Documents.DocumentLanguage.Parse(lang), ct)))
-            .WithName("PurchaseOrderPdf").WithSummary("The purchase order as the supplier receives it (PDF, ?lang=zh-CN|en).");
+            .ProducesDocument().WithName("PurchaseOrderPdf").WithSummary("The purchase order as the supplier receives it (PDF, ?lang=zh-CN|en).");
         pos.MapGet("/backorder-dates", BackorderDatesAsync).WithName("GetBackorderDates")
             .WithSummary("When each backordered line of a sales order can ship, from stock and the open purchase orders' promised dates.");
     }

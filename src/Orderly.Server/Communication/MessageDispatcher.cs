@@ -12,7 +12,8 @@ namespace Orderly.Server.Communication;
 /// and be sent again, with the same Message-ID), sends per channel, then marks each sent, or retries it with exponential
 /// backoff until it is given up. Robot messages respect the robot's per-minute limit: a backlog goes as one digest.
 /// </summary>
-public sealed class MessageDispatcher(IServiceScopeFactory scopes, IOptions<CommunicationOptions> options, TimeProvider time, ILogger<MessageDispatcher> log)
+public sealed class MessageDispatcher(
+    IServiceScopeFactory scopes, IOptions<CommunicationOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<MessageDispatcher> log)
     : BackgroundService
 {
     private readonly string _node = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -20,6 +21,15 @@ public sealed class MessageDispatcher(IServiceScopeFactory scopes, IOptions<Comm
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.DispatcherEnabled)
+        {
+            return;
+        }
+
+        try
+        {
+            await lifetime.WhenStartedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return;
         }

@@ -18,7 +18,7 @@ namespace Orderly.Server.Platform.Events;
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, OutboxSignal signal, WriteGate gate, IOptions<EventOptions> options, TimeProvider time,
-    ILogger<OutboxDispatcher> log, SqliteGroupCommit? group = null) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> log, SqliteGroupCommit? group = null) : BackgroundService
 {
     /// <summary>This process, as it appears in <c>locked_by</c>.</summary>
     public static readonly string Node = $"{Environment.MachineName[..Math.Min(100, Environment.MachineName.Length)]}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -38,6 +38,7 @@ public sealed class OutboxDispatcher(
 
         try
         {
+            await lifetime.WhenStartedAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var delivered = 0;

@@ -46,18 +46,20 @@ public sealed class DesignChoicesPhase : IPhase
             var bodiesA = (await Fixture.CreateAsync(apiA, "A")).OrderBodies(10_000, run.Options.Seed);
             var bodiesB = (await Fixture.CreateAsync(apiB, "B")).OrderBodies(10_000, run.Options.Seed);
             var cpu = new Dictionary<string, List<double>>();
-            async Task<double> Measure(ServerProcess server, BenchApi api, byte[][] bodies, string side)
+            async Task<double> Measure(ServerProcess server, BenchApi api, byte[][] bodies, string side, TimeSpan? duration = null)
             {
                 var before = server.CpuTime();
-                var result = await Load.RunAsync(64, run.Options.Round, long.MaxValue, Orders(api, bodies, oneRequest: !(twoRequestsA && server == serverA)), ct);
+                var result = await Load.RunAsync(64, duration ?? run.Options.Round, long.MaxValue, Orders(api, bodies, oneRequest: !(twoRequestsA && server == serverA)), ct);
                 var perOrder = (server.CpuTime() - before).TotalMilliseconds / Math.Max(1, result.Ok);
                 (cpu.TryGetValue(side, out var list) ? list : cpu[side] = []).Add(perOrder);
                 run.Report.Line(Name, $"{choice}, {side}: {result.Describe()}; server CPU {perOrder:N1} ms per order");
                 return result.PerSecond;
             }
 
-            await Measure(serverA, apiA, bodiesA, "warm-up " + without);
-            await Measure(serverB, apiB, bodiesB, "warm-up " + with);
+            // As in the order-entry phase: a server's code is still tiering up for several seconds of load.
+            var warmUp = run.Options.Smoke ? run.Options.Round : TimeSpan.FromSeconds(15);
+            await Measure(serverA, apiA, bodiesA, "warm-up " + without, warmUp);
+            await Measure(serverB, apiB, bodiesB, "warm-up " + with, warmUp);
             var comparison = await Comparison.AlternateAsync(
                 without, () => Measure(serverA, apiA, bodiesA, without), with, () => Measure(serverB, apiB, bodiesB, with), run.Options.Pairs);
             var cpuRatio = Comparison.Median(cpu[with]) / Comparison.Median(cpu[without]);

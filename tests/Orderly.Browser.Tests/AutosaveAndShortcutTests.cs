@@ -22,6 +22,7 @@ public sealed class AutosaveAndShortcutTests(OrderlyServer server)
         await quantity.PressSequentiallyAsync("4");
         await quantity.PressAsync("Enter");
         await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("FAS-HB-M8-25");
+        await Assertions.Expect(Ui.Input(clerk, "quantity-0")).ToHaveValueAsync("4");
 
         // The tab is gone without saving; a new page in the same browser offers the order back.
         await clerk.GotoAsync("/orders");
@@ -32,6 +33,7 @@ public sealed class AutosaveAndShortcutTests(OrderlyServer server)
         await clerk.GetByTestId("autosaved-restore").ClickAsync();
         await Assertions.Expect(Ui.Input(clerk, "customer")).ToHaveValueAsync(new Regex("^C3001 · "));
         await Assertions.Expect(clerk.GetByTestId("lines")).ToContainTextAsync("FAS-HB-M8-25");
+        await Assertions.Expect(Ui.Input(clerk, "quantity-0")).ToHaveValueAsync("4");
         await Assertions.Expect(clerk.GetByTestId("submit")).ToBeEnabledAsync();
 
         await clerk.Keyboard.PressAsync("Control+Enter");

@@ -1,14 +1,19 @@
 // Request bodies in tests are literal arrays, built once per call.
 #pragma warning disable CA1861
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using Orderly.Domain.Common;
 
 namespace Orderly.Browser.Tests;
 
 /// <summary>
-/// The communication pages: a call logged on an order's timeline, a task that shows in my tasks, the bell counting a new
-/// notice, preferences saved and honoured, a survey answered on a phone through its public link that the results page
-/// then shows, and axe WCAG 2.2 AA on the pages and public pages in both languages at phone size.
+/// The communication pages: a call logged on an order's timeline, a task that shows in my tasks, an e-mail written from
+/// it, an unknown WeCom sender assigned to a customer under a contact name, the bell counting a new notice, preferences
+/// saved and honoured, a survey answered on a phone through its public link that the results page then shows, and axe
+/// WCAG 2.2 AA on the pages and public pages in both languages at phone size.
 /// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class CommunicationPagesTests(OrderlyServer server)
@@ -26,7 +31,11 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         await Ui.InteractiveAsync(page);
         var timeline = page.GetByTestId("comm-timeline");
         await timeline.ScrollIntoViewIfNeededAsync();
-        await Ui.Input(page, "timeline-summary").FillAsync($"Called about delivery {tag}");
+        // Typed key by key, as a person does, and checked before the click: the summary once bound every keystroke, and
+        // under load a re-render could put back an older text mid-typing. It binds when left; the click leaves it.
+        var summary = Ui.Input(page, "timeline-summary");
+        await summary.PressSequentiallyAsync($"Called about delivery {tag}");
+        await Assertions.Expect(summary).ToHaveValueAsync($"Called about delivery {tag}");
         await page.GetByTestId("log-call").ClickAsync();
         await Assertions.Expect(timeline).ToContainTextAsync($"Called about delivery {tag}");
         await Assertions.Expect(timeline.Locator("tr").Filter(new() { HasText = $"Called about delivery {tag}" })).ToContainTextAsync("Phone");
@@ -34,9 +43,11 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         var items = (await GetAsync(api, $"/api/orders/{orderId}/timeline"))["items"]!.AsArray();
         Assert.Single(items, i => (string?)i!["summary"] == $"Called about delivery {tag}");
 
-        await Ui.Input(page, "timeline-summary").FillAsync($"Call back {tag}");
+        await Assertions.Expect(summary).ToHaveValueAsync("");
+        await Ui.ReplaceAsync(summary, $"Call back {tag}");
+        await Assertions.Expect(summary).ToHaveValueAsync($"Call back {tag}");
         await page.GetByTestId("add-task").ClickAsync();
-        await Assertions.Expect(Ui.Input(page, "timeline-summary")).ToHaveValueAsync("");
+        await Assertions.Expect(summary).ToHaveValueAsync("");
         await page.GotoAsync("/tasks");
         await Assertions.Expect(page.GetByTestId("tasks")).ToContainTextAsync($"Call back {tag}");
         await OrderlyServer.ScreenshotAsync(page, "my-tasks");
@@ -62,8 +73,13 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         var subject = Ui.Input(page, "email-subject");
         await Assertions.Expect(subject).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(number)));
         await Assertions.Expect(page.GetByTestId("email-to")).ToContainTextAsync($"buyer-{tag}@example.test", new() { IgnoreCase = true });
-        await subject.FillAsync($"Delivery date {tag}");
-        await page.Locator("textarea[data-testid='email-body'], [data-testid='email-body'] textarea").First.FillAsync("Dear buyer,\nyour goods leave on Monday.");
+        // Subject and body typed key by key (they bind when left: per keystroke, a re-render under load could put back an
+        // older text mid-typing), checked, then sent with a click straight from the body.
+        await Ui.ReplaceAsync(subject, $"Delivery date {tag}");
+        await Assertions.Expect(subject).ToHaveValueAsync($"Delivery date {tag}");
+        var body = page.Locator("textarea[data-testid='email-body'], [data-testid='email-body'] textarea").First;
+        await body.PressSequentiallyAsync("Dear buyer,\nyour goods leave on Monday.");
+        await Assertions.Expect(body).ToHaveValueAsync("Dear buyer,\nyour goods leave on Monday.");
         await page.GetByTestId("email-send").ClickAsync();
         await Assertions.Expect(timeline).ToContainTextAsync($"Delivery date {tag}");
 
@@ -74,7 +90,7 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         }
 
         var mail = Assert.Single(server.Mail.To($"buyer-{tag}@example.test"), m => m.Subject == $"Delivery date {tag}");
-        Assert.Contains("your goods leave on Monday.", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Dear buyer,\nyour goods leave on Monday.", (mail.TextBody ?? "").ReplaceLineEndings("\n"), StringComparison.Ordinal);
         var row = timeline.Locator("tr").Filter(new() { HasText = $"Delivery date {tag}" });
         for (var i = 0; i < 30 && !System.Text.RegularExpressions.Regex.IsMatch(await row.InnerTextAsync(), "sent|已发送"); i++)
         {
@@ -87,6 +103,37 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
         var items = (await GetAsync(api, $"/api/orders/{orderId}/timeline"))["items"]!.AsArray();
         Assert.Equal("Sent", (string?)items.Single(i => ((string?)i!["summary"])!.StartsWith($"Delivery date {tag}", StringComparison.Ordinal))!["state"]);
         await OrderlyServer.ScreenshotAsync(page, "order-email-sent");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnUnknownWeComSender_AssignedToACustomerUnderAContactName_IsThatCustomersContact()
+    {
+        var api = await server.ApiAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        var tag = Tag();
+        var (customerId, code) = await CustomerAsync(api, tag);
+        var sender = $"wmStranger{tag}";
+        await WeComMessageAsync(sender, $"你好，我想询价 {tag}");
+
+        var page = await server.LoginAsync("admin@orderly.local", OrderlyServer.AdminPassword);
+        await page.GotoAsync("/communication/unmatched");
+        await Ui.InteractiveAsync(page);
+        var row = page.GetByTestId("unmatched-row").Filter(new() { HasText = sender });
+        await row.GetByTestId("unmatched-assign").ClickAsync();
+        await Ui.PickAsync(page, "assign-customer", code, code);
+        // Typed key by key and left with Tab, as a person does, and checked before the click: the name once bound every
+        // keystroke, and under load a re-render could put back an older text mid-typing. It binds when left now.
+        var contact = Ui.Input(page, "assign-contact");
+        await Ui.ReplaceAsync(contact, "王小明 Wang Xiaoming");
+        await Assertions.Expect(contact).ToHaveValueAsync("王小明 Wang Xiaoming");
+        await page.GetByTestId("assign-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("unmatched-done")).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+
+        // The sender is the customer's WeCom contact under the name typed.
+        var recipients = (await GetAsync(api, $"/api/customers/{customerId}/communication"))["recipients"]!.AsArray();
+        var assigned = Assert.Single(recipients, r => (string?)r!["weComUserId"] == sender);
+        Assert.Equal("王小明 Wang Xiaoming", (string?)assigned!["name"]);
         await page.Context.CloseAsync();
     }
 
@@ -269,6 +316,23 @@ public sealed class CommunicationPagesTests(OrderlyServer server)
     }
 
     private static string Tag() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    /// <summary>A text from <paramref name="sender"/> to the WeCom callback, signed and encrypted as WeCom sends it.</summary>
+    private async Task WeComMessageAsync(string sender, string text)
+    {
+        const string nonce = "1372623149";
+        var now = DateTimeOffset.UtcNow;
+        var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var message = $"<xml><ToUserName><![CDATA[{OrderlyServer.WeComCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>{seconds}</CreateTime>"
+            + $"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content><MsgId>7{now.ToUnixTimeMilliseconds()}</MsgId><AgentID>1000002</AgentID>"
+            + $"<ExternalUserID><![CDATA[{sender}]]></ExternalUserID></xml>";
+        var encrypted = CallbackCrypto.Encrypt(CallbackCrypto.Key(OrderlyServer.WeComEncodingAesKey)!, message, OrderlyServer.WeComCorpId, RandomNumberGenerator.GetBytes(16));
+        var signature = CallbackCrypto.Signature(OrderlyServer.WeComCallbackToken, seconds, nonce, encrypted);
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        using var body = new StringContent($"<xml><ToUserName><![CDATA[{OrderlyServer.WeComCorpId}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>", Encoding.UTF8, "text/xml");
+        using var response = await http.PostAsync($"/api/integrations/wecom/callback?msg_signature={signature}&timestamp={seconds}&nonce={nonce}", body);
+        Assert.True(response.IsSuccessStatusCode, $"WeCom callback: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
 
     private static async Task<Guid> MyIdAsync(HttpClient api)
     {

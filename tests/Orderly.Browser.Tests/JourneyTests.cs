@@ -54,6 +54,7 @@ public sealed partial class JourneyTests(OrderlyServer server)
             await effort.TypeAsync((i + 2).ToString(CultureInfo.InvariantCulture));
             await effort.PressAsync("Enter");
             await Assertions.Expect(page.GetByTestId("lines")).ToContainTextAsync(sku);
+            await Assertions.Expect(Ui.Input(page, $"quantity-{i}")).ToHaveValueAsync((i + 2).ToString(CultureInfo.InvariantCulture));
         }
 
         await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();

@@ -73,10 +73,20 @@ public sealed partial class OrderListViewTests(OrderlyServer server)
         await table.Locator("tbody tr").First.WaitForAsync();
         await page.GetByTestId("saved-views").Locator("button").First.ClickAsync();
         await page.GetByTestId("save-view").ClickAsync();
-        await Ui.Input(page, "view-name").FillAsync("Delivered only");
+        // Save is enabled before a name is typed (the name binds when the field is left) and refuses to save without one.
         await page.GetByTestId("view-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("view-naming")).ToContainTextAsync("Give the view a name to save it.");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => JSON.parse(localStorage.getItem('orderly.orders.views') ?? '[]').length"));
+
+        // Typed key by key and saved with a click straight from the field, as a person does: the click that leaves the
+        // field must save the whole name (the field once bound every keystroke, which can lose characters under load).
+        var name = Ui.Input(page, "view-name");
+        await name.PressSequentiallyAsync("Delivered only");
+        await Assertions.Expect(name).ToHaveValueAsync("Delivered only");
+        await page.GetByTestId("view-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("view-naming")).ToHaveCountAsync(0);
         // The browser keeps the view once the server's call to store it has arrived; leaving earlier loses it.
-        await page.WaitForFunctionAsync("() => Object.keys(localStorage).some(k => k.endsWith('.views') && localStorage.getItem(k).includes('Delivered only'))");
+        await page.WaitForFunctionAsync("() => JSON.parse(localStorage.getItem('orderly.orders.views') ?? '[]').some(v => v.name === 'Delivered only')");
 
         await page.GotoAsync("/orders");
         await table.Locator("tbody tr").First.WaitForAsync();

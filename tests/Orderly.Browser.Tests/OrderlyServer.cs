@@ -13,6 +13,9 @@ public sealed partial class OrderlyServer : IAsyncLifetime
     public const string DemoPassword = "Orderly-Demo-2026";
     public const string AdminPassword = "Browser-Tests-Admin-2026";
     public const string Kuaidi100Salt = "browser-tests-salt";
+    public const string WeComCorpId = "ww-browser-tests";
+    public const string WeComCallbackToken = "browserTestsToken";
+    public const string WeComEncodingAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
@@ -172,6 +175,10 @@ public sealed partial class OrderlyServer : IAsyncLifetime
         start.Environment["Orderly__RateLimits__LoginsPerMinute"] = "1000";
         // The salt Kuaidi100 signs its pushes with, so a test can deliver tracking events as the carrier would.
         start.Environment["Orderly__Logistics__Kuaidi100Salt"] = Kuaidi100Salt;
+        // WeCom's callback (receiving only: no secret, so nothing is sent), so a test can deliver a message as WeCom would.
+        start.Environment["Orderly__Communication__WeCom__CorpId"] = WeComCorpId;
+        start.Environment["Orderly__Communication__WeCom__CallbackToken"] = WeComCallbackToken;
+        start.Environment["Orderly__Communication__WeCom__EncodingAesKey"] = WeComEncodingAesKey;
         start.Environment["Orderly__Communication__Smtp__Host"] = "127.0.0.1";
         start.Environment["Orderly__Communication__Smtp__Port"] = Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";

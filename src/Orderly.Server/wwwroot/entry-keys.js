@@ -1,6 +1,19 @@
 // Order entry shortcuts: Ctrl+Enter (Cmd+Enter) submits, Ctrl+S (Cmd+S) saves the draft. They act only where the
-// page has those buttons and only when enabled, as a click would.
+// page has those buttons and only when enabled, as a click would. Enter in the new line's quantity adds the line
+// with the quantity typed.
 (() => {
+    document.addEventListener("keydown", e => {
+        const field = e.target;
+        if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey || e.isComposing
+            || !(field instanceof HTMLInputElement) || !field.closest('[data-testid="new-quantity"]')) {
+            return;
+        }
+        // The quantity binds on change, and the browser sends Enter's change after the key: the circuit would add the
+        // line with the quantity of before. Leaving and re-entering the field sends the change first, in order.
+        field.blur();
+        field.focus();
+    }, true);
+
     document.addEventListener("keydown", e => {
         if (!(e.ctrlKey || e.metaKey) || e.altKey) {
             return;

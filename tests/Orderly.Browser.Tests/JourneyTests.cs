@@ -112,6 +112,7 @@ public sealed partial class JourneyTests(OrderlyServer server)
         var (url, _) = await Ui.EnterOrderAsync(server, "20", discount: null);
         var page = await server.LoginAsync("warehouse@orderly.local", language: language);
         await page.GotoAsync(url);
+        await Ui.InteractiveAsync(page);
         var effort = new Effort(page);
         await effort.ReplaceAsync(Ui.Input(page, "ship-1"), "5");
         await effort.FillAsync(Ui.Input(page, "carrier"), "顺丰速运");
@@ -141,6 +142,8 @@ public sealed partial class JourneyTests(OrderlyServer server)
     {
         var page = await server.LoginAsync("manager@orderly.local", language: language);
         await page.GotoAsync("/orders");
+        // The prerendered list shows its rows before the circuit is up; what is typed before that is lost.
+        await Ui.InteractiveAsync(page);
         var table = page.GetByTestId("orders-table");
         await table.Locator("tbody tr").First.WaitForAsync();
         var effort = new Effort(page);

@@ -3,7 +3,8 @@ namespace Orderly.Server.Infrastructure;
 /// <summary>
 /// Background loops that nobody waits for at start (the event and message dispatchers) begin once the host has
 /// started, so their first pass (queries, and the JIT of everything they call) does not share two cores with the
-/// start itself: a node answers its first request sooner (P11), and the loops lose nothing by beginning later.
+/// start itself. With an empty outbox this measured no change in the start (P11, docs/performance.md); it matters
+/// for a node restarting with a backlog, and the loops lose nothing by beginning later.
 /// </summary>
 public static class HostStart
 {
